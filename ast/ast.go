@@ -1,0 +1,276 @@
+package ast
+
+import (
+	"strings"
+
+	"github.com/apacheconf/apacheconf/internal/syntax"
+)
+
+// Node is any element of a configuration file.
+type Node interface {
+	// Pos is the position of the node's first significant byte: the
+	// directive name, the '<' of a section, the '#' of a comment.
+	Pos() Position
+	// End is the position just past the node's last byte in the source,
+	// line terminator included (for a section: past its closing tag).
+	End() Position
+	node()
+}
+
+// File is one parsed configuration file.
+type File struct {
+	Name string // the file name as given to the parser
+	Body []Node // top-level nodes in source order
+	// EOL is the line terminator used when printing new or edited nodes:
+	// "\r\n" when the file's first line ends that way, else "\n".
+	EOL string
+}
+
+// Arg is one argument word.
+type Arg struct {
+	// Value is the word as httpd reads it: quotes removed, \\ and \"
+	// escapes applied. ${VAR} references are not expanded here; the
+	// loader does that.
+	Value string
+	// Quote is the quote character the word was written with ('"' or
+	// '\''), or 0. A printer writing an edited argument keeps it.
+	Quote byte
+	// Raw is the word exactly as written, quotes included. It is empty
+	// for arguments built by code.
+	Raw string
+	Pos Position
+}
+
+// Directive is a simple directive: a name and its arguments on one
+// logical line (physical lines joined by a trailing backslash).
+type Directive struct {
+	Name string // as written; httpd matches names case-insensitively, see Canonical
+	Args []Arg
+	// Position of the name.
+	Position Position
+	// Raw is the node's exact source: indentation, continuations, line
+	// terminator. The printer reproduces it while Name and Args still
+	// read back from it; an edited directive is printed canonically.
+	Raw string
+	// Indent is the whitespace before the name on its line (a prefix of Raw).
+	Indent string
+}
+
+// Section is a container: <Name args> … </Name>.
+type Section struct {
+	Name string // without '<', as written, e.g. "VirtualHost"
+	// Args are the words between the name and the last '>' of the line,
+	// where httpd's section handlers look for them.
+	Args []Arg
+	Body []Node
+	// Position of the '<'.
+	Position Position
+	// Raw is the opening line's exact source; Indent its leading whitespace.
+	Raw    string
+	Indent string
+	// CloseRaw is the closing line's exact source; ClosePos the position
+	// of its '<'. Both are zero when the section was not closed in the
+	// source (a syntax error), or is new.
+	CloseRaw string
+	ClosePos Position
+	// Unclosed records that the source ended (or a mismatched closing tag
+	// came) before this section's closing tag; the printer then writes no
+	// closing tag, so that printing stays lossless.
+	Unclosed bool
+}
+
+// Comment is a line whose first non-blank byte is '#'. A comment line that
+// ends in a backslash continues on the next line, as in httpd.
+type Comment struct {
+	Text     string // the logical line after '#', trailing whitespace removed
+	Position Position
+	Raw      string
+	Indent   string
+}
+
+// Blank is an empty (or whitespace-only) line.
+type Blank struct {
+	Position Position
+	Raw      string
+}
+
+// Bad is a line that could not be placed in the tree, such as a closing
+// tag with no open section. It is kept so that nothing written is lost.
+type Bad struct {
+	Text     string // the logical line, trimmed
+	Position Position
+	Raw      string
+	Indent   string
+}
+
+func (*Directive) node() {}
+func (*Section) node()   {}
+func (*Comment) node()   {}
+func (*Blank) node()     {}
+func (*Bad) node()       {}
+
+// Pos implements Node.
+func (d *Directive) Pos() Position { return d.Position }
+
+// End implements Node.
+func (d *Directive) End() Position { return d.Position.advance(d.Raw[len(d.Indent):]) }
+
+// Pos implements Node.
+func (s *Section) Pos() Position { return s.Position }
+
+// End implements Node.
+func (s *Section) End() Position {
+	if s.CloseRaw != "" && s.ClosePos.IsValid() {
+		return s.ClosePos.advance(strings.TrimLeft(s.CloseRaw, " \t"))
+	}
+	if n := len(s.Body); n > 0 {
+		return s.Body[n-1].End()
+	}
+	return s.Position.advance(s.Raw[len(s.Indent):])
+}
+
+// Pos implements Node.
+func (c *Comment) Pos() Position { return c.Position }
+
+// End implements Node.
+func (c *Comment) End() Position { return c.Position.advance(c.Raw[len(c.Indent):]) }
+
+// Pos implements Node.
+func (b *Blank) Pos() Position { return b.Position }
+
+// End implements Node.
+func (b *Blank) End() Position { return b.Position.advance(b.Raw) }
+
+// Pos implements Node.
+func (b *Bad) Pos() Position { return b.Position }
+
+// End implements Node.
+func (b *Bad) End() Position { return b.Position.advance(b.Raw[len(b.Indent):]) }
+
+// Canonical returns the name in the form httpd looks it up: lower case.
+func Canonical(name string) string {
+	for i := 0; i < len(name); i++ {
+		if c := name[i]; c >= 'A' && c <= 'Z' {
+			return strings.ToLower(name)
+		}
+	}
+	return name
+}
+
+// Canonical returns the directive name in lower case.
+func (d *Directive) Canonical() string { return Canonical(d.Name) }
+
+// Canonical returns the section name in lower case, without '<'.
+func (s *Section) Canonical() string { return Canonical(s.Name) }
+
+// Is reports whether the directive's name is name, ignoring case.
+func (d *Directive) Is(name string) bool { return strings.EqualFold(d.Name, name) }
+
+// Is reports whether the section's name is name, ignoring case.
+func (s *Section) Is(name string) bool { return strings.EqualFold(s.Name, name) }
+
+// Values returns the argument values.
+func (d *Directive) Values() []string { return values(d.Args) }
+
+// Values returns the argument values.
+func (s *Section) Values() []string { return values(s.Args) }
+
+func values(args []Arg) []string {
+	out := make([]string, len(args))
+	for i, a := range args {
+		out[i] = a.Value
+	}
+	return out
+}
+
+// NewArgs builds arguments from values, for directives made by code.
+func NewArgs(values ...string) []Arg {
+	args := make([]Arg, len(values))
+	for i, v := range values {
+		args[i].Value = v
+	}
+	return args
+}
+
+// ArgText returns the header text httpd hands to the section's handler:
+// everything after the name up to (not including) the last '>', trimmed.
+// Sections such as <If> read it as one expression rather than as words.
+func (s *Section) ArgText() string {
+	if s.Raw == "" {
+		parts := make([]string, len(s.Args))
+		for i, a := range s.Args {
+			parts[i] = argText(a)
+		}
+		return strings.Join(parts, " ")
+	}
+	line := logicalLine(s.Raw)
+	a, e := syntax.HeaderArgs(line, syntax.Classify(line))
+	return line[a:e]
+}
+
+// trailer returns what follows the header's last '>' (ignored by httpd,
+// kept when an edited header is printed).
+func (s *Section) trailer() string {
+	if s.Raw == "" {
+		return ""
+	}
+	line := logicalLine(s.Raw)
+	h := syntax.Classify(line)
+	if gt := strings.LastIndexByte(line[h.Rest:], '>'); gt >= 0 {
+		return line[h.Rest+gt+1:]
+	}
+	return ""
+}
+
+// logicalLine joins a raw line's continuations and trims it, as
+// ap_cfg_getline does.
+func logicalLine(raw string) string {
+	s := JoinContinuations(raw)
+	a, e := syntax.TrimSpace(s)
+	return s[a:e]
+}
+
+// JoinContinuations returns raw with every backslash-newline (and
+// backslash-CR-LF) continuation removed, and with any text after a NUL
+// byte on its physical line dropped, the way httpd's line reader sees it.
+func JoinContinuations(raw string) string {
+	if strings.IndexByte(raw, '\\') < 0 && strings.IndexByte(raw, 0) < 0 {
+		return raw
+	}
+	var b strings.Builder
+	for len(raw) > 0 {
+		nl := strings.IndexByte(raw, '\n')
+		phys := raw
+		if nl >= 0 {
+			phys, raw = raw[:nl], raw[nl+1:]
+		} else {
+			raw = ""
+		}
+		if z := strings.IndexByte(phys, 0); z >= 0 {
+			b.WriteString(phys[:z])
+			break
+		}
+		content := strings.TrimSuffix(phys, "\r")
+		if nl >= 0 && strings.HasSuffix(content, "\\") {
+			b.WriteString(content[:len(content)-1])
+			continue
+		}
+		b.WriteString(phys)
+		break
+	}
+	return b.String()
+}
+
+func argText(a Arg) string {
+	if a.Raw != "" && rawMatches(a) {
+		return a.Raw
+	}
+	return syntax.Quote(a.Value, a.Quote)
+}
+
+// rawMatches reports whether an argument's Raw still reads back as its
+// Value and Quote.
+func rawMatches(a Arg) bool {
+	w, next, ok := syntax.NextWord(a.Raw, 0)
+	return ok && next == len(a.Raw) && w.Value == a.Value && w.Quote == a.Quote
+}

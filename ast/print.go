@@ -1,0 +1,282 @@
+package ast
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/apacheconf/apacheconf/internal/syntax"
+)
+
+// Fprint writes f to w. A node whose Name and Args still read back from
+// its Raw source is written as that source, byte for byte; so an
+// unmodified tree prints exactly the bytes it was parsed from. An edited
+// node is written canonically, keeping its original indentation and line
+// terminator; a new node (no Raw) is indented like its siblings, or one
+// level (the file's own indentation unit) deeper than its section.
+func Fprint(w io.Writer, f *File) error {
+	p := printer{eol: f.EOL, unit: indentUnit(f.Body, "")}
+	if p.eol == "" {
+		p.eol = "\n"
+	}
+	p.nodes(f.Body, "")
+	if p.err != nil {
+		return p.err
+	}
+	_, err := w.Write(p.buf.Bytes())
+	return err
+}
+
+// Format returns f printed as by Fprint.
+func Format(f *File) ([]byte, error) {
+	var b bytes.Buffer
+	if err := Fprint(&b, f); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// FormatNode returns one node printed at top level, as by Fprint.
+func FormatNode(n Node) ([]byte, error) {
+	return Format(&File{Body: []Node{n}})
+}
+
+// PrintError reports a value that no config file can hold.
+type PrintError struct {
+	Pos Position
+	Msg string
+}
+
+func (e *PrintError) Error() string { return e.Pos.String() + ": " + e.Msg }
+
+type printer struct {
+	buf  bytes.Buffer
+	eol  string
+	unit string
+	err  error
+}
+
+func (p *printer) nodes(nodes []Node, parentIndent string) {
+	indent := siblingIndent(nodes, parentIndent, p.unit)
+	for _, n := range nodes {
+		p.node(n, indent)
+	}
+}
+
+// startLine makes sure the next node starts on a line of its own: after a
+// last line without terminator, or after nodes were moved, it writes one.
+func (p *printer) startLine() {
+	if b := p.buf.Bytes(); len(b) > 0 && b[len(b)-1] != '\n' {
+		p.buf.WriteString(p.eol)
+	}
+}
+
+func (p *printer) node(n Node, indent string) {
+	p.startLine()
+	switch n := n.(type) {
+	case *Directive:
+		if n.Raw != "" && directiveUnchanged(n) {
+			p.buf.WriteString(n.Raw)
+			return
+		}
+		p.buf.WriteString(pick(n.Raw, n.Indent, indent))
+		p.name(n.Name, n.Position)
+		p.args(n.Args)
+		p.buf.WriteString(p.lineEnd(n.Raw))
+	case *Section:
+		p.section(n, indent)
+	case *Comment:
+		if n.Raw != "" && logicalLine(n.Raw) == "#"+n.Text {
+			p.buf.WriteString(n.Raw)
+			return
+		}
+		if strings.ContainsAny(n.Text, "\n\x00") {
+			p.fail(n.Position, "comment text holds a line feed or NUL byte")
+			return
+		}
+		p.buf.WriteString(pick(n.Raw, n.Indent, indent))
+		p.buf.WriteString("#" + n.Text)
+		p.buf.WriteString(p.lineEnd(n.Raw))
+	case *Blank:
+		if n.Raw != "" {
+			p.buf.WriteString(n.Raw)
+		} else {
+			p.buf.WriteString(p.eol)
+		}
+	case *Bad:
+		if n.Raw != "" {
+			p.buf.WriteString(n.Raw)
+		} else {
+			p.buf.WriteString(indent + n.Text + p.eol)
+		}
+	case nil:
+	default:
+		p.fail(n.Pos(), fmt.Sprintf("cannot print node of type %T", n))
+	}
+}
+
+func (p *printer) section(s *Section, indent string) {
+	own := pick(s.Raw, s.Indent, indent)
+	if s.Raw != "" && sectionHeaderUnchanged(s) {
+		p.buf.WriteString(s.Raw)
+	} else {
+		p.buf.WriteString(own)
+		p.buf.WriteByte('<')
+		p.name(s.Name, s.Position)
+		p.args(s.Args)
+		p.buf.WriteString(">" + s.trailer())
+		p.buf.WriteString(p.lineEnd(s.Raw))
+	}
+	p.nodes(s.Body, own)
+	if s.Unclosed {
+		return
+	}
+	p.startLine()
+	if s.CloseRaw != "" && (sectionNameUnchanged(s) || strings.EqualFold(closeName(s.CloseRaw), s.Name)) {
+		p.buf.WriteString(s.CloseRaw)
+		return
+	}
+	p.buf.WriteString(own + "</" + s.Name + ">")
+	p.buf.WriteString(p.lineEnd(s.CloseRaw))
+}
+
+func (p *printer) name(name string, pos Position) {
+	if !syntax.Representable(name) || name == "" {
+		p.fail(pos, fmt.Sprintf("directive name %q cannot be written in a config file", name))
+		return
+	}
+	if strings.HasSuffix(name, ">") || name[0] == '<' {
+		// httpd would strip or reinterpret these; quoting does not help.
+		p.fail(pos, fmt.Sprintf("directive name %q cannot be written in a config file", name))
+		return
+	}
+	p.buf.WriteString(syntax.Quote(name, 0))
+}
+
+func (p *printer) args(args []Arg) {
+	for _, a := range args {
+		if !syntax.Representable(a.Value) {
+			p.fail(a.Pos, fmt.Sprintf("argument %q holds a line feed or NUL byte, which no config file can hold", a.Value))
+			return
+		}
+		p.buf.WriteByte(' ')
+		p.buf.WriteString(argText(a))
+	}
+}
+
+// lineEnd is the terminator an edited node keeps: its own, else the file's.
+func (p *printer) lineEnd(raw string) string {
+	switch {
+	case raw == "":
+		return p.eol
+	case strings.HasSuffix(raw, "\r\n"):
+		return "\r\n"
+	case strings.HasSuffix(raw, "\n"):
+		return "\n"
+	}
+	return "" // the file's last line had none
+}
+
+func (p *printer) fail(pos Position, msg string) {
+	if p.err == nil {
+		p.err = &PrintError{Pos: pos, Msg: msg}
+	}
+}
+
+// pick returns the node's own indentation when it has source, else the
+// computed one. Indentation containing a continuation is not reused.
+func pick(raw, own, computed string) string {
+	if raw != "" && !strings.ContainsAny(own, "\\\n") {
+		return own
+	}
+	return computed
+}
+
+// siblingIndent is the indentation for new nodes in a body: that of the
+// first sibling parsed from source, else the parent's plus one unit.
+func siblingIndent(nodes []Node, parentIndent, unit string) string {
+	for _, n := range nodes {
+		var raw, ind string
+		switch n := n.(type) {
+		case *Directive:
+			raw, ind = n.Raw, n.Indent
+		case *Section:
+			raw, ind = n.Raw, n.Indent
+		case *Comment:
+			raw, ind = n.Raw, n.Indent
+		}
+		if raw != "" && !strings.ContainsAny(ind, "\\\n") {
+			return ind
+		}
+	}
+	return parentIndent + unit
+}
+
+// indentUnit finds the file's indentation step: the extra indentation of
+// the first indented child of a top-level section. Default: four spaces.
+func indentUnit(nodes []Node, _ string) string {
+	for _, n := range nodes {
+		s, ok := n.(*Section)
+		if !ok || s.Raw == "" {
+			continue
+		}
+		for _, c := range s.Body {
+			var ind string
+			switch c := c.(type) {
+			case *Directive:
+				ind = c.Indent
+			case *Section:
+				ind = c.Indent
+			default:
+				continue
+			}
+			if len(ind) > len(s.Indent) && strings.HasPrefix(ind, s.Indent) && !strings.ContainsAny(ind, "\\\n") {
+				return ind[len(s.Indent):]
+			}
+		}
+	}
+	return "    "
+}
+
+// directiveUnchanged reports whether d's Name and Args are what its Raw
+// source reads as.
+func directiveUnchanged(d *Directive) bool {
+	line := logicalLine(d.Raw)
+	h := syntax.Classify(line)
+	if h.Kind != syntax.Directive || h.Name != d.Name {
+		return false
+	}
+	return argsMatch(line, h.Rest, len(line), d.Args)
+}
+
+func sectionHeaderUnchanged(s *Section) bool {
+	line := logicalLine(s.Raw)
+	h := syntax.Classify(line)
+	if h.Kind != syntax.Open || h.Name != s.Name {
+		return false
+	}
+	a, e := syntax.HeaderArgs(line, h)
+	return argsMatch(line[:e], a, e, s.Args)
+}
+
+func sectionNameUnchanged(s *Section) bool {
+	return s.Raw != "" && syntax.Classify(logicalLine(s.Raw)).Name == s.Name
+}
+
+func closeName(raw string) string { return syntax.Classify(logicalLine(raw)).Name }
+
+func argsMatch(line string, from, to int, args []Arg) bool {
+	i, k := from, 0
+	for {
+		w, next, ok := syntax.NextWord(line[:to], i)
+		if !ok {
+			return k == len(args)
+		}
+		if k >= len(args) || args[k].Value != w.Value || args[k].Quote != w.Quote {
+			return false
+		}
+		k++
+		i = next
+	}
+}

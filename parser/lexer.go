@@ -1,0 +1,318 @@
+package parser
+
+import (
+	"io"
+	"strings"
+
+	"github.com/alecthomas/participle/v2/lexer"
+
+	"github.com/apacheconf/apacheconf/ast"
+	"github.com/apacheconf/apacheconf/internal/syntax"
+)
+
+// Token types. participle's cost is per token, and the only structure in
+// an httpd config is section nesting, so the token stream is structural:
+// one token per opening or closing line, each standing also for the plain
+// lines (directives, comments, blank lines) that follow it up to the next
+// opening or closing line; only the plain lines at the start of a file
+// form a token of their own. The line scanner reads lines exactly as
+// httpd's ap_cfg_getline does and builds each line's ast node as it goes;
+// the grammar then nests them.
+const (
+	tokLines lexer.TokenType = -(iota + 2) // plain lines at the start of the file
+	tokOpen                                // "<Name ...>" and the plain lines after it
+	tokClose                               // "</Name>" and the plain lines after it
+)
+
+var symbols = map[string]lexer.TokenType{
+	"EOF":   lexer.EOF,
+	"Lines": tokLines,
+	"Open":  tokOpen,
+	"Close": tokClose,
+}
+
+// lineDefinition is the participle lexer.Definition. The parser makes its
+// own lineLexer per file (it keeps the nodes the tokens stand for), so
+// the Lex method exists for participle's interface and tooling.
+type lineDefinition struct{}
+
+func (lineDefinition) Symbols() map[string]lexer.TokenType { return symbols }
+
+func (lineDefinition) Lex(filename string, r io.Reader) (lexer.Lexer, error) {
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
+	}
+	return newLineLexer(filename, string(b), Config{}.withDefaults(), &ErrorList{}), nil
+}
+
+// span is the range of items a token stands for.
+type span struct{ first, n int }
+
+// lineLexer reads logical lines and turns each into an ast node.
+type lineLexer struct {
+	filename string
+	src      string
+	cfg      Config
+	errs     *ErrorList
+	at       int // next byte to read
+	line     int // line number at `at`
+	depth    int // open sections, to cap nesting
+
+	items []item // one per logical line, in order
+	next  int    // first item not yet handed out in a token
+	spans []span // per token handed out, in order
+
+	cur     curLine // the line being read; reused
+	words   []syntax.Word
+	dirs    []ast.Directive // slabs: one allocation for many nodes
+	blank   []ast.Blank
+	comms   []ast.Comment
+	argSlab []ast.Arg
+}
+
+// item is one logical line's node. Opening lines are *ast.Section (body
+// not yet filled); closing lines are *ast.Bad until the grammar pairs
+// them with their section.
+type item struct {
+	node      ast.Node
+	tok       lexer.TokenType // tokLines for plain lines
+	name      string          // section name, for tokOpen and tokClose
+	missingGT bool            // see syntax.Head
+}
+
+// piece maps one physical line's share of a logical line to the source.
+type piece struct {
+	logical int // offset in the joined logical line where this piece starts
+	src     int // source offset of that byte
+	line    int
+}
+
+// curLine is the logical line being built.
+type curLine struct {
+	raw    string
+	start  int
+	text   string // trimmed logical line
+	offset int    // offset of text within the joined line
+	first  piece
+	more   []piece
+}
+
+func newLineLexer(filename, src string, cfg Config, errs *ErrorList) *lineLexer {
+	return &lineLexer{filename: filename, src: src, cfg: cfg, errs: errs, line: 1,
+		items: make([]item, 0, strings.Count(src, "\n")+1)}
+}
+
+// Next implements lexer.Lexer.
+func (lx *lineLexer) Next() (lexer.Token, error) {
+	first := lx.next
+	if !lx.fill() {
+		return lexer.EOFToken(lexer.Position{Filename: lx.filename, Offset: lx.at, Line: lx.line, Column: 1}), nil
+	}
+	typ := lx.items[first].tok // tokLines only at the start of the file
+	lx.next++
+	for lx.fill() && lx.items[lx.next].tok == tokLines {
+		lx.next++
+	}
+	return lx.token(typ, first, lx.next-first), nil
+}
+
+// fill makes sure items[next] exists, scanning a line if needed; it
+// reports false at the end of the input.
+func (lx *lineLexer) fill() bool {
+	if lx.next == len(lx.items) {
+		if lx.at >= len(lx.src) {
+			return false
+		}
+		lx.scan()
+	}
+	return true
+}
+
+func (lx *lineLexer) token(t lexer.TokenType, first, n int) lexer.Token {
+	lx.spans = append(lx.spans, span{first, n})
+	p := lx.items[first].node.Pos()
+	return lexer.Token{Type: t, Pos: lexer.Position{Filename: p.Filename, Offset: p.Offset, Line: p.Line, Column: p.Column}}
+}
+
+// scan reads one logical line and appends its item.
+func (lx *lineLexer) scan() {
+	l := &lx.cur
+	if !lx.read() {
+		lx.items = append(lx.items, item{tok: tokLines, node: &ast.Bad{Position: lx.pos(0), Raw: l.raw}})
+		return
+	}
+	h := syntax.Classify(l.text)
+	switch h.Kind {
+	case syntax.Blank:
+		if len(lx.blank) == cap(lx.blank) {
+			lx.blank = make([]ast.Blank, 0, 64)
+		}
+		lx.blank = append(lx.blank, ast.Blank{Position: lx.pos(-l.offset), Raw: l.raw})
+		lx.items = append(lx.items, item{tok: tokLines, node: &lx.blank[len(lx.blank)-1]})
+	case syntax.Comment:
+		if len(lx.comms) == cap(lx.comms) {
+			lx.comms = make([]ast.Comment, 0, 64)
+		}
+		lx.comms = append(lx.comms, ast.Comment{Text: l.text[1:], Position: lx.pos(0), Raw: l.raw, Indent: lx.indent()})
+		lx.items = append(lx.items, item{tok: tokLines, node: &lx.comms[len(lx.comms)-1]})
+	case syntax.Directive:
+		if len(lx.dirs) == cap(lx.dirs) {
+			lx.dirs = make([]ast.Directive, 0, 256)
+		}
+		lx.dirs = append(lx.dirs, ast.Directive{Name: h.Name, Position: lx.pos(0), Raw: l.raw, Indent: lx.indent()})
+		d := &lx.dirs[len(lx.dirs)-1]
+		d.Args = lx.args(h.Rest, len(l.text))
+		lx.items = append(lx.items, item{tok: tokLines, node: d})
+	case syntax.Open:
+		if lx.depth >= lx.cfg.MaxDepth {
+			lx.errs.Add(lx.pos(0), "<%s> is nested more than %d sections deep", h.Name, lx.cfg.MaxDepth)
+			lx.items = append(lx.items, item{tok: tokLines, node: lx.bad()})
+			return
+		}
+		lx.depth++
+		s := &ast.Section{Name: h.Name, Position: lx.pos(0), Raw: l.raw, Indent: lx.indent()}
+		a, e := syntax.HeaderArgs(l.text, h)
+		s.Args = lx.args(a, e)
+		lx.items = append(lx.items, item{tok: tokOpen, node: s, name: h.Name, missingGT: h.MissingGT})
+	case syntax.Close:
+		if lx.depth > 0 {
+			lx.depth--
+		}
+		lx.items = append(lx.items, item{tok: tokClose, node: lx.bad(), name: h.Name, missingGT: h.MissingGT})
+	}
+}
+
+func (lx *lineLexer) bad() *ast.Bad {
+	return &ast.Bad{Text: lx.cur.text, Position: lx.pos(0), Raw: lx.cur.raw, Indent: lx.indent()}
+}
+
+// read consumes one logical line into lx.cur, applying ap_cfg_getline's
+// rules: a physical line whose content (before LF, and before CR when
+// CRLF) ends in a backslash continues on the next line with the backslash
+// removed; a NUL byte ends the logical line (httpd sees a C string), the
+// rest of its physical line being ignored; leading and trailing whitespace
+// is trimmed. It returns false for a line over the length limit, which is
+// reported and skipped whole.
+func (lx *lineLexer) read() bool {
+	src := lx.src
+	l := &lx.cur
+	*l = curLine{start: lx.at, first: piece{src: lx.at, line: lx.line}, more: l.more[:0]}
+	var joined []byte // only for continued lines
+	var logical string
+	n := 0 // logical length so far
+	for {
+		var content string
+		next, hasNL := len(src), false
+		if nl := strings.IndexByte(src[lx.at:], '\n'); nl >= 0 {
+			content, next, hasNL = src[lx.at:lx.at+nl], lx.at+nl+1, true
+		} else {
+			content = src[lx.at:]
+		}
+		cont, stop := false, false
+		if z := strings.IndexByte(content, 0); z >= 0 {
+			content, stop = content[:z], true
+		} else if hasNL {
+			c := strings.TrimSuffix(content, "\r")
+			if strings.HasSuffix(c, "\\") {
+				content, cont = c[:len(c)-1], true
+			}
+		}
+		n += len(content)
+		if n > lx.cfg.MaxLineLength {
+			lx.errs.Add(ast.Position{Filename: lx.filename, Offset: l.start, Line: l.first.line, Column: 1},
+				"line too long (more than %d bytes)", lx.cfg.MaxLineLength)
+			lx.at, lx.line = next, lx.line+btoi(hasNL)
+			for cont && lx.at < len(src) { // the rest of the logical line
+				nl := strings.IndexByte(src[lx.at:], '\n')
+				if nl < 0 {
+					lx.at = len(src)
+					break
+				}
+				c := strings.TrimSuffix(src[lx.at:lx.at+nl], "\r")
+				lx.at, lx.line = lx.at+nl+1, lx.line+1
+				cont = strings.HasSuffix(c, "\\")
+			}
+			l.raw = src[l.start:lx.at]
+			return false
+		}
+		if joined == nil && !cont {
+			logical = content
+		} else {
+			joined = append(joined, content...)
+		}
+		lx.at = next
+		if hasNL {
+			lx.line++
+		}
+		if !cont || stop || lx.at >= len(src) {
+			break
+		}
+		l.more = append(l.more, piece{logical: n, src: lx.at, line: lx.line})
+	}
+	if joined != nil {
+		logical = string(joined)
+	}
+	l.raw = src[l.start:lx.at]
+	a, e := syntax.TrimSpace(logical)
+	l.text, l.offset = logical[a:e], a
+	return true
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// pos maps offset i of the current line's text to a source position.
+func (lx *lineLexer) pos(i int) ast.Position {
+	l := &lx.cur
+	at := l.offset + i
+	p := l.first
+	for _, q := range l.more {
+		if q.logical > at {
+			break
+		}
+		p = q
+	}
+	d := at - p.logical
+	// Every piece starts a physical line, so the column is d+1.
+	return ast.Position{Filename: lx.filename, Offset: p.src + d, Line: p.line, Column: d + 1}
+}
+
+// indent is the source text between the line start and its text.
+func (lx *lineLexer) indent() string {
+	return lx.cur.raw[:lx.pos(0).Offset-lx.cur.start]
+}
+
+// args splits text[from:to] of the current line into arguments.
+func (lx *lineLexer) args(from, to int) []ast.Arg {
+	if from >= to {
+		return nil
+	}
+	text := lx.cur.text[:to]
+	lx.words = lx.words[:0]
+	for i := from; ; {
+		w, next, ok := syntax.NextWord(text, i)
+		if !ok {
+			break
+		}
+		lx.words = append(lx.words, w)
+		i = next
+	}
+	n := len(lx.words)
+	if len(lx.argSlab)+n > cap(lx.argSlab) {
+		lx.argSlab = make([]ast.Arg, 0, max(1024, n))
+	}
+	start := len(lx.argSlab)
+	lx.argSlab = lx.argSlab[:start+n]
+	// Full slice expression: an append by the caller must not overwrite
+	// the next directive's arguments.
+	args := lx.argSlab[start : start+n : start+n]
+	for i, w := range lx.words {
+		args[i] = ast.Arg{Value: w.Value, Quote: w.Quote, Raw: text[w.Start:w.End], Pos: lx.pos(w.Start)}
+	}
+	return args
+}

@@ -1,0 +1,211 @@
+// Package parser reads Apache httpd configuration files into the ast
+// package's tree, applying httpd's lexical rules exactly (ap_cfg_getline,
+// ap_getword_conf and ap_build_config_sub in httpd's server/ directory):
+//
+//   - a line ending in a backslash continues on the next line (the
+//     backslash and the line break are removed, nothing is inserted);
+//   - leading and trailing whitespace of a logical line is removed;
+//   - '#' starts a comment only as the first byte of a logical line;
+//     elsewhere it is an ordinary argument byte;
+//   - words are split on whitespace; a word starting with " or ' runs to
+//     the matching quote (\" and \\ escape inside it) and ends there;
+//   - a line whose first word starts with '<' opens a section, "</" closes
+//     one; the closing name is matched case-insensitively;
+//   - a NUL byte ends the logical line; the rest of its physical line is
+//     ignored, as httpd's C strings do;
+//   - a UTF-8 byte order mark is not special on Unix: httpd reads it as
+//     part of the first word, which the parser reports.
+//
+// The parser recovers from errors: it reports every problem in a file as
+// an ErrorList and still returns the tree of all it read. Nothing written
+// is dropped; ast.Fprint prints an unmodified tree back byte for byte.
+//
+// The grammar is a participle grammar over a custom lexer that emits one
+// token per logical line; see grammar.go.
+package parser
+
+import (
+	"strings"
+
+	"github.com/alecthomas/participle/v2"
+	"github.com/alecthomas/participle/v2/lexer"
+
+	"github.com/apacheconf/apacheconf/ast"
+)
+
+// Limits applied when a Config leaves them zero.
+const (
+	// DefaultMaxLineLength is httpd's own limit for a logical line of a
+	// config file (VARBUF_MAX_LEN in server/config.c).
+	DefaultMaxLineLength = 16 << 20
+	// HTAccessMaxLineLength is httpd's limit for .htaccess lines
+	// (HUGE_STRING_LEN).
+	HTAccessMaxLineLength = 8192
+	// DefaultMaxDepth bounds section nesting; httpd has no limit, but no
+	// real configuration comes near it.
+	DefaultMaxDepth = 256
+	// DefaultMaxFileSize bounds the size of one file.
+	DefaultMaxFileSize = 256 << 20
+)
+
+// Config controls parsing. The zero Config parses a server config file
+// with the default limits.
+type Config struct {
+	// HTAccess selects .htaccess limits (8192-byte lines, as httpd).
+	HTAccess bool
+	// MaxLineLength, MaxDepth and MaxFileSize override the limits above.
+	MaxLineLength int
+	MaxDepth      int
+	MaxFileSize   int
+}
+
+func (c Config) withDefaults() Config {
+	if c.MaxLineLength <= 0 {
+		c.MaxLineLength = DefaultMaxLineLength
+		if c.HTAccess {
+			c.MaxLineLength = HTAccessMaxLineLength
+		}
+	}
+	if c.MaxDepth <= 0 {
+		c.MaxDepth = DefaultMaxDepth
+	}
+	if c.MaxFileSize <= 0 {
+		c.MaxFileSize = DefaultMaxFileSize
+	}
+	return c
+}
+
+// ParseFile parses one configuration file with the default Config.
+// It returns the tree of everything it could read and, if there were
+// problems, an ErrorList describing each of them.
+func ParseFile(filename string, src []byte) (*ast.File, error) {
+	return Config{}.ParseFile(filename, src)
+}
+
+// ParseFile parses one configuration file; see the package function.
+func (c Config) ParseFile(filename string, src []byte) (*ast.File, error) {
+	return c.ParseString(filename, string(src))
+}
+
+// ParseString is ParseFile for a string, which it does not copy: the
+// tree's strings share its memory.
+func (c Config) ParseString(filename, src string) (*ast.File, error) {
+	c = c.withDefaults()
+	f := &ast.File{Name: filename, EOL: detectEOL(src)}
+	var errs ErrorList
+	if len(src) > c.MaxFileSize {
+		errs.Add(ast.Position{Filename: filename, Line: 1, Column: 1},
+			"file too large: %d bytes (the limit is %d)", len(src), c.MaxFileSize)
+		return f, errs
+	}
+	if strings.HasPrefix(src, "\xEF\xBB\xBF") {
+		errs.Add(ast.Position{Filename: filename, Offset: 0, Line: 1, Column: 1},
+			"file starts with a UTF-8 byte order mark: httpd on Unix reads it as part of the first line; remove it")
+	}
+	lx := newLineLexer(filename, src, c, &errs)
+	peek, err := lexer.Upgrade(lx)
+	if err != nil { // our lexer never fails
+		errs.Add(ast.Position{Filename: filename, Line: 1, Column: 1}, "%v", err)
+		return f, errs
+	}
+	tree, err := grammar.ParseFromLexer(peek)
+	if err != nil { // the grammar accepts every token sequence
+		errs.Add(ast.Position{Filename: filename, Line: 1, Column: 1}, "internal parser error: %v", err)
+		return f, errs
+	}
+	b := builder{lx: lx, errs: &errs}
+	f.Body = b.file(tree)
+	errs.Sort()
+	return f, errs.Err()
+}
+
+// ParseHTAccess parses a .htaccess file (httpd's shorter line limit).
+func ParseHTAccess(filename string, src []byte) (*ast.File, error) {
+	return Config{HTAccess: true}.ParseFile(filename, src)
+}
+
+func detectEOL(src string) string {
+	if nl := strings.IndexByte(src, '\n'); nl > 0 && src[nl-1] == '\r' {
+		return "\r\n"
+	}
+	return "\n"
+}
+
+// builder nests the scanned nodes as the grammar matched them. Tokens
+// arrive in source order, so the k-th token is the k-th span.
+type builder struct {
+	lx   *lineLexer
+	next int
+	errs *ErrorList
+}
+
+func (b *builder) span() span {
+	s := b.lx.spans[b.next]
+	b.next++
+	return s
+}
+
+// file assembles the top level.
+func (b *builder) file(f *file) []ast.Node {
+	var out []ast.Node
+	if f.Lines != nil {
+		out = b.plain(out, b.span(), 0)
+	}
+	for _, e := range f.Entries {
+		if e.Section != nil {
+			out = b.section(out, e.Section)
+			continue
+		}
+		sp := b.span() // a closing line with nothing open
+		it := b.lx.items[sp.first]
+		b.errs.Add(it.node.Pos(), "</%s> without matching <%s> section", it.name, it.name)
+		out = b.plain(out, sp, 0)
+	}
+	return out
+}
+
+// plain appends the nodes of a token's span, from its skip-th line on.
+func (b *builder) plain(out []ast.Node, sp span, skip int) []ast.Node {
+	for _, it := range b.lx.items[sp.first+skip : sp.first+sp.n] {
+		out = append(out, it.node)
+	}
+	return out
+}
+
+// section appends s, then the plain lines after its closing line (they
+// belong to the enclosing body).
+func (b *builder) section(out []ast.Node, s *section) []ast.Node {
+	sp := b.span()
+	it := b.lx.items[sp.first]
+	sec := it.node.(*ast.Section)
+	if it.missingGT {
+		b.errs.Add(sec.Position, "<%s> directive missing closing '>'", sec.Name)
+	}
+	sec.Body = b.plain(make([]ast.Node, 0, sp.n-1+len(s.Children)), sp, 1)
+	for _, c := range s.Children {
+		sec.Body = b.section(sec.Body, c)
+	}
+	out = append(out, sec)
+	if s.Close == nil {
+		sec.Unclosed = true
+		b.errs.Add(sec.Position, "<%s> was not closed.", sec.Name)
+		return out
+	}
+	csp := b.span()
+	cl := b.lx.items[csp.first]
+	bad := cl.node.(*ast.Bad)
+	sec.CloseRaw, sec.ClosePos = bad.Raw, bad.Position
+	switch {
+	case cl.missingGT:
+		b.errs.Add(sec.ClosePos, "</%s> directive missing closing '>'", cl.name)
+	case !strings.EqualFold(cl.name, sec.Name):
+		b.errs.Add(sec.ClosePos, "Expected </%s> but saw </%s>", sec.Name, cl.name)
+	}
+	return b.plain(out, csp, 1)
+}
+
+// grammar is built once; participle grammars are safe for concurrent use.
+var grammar = participle.MustBuild[file](
+	participle.Lexer(lineDefinition{}),
+	participle.UseLookahead(1),
+)
