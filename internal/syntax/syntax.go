@@ -132,7 +132,7 @@ func Representable(value string) bool {
 
 // Quote returns the text that ap_getword_conf reads back as exactly value.
 // A value that needs no quotes is written bare (with \\ doubled); otherwise
-// it is put in quotes: prefer (when it is '"' or '\'') if given, else '"',
+// it is put in quotes: prefer (when it is '"' or '\”) if given, else '"',
 // switching to ' when the value holds " but no '. The caller must check
 // Representable first.
 func Quote(value string, prefer byte) string {

@@ -1,0 +1,225 @@
+package ast
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/apacheconf/apacheconf/internal/syntax"
+)
+
+// The JSON form of a File, modelled on crossplane's for nginx:
+//
+//	{"file": "site.conf", "eol": "\n", "parsed": [NODE, ...]}
+//
+// NODE is one of
+//
+//	{"type": "directive", "directive": "Listen", "args": ["80"], POS, "raw": "Listen 80\n"}
+//	{"type": "section", "directive": "VirtualHost", "args": ["*:80"], POS, "raw": "<VirtualHost *:80>\n",
+//	    "block": [NODE, ...], "close": "</VirtualHost>\n"}      ("unclosed": true when the source lacked it)
+//	{"type": "comment", "comment": " text after #", POS, "raw": "# text after #\n"}
+//	{"type": "blank", POS, "raw": "\n"}
+//	{"type": "bad", "text": "</Stray>", POS, "raw": "</Stray>\n"}
+//
+// POS is "line", "column" (1-based, bytes) and "offset" (0-based bytes).
+// "args" are the values httpd sees (quotes removed). "raw" is the exact
+// source of the line(s) and is omitted for nodes built by code; it makes
+// the JSON form lossless: File → JSON → File prints the original bytes.
+// A consumer that edits "directive" or "args" need not touch "raw": a node
+// whose name and args no longer read back from its raw is printed
+// canonically.
+
+type jsonFile struct {
+	File   string     `json:"file"`
+	EOL    string     `json:"eol,omitempty"`
+	Parsed []jsonNode `json:"parsed"`
+}
+
+type jsonNode struct {
+	Type      string     `json:"type"`
+	Directive string     `json:"directive,omitempty"`
+	Args      []string   `json:"args,omitempty"`
+	Comment   *string    `json:"comment,omitempty"`
+	Text      string     `json:"text,omitempty"`
+	Line      int        `json:"line"`
+	Column    int        `json:"column"`
+	Offset    int        `json:"offset"`
+	Raw       string     `json:"raw,omitempty"`
+	Block     []jsonNode `json:"block,omitempty"`
+	Close     string     `json:"close,omitempty"`
+	Unclosed  bool       `json:"unclosed,omitempty"`
+}
+
+// MarshalJSON encodes the file in the schema documented above.
+func (f *File) MarshalJSON() ([]byte, error) {
+	return json.Marshal(jsonFile{File: f.Name, EOL: f.EOL, Parsed: toJSON(f.Body)})
+}
+
+// UnmarshalJSON decodes the schema documented above. Nodes with "raw"
+// regain their source form, so printing reproduces the original bytes.
+func (f *File) UnmarshalJSON(data []byte) error {
+	var jf jsonFile
+	if err := json.Unmarshal(data, &jf); err != nil {
+		return err
+	}
+	body, err := fromJSON(jf.File, jf.Parsed)
+	if err != nil {
+		return err
+	}
+	*f = File{Name: jf.File, EOL: jf.EOL, Body: body}
+	return nil
+}
+
+func toJSON(nodes []Node) []jsonNode {
+	out := make([]jsonNode, 0, len(nodes))
+	for _, n := range nodes {
+		p := n.Pos()
+		j := jsonNode{Line: p.Line, Column: p.Column, Offset: p.Offset}
+		switch n := n.(type) {
+		case *Directive:
+			j.Type, j.Directive, j.Args, j.Raw = "directive", n.Name, n.Values(), n.Raw
+		case *Section:
+			j.Type, j.Directive, j.Args, j.Raw = "section", n.Name, n.Values(), n.Raw
+			j.Block, j.Close, j.Unclosed = toJSON(n.Body), n.CloseRaw, n.Unclosed
+			if j.Block == nil {
+				j.Block = []jsonNode{}
+			}
+		case *Comment:
+			text := n.Text
+			j.Type, j.Comment, j.Raw = "comment", &text, n.Raw
+		case *Blank:
+			j.Type, j.Raw = "blank", n.Raw
+		case *Bad:
+			j.Type, j.Text, j.Raw = "bad", n.Text, n.Raw
+		default:
+			continue
+		}
+		out = append(out, j)
+	}
+	return out
+}
+
+func fromJSON(file string, js []jsonNode) ([]Node, error) {
+	out := make([]Node, 0, len(js))
+	for _, j := range js {
+		pos := Position{Filename: file, Line: j.Line, Column: j.Column, Offset: j.Offset}
+		switch j.Type {
+		case "directive":
+			d := &Directive{Name: j.Directive, Position: pos, Raw: j.Raw, Args: NewArgs(j.Args...)}
+			d.Indent = restoreArgs(j.Raw, pos, d.Args, false)
+			out = append(out, d)
+		case "section":
+			s := &Section{Name: j.Directive, Position: pos, Raw: j.Raw, Args: NewArgs(j.Args...),
+				CloseRaw: j.Close, Unclosed: j.Unclosed}
+			s.Indent = restoreArgs(j.Raw, pos, s.Args, true)
+			body, err := fromJSON(file, j.Block)
+			if err != nil {
+				return nil, err
+			}
+			s.Body = body
+			if s.CloseRaw != "" && pos.IsValid() {
+				s.ClosePos = closePos(s, body)
+			}
+			out = append(out, s)
+		case "comment":
+			c := &Comment{Position: pos, Raw: j.Raw, Indent: indentOf(j.Raw)}
+			if j.Comment != nil {
+				c.Text = *j.Comment
+			}
+			out = append(out, c)
+		case "blank":
+			out = append(out, &Blank{Position: pos, Raw: j.Raw})
+		case "bad":
+			out = append(out, &Bad{Text: j.Text, Position: pos, Raw: j.Raw, Indent: indentOf(j.Raw)})
+		default:
+			return nil, fmt.Errorf("%s: unknown node type %q", pos, j.Type)
+		}
+	}
+	return out, nil
+}
+
+// closePos places a section's closing line after its last body node (or
+// its header), at the closing line's indentation.
+func closePos(s *Section, body []Node) Position {
+	var at Position
+	if n := len(body); n > 0 {
+		at = body[n-1].End()
+	} else {
+		at = s.Position.advance(s.Raw[len(s.Indent):])
+	}
+	return at.advance(indentOf(s.CloseRaw))
+}
+
+// indentOf returns the whitespace that starts raw.
+func indentOf(raw string) string {
+	i := 0
+	for i < len(raw) && (raw[i] == ' ' || raw[i] == '\t') {
+		i++
+	}
+	return raw[:i]
+}
+
+// restoreArgs gives args whose values match the words of raw their Raw,
+// Quote and Pos back. It returns the indentation of raw.
+func restoreArgs(raw string, pos Position, args []Arg, header bool) string {
+	if raw == "" {
+		return ""
+	}
+	// Map each byte of the logical line to its source offset in raw.
+	var logical strings.Builder
+	var srcOff []int
+	for i := 0; i < len(raw); i++ {
+		if raw[i] == 0 {
+			for i < len(raw) && raw[i] != '\n' {
+				i++
+			}
+			break
+		}
+		if raw[i] == '\\' {
+			rest := raw[i+1:]
+			if strings.HasPrefix(rest, "\n") || strings.HasPrefix(rest, "\r\n") {
+				i += 1 + strings.IndexByte(rest, '\n')
+				continue
+			}
+		}
+		logical.WriteByte(raw[i])
+		srcOff = append(srcOff, i)
+	}
+	line := logical.String()
+	a, e := syntax.TrimSpace(line)
+	indent := ""
+	if a < len(srcOff) {
+		indent = raw[:srcOff[a]]
+	}
+	text := line[a:e]
+	h := syntax.Classify(text)
+	from, to := h.Rest, len(text)
+	if header {
+		from, to = syntax.HeaderArgs(text, h)
+	}
+	words := syntax.Words(nil, text[:to][from:])
+	if len(words) != len(args) {
+		return indent
+	}
+	for i, w := range words {
+		if w.Value != args[i].Value {
+			return indent
+		}
+	}
+	// The raw text starts a line: step back from the node's position.
+	base := pos
+	if base.IsValid() {
+		base.Offset -= len(indent)
+		base.Line -= strings.Count(indent, "\n")
+		base.Column = 1
+	}
+	for i, w := range words {
+		args[i].Raw = w.Raw(text[from:])
+		args[i].Quote = w.Quote
+		if base.IsValid() {
+			off := srcOff[a+from+w.Start]
+			args[i].Pos = base.advance(raw[:off])
+		}
+	}
+	return indent
+}

@@ -1,0 +1,60 @@
+// Command apacheconf reads Apache httpd configuration the way httpd does.
+//
+//	apacheconf parse [--json] FILE...       check syntax; print the tree as JSON
+//	apacheconf fmt [-w] [-d] [-l] FILE...   normalise layout (indentation, trailing space)
+//
+// Exit status: 0 when all is well, 1 when a file has syntax errors (or, for
+// fmt -l/-d, is not formatted), 2 for usage and I/O errors.
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"sort"
+)
+
+// command is one subcommand: it gets the arguments after its name and
+// returns the exit status.
+type command struct {
+	run     func(args []string, stdout, stderr io.Writer) int
+	summary string
+}
+
+var commands = map[string]command{
+	"parse": {runParse, "check syntax of files; --json prints the tree"},
+	"fmt":   {runFmt, "normalise the layout of files (-w write, -d diff, -l list)"},
+}
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		usage(stderr)
+		if len(args) == 0 {
+			return 2
+		}
+		return 0
+	}
+	c, ok := commands[args[0]]
+	if !ok {
+		fmt.Fprintf(stderr, "apacheconf: unknown command %q\n", args[0])
+		usage(stderr)
+		return 2
+	}
+	return c.run(args[1:], stdout, stderr)
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "usage: apacheconf COMMAND [flags] ...")
+	names := make([]string, 0, len(commands))
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(w, "  %-8s %s\n", n, commands[n].summary)
+	}
+}
