@@ -113,7 +113,7 @@ func (*Bad) node()       {}
 func (d *Directive) Pos() Position { return d.Position }
 
 // End implements Node.
-func (d *Directive) End() Position { return d.Position.advance(d.Raw[len(d.Indent):]) }
+func (d *Directive) End() Position { return d.Position.advance(trimIndent(d.Raw, d.Indent)) }
 
 // Pos implements Node.
 func (s *Section) Pos() Position { return s.Position }
@@ -126,14 +126,14 @@ func (s *Section) End() Position {
 	if n := len(s.Body); n > 0 {
 		return s.Body[n-1].End()
 	}
-	return s.Position.advance(s.Raw[len(s.Indent):])
+	return s.Position.advance(trimIndent(s.Raw, s.Indent))
 }
 
 // Pos implements Node.
 func (c *Comment) Pos() Position { return c.Position }
 
 // End implements Node.
-func (c *Comment) End() Position { return c.Position.advance(c.Raw[len(c.Indent):]) }
+func (c *Comment) End() Position { return c.Position.advance(trimIndent(c.Raw, c.Indent)) }
 
 // Pos implements Node.
 func (b *Blank) Pos() Position { return b.Position }
@@ -145,7 +145,13 @@ func (b *Blank) End() Position { return b.Position.advance(b.Raw) }
 func (b *Bad) Pos() Position { return b.Position }
 
 // End implements Node.
-func (b *Bad) End() Position { return b.Position.advance(b.Raw[len(b.Indent):]) }
+func (b *Bad) End() Position { return b.Position.advance(trimIndent(b.Raw, b.Indent)) }
+
+// trimIndent is raw without its indentation (nodes built by code may set
+// an Indent that raw does not start with).
+func trimIndent(raw, indent string) string {
+	return strings.TrimPrefix(raw, indent)
+}
 
 // Canonical returns the name in the form httpd looks it up: lower case.
 func Canonical(name string) string {

@@ -4,12 +4,17 @@ import "strings"
 
 // Reformat normalises the layout of f in place, the way gofmt does for Go:
 // every line is indented by its section depth (unit per level; "" means
-// the file's own unit, else four spaces) and loses trailing whitespace;
+// the file's own unit when it is a tab or 2, 4 or 8 spaces, else four
+// spaces) and loses trailing whitespace;
 // whitespace-only lines become empty. Words, quoting, comments and
 // continuation lines are kept as written.
 func Reformat(f *File, unit string) {
 	if unit == "" {
-		unit = indentUnit(f.Body, "")
+		switch unit = indentUnit(f.Body, ""); unit {
+		case "\t", "  ", "    ", "        ":
+		default:
+			unit = "    "
+		}
 	}
 	reformat(f.Body, "", unit)
 }

@@ -1,9 +1,11 @@
 package ast
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/apacheconf/apacheconf/internal/syntax"
 )
@@ -22,6 +24,9 @@ import (
 //	{"type": "bad", "text": "</Stray>", POS, "raw": "</Stray>\n"}
 //
 // POS is "line", "column" (1-based, bytes) and "offset" (0-based bytes).
+// JSON strings are UTF-8: a node whose source is not valid UTF-8 carries
+// "raw_base64" (and "close_base64") instead, and its other strings show
+// each invalid byte as U+FFFD; decoding restores the exact bytes.
 // "args" are the values httpd sees (quotes removed). "raw" is the exact
 // source of the line(s) and is omitted for nodes built by code; it makes
 // the JSON form lossless: File → JSON → File prints the original bytes.
@@ -45,8 +50,10 @@ type jsonNode struct {
 	Column    int        `json:"column"`
 	Offset    int        `json:"offset"`
 	Raw       string     `json:"raw,omitempty"`
+	RawB64    string     `json:"raw_base64,omitempty"`
 	Block     []jsonNode `json:"block,omitempty"`
 	Close     string     `json:"close,omitempty"`
+	CloseB64  string     `json:"close_base64,omitempty"`
 	Unclosed  bool       `json:"unclosed,omitempty"`
 }
 
@@ -94,6 +101,8 @@ func toJSON(nodes []Node) []jsonNode {
 		default:
 			continue
 		}
+		j.Raw, j.RawB64 = encodeRaw(j.Raw)
+		j.Close, j.CloseB64 = encodeRaw(j.Close)
 		out = append(out, j)
 	}
 	return out
@@ -103,14 +112,23 @@ func fromJSON(file string, js []jsonNode) ([]Node, error) {
 	out := make([]Node, 0, len(js))
 	for _, j := range js {
 		pos := Position{Filename: file, Line: j.Line, Column: j.Column, Offset: j.Offset}
+		var err error
+		if j.Raw, err = decodeRaw(j.Raw, j.RawB64); err != nil {
+			return nil, fmt.Errorf("%s: raw_base64: %v", pos, err)
+		}
+		if j.Close, err = decodeRaw(j.Close, j.CloseB64); err != nil {
+			return nil, fmt.Errorf("%s: close_base64: %v", pos, err)
+		}
 		switch j.Type {
 		case "directive":
 			d := &Directive{Name: j.Directive, Position: pos, Raw: j.Raw, Args: NewArgs(j.Args...)}
+			d.Name = fromRaw(d.Name, syntax.Classify(logicalLine(j.Raw)).Name, j.Raw)
 			d.Indent = restoreArgs(j.Raw, pos, d.Args, false)
 			out = append(out, d)
 		case "section":
 			s := &Section{Name: j.Directive, Position: pos, Raw: j.Raw, Args: NewArgs(j.Args...),
 				CloseRaw: j.Close, Unclosed: j.Unclosed}
+			s.Name = fromRaw(s.Name, syntax.Classify(logicalLine(j.Raw)).Name, j.Raw)
 			s.Indent = restoreArgs(j.Raw, pos, s.Args, true)
 			body, err := fromJSON(file, j.Block)
 			if err != nil {
@@ -125,12 +143,16 @@ func fromJSON(file string, js []jsonNode) ([]Node, error) {
 			c := &Comment{Position: pos, Raw: j.Raw, Indent: indentOf(j.Raw)}
 			if j.Comment != nil {
 				c.Text = *j.Comment
+				if line := logicalLine(j.Raw); strings.HasPrefix(line, "#") {
+					c.Text = fromRaw(c.Text, line[1:], j.Raw)
+				}
 			}
 			out = append(out, c)
 		case "blank":
 			out = append(out, &Blank{Position: pos, Raw: j.Raw})
 		case "bad":
-			out = append(out, &Bad{Text: j.Text, Position: pos, Raw: j.Raw, Indent: indentOf(j.Raw)})
+			text := fromRaw(j.Text, logicalLine(j.Raw), j.Raw)
+			out = append(out, &Bad{Text: text, Position: pos, Raw: j.Raw, Indent: indentOf(j.Raw)})
 		default:
 			return nil, fmt.Errorf("%s: unknown node type %q", pos, j.Type)
 		}
@@ -145,7 +167,7 @@ func closePos(s *Section, body []Node) Position {
 	if n := len(body); n > 0 {
 		at = body[n-1].End()
 	} else {
-		at = s.Position.advance(s.Raw[len(s.Indent):])
+		at = s.Position.advance(trimIndent(s.Raw, s.Indent))
 	}
 	return at.advance(indentOf(s.CloseRaw))
 }
@@ -202,7 +224,7 @@ func restoreArgs(raw string, pos Position, args []Arg, header bool) string {
 		return indent
 	}
 	for i, w := range words {
-		if w.Value != args[i].Value {
+		if lossy(w.Value) != args[i].Value {
 			return indent
 		}
 	}
@@ -214,6 +236,7 @@ func restoreArgs(raw string, pos Position, args []Arg, header bool) string {
 		base.Column = 1
 	}
 	for i, w := range words {
+		args[i].Value = w.Value // exact bytes, where JSON showed U+FFFD
 		args[i].Raw = w.Raw(text[from:])
 		args[i].Quote = w.Quote
 		if base.IsValid() {
@@ -222,4 +245,43 @@ func restoreArgs(raw string, pos Position, args []Arg, header bool) string {
 		}
 	}
 	return indent
+}
+
+// encodeRaw returns s for the "raw" field, or its base64 form for the
+// "raw_base64" field when s is not valid UTF-8.
+func encodeRaw(s string) (plain, b64 string) {
+	if utf8.ValidString(s) {
+		return s, ""
+	}
+	return "", base64.StdEncoding.EncodeToString([]byte(s))
+}
+
+func decodeRaw(plain, b64 string) (string, error) {
+	if b64 == "" {
+		return plain, nil
+	}
+	b, err := base64.StdEncoding.DecodeString(b64)
+	return string(b), err
+}
+
+// lossy is s as encoding/json writes it: each byte of an invalid UTF-8
+// sequence becomes U+FFFD.
+func lossy(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s { // range yields U+FFFD per invalid byte
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// fromRaw returns exact, the value read from a node's raw source, when
+// the JSON value is its lossy form; else the JSON value (an edit).
+func fromRaw(jsonValue, exact, raw string) string {
+	if raw != "" && lossy(exact) == jsonValue {
+		return exact
+	}
+	return jsonValue
 }

@@ -57,8 +57,10 @@ type printer struct {
 	err  error
 }
 
-func (p *printer) nodes(nodes []Node, parentIndent string) {
-	indent := siblingIndent(nodes, parentIndent, p.unit)
+// nodes prints a body; fallback is the indentation for new nodes when no
+// sibling was parsed from source.
+func (p *printer) nodes(nodes []Node, fallback string) {
+	indent := siblingIndent(nodes, fallback)
 	for _, n := range nodes {
 		p.node(n, indent)
 	}
@@ -128,7 +130,7 @@ func (p *printer) section(s *Section, indent string) {
 		p.buf.WriteString(">" + s.trailer())
 		p.buf.WriteString(p.lineEnd(s.Raw))
 	}
-	p.nodes(s.Body, own)
+	p.nodes(s.Body, own+p.unit)
 	if s.Unclosed {
 		return
 	}
@@ -194,8 +196,8 @@ func pick(raw, own, computed string) string {
 }
 
 // siblingIndent is the indentation for new nodes in a body: that of the
-// first sibling parsed from source, else the parent's plus one unit.
-func siblingIndent(nodes []Node, parentIndent, unit string) string {
+// first sibling parsed from source, else fallback.
+func siblingIndent(nodes []Node, fallback string) string {
 	for _, n := range nodes {
 		var raw, ind string
 		switch n := n.(type) {
@@ -210,7 +212,7 @@ func siblingIndent(nodes []Node, parentIndent, unit string) string {
 			return ind
 		}
 	}
-	return parentIndent + unit
+	return fallback
 }
 
 // indentUnit finds the file's indentation step: the extra indentation of

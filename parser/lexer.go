@@ -139,7 +139,7 @@ func (lx *lineLexer) token(t lexer.TokenType, first, n int) lexer.Token {
 func (lx *lineLexer) scan() {
 	l := &lx.cur
 	if !lx.read() {
-		lx.items = append(lx.items, item{tok: tokLines, node: &ast.Bad{Position: lx.pos(0), Raw: l.raw}})
+		lx.items = append(lx.items, item{tok: tokLines, node: &ast.Bad{Position: lx.startPos(), Raw: l.raw}})
 		return
 	}
 	h := syntax.Classify(l.text)
@@ -148,7 +148,8 @@ func (lx *lineLexer) scan() {
 		if len(lx.blank) == cap(lx.blank) {
 			lx.blank = make([]ast.Blank, 0, 64)
 		}
-		lx.blank = append(lx.blank, ast.Blank{Position: lx.pos(-l.offset), Raw: l.raw})
+		// A blank line has no text to point at: its position is its start.
+		lx.blank = append(lx.blank, ast.Blank{Raw: l.raw, Position: lx.startPos()})
 		lx.items = append(lx.items, item{tok: tokLines, node: &lx.blank[len(lx.blank)-1]})
 	case syntax.Comment:
 		if len(lx.comms) == cap(lx.comms) {
@@ -220,8 +221,7 @@ func (lx *lineLexer) read() bool {
 		}
 		n += len(content)
 		if n > lx.cfg.MaxLineLength {
-			lx.errs.Add(ast.Position{Filename: lx.filename, Offset: l.start, Line: l.first.line, Column: 1},
-				"line too long (more than %d bytes)", lx.cfg.MaxLineLength)
+			lx.errs.Add(lx.startPos(), "line too long (more than %d bytes)", lx.cfg.MaxLineLength)
 			lx.at, lx.line = next, lx.line+btoi(hasNL)
 			for cont && lx.at < len(src) { // the rest of the logical line
 				nl := strings.IndexByte(src[lx.at:], '\n')
@@ -264,6 +264,11 @@ func btoi(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// startPos is the position of the current line's first byte.
+func (lx *lineLexer) startPos() ast.Position {
+	return ast.Position{Filename: lx.filename, Offset: lx.cur.start, Line: lx.cur.first.line, Column: 1}
 }
 
 // pos maps offset i of the current line's text to a source position.
