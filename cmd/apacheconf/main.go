@@ -1,6 +1,6 @@
 // Command apacheconf reads Apache httpd configuration the way httpd does.
 //
-//	apacheconf parse [--json] FILE...       check syntax; print the tree as JSON
+//	apacheconf parse [--json] [-q] FILE|DIR...  check syntax; print the tree as JSON
 //	apacheconf fmt [-w] [-d] [-l] FILE...   normalise layout (indentation, trailing space)
 //
 // Exit status: 0 when all is well, 1 when a file has syntax errors (or, for

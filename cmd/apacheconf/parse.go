@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -26,6 +27,32 @@ func parseOne(path string) (*ast.File, []byte, error) {
 	cfg := parser.Config{HTAccess: filepath.Base(path) == ".htaccess"}
 	f, err := cfg.ParseFile(path, src)
 	return f, src, err
+}
+
+// expandPaths replaces each directory argument by the config files below
+// it (*.conf and .htaccess, in lexical order).
+func expandPaths(args []string) ([]string, error) {
+	var out []string
+	for _, a := range args {
+		info, err := os.Stat(a)
+		if err != nil || !info.IsDir() {
+			out = append(out, a) // a missing file is reported when read
+			continue
+		}
+		err = filepath.WalkDir(a, func(p string, d os.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.Type().IsRegular() && (strings.HasSuffix(p, ".conf") || d.Name() == ".htaccess") {
+				out = append(out, p)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // syntaxErrors extracts the parser's positioned errors from err.
@@ -55,8 +82,9 @@ func runParse(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("parse", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	asJSON := fs.Bool("json", false, "print each file's tree as JSON (crossplane-like envelope)")
+	quiet := fs.Bool("q", false, "print nothing for files without errors")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: apacheconf parse [--json] FILE...")
+		fmt.Fprintln(stderr, "usage: apacheconf parse [--json] [-q] FILE|DIR...")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -66,6 +94,11 @@ func runParse(args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return 2
 	}
+	paths, err := expandPaths(fs.Args())
+	if err != nil {
+		fmt.Fprintf(stderr, "apacheconf: %v\n", err)
+		return 2
+	}
 	status := 0
 	var out struct {
 		Status string       `json:"status"`
@@ -73,7 +106,7 @@ func runParse(args []string, stdout, stderr io.Writer) int {
 		Config []jsonConfig `json:"config"`
 	}
 	out.Status, out.Errors = "ok", []jsonError{}
-	for _, path := range fs.Args() {
+	for _, path := range paths {
 		f, _, err := parseOne(path)
 		cfg := jsonConfig{File: path, Status: "ok", Errors: []jsonError{}}
 		if err != nil {
@@ -93,18 +126,24 @@ func runParse(args []string, stdout, stderr io.Writer) int {
 				out.Errors = append(out.Errors, je)
 			}
 		}
+		if !*asJSON && !*quiet && err == nil {
+			fmt.Fprintf(stdout, "%s: ok: %s\n", path, census(f))
+		}
 		if *asJSON {
-			tree, err := json.Marshal(f)
-			if err != nil {
+			var tree bytes.Buffer
+			enc := json.NewEncoder(&tree)
+			enc.SetEscapeHTML(false) // configs are full of <Sections>
+			if err := enc.Encode(f); err != nil {
 				fmt.Fprintf(stderr, "apacheconf: %v\n", err)
 				return 2
 			}
-			cfg.Tree = tree
+			cfg.Tree = tree.Bytes()
 			out.Config = append(out.Config, cfg)
 		}
 	}
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
+		enc.SetEscapeHTML(false)
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(out); err != nil {
 			fmt.Fprintf(stderr, "apacheconf: %v\n", err)
@@ -191,4 +230,21 @@ func runFmt(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	return status
+}
+
+// census counts a tree's directives, sections and comments.
+func census(f *ast.File) string {
+	var dirs, secs, comments int
+	ast.Inspect(f.Body, func(n ast.Node) bool {
+		switch n.(type) {
+		case *ast.Directive:
+			dirs++
+		case *ast.Section:
+			secs++
+		case *ast.Comment:
+			comments++
+		}
+		return true
+	})
+	return fmt.Sprintf("%d directives, %d sections, %d comments", dirs, secs, comments)
 }
