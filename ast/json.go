@@ -10,30 +10,6 @@ import (
 	"github.com/apacheconf/apacheconf/internal/syntax"
 )
 
-// The JSON form of a File, modelled on crossplane's for nginx:
-//
-//	{"file": "site.conf", "eol": "\n", "parsed": [NODE, ...]}
-//
-// NODE is one of
-//
-//	{"type": "directive", "directive": "Listen", "args": ["80"], POS, "raw": "Listen 80\n"}
-//	{"type": "section", "directive": "VirtualHost", "args": ["*:80"], POS, "raw": "<VirtualHost *:80>\n",
-//	    "block": [NODE, ...], "close": "</VirtualHost>\n"}      ("unclosed": true when the source lacked it)
-//	{"type": "comment", "comment": " text after #", POS, "raw": "# text after #\n"}
-//	{"type": "blank", POS, "raw": "\n"}
-//	{"type": "bad", "text": "</Stray>", POS, "raw": "</Stray>\n"}
-//
-// POS is "line", "column" (1-based, bytes) and "offset" (0-based bytes).
-// JSON strings are UTF-8: a node whose source is not valid UTF-8 carries
-// "raw_base64" (and "close_base64") instead, and its other strings show
-// each invalid byte as U+FFFD; decoding restores the exact bytes.
-// "args" are the values httpd sees (quotes removed). "raw" is the exact
-// source of the line(s) and is omitted for nodes built by code; it makes
-// the JSON form lossless: File → JSON → File prints the original bytes.
-// A consumer that edits "directive" or "args" need not touch "raw": a node
-// whose name and args no longer read back from its raw is printed
-// canonically.
-
 type jsonFile struct {
 	File   string     `json:"file"`
 	EOL    string     `json:"eol,omitempty"`

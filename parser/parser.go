@@ -94,8 +94,9 @@ func (c Config) ParseString(filename, src string) (*ast.File, error) {
 	f := &ast.File{Name: filename, EOL: detectEOL(src)}
 	var errs ErrorList
 	if len(src) > c.MaxFileSize {
-		errs.Add(ast.Position{Filename: filename, Line: 1, Column: 1},
-			"file too large: %d bytes (the limit is %d)", len(src), c.MaxFileSize)
+		start := ast.Position{Filename: filename, Line: 1, Column: 1}
+		errs.Add(start, "file too large: %d bytes (the limit is %d)", len(src), c.MaxFileSize)
+		f.Body = []ast.Node{&ast.Bad{Position: start, Raw: src}} // kept, unread
 		return f, errs
 	}
 	if strings.HasPrefix(src, "\xEF\xBB\xBF") {

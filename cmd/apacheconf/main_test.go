@@ -84,3 +84,21 @@ func TestFmtWrite(t *testing.T) {
 	assert.Equal(t, 0, code, "formatted file is stable")
 	assert.Empty(t, strings.TrimSpace(out))
 }
+
+// Every file of Debian's apache2 package and every oracle case parses
+// cleanly (exit 0), as httpd reads them.
+func TestParseRealTrees(t *testing.T) {
+	var args []string
+	for _, dir := range []string{"/etc/apache2", "../../../shared/oracle/cases"} {
+		if _, err := os.Stat(dir); err == nil {
+			args = append(args, dir)
+		}
+	}
+	if len(args) == 0 {
+		t.Skip("neither /etc/apache2 (apt-get install apache2) nor ../shared/oracle/cases is present")
+	}
+	code, out, errs := runCLI(append([]string{"parse"}, args...)...)
+	assert.Equal(t, 0, code, errs)
+	assert.NotEmpty(t, out)
+	assert.NotContains(t, out, "failed")
+}

@@ -20,7 +20,7 @@ func VHost(b *bytes.Buffer, i int) {
     ErrorLog ${APACHE_LOG_DIR}/site%[1]d-error.log
     CustomLog ${APACHE_LOG_DIR}/site%[1]d-access.log combined
 
-    WSGIDaemonProcess site%[1]d user=u%[1]d group=u%[1]d processes=2 threads=15 display-name=%%{GROUP}
+    WSGIDaemonProcess site%[1]d user=www-data group=www-data processes=2 threads=15 display-name=%%{GROUP}
     WSGIProcessGroup site%[1]d
     WSGIScriptAlias /app /srv/www/site%[1]d/app/app.wsgi process-group=site%[1]d application-group=%%{GLOBAL}
     SetEnv SITE_ID %[1]d
@@ -59,3 +59,16 @@ func VHosts(n int) []byte {
 	}
 	return b.Bytes()
 }
+
+// DebianModules loads, on Debian's apache2, the modules whose directives
+// the generated virtual hosts use, so that `apache2 -t` accepts them.
+const DebianModules = `LoadModule mpm_event_module /usr/lib/apache2/modules/mod_mpm_event.so
+LoadModule authz_core_module /usr/lib/apache2/modules/mod_authz_core.so
+LoadModule authz_host_module /usr/lib/apache2/modules/mod_authz_host.so
+LoadModule alias_module /usr/lib/apache2/modules/mod_alias.so
+LoadModule env_module /usr/lib/apache2/modules/mod_env.so
+LoadModule wsgi_module /usr/lib/apache2/modules/mod_wsgi.so
+Define APACHE_LOG_DIR /tmp
+ErrorLog /dev/null
+PidFile /tmp/bigconf-httpd.pid
+`
