@@ -1,0 +1,410 @@
+package scope
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/apacheconf/apacheconf/ast"
+)
+
+// Context says where a body of directives is read: httpd checks what is
+// allowed there.
+type Context int
+
+// Contexts of a configuration body.
+const (
+	CtxServer Context = iota
+	CtxDirectory
+	CtxFiles
+	CtxLocation
+	CtxHTAccess
+	CtxIf
+)
+
+// DirectiveTable tells which AllowOverride classes admit a directive in
+// .htaccess. The directive registry implements it; Classes returns the
+// override bits (Or*) of the directive, whether it may appear in
+// .htaccess at all, and whether the directive is known.
+type DirectiveTable interface {
+	Classes(name string) (override int, inHTAccess, known bool)
+}
+
+// Problem is a configuration error found while evaluating a request:
+// httpd answers 500 for a problem in .htaccess.
+type Problem struct {
+	Pos ast.Position
+	Msg string
+}
+
+func (p Problem) String() string { return p.Pos.String() + ": " + p.Msg }
+
+// applier builds a dirConfig from a body, as ap_walk_config does for one
+// section, with httpd's checks for .htaccess.
+type applier struct {
+	ctx          Context
+	override     int             // for .htaccess: the AllowOverride in force
+	overrideOpts int             // for .htaccess: AllowOverride Options=…
+	overrideList map[string]bool // for .htaccess: AllowOverrideList
+	table        DirectiveTable
+	method       string
+	problems     []Problem
+}
+
+func (a *applier) fail(pos ast.Position, format string, args ...any) {
+	a.problems = append(a.problems, Problem{Pos: pos, Msg: fmt.Sprintf(format, args...)})
+}
+
+// build returns the configuration the body sets.
+func (a *applier) build(body []ast.Node) *dirConfig {
+	c := newSectionDirConfig()
+	a.apply(c, body)
+	return c
+}
+
+func (a *applier) apply(c *dirConfig, body []ast.Node) {
+	for _, n := range body {
+		switch n := n.(type) {
+		case *ast.Directive:
+			if a.ctx == CtxHTAccess && !a.allowed(n) {
+				continue
+			}
+			a.directive(c, n)
+		case *ast.Section:
+			a.section(c, n)
+		}
+	}
+}
+
+// allowed is invoke_cmd's override check for .htaccess.
+func (a *applier) allowed(d *ast.Directive) bool {
+	if a.table == nil {
+		return true
+	}
+	classes, inHT, known := a.table.Classes(d.Name)
+	if !known {
+		if a.override&NonfatalUnknown == 0 {
+			a.fail(d.Position, "Invalid command '%s', perhaps misspelled or defined by a module not included in the server configuration", d.Name)
+		}
+		return false
+	}
+	if a.overrideList[strings.ToLower(d.Name)] {
+		return true
+	}
+	if !inHT || classes&a.override == 0 {
+		if a.override&NonfatalOverride == 0 {
+			a.fail(d.Position, "%s not allowed here", d.Name)
+		}
+		return false
+	}
+	return true
+}
+
+func (a *applier) directive(c *dirConfig, d *ast.Directive) {
+	vals := d.Values()
+	switch d.Canonical() {
+	case "options":
+		a.options(c, d, vals)
+	case "allowoverride":
+		if a.ctx == CtxHTAccess {
+			a.fail(d.Position, "AllowOverride not allowed here")
+			return
+		}
+		a.allowOverride(c, d, vals)
+	case "allowoverridelist":
+		c.overrideList = map[string]bool{}
+		for _, v := range vals {
+			if strings.EqualFold(v, "None") {
+				c.overrideList = map[string]bool{}
+				break
+			}
+			c.overrideList[strings.ToLower(v)] = true
+		}
+	case "sethandler":
+		if len(vals) > 0 {
+			h := strings.ToLower(vals[0])
+			if h == "none" {
+				h = ""
+			}
+			c.handler = &Setting{Value: h, By: d}
+		}
+	case "forcetype":
+		if len(vals) > 0 {
+			c.forceType = &Setting{Value: vals[0], By: d}
+		}
+	case "setenv":
+		if len(vals) > 0 {
+			v := ""
+			if len(vals) > 1 {
+				v = vals[1]
+			}
+			if c.env == nil {
+				c.env = map[string]EnvVar{}
+			}
+			c.env[envKey(vals[0])] = EnvVar{Name: vals[0], Value: v, By: d}
+		}
+	case "unsetenv":
+		for _, name := range vals {
+			if c.envUnset == nil {
+				c.envUnset = map[string]*ast.Directive{}
+			}
+			delete(c.env, envKey(name))
+			c.envUnset[envKey(name)] = d
+		}
+	case "addhandler", "removehandler":
+		if len(vals) == 0 {
+			return
+		}
+		h, exts := "", vals
+		if d.Canonical() == "addhandler" {
+			h, exts = strings.ToLower(vals[0]), vals[1:]
+		}
+		if c.extHandler == nil {
+			c.extHandler = map[string]Setting{}
+		}
+		for _, e := range exts {
+			c.extHandler[strings.ToLower(strings.TrimPrefix(e, "."))] = Setting{Value: h, By: d}
+		}
+	case "require":
+		a.require(c, d, vals)
+	case "authmerging":
+		if c.authz == nil {
+			c.authz = &authzConfig{}
+		}
+		switch strings.ToLower(strings.Join(vals, "")) {
+		case "and":
+			c.authz.op = logicAnd
+		case "or":
+			c.authz.op = logicOr
+		default:
+			c.authz.op = logicOff
+		}
+		c.authz.by = d
+	default:
+		if c.last == nil {
+			c.last = map[string]*ast.Directive{}
+		}
+		c.last[d.Canonical()] = d
+	}
+}
+
+// options is set_options (core.c).
+func (a *applier) options(c *dirConfig, d *ast.Directive, vals []string) {
+	first, mergeMode, allNone := true, false, false
+	for _, w := range vals {
+		action := byte(0)
+		if w != "" && (w[0] == '+' || w[0] == '-') {
+			action, w = w[0], w[1:]
+			if !mergeMode && !first && !allNone {
+				a.fail(d.Position, "Either all Options must start with + or -, or no Option may.")
+				return
+			}
+			mergeMode = true
+		} else if first {
+			c.opts = 0
+		} else if mergeMode {
+			a.fail(d.Position, "Either all Options must start with + or -, or no Option may.")
+			return
+		}
+		var opt int
+		switch strings.ToLower(w) {
+		case "indexes":
+			opt = OptIndexes
+		case "includes":
+			opt = OptIncludes | OptIncWithExec
+		case "includesnoexec":
+			opt = OptIncludes
+		case "followsymlinks":
+			opt = OptFollowSymlink
+		case "symlinksifownermatch":
+			opt = OptSymOwner
+		case "execcgi":
+			opt = OptExecCGI
+		case "multiviews":
+			opt = OptMultiViews
+		case "runscripts":
+			opt = OptMultiViews | OptExecCGI
+		case "none":
+			if !first {
+				a.fail(d.Position, "'Options None' must be the first Option given.")
+				return
+			}
+			opt, allNone = 0, true
+		case "all":
+			if !first {
+				a.fail(d.Position, "'Options All' must be the first option given.")
+				return
+			}
+			opt, allNone = OptAll, true
+		default:
+			a.fail(d.Position, "Illegal option %s", w)
+			return
+		}
+		if a.ctx == CtxHTAccess && a.overrideOpts&opt != opt {
+			a.fail(d.Position, "Option %s not allowed here", w)
+			return
+		}
+		switch action {
+		case '-':
+			c.optsRemove |= opt
+			c.optsAdd &^= opt
+			c.opts &^= opt
+		case '+':
+			c.optsAdd |= opt
+			c.optsRemove &^= opt
+			c.opts |= opt
+		default:
+			c.opts |= opt
+		}
+		first = false
+	}
+	c.optsBy = append(c.optsBy, d)
+}
+
+// allowOverride is set_override (core.c).
+func (a *applier) allowOverride(c *dirConfig, d *ast.Directive, vals []string) {
+	c.override = 0
+	for _, w := range vals {
+		k, v, hasV := strings.Cut(w, "=")
+		switch strings.ToLower(k) {
+		case "limit":
+			c.override |= OrLimit
+		case "options":
+			c.override |= OrOptions
+			if hasV {
+				c.overrideOpts = allowOpts(v)
+			} else {
+				c.overrideOpts = OptAll
+			}
+		case "fileinfo":
+			c.override |= OrFileInfo
+		case "authconfig":
+			c.override |= OrAuthCfg
+		case "indexes":
+			c.override |= OrIndexes
+		case "nonfatal":
+			switch strings.ToLower(v) {
+			case "override":
+				c.override |= NonfatalOverride
+			case "unknown":
+				c.override |= NonfatalUnknown
+			case "all":
+				c.override |= NonfatalOverride | NonfatalUnknown
+			}
+		case "none":
+			c.override = 0
+		case "all":
+			c.override = OrAll
+		default:
+			a.fail(d.Position, "Illegal override option %s", w)
+		}
+	}
+	c.overrideBy = d
+}
+
+// allowOpts is set_allow_opts: the Options=… list of AllowOverride.
+func allowOpts(list string) int {
+	opts := 0
+	for _, w := range strings.Split(list, ",") {
+		switch strings.ToLower(w) {
+		case "indexes":
+			opts |= OptIndexes
+		case "includes":
+			opts |= OptIncludes | OptIncWithExec
+		case "includesnoexec":
+			opts |= OptIncludes
+		case "followsymlinks":
+			opts |= OptFollowSymlink
+		case "symlinksifownermatch":
+			opts |= OptSymOwner
+		case "execcgi":
+			opts |= OptExecCGI
+		case "multiviews":
+			opts |= OptMultiViews
+		case "runscripts":
+			opts |= OptMultiViews | OptExecCGI
+		case "all":
+			opts |= OptAll
+		}
+	}
+	return opts
+}
+
+// require adds a Require line to the section's implicit <RequireAny>.
+func (a *applier) require(c *dirConfig, d *ast.Directive, vals []string) {
+	if c.authz == nil {
+		c.authz = &authzConfig{}
+	}
+	if c.authz.root == nil {
+		c.authz.root = &authzNode{op: logicOr}
+	}
+	c.authz.root.children = append(c.authz.root.children, requireNode(d, vals))
+}
+
+func requireNode(d *ast.Directive, vals []string) *authzNode {
+	n := &authzNode{by: d}
+	if len(vals) > 0 && strings.EqualFold(vals[0], "not") {
+		n.negate, vals = true, vals[1:]
+	}
+	if len(vals) > 0 {
+		n.provider, n.args = vals[0], vals[1:]
+	}
+	return n
+}
+
+// authzContainer builds <RequireAll>, <RequireAny>, <RequireNone>.
+func authzContainer(s *ast.Section) *authzNode {
+	n := &authzNode{sec: s, op: logicOr}
+	switch s.Canonical() {
+	case "requireall":
+		n.op = logicAnd
+	case "requirenone":
+		n.op, n.negate = logicOr, true
+	}
+	for _, c := range s.Body {
+		switch c := c.(type) {
+		case *ast.Directive:
+			if c.Is("Require") {
+				n.children = append(n.children, requireNode(c, c.Values()))
+			}
+		case *ast.Section:
+			switch c.Canonical() {
+			case "requireall", "requireany", "requirenone":
+				n.children = append(n.children, authzContainer(c))
+			}
+		}
+	}
+	return n
+}
+
+func (a *applier) section(c *dirConfig, s *ast.Section) {
+	switch s.Canonical() {
+	case "requireall", "requireany", "requirenone":
+		if c.authz == nil {
+			c.authz = &authzConfig{}
+		}
+		if c.authz.root == nil {
+			c.authz.root = &authzNode{op: logicOr}
+		}
+		c.authz.root.children = append(c.authz.root.children, authzContainer(s))
+	case "files", "filesmatch":
+		c.files = append(c.files, s)
+	case "if", "elseif", "else":
+		c.ifs = append(c.ifs, s)
+	case "limit", "limitexcept":
+		// The body applies to the methods listed (or, for LimitExcept,
+		// to the others). We evaluate GET requests.
+		listed := false
+		for _, m := range s.Values() {
+			if strings.EqualFold(m, a.method) || (strings.EqualFold(m, "GET") && a.method == "HEAD") {
+				listed = true
+			}
+		}
+		if listed == (s.Canonical() == "limit") {
+			a.apply(c, s.Body)
+		}
+	case "ifmodule", "ifdefine", "ifversion", "iffile", "ifdirective", "ifsection":
+		// In a loaded tree these are evaluated already; in .htaccess the
+		// loader's evaluation applies too (see Server.HTAccessLoader).
+		a.apply(c, s.Body)
+	}
+}

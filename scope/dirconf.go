@@ -1,0 +1,193 @@
+package scope
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/apacheconf/apacheconf/ast"
+)
+
+// Options bits, as include/http_core.h defines them.
+const (
+	OptIndexes       = 1
+	OptIncludes      = 2
+	OptFollowSymlink = 4
+	OptExecCGI       = 8
+	optUnset         = 16
+	OptIncWithExec   = 32
+	OptSymOwner      = 64
+	OptMultiViews    = 128
+	OptAll           = OptIndexes | OptIncludes | OptIncWithExec | OptFollowSymlink | OptExecCGI
+)
+
+// Override classes for AllowOverride (OR_* in http_config.h).
+const (
+	OrLimit    = 1
+	OrOptions  = 2
+	OrFileInfo = 4
+	OrAuthCfg  = 8
+	OrIndexes  = 16
+	orUnset    = 32
+	OrAll      = OrLimit | OrOptions | OrFileInfo | OrAuthCfg | OrIndexes
+	// NonfatalOverride and NonfatalUnknown turn .htaccess errors into warnings.
+	NonfatalOverride = 64
+	NonfatalUnknown  = 128
+)
+
+// Setting is a value and the directive that set it.
+type Setting struct {
+	Value string
+	By    *ast.Directive
+}
+
+// dirConfig is one per-directory configuration: what a section or an
+// .htaccess file sets, and what merging such configurations yields. Each
+// group of fields merges as its module's merge function does.
+type dirConfig struct {
+	// core: merge_core_dir_configs
+	opts, optsAdd, optsRemove int
+	optsBy                    []*ast.Directive
+	override                  int
+	overrideBy                *ast.Directive
+	overrideOpts              int
+	overrideList              map[string]bool
+	handler                   *Setting // SetHandler ("" after SetHandler None)
+	forceType                 *Setting
+	// mod_env: merge_env_dir_configs (names are case-insensitive)
+	env      map[string]EnvVar // key: lower-case name
+	envUnset map[string]*ast.Directive
+	// mod_mime: AddHandler/RemoveHandler by extension (lower case, no dot)
+	extHandler map[string]Setting
+	// mod_authz_core: the Require lines of the innermost section that has
+	// some, or the merge of several under AuthMerging.
+	authz *authzConfig
+	// generic: the last directive of each name (canonical), for
+	// directives whose module keeps the innermost setting.
+	last map[string]*ast.Directive
+	// sections that later walks evaluate (sec_file, sec_if)
+	files []*ast.Section
+	ifs   []*ast.Section
+}
+
+// newServerDirConfig is the configuration httpd starts a request from
+// before any section: create_core_dir_config with dir == NULL.
+func newServerDirConfig() *dirConfig {
+	return &dirConfig{
+		opts:         optUnset | OptFollowSymlink,
+		override:     orUnset,
+		overrideOpts: optUnset | OptAll | OptSymOwner | OptMultiViews,
+	}
+}
+
+// newSectionDirConfig is a fresh per-section configuration.
+func newSectionDirConfig() *dirConfig {
+	return &dirConfig{
+		opts:         optUnset,
+		override:     orUnset,
+		overrideOpts: optUnset | OptAll | OptSymOwner | OptMultiViews,
+	}
+}
+
+// merge returns base merged with add, the way ap_merge_per_dir_configs
+// runs every module's merge function.
+func merge(base, add *dirConfig) *dirConfig {
+	c := *base
+	// core: Options (merge_core_dir_configs)
+	if add.opts&optUnset != 0 {
+		c.optsAdd = (c.optsAdd &^ add.optsRemove) | add.optsAdd
+		c.optsRemove = (c.optsRemove &^ add.optsAdd) | add.optsRemove
+		c.opts = (c.opts &^ c.optsRemove) | c.optsAdd
+		if base.opts&(OptIncludes|OptIncWithExec) == OptIncludes|OptIncWithExec &&
+			add.opts&(OptIncludes|OptIncWithExec) == OptIncludes {
+			c.opts &^= OptIncWithExec
+		}
+	} else {
+		c.opts, c.optsAdd, c.optsRemove = add.opts, add.optsAdd, add.optsRemove
+	}
+	if len(add.optsBy) > 0 {
+		c.optsBy = append(append([]*ast.Directive(nil), base.optsBy...), add.optsBy...)
+	}
+	if add.override&orUnset == 0 {
+		c.override, c.overrideBy = add.override, add.overrideBy
+	}
+	if add.overrideOpts&optUnset == 0 {
+		c.overrideOpts = add.overrideOpts
+	}
+	if add.overrideList != nil {
+		c.overrideList = add.overrideList
+	}
+	if add.handler != nil {
+		c.handler = add.handler
+	}
+	if add.forceType != nil {
+		c.forceType = add.forceType
+	}
+	// mod_env
+	if len(add.envUnset) > 0 || len(add.env) > 0 {
+		c.env = make(map[string]EnvVar, len(base.env)+len(add.env))
+		for k, v := range base.env {
+			c.env[k] = v
+		}
+		for k := range add.envUnset {
+			delete(c.env, k)
+		}
+		for k, v := range add.env {
+			c.env[k] = v
+		}
+	}
+	// mod_mime: extension maps overlay, RemoveHandler entries delete.
+	if len(add.extHandler) > 0 {
+		c.extHandler = make(map[string]Setting, len(base.extHandler)+len(add.extHandler))
+		for k, v := range base.extHandler {
+			c.extHandler[k] = v
+		}
+		for k, v := range add.extHandler {
+			if v.Value == "" {
+				delete(c.extHandler, k)
+			} else {
+				c.extHandler[k] = v
+			}
+		}
+	}
+	// mod_authz_core
+	c.authz = mergeAuthz(base.authz, add.authz)
+	// generic
+	if len(add.last) > 0 {
+		c.last = make(map[string]*ast.Directive, len(base.last)+len(add.last))
+		for k, v := range base.last {
+			c.last[k] = v
+		}
+		for k, v := range add.last {
+			c.last[k] = v
+		}
+	}
+	// sec_file and sec_if accumulate (apr_array_append).
+	if len(add.files) > 0 {
+		c.files = append(append([]*ast.Section(nil), base.files...), add.files...)
+	}
+	if len(add.ifs) > 0 {
+		c.ifs = append(append([]*ast.Section(nil), base.ifs...), add.ifs...)
+	}
+	return &c
+}
+
+// Env returns the environment variables the configuration sets, sorted
+// by name.
+func (c *dirConfig) envList() []EnvVar {
+	out := make([]EnvVar, 0, len(c.env))
+	for _, v := range c.env {
+		out = append(out, v)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// EnvVar is one environment variable of the request, with its origin.
+type EnvVar struct {
+	Name  string
+	Value string
+	By    *ast.Directive
+}
+
+// envKey is the table key: apr tables compare names without case.
+func envKey(name string) string { return strings.ToLower(name) }

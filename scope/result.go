@@ -1,0 +1,307 @@
+package scope
+
+import (
+	"io/fs"
+	"net/netip"
+	"path"
+	"strings"
+
+	"github.com/apacheconf/apacheconf/ast"
+)
+
+// Result is what httpd would do with a request, with the reasons.
+type Result struct {
+	Request Request
+	// Server is the virtual host (or main server) that answers, and How
+	// it was chosen (see Selection).
+	Server *VirtualHost
+	How    string
+	// URI is the request path after httpd's normalisation.
+	URI     string
+	Mapping Mapping
+	// Filename is the file the request resolves to after the directory
+	// walk; PathInfo the rest of the URL path beyond it.
+	Filename string
+	PathInfo string
+	// Exists and IsDir describe Filename.
+	Exists, IsDir bool
+	// Steps are the configurations merged, in order.
+	Steps []Step
+	// Handler is the handler that runs ("" for the default handler).
+	Handler   string
+	HandlerBy *ast.Directive
+	// Options are the effective Options bits (Opt*).
+	Options int
+	// Env is the environment SetEnv/UnsetEnv leave for the request.
+	Env []EnvVar
+	// Authz is the authorization result.
+	Authz AuthzResult
+	// Status is the HTTP status httpd answers to a plain GET (0 when it
+	// cannot be decided statically), and Reason why.
+	Status int
+	Reason string
+	// Problems are configuration errors met on the way (.htaccess).
+	Problems []Problem
+
+	conf *dirConfig
+}
+
+// Directive returns the directive of that name in force for the request
+// (innermost wins), for directives without special merge rules.
+func (r *Result) Directive(name string) *ast.Directive {
+	if r.conf == nil || r.conf.last == nil {
+		return nil
+	}
+	return r.conf.last[ast.Canonical(name)]
+}
+
+// RequestOptions control Server.Request.
+type RequestOptions struct {
+	// FS is the file system that paths in the configuration refer to
+	// (absolute paths, see FSPath). nil: no file is found.
+	FS fs.FS
+	// Table admits directives in .htaccess (the directive registry).
+	Table DirectiveTable
+	// Map, when set, replaces the built-in URL mapping.
+	Map func(s *Server, v *VirtualHost, uri string) Mapping
+}
+
+// Request computes the Result for req.
+func (s *Server) Request(req Request, opts RequestOptions) *Result {
+	if !req.Remote.IsValid() {
+		req.Remote = netip.MustParseAddr("127.0.0.1")
+	}
+	if !req.Addr.IsValid() {
+		req.Addr = netip.MustParseAddr("127.0.0.1")
+	}
+	sel := s.SelectVHost(req.Addr, req.Port, req.Host)
+	r := &Result{Request: req, Server: sel.Server, How: sel.How}
+	uri, ok := normalizeURI(req.Path)
+	if !ok {
+		r.Status, r.Reason = 400, "invalid URI path"
+		return r
+	}
+	r.URI = uri
+	mapFn := opts.Map
+	if mapFn == nil {
+		mapFn = defaultMap
+	}
+	r.Mapping = mapFn(s, sel.Server, uri)
+	if rd := r.Mapping.Redirect; rd != nil {
+		r.Status, r.Reason = rd.Status, "redirected by "+describe(r.Mapping.Directive)
+		return r
+	}
+	w := &walker{s: s, v: sel.Server, fsys: opts.FS, table: opts.Table, res: &walkResult{},
+		accessName: ".htaccess", method: "GET"}
+	w.serverConfig()
+	if d := w.res.conf.last["accessfilename"]; d != nil && len(d.Args) > 0 {
+		w.accessName = d.Args[0].Value
+	}
+	w.directoryWalk(r.Mapping.Filename)
+	r.Filename, r.PathInfo = w.res.filename, w.res.pathInfo
+	r.Exists, r.IsDir = w.res.fileType != noFile, w.res.fileType == dirFile
+	if len(w.res.problems) > 0 {
+		r.Steps, r.Problems, r.conf = w.res.steps, w.res.problems, w.res.conf
+		r.Status, r.Reason = 500, w.res.htaccess+": "+w.res.problems[0].Msg
+		return r
+	}
+	w.fileWalk()
+	w.locationWalk(uri)
+	w.ifWalk(r)
+	c := w.res.conf
+	r.Steps, r.conf = w.res.steps, c
+	r.Options = c.opts &^ optUnset
+	r.Env = c.envList()
+	r.Handler, r.HandlerBy = handlerFor(c, r.Mapping, r.Filename)
+	r.Authz = AuthzGranted
+	if c.authz != nil && c.authz.root != nil {
+		env := func(name string) (string, bool) {
+			v, ok := c.env[envKey(name)]
+			return v.Value, ok
+		}
+		r.Authz = c.authz.root.eval(&authzRequest{remote: req.Remote, local: req.Addr, method: "GET", env: env}, logicAnd)
+	}
+	r.Status, r.Reason = outcome(r)
+	return r
+}
+
+// handlerFor picks the handler: SetHandler, else the handler the mapping
+// forces (ScriptAlias, WSGIScriptAlias), else AddHandler by extension
+// (mod_mime: every extension of the name is looked at, the last match
+// wins).
+func handlerFor(c *dirConfig, m Mapping, filename string) (string, *ast.Directive) {
+	if c.handler != nil {
+		return c.handler.Value, c.handler.By
+	}
+	if m.Handler != "" {
+		return m.Handler, m.Directive
+	}
+	base := path.Base(filename)
+	parts := strings.Split(base, ".")
+	h := Setting{}
+	for _, ext := range parts[1:] {
+		if s, ok := c.extHandler[strings.ToLower(ext)]; ok && s.Value != "" {
+			h = s
+		}
+	}
+	return h.Value, h.By
+}
+
+// outcome is the status of a plain GET once configuration is merged.
+func outcome(r *Result) (int, string) {
+	switch r.Authz {
+	case AuthzUnknown:
+		return 0, "authorization depends on what cannot be decided statically"
+	case AuthzDeniedNoUser:
+		return 401, "authentication required"
+	case AuthzDenied, AuthzNeutral:
+		return 403, "client denied by server configuration"
+	}
+	switch r.Handler {
+	case "wsgi-script":
+		if !r.Exists {
+			return 404, "Target WSGI script not found or unable to stat"
+		}
+		// mod_wsgi's handler requires ExecCGI unless WSGIScriptAlias
+		// mapped the request (wsgi_is_script_aliased).
+		if r.Options&OptExecCGI == 0 && !strings.HasPrefix(r.Mapping.Kind, "wsgiscriptalias") {
+			return 403, "Options ExecCGI is off in this directory"
+		}
+		return 200, "served by mod_wsgi (see resolve for the daemon group)"
+	}
+	if !r.Exists {
+		return 404, "File does not exist"
+	}
+	if r.IsDir {
+		if !strings.HasSuffix(r.URI, "/") {
+			return 301, "mod_dir: DirectorySlash redirect to " + r.URI + "/"
+		}
+		return 0, "directory: depends on DirectoryIndex and mod_autoindex"
+	}
+	if r.PathInfo != "" {
+		return 404, "path info is not accepted by the default handler"
+	}
+	return 200, "file served by the default handler"
+}
+
+func describe(d *ast.Directive) string {
+	if d == nil {
+		return "configuration"
+	}
+	return d.Name + " at " + d.Position.String()
+}
+
+// normalizeURI decodes %XX (not %2F) and removes dot segments and repeated
+// slashes, as httpd does before translate_name.
+func normalizeURI(p string) (string, bool) {
+	if !strings.HasPrefix(p, "/") {
+		return "", false
+	}
+	var b strings.Builder
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		if c == '%' {
+			if i+2 >= len(p) || !isHex(p[i+1]) || !isHex(p[i+2]) {
+				return "", false
+			}
+			v := unhex(p[i+1])<<4 | unhex(p[i+2])
+			if v == '/' || v == 0 {
+				return "", false // AllowEncodedSlashes Off: 404 in httpd; NUL: 400
+			}
+			b.WriteByte(v)
+			i += 2
+			continue
+		}
+		b.WriteByte(c)
+	}
+	u := b.String()
+	clean := path.Clean(u)
+	if strings.HasSuffix(u, "/") && clean != "/" {
+		clean += "/"
+	}
+	return clean, true
+}
+
+func isHex(c byte) bool {
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')
+}
+
+func unhex(c byte) byte {
+	switch {
+	case c >= '0' && c <= '9':
+		return c - '0'
+	case c >= 'a' && c <= 'f':
+		return c - 'a' + 10
+	}
+	return c - 'A' + 10
+}
+
+// defaultMap is an interim translate_name: WSGIScriptAlias, Alias and
+// DocumentRoot by prefix, until urlmap.Map replaces it.
+func defaultMap(s *Server, v *VirtualHost, uri string) Mapping {
+	bodies := [][]ast.Node{v.Body}
+	if v != s.Main {
+		bodies = append(bodies, s.Main.Body)
+	}
+	for _, body := range bodies {
+		for _, n := range body {
+			d, ok := n.(*ast.Directive)
+			if !ok || len(d.Args) < 2 {
+				continue
+			}
+			kind := ""
+			switch d.Canonical() {
+			case "wsgiscriptalias":
+				kind = "wsgiscriptalias"
+			case "alias":
+				kind = "alias"
+			case "scriptalias":
+				kind = "scriptalias"
+			default:
+				continue
+			}
+			prefix, target := d.Args[0].Value, d.Args[1].Value
+			if !aliasMatches(uri, prefix) {
+				continue
+			}
+			m := Mapping{Kind: kind, Directive: d, Filename: target + uri[len(strings.TrimSuffix(prefix, "/")):], ScriptName: prefix}
+			switch kind {
+			case "wsgiscriptalias":
+				m.Handler = "wsgi-script"
+				m.Options = map[string]string{}
+				for _, a := range d.Args[2:] {
+					if k, val, ok := strings.Cut(a.Value, "="); ok {
+						m.Options[k] = val
+					}
+				}
+				if prefix == "/" {
+					m.ScriptName = ""
+				}
+			case "scriptalias":
+				m.Handler = "cgi-script"
+			}
+			return m
+		}
+	}
+	root := "/var/www/html"
+	for _, body := range bodies {
+		for _, n := range body {
+			if d, ok := n.(*ast.Directive); ok && d.Is("DocumentRoot") && len(d.Args) > 0 {
+				root = d.Args[0].Value
+			}
+		}
+		if root != "/var/www/html" {
+			break
+		}
+	}
+	return Mapping{Kind: "docroot", Filename: strings.TrimSuffix(root, "/") + uri}
+}
+
+// aliasMatches is a simplified alias_matches: prefix match on whole
+// path segments.
+func aliasMatches(uri, prefix string) bool {
+	if !strings.HasPrefix(uri, prefix) {
+		return false
+	}
+	return strings.HasSuffix(prefix, "/") || len(uri) == len(prefix) || uri[len(prefix)] == '/'
+}

@@ -1,0 +1,387 @@
+package scope
+
+import (
+	"io/fs"
+	"path"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/apacheconf/apacheconf/ast"
+	"github.com/apacheconf/apacheconf/parser"
+)
+
+// Step is one configuration merged into the request's, in httpd's order.
+type Step struct {
+	// Phase is "server" (main server), "vhost", "directory",
+	// "directory-regex", "htaccess", "files", "location" or "if".
+	Phase string
+	// Section is the section merged (nil for server-level bodies and
+	// .htaccess files).
+	Section *ast.Section
+	// File is the .htaccess file merged, for Phase "htaccess".
+	File string
+	// Note explains a step that was considered but not merged, e.g. an
+	// <If> whose condition cannot be decided without a live request.
+	Note string
+}
+
+// dirSection is a <Directory>/<DirectoryMatch> with its sort keys
+// (ap_core_reorder_directories).
+type dirSection struct {
+	sec        *ast.Section
+	path       string // canonical, with trailing '/', or the regex
+	re         *regexp.Regexp
+	fnmatch    bool
+	components int
+}
+
+// dirSections lists the <Directory> sections that apply to a server in
+// httpd's order: the main server's, then the vhost's (apr_array_append in
+// merge_core_server_configs), sorted non-regex first by slash count,
+// keeping configuration order among equals.
+func (s *Server) dirSections(v *VirtualHost) []dirSection {
+	var out []dirSection
+	add := func(body []ast.Node) {
+		for _, n := range body {
+			sec, ok := n.(*ast.Section)
+			if !ok {
+				continue
+			}
+			switch sec.Canonical() {
+			case "directory", "directorymatch":
+				out = append(out, newDirSection(sec))
+			}
+		}
+	}
+	add(s.Main.Body)
+	if v != s.Main {
+		add(v.Body)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if (a.re == nil) != (b.re == nil) {
+			return a.re == nil
+		}
+		return a.components < b.components
+	})
+	return out
+}
+
+func newDirSection(sec *ast.Section) dirSection {
+	vals := sec.Values()
+	d := dirSection{sec: sec}
+	isRegex := sec.Is("DirectoryMatch")
+	p := ""
+	if len(vals) > 0 {
+		p = vals[0]
+	}
+	if !isRegex && p == "~" && len(vals) > 1 {
+		isRegex, p = true, vals[1]
+	}
+	if isRegex {
+		d.path = p
+		d.re, _ = regexp.Compile(p) // an invalid regex fails apache2 -t; it then matches nothing here
+		if d.re == nil {
+			d.re = regexp.MustCompile(`$.^`)
+		}
+		return d
+	}
+	if p != "/" {
+		// apr_filepath_merge: canonical, then a trailing slash.
+		clean := path.Clean(p)
+		if !strings.HasSuffix(clean, "/") {
+			clean += "/"
+		}
+		p = clean
+	}
+	d.path = p
+	d.fnmatch = strings.ContainsAny(p, "*?[")
+	if p != "/" {
+		d.components = strings.Count(p, "/")
+	}
+	return d
+}
+
+// walkResult is what map_to_storage, the location walk and the if walk
+// leave behind.
+type walkResult struct {
+	conf     *dirConfig
+	steps    []Step
+	filename string // the walked file name (path info removed)
+	pathInfo string
+	fileType fileType
+	problems []Problem // from .htaccess: httpd answers 500
+	htaccess string    // the .htaccess that failed
+}
+
+type fileType int
+
+const (
+	noFile fileType = iota
+	regFile
+	dirFile
+)
+
+// walker carries what the walks need.
+type walker struct {
+	s     *Server
+	v     *VirtualHost
+	fsys  fs.FS
+	table DirectiveTable
+	res   *walkResult
+	// accessName is AccessFileName (default .htaccess).
+	accessName string
+	method     string
+}
+
+func (w *walker) stat(abs string) fileType {
+	if w.fsys == nil {
+		return noFile
+	}
+	info, err := fs.Stat(w.fsys, FSPath(abs))
+	switch {
+	case err != nil:
+		return noFile
+	case info.IsDir():
+		return dirFile
+	case info.Mode().IsRegular():
+		return regFile
+	}
+	return noFile
+}
+
+func (w *walker) merge(step Step, c *dirConfig) {
+	w.res.conf = merge(w.res.conf, c)
+	w.res.steps = append(w.res.steps, step)
+}
+
+// serverConfig starts the request's configuration from the main
+// server's and the vhost's own directives (lookup_defaults).
+func (w *walker) serverConfig() {
+	a := &applier{ctx: CtxServer, method: w.method}
+	w.res.conf = merge(newServerDirConfig(), a.build(w.s.Main.Body))
+	w.res.steps = append(w.res.steps, Step{Phase: "server"})
+	if w.v != w.s.Main {
+		w.merge(Step{Phase: "vhost", Section: w.v.Section}, a.build(w.v.Body))
+	}
+}
+
+// directoryWalk is ap_directory_walk for a file name from the mapping.
+func (w *walker) directoryWalk(filename string) {
+	secs := w.s.dirSections(w.v)
+	full := w.stat(filename)
+	cur := "/"
+	rest := strings.TrimPrefix(filename, "/")
+	seg := 1
+	idx := 0
+	// With FollowSymLinks (and not SymLinksIfOwnerMatch) httpd skips the
+	// per-component stat once the whole path is known to exist.
+	trustAll := false
+	ft := dirFile
+	for {
+		dirName := cur
+		if !strings.HasSuffix(dirName, "/") {
+			dirName += "/"
+		}
+		for ; idx < len(secs); idx++ {
+			d := secs[idx]
+			if d.re != nil || d.components > seg {
+				break
+			}
+			if d.components != 0 && (d.components < seg || !dirMatches(d, dirName)) {
+				continue
+			}
+			a := &applier{ctx: CtxDirectory, method: w.method}
+			w.merge(Step{Phase: "directory", Section: d.sec}, a.build(d.sec.Body))
+		}
+		c := w.res.conf
+		if c.override&OrAll != 0 || len(c.overrideList) > 0 {
+			if !w.htaccess(dirName) {
+				return
+			}
+		}
+		if rest == "" {
+			break
+		}
+		comp, after, _ := strings.Cut(rest, "/")
+		if comp == "" { // a double slash: skip it
+			rest = after
+			continue
+		}
+		if cur == "/" {
+			cur = "/" + comp
+		} else {
+			cur = cur + "/" + comp
+		}
+		rest = after
+		opts := w.res.conf.opts
+		if full != noFile && opts&(OptSymOwner|OptFollowSymlink) == OptFollowSymlink {
+			trustAll = true
+		}
+		if trustAll {
+			seg++
+			ft = full
+			if rest == "" && full == regFile {
+				// httpd walks the file as a directory level too (its
+				// sections and .htaccess simply do not match).
+				ft = regFile
+			}
+			continue
+		}
+		ft = w.stat(cur)
+		if ft != dirFile {
+			break
+		}
+		seg++
+	}
+	w.res.filename = cur
+	if rest != "" {
+		w.res.pathInfo = "/" + rest
+	}
+	w.res.fileType = ft
+	if trustAll {
+		w.res.fileType = full
+	}
+	for ; idx < len(secs); idx++ {
+		d := secs[idx]
+		if d.re == nil || !d.re.MatchString(w.res.filename) {
+			continue
+		}
+		a := &applier{ctx: CtxDirectory, method: w.method}
+		w.merge(Step{Phase: "directory-regex", Section: d.sec}, a.build(d.sec.Body))
+	}
+}
+
+// dirMatches compares a walked directory ("/srv/www/") with a section.
+func dirMatches(d dirSection, dir string) bool {
+	if d.fnmatch {
+		ok, _ := path.Match(d.path, dir)
+		return ok
+	}
+	return d.path == dir
+}
+
+// htaccess reads dir's access file, as ap_parse_htaccess does. It
+// returns false when the file makes the request fail (500).
+func (w *walker) htaccess(dir string) bool {
+	name := dir + w.accessName
+	if w.fsys == nil {
+		return true
+	}
+	src, err := fs.ReadFile(w.fsys, FSPath(name))
+	if err != nil {
+		return true // absent (or a directory, or unreadable): httpd goes on
+	}
+	f, perr := parser.Config{HTAccess: true}.ParseFile(name, src)
+	if perr != nil {
+		for _, e := range perr.(parser.ErrorList) {
+			w.res.problems = append(w.res.problems, Problem{Pos: e.Pos, Msg: e.Msg})
+		}
+		w.res.htaccess = name
+		return false
+	}
+	c := w.res.conf
+	a := &applier{ctx: CtxHTAccess, override: c.override &^ orUnset, overrideOpts: c.overrideOpts,
+		overrideList: c.overrideList, table: w.table, method: w.method}
+	built := a.build(f.Body)
+	if len(a.problems) > 0 {
+		w.res.problems = append(w.res.problems, a.problems...)
+		w.res.htaccess = name
+		return false
+	}
+	w.merge(Step{Phase: "htaccess", File: name}, built)
+	return true
+}
+
+// fileWalk is ap_file_walk: the <Files> sections gathered so far, against
+// the file's base name.
+func (w *walker) fileWalk() {
+	base := path.Base(w.res.filename)
+	if strings.HasSuffix(w.res.filename, "/") {
+		base = ""
+	}
+	for _, sec := range w.res.conf.files {
+		if !filesMatches(sec, base) {
+			continue
+		}
+		a := &applier{ctx: CtxFiles, method: w.method}
+		w.merge(Step{Phase: "files", Section: sec}, a.build(sec.Body))
+	}
+}
+
+func filesMatches(sec *ast.Section, base string) bool {
+	vals := sec.Values()
+	if len(vals) == 0 {
+		return false
+	}
+	pat, isRegex := vals[0], sec.Is("FilesMatch")
+	if !isRegex && pat == "~" && len(vals) > 1 {
+		pat, isRegex = vals[1], true
+	}
+	if isRegex {
+		re, err := regexp.Compile(pat)
+		return err == nil && re.MatchString(base)
+	}
+	if strings.ContainsAny(pat, "*?[") {
+		ok, _ := path.Match(pat, base)
+		return ok
+	}
+	return pat == base
+}
+
+// locationWalk is ap_location_walk: the main server's, then the vhost's
+// <Location> sections, in configuration order, against the URI.
+func (w *walker) locationWalk(uri string) {
+	var secs []*ast.Section
+	add := func(body []ast.Node) {
+		for _, n := range body {
+			if sec, ok := n.(*ast.Section); ok && (sec.Is("Location") || sec.Is("LocationMatch")) {
+				secs = append(secs, sec)
+			}
+		}
+	}
+	add(w.s.Main.Body)
+	if w.v != w.s.Main {
+		add(w.v.Body)
+	}
+	for _, sec := range secs {
+		if !locationMatches(sec, uri) {
+			continue
+		}
+		a := &applier{ctx: CtxLocation, method: w.method}
+		w.merge(Step{Phase: "location", Section: sec}, a.build(sec.Body))
+	}
+}
+
+func locationMatches(sec *ast.Section, uri string) bool {
+	vals := sec.Values()
+	if len(vals) == 0 {
+		return false
+	}
+	pat, isRegex := vals[0], sec.Is("LocationMatch")
+	if !isRegex && pat == "~" && len(vals) > 1 {
+		pat, isRegex = vals[1], true
+	}
+	if isRegex {
+		re, err := regexp.Compile(pat)
+		return err == nil && re.MatchString(uri)
+	}
+	pat = mergeSlashes(pat)
+	if strings.ContainsAny(pat, "*?[") {
+		ok, _ := path.Match(pat, uri)
+		return ok
+	}
+	n := len(pat)
+	if !strings.HasPrefix(uri, pat) {
+		return false
+	}
+	return n == 0 || pat[n-1] == '/' || len(uri) == n || uri[n] == '/'
+}
+
+func mergeSlashes(p string) string {
+	for strings.Contains(p, "//") {
+		p = strings.ReplaceAll(p, "//", "/")
+	}
+	return p
+}
