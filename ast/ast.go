@@ -121,7 +121,7 @@ func (s *Section) Pos() Position { return s.Position }
 // End implements Node.
 func (s *Section) End() Position {
 	if s.CloseRaw != "" && s.ClosePos.IsValid() {
-		return s.ClosePos.advance(strings.TrimLeft(s.CloseRaw, " \t"))
+		return s.ClosePos.advance(s.CloseRaw[leadingTrivia(s.CloseRaw):])
 	}
 	if n := len(s.Body); n > 0 {
 		return s.Body[n-1].End()
@@ -146,6 +146,25 @@ func (b *Bad) Pos() Position { return b.Position }
 
 // End implements Node.
 func (b *Bad) End() Position { return b.Position.advance(trimIndent(b.Raw, b.Indent)) }
+
+// leadingTrivia is the length of what precedes a line's first word in
+// raw: httpd whitespace and backslash-newline continuations.
+func leadingTrivia(raw string) int {
+	i := 0
+	for i < len(raw) {
+		switch {
+		case syntax.IsSpace(raw[i]):
+			i++
+		case raw[i] == '\\' && strings.HasPrefix(raw[i+1:], "\n"):
+			i += 2
+		case raw[i] == '\\' && strings.HasPrefix(raw[i+1:], "\r\n"):
+			i += 3
+		default:
+			return i
+		}
+	}
+	return i
+}
 
 // trimIndent is raw without its indentation (nodes built by code may set
 // an Indent that raw does not start with).

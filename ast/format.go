@@ -35,7 +35,7 @@ func reformat(nodes []Node, indent, unit string) {
 		case *Section:
 			n.Raw, n.Indent = reindent(n.Raw, n.Indent, indent), indent
 			if n.CloseRaw != "" {
-				n.CloseRaw = reindent(n.CloseRaw, indentOf(n.CloseRaw), indent)
+				n.CloseRaw = reindent(n.CloseRaw, n.CloseRaw[:leadingTrivia(n.CloseRaw)], indent)
 			}
 			reformat(n.Body, indent+unit, unit)
 		}

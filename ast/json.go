@@ -145,7 +145,7 @@ func closePos(s *Section, body []Node) Position {
 	} else {
 		at = s.Position.advance(trimIndent(s.Raw, s.Indent))
 	}
-	return at.advance(indentOf(s.CloseRaw))
+	return at.advance(s.CloseRaw[:leadingTrivia(s.CloseRaw)])
 }
 
 // indentOf returns the whitespace that starts raw.
