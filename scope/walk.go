@@ -143,6 +143,8 @@ func (w *walker) stat(abs string) fileType {
 	switch {
 	case err != nil:
 		return noFile
+	case strings.HasSuffix(abs, "/") && !info.IsDir():
+		return noFile // stat("file/") fails with ENOTDIR
 	case info.IsDir():
 		return dirFile
 	case info.Mode().IsRegular():
@@ -172,7 +174,9 @@ func (w *walker) directoryWalk(filename string) {
 	secs := w.s.dirSections(w.v)
 	full := w.stat(filename)
 	cur := "/"
-	rest := strings.TrimPrefix(filename, "/")
+	// rest is what httpd keeps in r->path_info while walking: the part of
+	// the name not yet walked, with its leading slash.
+	rest := filename
 	seg := 1
 	idx := 0
 	// With FollowSymLinks (and not SymLinksIfOwnerMatch) httpd skips the
@@ -201,32 +205,27 @@ func (w *walker) directoryWalk(filename string) {
 				return
 			}
 		}
-		if rest == "" {
+		// Take the next component off rest.
+		trimmed := strings.TrimLeft(rest, "/")
+		if trimmed == "" {
 			break
 		}
-		comp, after, _ := strings.Cut(rest, "/")
-		if comp == "" { // a double slash: skip it
-			rest = after
-			continue
+		comp, after, found := strings.Cut(trimmed, "/")
+		rest = ""
+		if found {
+			rest = "/" + after
 		}
 		if cur == "/" {
 			cur = "/" + comp
 		} else {
 			cur = cur + "/" + comp
 		}
-		rest = after
 		opts := w.res.conf.opts
 		if full != noFile && opts&(OptSymOwner|OptFollowSymlink) == OptFollowSymlink {
 			trustAll = true
 		}
 		if trustAll {
 			seg++
-			ft = full
-			if rest == "" && full == regFile {
-				// httpd walks the file as a directory level too (its
-				// sections and .htaccess simply do not match).
-				ft = regFile
-			}
 			continue
 		}
 		ft = w.stat(cur)
@@ -235,14 +234,15 @@ func (w *walker) directoryWalk(filename string) {
 		}
 		seg++
 	}
+	if trustAll {
+		ft = full
+	}
 	w.res.filename = cur
-	if rest != "" {
-		w.res.pathInfo = "/" + rest
+	w.res.pathInfo = rest
+	if rest == "/" && ft == dirFile {
+		w.res.pathInfo = "" // a trailing slash on a directory is no path info
 	}
 	w.res.fileType = ft
-	if trustAll {
-		w.res.fileType = full
-	}
 	for ; idx < len(secs); idx++ {
 		d := secs[idx]
 		if d.re == nil || !d.re.MatchString(w.res.filename) {

@@ -1,0 +1,433 @@
+// Package resolve answers mod_wsgi's questions for a request: which
+// daemon process group runs the script, in which application group, and
+// whether WSGIRestrictProcess (or the other checks of mod_wsgi's
+// wsgi_execute_remote) rejects the choice — with mod_wsgi's own words.
+//
+// The rules are mod_wsgi 4.9's (src/server/mod_wsgi.c):
+// wsgi_create_req_config takes WSGIProcessGroup, WSGIApplicationGroup and
+// WSGIRestrictProcess from the directory configuration, else the server's;
+// wsgi_hook_handler lets WSGIScriptAlias's process-group= and
+// application-group= override them for script-aliased requests;
+// wsgi_process_group and wsgi_application_group expand %{GLOBAL},
+// %{SERVER}, %{RESOURCE}, %{HOST} and %{ENV:NAME}; wsgi_execute_remote
+// then checks, in this order, the restrict set, embedded mode, that the
+// group exists, and that it was defined globally or in a virtual host
+// with the same ServerName.
+package resolve
+
+import (
+	"fmt"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/apacheconf/apacheconf/ast"
+	"github.com/apacheconf/apacheconf/parser"
+	"github.com/apacheconf/apacheconf/scope"
+)
+
+// Group is one WSGIDaemonProcess definition.
+type Group struct {
+	Name string
+	// Server is where it is defined: the main server (global scope) or a
+	// virtual host.
+	Server    *scope.VirtualHost
+	Directive *ast.Directive
+	// Options are its key=value options in order.
+	Options []Option
+}
+
+// Global reports whether the group is defined at global scope.
+func (g *Group) Global() bool { return g.Server.IsMain() }
+
+// Option is one key=value option of WSGIDaemonProcess.
+type Option struct {
+	Name, Value string
+	Pos         ast.Position
+}
+
+// Inventory is every daemon process group of a configuration.
+type Inventory struct {
+	Groups []*Group // in definition order
+	byName map[string]*Group
+	main   *scope.VirtualHost
+}
+
+// Groups collects the WSGIDaemonProcess definitions of a server. Problems
+// mod_wsgi refuses to start with (a duplicate name, an option it does not
+// know, a bad number) come back as a parser.ErrorList.
+func Groups(s *scope.Server) (*Inventory, error) {
+	inv := &Inventory{byName: map[string]*Group{}, main: s.Main}
+	var errs parser.ErrorList
+	add := func(v *scope.VirtualHost, body []ast.Node) {
+		for _, n := range body {
+			d, ok := n.(*ast.Directive)
+			if !ok || !d.Is("WSGIDaemonProcess") || len(d.Args) == 0 {
+				continue
+			}
+			g := &Group{Name: d.Args[0].Value, Server: v, Directive: d}
+			for _, a := range d.Args[1:] {
+				k, val, _ := strings.Cut(a.Value, "=")
+				g.Options = append(g.Options, Option{Name: k, Value: val, Pos: a.Pos})
+				if msg := checkOption(k, val, strings.Contains(a.Value, "=")); msg != "" {
+					errs.Add(a.Pos, "%s", msg)
+				}
+			}
+			if _, dup := inv.byName[g.Name]; dup {
+				errs.Add(d.Position, "Name duplicates previous WSGI daemon definition.")
+				continue
+			}
+			inv.byName[g.Name] = g
+			inv.Groups = append(inv.Groups, g)
+		}
+	}
+	add(s.Main, s.Main.Body)
+	for _, v := range s.VHosts {
+		add(v, v.Body)
+	}
+	errs.Sort()
+	return inv, errs.Err()
+}
+
+// Lookup finds a group by its exact name (mod_wsgi's daemon index is a
+// case-sensitive hash).
+func (inv *Inventory) Lookup(name string) (*Group, bool) {
+	g, ok := inv.byName[name]
+	return g, ok
+}
+
+// Selectable returns the groups a request served by v may run in: those
+// defined at global scope or in any virtual host whose ServerName equals
+// v's (compared exactly, as mod_wsgi's strcmp does), sorted by name.
+func (inv *Inventory) Selectable(v *scope.VirtualHost) []*Group {
+	var out []*Group
+	for _, g := range inv.Groups {
+		if inv.selectable(g, v) {
+			out = append(out, g)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+func (inv *Inventory) selectable(g *Group, v *scope.VirtualHost) bool {
+	return g.Server == v || g.Server == inv.main || g.Server.ServerName == v.ServerName
+}
+
+// Decision is the resolver's answer for one request.
+type Decision struct {
+	Host   string `json:"host"`
+	Path   string `json:"path"`
+	VHost  VHost  `json:"vhost"`
+	File   string `json:"filename"`
+	Handle string `json:"handler"`
+	// Status is what httpd answers to a GET.
+	Status int `json:"status"`
+	// ProcessGroup is the expanded group ("" for embedded mode);
+	// ApplicationGroup the expanded application group.
+	ProcessGroup     string   `json:"process_group"`
+	ApplicationGroup string   `json:"application_group"`
+	SelectableGroups []string `json:"selectable_groups"`
+	// Restrict is the WSGIRestrictProcess set in force (nil when none);
+	// "%{GLOBAL}" is listed as "".
+	Restrict []string `json:"restrict"`
+	// Verdict is "allowed", "restricted", "no-such-group",
+	// "other-server", "embedded-forbidden", "not-wsgi" — or, when the
+	// request never reaches mod_wsgi's daemon dispatch, "rejected"
+	// (403/404/500 earlier, see Reason).
+	Verdict string  `json:"verdict"`
+	Reason  string  `json:"reason"`
+	Trace   []Trace `json:"trace"`
+}
+
+// VHost identifies the server that answered.
+type VHost struct {
+	ServerName string `json:"server_name"`
+	File       string `json:"file"`
+	Line       int    `json:"line"`
+}
+
+// Trace is a directive that decided the answer.
+type Trace struct {
+	Directive string `json:"directive"`
+	File      string `json:"file"`
+	Line      int    `json:"line"`
+}
+
+func traceOf(d *ast.Directive) Trace {
+	return Trace{Directive: strings.TrimSpace(ast.JoinContinuations(strings.TrimPrefix(d.Raw, d.Indent))), File: d.Position.Filename, Line: d.Position.Line}
+}
+
+// Options control Resolve.
+type Options struct {
+	// Getenv is the Apache process environment (%{ENV:} falls back to it).
+	// Default: os.Getenv... no: the empty environment, since the process
+	// environment of apache2 is not ours; the CLI passes envvars.
+	Getenv func(string) (string, bool)
+	// RestrictEmbedded is WSGIRestrictEmbedded; default: read from the
+	// main server's configuration.
+}
+
+// Resolve decides the mod_wsgi side of a request that scope evaluated.
+func (inv *Inventory) Resolve(s *scope.Server, r *scope.Result, opts Options) Decision {
+	d := Decision{Host: r.Request.Host, Path: r.Request.Path, File: r.Filename, Handle: r.Handler, Status: r.Status}
+	if r.Server != nil {
+		d.VHost = VHost{ServerName: r.Server.ServerName}
+		if p := r.Server.Pos(); p.IsValid() {
+			d.VHost.File, d.VHost.Line = p.Filename, p.Line
+		}
+		for _, g := range inv.Selectable(r.Server) {
+			d.SelectableGroups = append(d.SelectableGroups, g.Name)
+		}
+	}
+	if d.SelectableGroups == nil {
+		d.SelectableGroups = []string{}
+	}
+	if r.Handler != "wsgi-script" {
+		d.Verdict, d.Reason = "not-wsgi", r.Reason
+		return d
+	}
+	if r.Status != 200 {
+		d.Verdict, d.Reason = "rejected", r.Reason
+		return d
+	}
+	ex := expander{r: r, getenv: opts.Getenv}
+	// wsgi_create_req_config: directory configuration, else server's
+	// (scope's innermost-wins merge gives exactly that).
+	pg := r.Directive("WSGIProcessGroup")
+	ag := r.Directive("WSGIApplicationGroup")
+	rp := r.Directive("WSGIRestrictProcess")
+	var pgVal, agVal *string
+	if pg != nil && len(pg.Args) > 0 {
+		v := pg.Args[0].Value
+		pgVal = &v
+		d.Trace = append(d.Trace, traceOf(pg))
+	}
+	if ag != nil && len(ag.Args) > 0 {
+		v := ag.Args[0].Value
+		agVal = &v
+		d.Trace = append(d.Trace, traceOf(ag))
+	}
+	// WSGIScriptAlias options override for script-aliased requests.
+	if strings.HasPrefix(r.Mapping.Kind, "wsgiscriptalias") {
+		if v, ok := r.Mapping.Options["process-group"]; ok {
+			pgVal = &v
+			d.Trace = append(d.Trace, traceOf(r.Mapping.Directive))
+		}
+		if v, ok := r.Mapping.Options["application-group"]; ok {
+			agVal = &v
+			if r.Mapping.Directive != nil && (len(d.Trace) == 0 || d.Trace[len(d.Trace)-1].Line != r.Mapping.Directive.Position.Line) {
+				d.Trace = append(d.Trace, traceOf(r.Mapping.Directive))
+			}
+		}
+	}
+	d.ProcessGroup = ex.processGroup(pgVal)
+	d.ApplicationGroup = ex.applicationGroup(agVal)
+	if ex.envBy != nil {
+		d.Trace = append(d.Trace, traceOf(ex.envBy))
+	}
+	// wsgi_execute_remote, in order.
+	if rp != nil {
+		d.Restrict = []string{}
+		for _, a := range rp.Values() {
+			if a == "%{GLOBAL}" {
+				a = ""
+			}
+			d.Restrict = append(d.Restrict, a)
+		}
+		d.Trace = append(d.Trace, traceOf(rp))
+		member := false
+		for _, a := range d.Restrict {
+			if strings.EqualFold(a, d.ProcessGroup) { // an apr table: no case
+				member = true
+			}
+		}
+		if !member {
+			return d.fail("restricted", fmt.Sprintf("Daemon process called '%s' cannot be accessed by this WSGI application as not a member of allowed groups: %s", d.ProcessGroup, r.Filename))
+		}
+	}
+	if d.ProcessGroup == "" {
+		if on, by := restrictEmbedded(s); on {
+			d.Trace = append(d.Trace, traceOf(by))
+			return d.fail("embedded-forbidden", "Embedded mode of mod_wsgi disabled by runtime configuration: "+r.Filename)
+		}
+		d.Verdict, d.Reason = "allowed", "runs in embedded mode (inside the Apache child process)"
+		return d
+	}
+	g, ok := inv.Lookup(d.ProcessGroup)
+	if !ok {
+		return d.fail("no-such-group", fmt.Sprintf("No WSGI daemon process called '%s' has been configured: %s", d.ProcessGroup, r.Filename))
+	}
+	d.Trace = append(d.Trace, traceOf(g.Directive))
+	if !inv.selectable(g, r.Server) {
+		return d.fail("other-server", fmt.Sprintf("Daemon process called '%s' cannot be accessed by this WSGI application: %s", d.ProcessGroup, r.Filename))
+	}
+	d.Verdict = "allowed"
+	d.Reason = fmt.Sprintf("runs in daemon process group '%s' defined at %s", g.Name, g.Directive.Position)
+	return d
+}
+
+func (d Decision) fail(verdict, reason string) Decision {
+	d.Verdict, d.Reason, d.Status = verdict, reason, 500
+	return d
+}
+
+// restrictEmbedded reads WSGIRestrictEmbedded from the main server (a
+// global setting in mod_wsgi).
+func restrictEmbedded(s *scope.Server) (bool, *ast.Directive) {
+	var on bool
+	var by *ast.Directive
+	for _, n := range s.Main.Body {
+		if d, ok := n.(*ast.Directive); ok && d.Is("WSGIRestrictEmbedded") && len(d.Args) > 0 {
+			on, by = strings.EqualFold(d.Args[0].Value, "On"), d
+		}
+	}
+	return on, by
+}
+
+// expander is wsgi_process_group / wsgi_application_group.
+type expander struct {
+	r      *scope.Result
+	getenv func(string) (string, bool)
+	envBy  *ast.Directive // the SetEnv an %{ENV:} lookup used
+}
+
+// port is ap_get_server_port with UseCanonicalName Off: the Host
+// header's port, else the server's port, else 80.
+func (e *expander) port() int {
+	if h := e.r.Request.Host; h != "" && !strings.HasSuffix(h, "]") {
+		if i := strings.LastIndexByte(h, ':'); i >= 0 {
+			if p, err := strconv.Atoi(h[i+1:]); err == nil {
+				return p
+			}
+		}
+	}
+	if e.r.Server != nil && e.r.Server.Port != 0 {
+		return e.r.Server.Port
+	}
+	return 80
+}
+
+func (e *expander) withPort(h string) string {
+	if p := e.port(); p != 80 && p != 443 {
+		return h + ":" + strconv.Itoa(p)
+	}
+	return h
+}
+
+func (e *expander) serverName() string {
+	if e.r.Server == nil {
+		return ""
+	}
+	return e.r.Server.ServerName
+}
+
+// scriptName is wsgi_script_name: the URI without its path info, lower
+// case, leading repeated slashes removed.
+func (e *expander) scriptName() string {
+	uri, pi := e.r.URI, e.r.PathInfo
+	sn := uri
+	if pi != "" {
+		sn = uri[:findPathInfo(uri, pi)]
+	}
+	for len(sn) > 1 && sn[1] == '/' {
+		sn = sn[1:]
+	}
+	for strings.Contains(sn, "//") {
+		sn = strings.ReplaceAll(sn, "//", "/")
+	}
+	return strings.ToLower(sn)
+}
+
+// findPathInfo is wsgi_find_path_info.
+func findPathInfo(uri, pathInfo string) int {
+	lu, lp := len(uri), len(pathInfo)
+	for {
+		lu--
+		lp--
+		if lu < 0 || lp < 0 || uri[lu] != pathInfo[lp] {
+			break
+		}
+		if pathInfo[lp] == '/' {
+			for lu > 0 && uri[lu-1] == '/' {
+				lu--
+			}
+		}
+	}
+	if lu < 0 {
+		lu = 0
+	}
+	for lu < len(uri) && uri[lu] != '/' {
+		lu++
+	}
+	return lu
+}
+
+func (e *expander) host() string {
+	h := e.r.Request.Host
+	if i := strings.LastIndexByte(h, ':'); i >= 0 && !strings.HasSuffix(h, "]") {
+		h = h[:i]
+	}
+	if h == "" {
+		h = e.serverName()
+	}
+	return strings.ToLower(strings.TrimSuffix(h, "."))
+}
+
+// env looks NAME up as mod_wsgi does: request notes (none are set by
+// configuration we model), the request environment, the process
+// environment.
+func (e *expander) env(name string) (string, bool) {
+	for _, v := range e.r.Env {
+		if strings.EqualFold(v.Name, name) {
+			e.envBy = v.By
+			return v.Value, true
+		}
+	}
+	if e.getenv != nil {
+		return e.getenv(name)
+	}
+	return "", false
+}
+
+func (e *expander) processGroup(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return e.expand(*s, false)
+}
+
+func (e *expander) applicationGroup(s *string) string {
+	if s == nil {
+		return e.withPort(e.serverName()) + "|" + e.scriptName()
+	}
+	return e.expand(*s, true)
+}
+
+func (e *expander) expand(s string, app bool) string {
+	if !strings.HasPrefix(s, "%") {
+		return s
+	}
+	switch name := s[1:]; {
+	case name == "{GLOBAL}":
+		return ""
+	case name == "{RESOURCE}":
+		return e.withPort(e.serverName()) + "|" + e.scriptName()
+	case name == "{SERVER}":
+		return e.withPort(e.serverName())
+	case name == "{HOST}":
+		return e.withPort(e.host())
+	case strings.HasPrefix(name, "{ENV:") && strings.HasSuffix(name, "}") && len(name) > 6:
+		if v, ok := e.env(name[5 : len(name)-1]); ok {
+			if strings.HasPrefix(v, "%") && !strings.HasPrefix(v, "%{ENV:") {
+				return e.expand(v, app)
+			}
+			return v
+		}
+	}
+	return s
+}
+
+// ProcessEnv returns a Getenv over the current process environment.
+func ProcessEnv() func(string) (string, bool) { return os.LookupEnv }
