@@ -21,10 +21,10 @@ type Case struct {
 
 // Request is one request of a case and what the server answered.
 type Request struct {
-	Line string // as in requests.txt
-	Host string
+	Line  string // as in requests.txt
+	Host  string
 	Port2 bool // sent to the second port
-	Path string
+	Path  string
 	// Expected, parsed from "HOST PATH -> STATUS group=G app=A [why=R]";
 	// "-" in the file means empty.
 	Status       int
