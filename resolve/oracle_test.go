@@ -56,7 +56,7 @@ func (interimTable) Classes(name string) (int, bool, bool) {
 // TestOracleCases: status, process group and application group equal
 // what the real Apache + mod_wsgi answered for every recorded request.
 func TestOracleCases(t *testing.T) {
-	cases, err := oracle.Load("../../shared/oracle/cases/*", "../conformance/cases/*")
+	cases, err := oracle.Load("../../shared/oracle/cases/*", "../conformance/cases/*", "testdata/cases/*")
 	require.NoError(t, err)
 	if len(cases) == 0 {
 		t.Skip("no oracle cases found (../shared/oracle/cases)")

@@ -379,11 +379,9 @@ func (e *expander) host() string {
 // configuration we model), the request environment, the process
 // environment.
 func (e *expander) env(name string) (string, bool) {
-	for _, v := range e.r.Env {
-		if strings.EqualFold(v.Name, name) {
-			e.envBy = v.By
-			return v.Value, true
-		}
+	if v, ok := e.r.LookupEnv(name); ok {
+		e.envBy = v.By
+		return v.Value, true
 	}
 	if e.getenv != nil {
 		return e.getenv(name)

@@ -166,6 +166,12 @@ func (a *applier) directive(c *dirConfig, d *ast.Directive) {
 		}
 	case "require":
 		a.require(c, d, vals)
+	case "setenvif", "setenvifnocase", "browsermatch", "browsermatchnocase":
+		// At server level these run at post_read_request from the server
+		// configuration; in sections and .htaccess, at header_parser.
+		if a.ctx != CtxServer {
+			c.setEnvIf = append(c.setEnvIf, d)
+		}
 	case "authmerging":
 		if c.authz == nil {
 			c.authz = &authzConfig{}

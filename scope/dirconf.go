@@ -64,6 +64,9 @@ type dirConfig struct {
 	// generic: the last directive of each name (canonical), for
 	// directives whose module keeps the innermost setting.
 	last map[string]*ast.Directive
+	// mod_setenvif: per-directory conditionals accumulate
+	// (merge_setenvif_config appends).
+	setEnvIf []*ast.Directive
 	// sections that later walks evaluate (sec_file, sec_if)
 	files []*ast.Section
 	ifs   []*ast.Section
@@ -160,6 +163,9 @@ func merge(base, add *dirConfig) *dirConfig {
 		for k, v := range add.last {
 			c.last[k] = v
 		}
+	}
+	if len(add.setEnvIf) > 0 {
+		c.setEnvIf = append(append([]*ast.Directive(nil), base.setEnvIf...), add.setEnvIf...)
 	}
 	// sec_file and sec_if accumulate (apr_array_append).
 	if len(add.files) > 0 {

@@ -19,6 +19,9 @@ type Request struct {
 	Path string
 	// Remote is the client's address, for Require ip. Default 127.0.0.1.
 	Remote netip.Addr
+	// Headers are request headers other than Host (for SetEnvIf,
+	// BrowserMatch). A plain client sends none that matter.
+	Headers map[string]string
 }
 
 // Mapping is the result of httpd's translate_name phase; see urlmap.

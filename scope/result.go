@@ -32,8 +32,14 @@ type Result struct {
 	HandlerBy *ast.Directive
 	// Options are the effective Options bits (Opt*).
 	Options int
-	// Env is the environment SetEnv/UnsetEnv leave for the request.
+	// Env is the request's environment (r->subprocess_env) as the
+	// handler sees it, in table order: SetEnvIf results first, then SetEnv
+	// values (mod_env overlays them). A lookup takes the first entry of a
+	// name (see LookupEnv), so SetEnvIf wins over SetEnv.
 	Env []EnvVar
+	// Undecided lists directives whose effect could not be decided
+	// statically (e.g. a SetEnvIf whose regex Go cannot compile).
+	Undecided []*ast.Directive
 	// Authz is the authorization result.
 	Authz AuthzResult
 	// Status is the HTTP status httpd answers to a plain GET (0 when it
@@ -53,6 +59,36 @@ func (r *Result) Directive(name string) *ast.Directive {
 		return nil
 	}
 	return r.conf.last[ast.Canonical(name)]
+}
+
+// LookupEnv finds a variable as apr_table_get does: first entry, any case.
+func (r *Result) LookupEnv(name string) (EnvVar, bool) {
+	t := envTable{entries: r.Env}
+	return t.get(name)
+}
+
+// requestEnv builds r->subprocess_env: server-level SetEnvIf (main, then
+// vhost) at post_read_request, per-directory SetEnvIf at header_parser,
+// then mod_env's fixup overlays the SetEnv variables.
+func requestEnv(s *Server, v *VirtualHost, c *dirConfig, req Request, uri string) ([]EnvVar, []*ast.Directive) {
+	headers := map[string]string{}
+	for k, val := range req.Headers {
+		headers[k] = val
+	}
+	if req.Host != "" {
+		headers["Host"] = req.Host
+	}
+	er := &envRequest{uri: req.Path, remote: req.Remote.String(), local: req.Addr.String(), method: "GET", headers: headers}
+	env := &envTable{}
+	conds := setEnvIfDirectives(s.Main.Body)
+	if v != s.Main {
+		conds = append(conds, setEnvIfDirectives(v.Body)...)
+	}
+	undecided := runSetEnvIf(conds, er, env)
+	er.uri = uri
+	undecided = append(undecided, runSetEnvIf(c.setEnvIf, er, env)...)
+	env.entries = append(env.entries, c.envList()...)
+	return env.entries, undecided
 }
 
 // RequestOptions control Server.Request.
@@ -111,7 +147,7 @@ func (s *Server) Request(req Request, opts RequestOptions) *Result {
 	c := w.res.conf
 	r.Steps, r.conf = w.res.steps, c
 	r.Options = c.opts &^ optUnset
-	r.Env = c.envList()
+	r.Env, r.Undecided = requestEnv(s, sel.Server, c, req, uri)
 	r.Handler, r.HandlerBy = handlerFor(c, r.Mapping, r.Filename)
 	r.Authz = AuthzGranted
 	if c.authz != nil && c.authz.root != nil {
