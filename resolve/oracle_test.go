@@ -80,7 +80,7 @@ func TestOracleCases(t *testing.T) {
 		for _, rq := range c.Requests {
 			res := s.Request(scope.Request{Addr: netip.MustParseAddr("127.0.0.1"), Port: rq.Port(), Host: rq.Host, Path: rq.Path},
 				scope.RequestOptions{FS: os.DirFS("/"), Table: interimTable{}})
-			d := inv.Resolve(s, res, resolve.Options{})
+			d := inv.Resolve(res, resolve.Options{})
 			total++
 			got := fmt.Sprintf("%d group=%s app=%s", d.Status, dash(d.ProcessGroup), dash(d.ApplicationGroup))
 			if d.Status != 200 {

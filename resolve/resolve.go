@@ -52,13 +52,19 @@ type Inventory struct {
 	Groups []*Group // in definition order
 	byName map[string]*Group
 	main   *scope.VirtualHost
+	// global and byServerName index the groups for Selectable.
+	global       []*Group
+	byServerName map[string][]*Group
+	// WSGIRestrictEmbedded (a global setting) and where it was set.
+	restrictEmbedded   bool
+	restrictEmbeddedBy *ast.Directive
 }
 
 // Groups collects the WSGIDaemonProcess definitions of a server. Problems
 // mod_wsgi refuses to start with (a duplicate name, an option it does not
 // know, a bad number) come back as a parser.ErrorList.
 func Groups(s *scope.Server) (*Inventory, error) {
-	inv := &Inventory{byName: map[string]*Group{}, main: s.Main}
+	inv := &Inventory{byName: map[string]*Group{}, main: s.Main, byServerName: map[string][]*Group{}}
 	var errs parser.ErrorList
 	add := func(v *scope.VirtualHost, body []ast.Node) {
 		for _, n := range body {
@@ -80,8 +86,14 @@ func Groups(s *scope.Server) (*Inventory, error) {
 			}
 			inv.byName[g.Name] = g
 			inv.Groups = append(inv.Groups, g)
+			if g.Global() {
+				inv.global = append(inv.global, g)
+			} else {
+				inv.byServerName[v.ServerName] = append(inv.byServerName[v.ServerName], g)
+			}
 		}
 	}
+	inv.restrictEmbedded, inv.restrictEmbeddedBy = restrictEmbedded(s)
 	add(s.Main, s.Main.Body)
 	for _, v := range s.VHosts {
 		add(v, v.Body)
@@ -101,12 +113,8 @@ func (inv *Inventory) Lookup(name string) (*Group, bool) {
 // defined at global scope or in any virtual host whose ServerName equals
 // v's (compared exactly, as mod_wsgi's strcmp does), sorted by name.
 func (inv *Inventory) Selectable(v *scope.VirtualHost) []*Group {
-	var out []*Group
-	for _, g := range inv.Groups {
-		if inv.selectable(g, v) {
-			out = append(out, g)
-		}
-	}
+	out := append([]*Group(nil), inv.global...)
+	out = append(out, inv.byServerName[v.ServerName]...)
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out
 }
@@ -170,7 +178,7 @@ type Options struct {
 }
 
 // Resolve decides the mod_wsgi side of a request that scope evaluated.
-func (inv *Inventory) Resolve(s *scope.Server, r *scope.Result, opts Options) Decision {
+func (inv *Inventory) Resolve(r *scope.Result, opts Options) Decision {
 	d := Decision{Host: r.Request.Host, Path: r.Request.Path, File: r.Filename, Handle: r.Handler, Status: r.Status}
 	if r.Server != nil {
 		d.VHost = VHost{ServerName: r.Server.ServerName}
@@ -248,8 +256,8 @@ func (inv *Inventory) Resolve(s *scope.Server, r *scope.Result, opts Options) De
 		}
 	}
 	if d.ProcessGroup == "" {
-		if on, by := restrictEmbedded(s); on {
-			d.Trace = append(d.Trace, traceOf(by))
+		if inv.restrictEmbedded {
+			d.Trace = append(d.Trace, traceOf(inv.restrictEmbeddedBy))
 			return d.fail("embedded-forbidden", "Embedded mode of mod_wsgi disabled by runtime configuration: "+r.Filename)
 		}
 		d.Verdict, d.Reason = "allowed", "runs in embedded mode (inside the Apache child process)"

@@ -80,11 +80,7 @@ func requestEnv(s *Server, v *VirtualHost, c *dirConfig, req Request, uri string
 	}
 	er := &envRequest{uri: req.Path, remote: req.Remote.String(), local: req.Addr.String(), method: "GET", headers: headers}
 	env := &envTable{}
-	conds := setEnvIfDirectives(s.Main.Body)
-	if v != s.Main {
-		conds = append(conds, setEnvIfDirectives(v.Body)...)
-	}
-	undecided := runSetEnvIf(conds, er, env)
+	undecided := runSetEnvIf(s.compiledFor(v).setEnvIf, er, env)
 	er.uri = uri
 	undecided = append(undecided, runSetEnvIf(c.setEnvIf, er, env)...)
 	env.entries = append(env.entries, c.envList()...)
@@ -275,10 +271,7 @@ func unhex(c byte) byte {
 // defaultMap is an interim translate_name: WSGIScriptAlias, Alias and
 // DocumentRoot by prefix, until urlmap.Map replaces it.
 func defaultMap(s *Server, v *VirtualHost, uri string) Mapping {
-	bodies := [][]ast.Node{v.Body}
-	if v != s.Main {
-		bodies = append(bodies, s.Main.Body)
-	}
+	bodies := s.compiledFor(v).mapBodies
 	for _, body := range bodies {
 		for _, n := range body {
 			d, ok := n.(*ast.Directive)

@@ -33,6 +33,7 @@ type Server struct {
 	// that does not resolve (httpd ignores it).
 	Warnings parser.ErrorList
 	index    *vhostIndex
+	mainBody []ast.Node // Main.Body without comments and blank lines
 }
 
 // Options control Build.
@@ -107,6 +108,7 @@ func Build(nodes []ast.Node, opts Options) (*Server, error) {
 			v.ServerName = name
 		}
 	}
+	s.mainBody = directivesAndSections(s.Main.Body)
 	s.buildIndex()
 	errs.Sort()
 	return s, errs.Err()

@@ -71,6 +71,8 @@ type VirtualHost struct {
 	// Body is the server's own configuration: the section body, or for
 	// the main server the top-level nodes outside any <VirtualHost>.
 	Body []ast.Node
+
+	compiled compileOnce
 }
 
 // IsMain reports whether this is the main server.
@@ -145,6 +147,15 @@ type ipChain struct {
 	server  *VirtualHost // the default server
 	names   []nameEntry  // in definition order; nil while IP-based
 	initial []nameEntry  // set aside until a second server joins
+	// exact maps a lower-case ServerName/ServerAlias to the positions in
+	// names of the servers carrying it; wild lists the positions of
+	// servers with wildcard aliases. They give httpd's first match
+	// without scanning every name (update_server_from_aliases does).
+	exact map[string][]int
+	wild  []int
+	// byAddrText maps the <VirtualHost> address text (lower case) to
+	// positions, for httpd's fallback match on it.
+	byAddrText map[string][]int
 }
 
 type nameEntry struct {
@@ -205,7 +216,39 @@ func (s *Server) buildIndex() {
 		}
 	}
 	ix.defaults = defaults
+	for _, b := range ix.buckets {
+		for _, ic := range b {
+			ic.buildNameIndex()
+		}
+	}
+	for _, ic := range defaults {
+		ic.buildNameIndex()
+	}
 	s.index = ix
+}
+
+func (ic *ipChain) buildNameIndex() {
+	if ic.names == nil {
+		return
+	}
+	ic.exact = map[string][]int{}
+	ic.byAddrText = map[string][]int{}
+	for i, nc := range ic.names {
+		v := nc.server
+		seen := map[string]bool{}
+		for _, n := range append([]string{v.ServerName}, v.Aliases...) {
+			k := strings.ToLower(n)
+			if !seen[k] {
+				seen[k] = true
+				ic.exact[k] = append(ic.exact[k], i)
+			}
+		}
+		if len(v.WildAliases) > 0 {
+			ic.wild = append(ic.wild, i)
+		}
+		k := strings.ToLower(nc.addr.Text)
+		ic.byAddrText[k] = append(ic.byAddrText[k], i)
+	}
 }
 
 // addName is add_name_vhost_config.
@@ -281,22 +324,35 @@ func (s *Server) SelectVHost(ip netip.Addr, port int, host string) Selection {
 	if !ok || h == "" {
 		return Selection{Server: ic.server, How: "default"}
 	}
-	var byAddr *VirtualHost
-	var last *VirtualHost
-	for _, nc := range ic.names {
-		if nc.addr.Port != 0 && nc.addr.Port != port {
-			continue
-		}
-		if nc.server != last && nc.server.matches(h) {
-			return Selection{Server: nc.server, How: "name"}
-		}
-		if byAddr == nil && strings.EqualFold(h, nc.addr.Text) {
-			byAddr = nc.server
-		}
-		last = nc.server
+	// The first entry (in definition order) whose port fits and whose
+	// server's names match; then the first whose address text matches.
+	portOK := func(i int) bool {
+		p := ic.names[i].addr.Port
+		return p == 0 || p == port
 	}
-	if byAddr != nil {
-		return Selection{Server: byAddr, How: "vhost-address"}
+	best := -1
+	for _, i := range ic.exact[h] {
+		if portOK(i) {
+			best = i
+			break
+		}
+	}
+	for _, i := range ic.wild {
+		if best >= 0 && i >= best {
+			break
+		}
+		if portOK(i) && ic.names[i].server.matches(h) {
+			best = i
+			break
+		}
+	}
+	if best >= 0 {
+		return Selection{Server: ic.names[best].server, How: "name"}
+	}
+	for _, i := range ic.byAddrText[h] {
+		if portOK(i) {
+			return Selection{Server: ic.names[i].server, How: "vhost-address"}
+		}
 	}
 	return Selection{Server: ic.server, How: "default"}
 }

@@ -36,13 +36,13 @@ type dirSection struct {
 	components int
 }
 
-// dirSections lists the <Directory> sections that apply to a server in
-// httpd's order: the main server's, then the vhost's (apr_array_append in
-// merge_core_server_configs), sorted non-regex first by slash count,
-// keeping configuration order among equals.
-func (s *Server) dirSections(v *VirtualHost) []dirSection {
+// sortDirSections lists the <Directory> sections of the bodies (the main
+// server's, then the vhost's: apr_array_append in
+// merge_core_server_configs) in httpd's order: non-regex first, by slash
+// count, keeping configuration order among equals.
+func sortDirSections(bodies [][]ast.Node) []dirSection {
 	var out []dirSection
-	add := func(body []ast.Node) {
+	for _, body := range bodies {
 		for _, n := range body {
 			sec, ok := n.(*ast.Section)
 			if !ok {
@@ -53,10 +53,6 @@ func (s *Server) dirSections(v *VirtualHost) []dirSection {
 				out = append(out, newDirSection(sec))
 			}
 		}
-	}
-	add(s.Main.Body)
-	if v != s.Main {
-		add(v.Body)
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		a, b := out[i], out[j]
@@ -161,17 +157,14 @@ func (w *walker) merge(step Step, c *dirConfig) {
 // serverConfig starts the request's configuration from the main
 // server's and the vhost's own directives (lookup_defaults).
 func (w *walker) serverConfig() {
-	a := &applier{ctx: CtxServer, method: w.method}
-	w.res.conf = merge(newServerDirConfig(), a.build(w.s.Main.Body))
-	w.res.steps = append(w.res.steps, Step{Phase: "server"})
-	if w.v != w.s.Main {
-		w.merge(Step{Phase: "vhost", Section: w.v.Section}, a.build(w.v.Body))
-	}
+	c := w.s.compiledFor(w.v)
+	w.res.conf = c.base
+	w.res.steps = append(w.res.steps, c.baseSteps...)
 }
 
 // directoryWalk is ap_directory_walk for a file name from the mapping.
 func (w *walker) directoryWalk(filename string) {
-	secs := w.s.dirSections(w.v)
+	secs := w.s.compiledFor(w.v).dirSecs
 	full := w.stat(filename)
 	cur := "/"
 	// rest is what httpd keeps in r->path_info while walking: the part of
@@ -333,18 +326,7 @@ func filesMatches(sec *ast.Section, base string) bool {
 // locationWalk is ap_location_walk: the main server's, then the vhost's
 // <Location> sections, in configuration order, against the URI.
 func (w *walker) locationWalk(uri string) {
-	var secs []*ast.Section
-	add := func(body []ast.Node) {
-		for _, n := range body {
-			if sec, ok := n.(*ast.Section); ok && (sec.Is("Location") || sec.Is("LocationMatch")) {
-				secs = append(secs, sec)
-			}
-		}
-	}
-	add(w.s.Main.Body)
-	if w.v != w.s.Main {
-		add(w.v.Body)
-	}
+	secs := w.s.compiledFor(w.v).locSecs
 	for _, sec := range secs {
 		if !locationMatches(sec, uri) {
 			continue

@@ -1,0 +1,72 @@
+package scope_test
+
+import (
+	"fmt"
+	"net/netip"
+	"testing"
+	"testing/fstest"
+
+	"github.com/apacheconf/apacheconf/internal/gen/bigconf"
+	"github.com/apacheconf/apacheconf/parser"
+	"github.com/apacheconf/apacheconf/scope"
+)
+
+func buildBig(b *testing.B, n int) *scope.Server {
+	f, err := parser.ParseFile("big.conf", bigconf.VHosts(n))
+	if err != nil {
+		b.Fatal(err)
+	}
+	s, err := scope.Build(f.Body, scope.Options{Resolver: fixedResolver{}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return s
+}
+
+// BenchmarkSelectVHost: name-based selection among n vhosts on one
+// address; should not grow with n.
+func BenchmarkSelectVHost(b *testing.B) {
+	for _, n := range []int{1000, 10000} {
+		s := buildBig(b, n)
+		ip := netip.MustParseAddr("127.0.0.1")
+		hosts := []string{fmt.Sprintf("site%d.example.com", n/2), fmt.Sprintf("www.site%d.example.com", n-1), "unknown.example"}
+		b.Run(fmt.Sprintf("vhosts=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				s.SelectVHost(ip, 80, hosts[i%len(hosts)])
+			}
+		})
+	}
+}
+
+// BenchmarkRequest: a full request (selection, mapping, directory walk
+// over an in-memory file system, merges, outcome).
+func BenchmarkRequest(b *testing.B) {
+	for _, n := range []int{1000, 10000} {
+		s := buildBig(b, n)
+		site := n / 2
+		fsys := fstest.MapFS{
+			fmt.Sprintf("srv/www/site%d/public_html/index.html", site): {Data: []byte("x")},
+		}
+		req := scope.Request{Addr: netip.MustParseAddr("127.0.0.1"), Port: 80,
+			Host: fmt.Sprintf("site%d.example.com", site), Path: "/index.html"}
+		b.Run(fmt.Sprintf("vhosts=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				if r := s.Request(req, scope.RequestOptions{FS: fsys}); r.Status != 200 {
+					b.Fatalf("status %d: %s", r.Status, r.Reason)
+				}
+			}
+		})
+	}
+}
+
+type fixedResolver struct{}
+
+func (fixedResolver) LookupHost(string) ([]netip.Addr, error) {
+	return nil, fmt.Errorf("no DNS in benchmarks")
+}
+func (fixedResolver) LookupAddr(netip.Addr) (string, error) {
+	return "", fmt.Errorf("no DNS in benchmarks")
+}
+func (fixedResolver) LocalHost() string { return "localhost" }

@@ -1,0 +1,68 @@
+package scope
+
+import (
+	"sync"
+
+	"github.com/apacheconf/apacheconf/ast"
+)
+
+// compiled is what every request to a server needs and no request
+// changes: computed once per server (lazily, safely for concurrent
+// requests), so that a request costs the same with 10 or 10,000 virtual
+// hosts.
+type compiled struct {
+	base      *dirConfig       // main server + vhost bodies merged (lookup_defaults)
+	baseSteps []Step           // the steps that built base
+	dirSecs   []dirSection     // sorted as ap_core_reorder_directories does
+	locSecs   []*ast.Section   // <Location>/<LocationMatch>: main's, then the vhost's
+	setEnvIf  []*ast.Directive // server-level SetEnvIf: main's, then the vhost's
+	mapBodies [][]ast.Node     // directives for URL mapping: the vhost's, then main's
+}
+
+type compileOnce struct {
+	once sync.Once
+	c    *compiled
+}
+
+// directivesAndSections drops comments and blank lines.
+func directivesAndSections(body []ast.Node) []ast.Node {
+	out := make([]ast.Node, 0, len(body))
+	for _, n := range body {
+		switch n.(type) {
+		case *ast.Directive, *ast.Section:
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// compiledFor returns v's compiled data.
+func (s *Server) compiledFor(v *VirtualHost) *compiled {
+	v.compiled.once.Do(func() {
+		mainBody := s.mainBody
+		c := &compiled{}
+		a := &applier{ctx: CtxServer, method: "GET"}
+		c.base = merge(newServerDirConfig(), a.build(mainBody))
+		c.baseSteps = []Step{{Phase: "server"}}
+		bodies := [][]ast.Node{mainBody}
+		c.mapBodies = [][]ast.Node{mainBody}
+		if v != s.Main {
+			own := directivesAndSections(v.Body)
+			c.base = merge(c.base, a.build(own))
+			c.baseSteps = append(c.baseSteps, Step{Phase: "vhost", Section: v.Section})
+			bodies = append(bodies, own)
+			c.mapBodies = [][]ast.Node{own, mainBody}
+		}
+		c.dirSecs = sortDirSections(bodies)
+		for _, body := range bodies {
+			for _, n := range body {
+				if sec, ok := n.(*ast.Section); ok && (sec.Is("Location") || sec.Is("LocationMatch")) {
+					c.locSecs = append(c.locSecs, sec)
+				}
+			}
+			c.setEnvIf = append(c.setEnvIf, setEnvIfDirectives(body)...)
+		}
+		v.compiled.c = c
+	})
+	return v.compiled.c
+}
