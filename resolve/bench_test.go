@@ -16,7 +16,7 @@ type noDNS struct{}
 
 func (noDNS) LookupHost(string) ([]netip.Addr, error) { return nil, fmt.Errorf("no DNS") }
 func (noDNS) LookupAddr(netip.Addr) (string, error)   { return "", fmt.Errorf("no DNS") }
-func (noDNS) LocalHost() string                      { return "localhost" }
+func (noDNS) LocalHost() string                       { return "localhost" }
 
 // BenchmarkResolve: one request to a WSGIScriptAlias'd application,
 // through scope and the resolver, after the indexes are built.
