@@ -1,0 +1,261 @@
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"net/netip"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/apacheconf/apacheconf/resolve"
+	"github.com/apacheconf/apacheconf/scope"
+)
+
+func init() {
+	commands["vhosts"] = command{runVHosts, "print the virtual hosts as apache2 -S does"}
+	commands["explain"] = command{runExplain, "show how httpd answers a request: vhost, mapping, merge steps, outcome"}
+	commands["resolve"] = command{runResolve, "which mod_wsgi daemon group serves each path, and whether it is allowed"}
+}
+
+func buildServer(cf *configFlags, stderr io.Writer) (*scope.Server, int) {
+	nodes, err := cf.load()
+	if err != nil {
+		fail(stderr, err)
+		return nil, 1
+	}
+	s, err := scope.Build(nodes, scope.Options{})
+	if err != nil {
+		fail(stderr, err)
+		return nil, 1
+	}
+	return s, 0
+}
+
+func runVHosts(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("vhosts", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var cf configFlags
+	cf.register(fs)
+	if err := fs.Parse(args); err != nil || fs.NArg() != 0 {
+		return 2
+	}
+	s, code := buildServer(&cf, stderr)
+	if s == nil {
+		return code
+	}
+	s.DumpVHosts(stdout)
+	return 0
+}
+
+// requestFlags are --addr and --host.
+type requestFlags struct {
+	addr, host, format string
+}
+
+func (r *requestFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&r.addr, "addr", "127.0.0.1:80", "local address and port the request arrives on")
+	fs.StringVar(&r.host, "host", "", "Host header")
+	fs.StringVar(&r.format, "format", "text", "output format: text or json")
+}
+
+func (r *requestFlags) request(path string) (scope.Request, error) {
+	ap, err := netip.ParseAddrPort(r.addr)
+	if err != nil {
+		// allow "*:80"-less forms like "80"
+		if p, perr := strconv.Atoi(r.addr); perr == nil {
+			ap = netip.AddrPortFrom(netip.MustParseAddr("127.0.0.1"), uint16(p))
+		} else {
+			return scope.Request{}, fmt.Errorf("--addr %q: want IP:PORT", r.addr)
+		}
+	}
+	return scope.Request{Addr: ap.Addr(), Port: int(ap.Port()), Host: r.host, Path: path}, nil
+}
+
+func runExplain(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("explain", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var cf configFlags
+	var rf requestFlags
+	cf.register(fs)
+	rf.register(fs)
+	if err := fs.Parse(args); err != nil || fs.NArg() != 1 {
+		fmt.Fprintln(stderr, "usage: apacheconf explain -f CONF --addr IP:PORT --host HOST [--format json] PATH")
+		return 2
+	}
+	req, err := rf.request(fs.Arg(0))
+	if err != nil {
+		fmt.Fprintln(stderr, "apacheconf:", err)
+		return 2
+	}
+	s, code := buildServer(&cf, stderr)
+	if s == nil {
+		return code
+	}
+	r := s.Request(req, scope.RequestOptions{FS: os.DirFS("/")})
+	if rf.format == "json" {
+		enc := json.NewEncoder(stdout)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(explainJSON(r)); err != nil {
+			return 2
+		}
+		return 0
+	}
+	fmt.Fprint(stdout, explainText(r))
+	return 0
+}
+
+func runResolve(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("resolve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var cf configFlags
+	var rf requestFlags
+	cf.register(fs)
+	rf.register(fs)
+	if err := fs.Parse(args); err != nil || fs.NArg() == 0 {
+		fmt.Fprintln(stderr, "usage: apacheconf resolve -f CONF [-D NAME]... --addr IP:PORT --host HOST [--format json] PATH...")
+		return 2
+	}
+	s, code := buildServer(&cf, stderr)
+	if s == nil {
+		return code
+	}
+	inv, err := resolve.Groups(s)
+	if err != nil {
+		fail(stderr, err)
+		return 1
+	}
+	enc := json.NewEncoder(stdout)
+	enc.SetEscapeHTML(false)
+	for _, p := range fs.Args() {
+		req, err := rf.request(p)
+		if err != nil {
+			fmt.Fprintln(stderr, "apacheconf:", err)
+			return 2
+		}
+		d := inv.Resolve(s.Request(req, scope.RequestOptions{FS: os.DirFS("/")}), resolve.Options{Getenv: os.LookupEnv})
+		if rf.format == "json" {
+			if err := enc.Encode(d); err != nil {
+				return 2
+			}
+			continue
+		}
+		group := d.ProcessGroup
+		if group == "" {
+			group = "(embedded)"
+		}
+		fmt.Fprintf(stdout, "%s%s: %d %s group=%s app=%q vhost=%s — %s\n", d.Host, d.Path, d.Status, d.Verdict, group, d.ApplicationGroup, d.VHost.ServerName, d.Reason)
+	}
+	return 0
+}
+
+func explainText(r *scope.Result) string {
+	var b strings.Builder
+	where := "main server"
+	if p := r.Server.Pos(); p.IsValid() {
+		where = p.String()
+	}
+	fmt.Fprintf(&b, "vhost:    %s (%s, chosen by %s)\n", r.Server.ServerName, where, r.How)
+	fmt.Fprintf(&b, "uri:      %s\n", r.URI)
+	m := r.Mapping
+	by := ""
+	if m.Directive != nil {
+		by = " by " + m.Directive.Name + " at " + m.Directive.Position.String()
+	}
+	fmt.Fprintf(&b, "mapping:  %s%s -> %s\n", m.Kind, by, m.Filename)
+	if r.Filename != "" {
+		fmt.Fprintf(&b, "file:     %s (exists=%v dir=%v) path_info=%q\n", r.Filename, r.Exists, r.IsDir, r.PathInfo)
+	}
+	b.WriteString("merge:\n")
+	for i, st := range r.Steps {
+		fmt.Fprintf(&b, "  %2d. %s\n", i+1, stepText(st))
+	}
+	if r.Handler != "" {
+		fmt.Fprintf(&b, "handler:  %s", r.Handler)
+		if r.HandlerBy != nil {
+			fmt.Fprintf(&b, " (%s at %s)", r.HandlerBy.Name, r.HandlerBy.Position)
+		}
+		b.WriteString("\n")
+	}
+	for _, e := range r.Env {
+		fmt.Fprintf(&b, "env:      %s=%s", e.Name, e.Value)
+		if e.By != nil {
+			fmt.Fprintf(&b, " (%s)", e.By.Position)
+		}
+		b.WriteString("\n")
+	}
+	fmt.Fprintf(&b, "authz:    %s\n", r.Authz)
+	fmt.Fprintf(&b, "status:   %d %s\n", r.Status, r.Reason)
+	for _, p := range r.Problems {
+		fmt.Fprintf(&b, "problem:  %s\n", p)
+	}
+	return b.String()
+}
+
+func stepText(st scope.Step) string {
+	switch {
+	case st.File != "":
+		return st.Phase + " " + st.File
+	case st.Section != nil:
+		s := fmt.Sprintf("%s <%s %s> at %s", st.Phase, st.Section.Name, st.Section.ArgText(), st.Section.Position)
+		if st.Note != "" {
+			s += " — " + st.Note
+		}
+		return s
+	}
+	return st.Phase
+}
+
+type explainOut struct {
+	VHost    string   `json:"vhost"`
+	VHostAt  string   `json:"vhost_at,omitempty"`
+	How      string   `json:"how"`
+	URI      string   `json:"uri"`
+	Mapping  string   `json:"mapping"`
+	MappedBy string   `json:"mapped_by,omitempty"`
+	Filename string   `json:"filename"`
+	PathInfo string   `json:"path_info"`
+	Exists   bool     `json:"exists"`
+	Steps    []string `json:"steps"`
+	Handler  string   `json:"handler"`
+	Env      []envOut `json:"env"`
+	Authz    string   `json:"authz"`
+	Status   int      `json:"status"`
+	Reason   string   `json:"reason"`
+	Problems []string `json:"problems,omitempty"`
+}
+
+type envOut struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+	At    string `json:"at,omitempty"`
+}
+
+func explainJSON(r *scope.Result) explainOut {
+	o := explainOut{VHost: r.Server.ServerName, How: r.How, URI: r.URI, Mapping: r.Mapping.Kind, Filename: r.Filename,
+		PathInfo: r.PathInfo, Exists: r.Exists, Handler: r.Handler, Authz: r.Authz.String(), Status: r.Status, Reason: r.Reason,
+		Steps: []string{}, Env: []envOut{}}
+	if p := r.Server.Pos(); p.IsValid() {
+		o.VHostAt = p.String()
+	}
+	if r.Mapping.Directive != nil {
+		o.MappedBy = r.Mapping.Directive.Position.String()
+	}
+	for _, st := range r.Steps {
+		o.Steps = append(o.Steps, stepText(st))
+	}
+	for _, e := range r.Env {
+		eo := envOut{Name: e.Name, Value: e.Value}
+		if e.By != nil {
+			eo.At = e.By.Position.String()
+		}
+		o.Env = append(o.Env, eo)
+	}
+	for _, p := range r.Problems {
+		o.Problems = append(o.Problems, p.String())
+	}
+	return o
+}
