@@ -129,9 +129,14 @@ type walker struct {
 	// accessName is AccessFileName (default .htaccess).
 	accessName string
 	method     string
+	// assumeDirs makes every path component a directory (EffectiveAt).
+	assumeDirs bool
 }
 
 func (w *walker) stat(abs string) fileType {
+	if w.assumeDirs {
+		return dirFile
+	}
 	if w.fsys == nil {
 		return noFile
 	}

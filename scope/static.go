@@ -1,0 +1,65 @@
+package scope
+
+import (
+	"io/fs"
+	"strings"
+
+	"github.com/apacheconf/apacheconf/ast"
+)
+
+// EffectiveAt is the configuration in force for a directory of a server
+// without a request: the server's own configuration, the <Directory>
+// sections that match the path (shortest first, then regex ones) and,
+// when fsys is given, the .htaccess files along the way. Location, Files
+// and If sections need a request and are not merged; the directory is
+// assumed to exist.
+func (s *Server) EffectiveAt(v *VirtualHost, dir string, fsys fs.FS) *Result {
+	if v == nil {
+		v = s.Main
+	}
+	w := &walker{s: s, v: v, fsys: fsys, res: &walkResult{}, accessName: ".htaccess", method: "GET", assumeDirs: true}
+	w.serverConfig()
+	if d := w.res.conf.last["accessfilename"]; d != nil && len(d.Args) > 0 {
+		w.accessName = d.Args[0].Value
+	}
+	dir = strings.TrimSuffix(dir, "/") + "/"
+	w.directoryWalk(dir)
+	r := &Result{Server: v, Filename: w.res.filename, Exists: true, IsDir: true, Steps: w.res.steps,
+		Problems: w.res.problems, conf: w.res.conf}
+	c := w.res.conf
+	r.Options = c.opts &^ optUnset
+	r.Env = c.envList()
+	return r
+}
+
+// AllowOverride returns the override classes (Or* bits) in force and the
+// directive that set them (nil for the default, None).
+func (r *Result) AllowOverride() (int, *ast.Directive) {
+	if r.conf == nil {
+		return 0, nil
+	}
+	return r.conf.override &^ orUnset, r.conf.overrideBy
+}
+
+// AllowOverrideList returns the directive names AllowOverrideList admits
+// in .htaccess (lower case).
+func (r *Result) AllowOverrideList() []string {
+	if r.conf == nil {
+		return nil
+	}
+	var out []string
+	for k := range r.conf.overrideList {
+		out = append(out, k)
+	}
+	return out
+}
+
+// DirectorySections lists every <Directory> and <DirectoryMatch> of a
+// server (the main server's and its own), in httpd's merge order.
+func (s *Server) DirectorySections(v *VirtualHost) []*ast.Section {
+	var out []*ast.Section
+	for _, d := range s.compiledFor(v).dirSecs {
+		out = append(out, d.sec)
+	}
+	return out
+}
