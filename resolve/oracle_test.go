@@ -2,11 +2,9 @@ package resolve_test
 
 import (
 	"fmt"
-	"net/netip"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -15,7 +13,6 @@ import (
 	"github.com/apacheconf/apacheconf/ast"
 	"github.com/apacheconf/apacheconf/internal/oracle"
 	"github.com/apacheconf/apacheconf/parser"
-	"github.com/apacheconf/apacheconf/resolve"
 	"github.com/apacheconf/apacheconf/scope"
 )
 
@@ -35,22 +32,6 @@ func loadSpliced(t *testing.T, path string) []ast.Node {
 		out = append(out, n)
 	}
 	return out
-}
-
-type interimTable struct{}
-
-func (interimTable) Classes(name string) (int, bool, bool) {
-	switch strings.ToLower(name) {
-	case "setenv", "unsetenv", "addhandler", "removehandler", "sethandler", "forcetype", "redirect", "setenvif":
-		return scope.OrFileInfo, true, true
-	case "require":
-		return scope.OrAuthCfg, true, true
-	case "options":
-		return scope.OrOptions, true, true
-	case "wsgiprocessgroup", "wsgiapplicationgroup", "wsgirestrictprocess":
-		return 0, false, true
-	}
-	return 0, false, false
 }
 
 // TestOracleCases: status, process group and application group equal
@@ -73,24 +54,15 @@ func TestOracleCases(t *testing.T) {
 		root := t.TempDir()
 		conf, err := oracle.Materialize("../../shared/oracle/run.py", c.Dir, root)
 		require.NoError(t, err)
-		s, err := scope.Build(loadSpliced(t, conf), scope.Options{})
-		require.NoError(t, err, c.Dir)
-		inv, err := resolve.Groups(s)
+		eng, err := oracle.NewEngine(loadSpliced(t, conf), scope.RequestOptions{})
 		require.NoError(t, err, c.Dir)
 		for _, rq := range c.Requests {
-			res := s.Request(scope.Request{Addr: netip.MustParseAddr("127.0.0.1"), Port: rq.Port(), Host: rq.Host, Path: rq.Path},
-				scope.RequestOptions{FS: os.DirFS("/"), Table: interimTable{}})
-			d := inv.Resolve(res, resolve.Options{})
+			o := eng.Answer(rq)
 			total++
-			got := fmt.Sprintf("%d group=%s app=%s", d.Status, dash(d.ProcessGroup), dash(d.ApplicationGroup))
-			if d.Status != 200 {
-				got = fmt.Sprintf("%d group=- app=-", d.Status)
-			}
-			want := fmt.Sprintf("%d group=%s app=%s", rq.Status, dash(rq.Group), dash(rq.App))
-			if got == want {
+			if oracle.Agrees(rq, o) {
 				agree++
 			} else {
-				diffs = append(diffs, fmt.Sprintf("%s: %s: want %s, got %s (%s: %s)", filepath.Base(c.Dir), rq.Line, want, got, d.Verdict, d.Reason))
+				diffs = append(diffs, fmt.Sprintf("%s: %s: want %s, got %s (%s: %s)", filepath.Base(c.Dir), rq.Line, rq.Want(), o.Line(), o.Verdict, o.Reason))
 			}
 		}
 	}
@@ -99,11 +71,4 @@ func TestOracleCases(t *testing.T) {
 		t.Log(d)
 	}
 	assert.Empty(t, diffs)
-}
-
-func dash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
 }

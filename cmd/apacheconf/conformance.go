@@ -1,0 +1,111 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/apacheconf/apacheconf/internal/oracle"
+	"github.com/apacheconf/apacheconf/scope"
+)
+
+func init() {
+	commands["conformance"] = command{runConformance, "compare our answers with cases recorded by the real server"}
+}
+
+// runConformance materialises each case with the oracle's run.py, loads
+// it as apache2 would, and compares every request's status, process group
+// and application group with expected.txt. The last line is
+// "N passed, N failed" (cases).
+func runConformance(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("conformance", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	runPy := fs.String("oracle", "../shared/oracle/run.py", "path of the oracle's run.py (used to materialise cases)")
+	verbose := fs.Bool("v", false, "print every request, not only disagreements")
+	if err := fs.Parse(args); err != nil || fs.NArg() == 0 {
+		fmt.Fprintln(stderr, "usage: apacheconf conformance [-oracle run.py] [-v] CASEDIR...")
+		return 2
+	}
+	var dirs []string
+	for _, a := range fs.Args() {
+		dirs = append(dirs, filepath.Clean(a))
+	}
+	cases, err := oracle.Load(dirs...)
+	if err != nil {
+		fmt.Fprintln(stderr, "apacheconf:", err)
+		return 2
+	}
+	if len(cases) == 0 {
+		fmt.Fprintln(stderr, "apacheconf: no case folders with expected.txt")
+		return 2
+	}
+	passed, failed, reqOK, reqAll := 0, 0, 0, 0
+	for _, c := range cases {
+		ok, good, all, lines := conformanceCase(c, *runPy)
+		reqOK += good
+		reqAll += all
+		if ok {
+			passed++
+		} else {
+			failed++
+		}
+		if !ok || *verbose {
+			status := "PASS"
+			if !ok {
+				status = "FAIL"
+			}
+			fmt.Fprintf(stdout, "%s %s\n", status, c.Dir)
+			for _, l := range lines {
+				fmt.Fprintln(stdout, "  "+l)
+			}
+		}
+	}
+	fmt.Fprintf(stdout, "requests: %d/%d agree with the recorded server answers\n", reqOK, reqAll)
+	fmt.Fprintf(stdout, "%d passed, %d failed\n", passed, failed)
+	if failed > 0 {
+		return 1
+	}
+	return 0
+}
+
+func conformanceCase(c oracle.Case, runPy string) (ok bool, good, all int, lines []string) {
+	root, err := os.MkdirTemp("", "apacheconf-case-")
+	if err != nil {
+		return false, 0, len(c.Requests), []string{err.Error()}
+	}
+	defer os.RemoveAll(root)
+	conf, err := oracle.Materialize(runPy, c.Dir, root)
+	if err != nil {
+		return false, 0, len(c.Requests), []string{err.Error()}
+	}
+	cf := configFlags{file: conf}
+	nodes, loadErr := cf.load()
+	var eng *oracle.Engine
+	if loadErr == nil {
+		eng, loadErr = oracle.NewEngine(nodes, scope.RequestOptions{})
+	}
+	if first := c.Requests[0]; first.ConfigError != "" {
+		if loadErr != nil {
+			return true, 1, 1, []string{"config error, as apache2 -t: " + first.ConfigError}
+		}
+		return false, 0, 1, []string{"apache2 -t rejects this configuration (" + first.ConfigError + "); we accepted it"}
+	}
+	if loadErr != nil {
+		return false, 0, len(c.Requests), []string{"we reject a configuration apache2 accepts: " + loadErr.Error()}
+	}
+	ok = true
+	for _, r := range c.Requests {
+		all++
+		o := eng.Answer(r)
+		if oracle.Agrees(r, o) {
+			good++
+			lines = append(lines, fmt.Sprintf("ok   %s -> %s", r.Line, o.Line()))
+			continue
+		}
+		ok = false
+		lines = append(lines, fmt.Sprintf("DIFF %s: want %s, got %s (%s: %s)", r.Line, r.Want(), o.Line(), o.Verdict, o.Reason))
+	}
+	return ok, good, all, lines
+}
