@@ -1,11 +1,88 @@
 package scope
 
-// ifWalk is ap_if_walk. <If> conditions are ap_expr expressions evaluated
-// per request; until the expression evaluator lands, every <If> is
-// reported as undecided and not merged.
-func (w *walker) ifWalk(r *Result) {
-	for _, sec := range w.res.conf.ifs {
-		w.res.steps = append(w.res.steps, Step{Phase: "if", Section: sec,
-			Note: "condition not evaluated statically: " + sec.ArgText()})
+import (
+	"strconv"
+)
+
+// ifWalk is ap_if_walk: the <If>, <ElseIf> and <Else> sections gathered
+// so far, in order. <ElseIf> and <Else> are skipped once an earlier branch
+// of their chain matched; an expression we cannot decide statically stops
+// the chain and is reported (its section is not merged).
+func (w *walker) ifWalk(r *Result, env *exprEnv) {
+	prev := -1 // -1 none, 0 false, 1 true, 2 undecided
+	for i := 0; i < len(w.res.conf.ifs); i++ {
+		sec := w.res.conf.ifs[i]
+		kind := sec.Canonical()
+		if kind != "if" {
+			if prev == 1 {
+				continue
+			}
+			if prev == 2 {
+				w.res.steps = append(w.res.steps, Step{Phase: "if", Section: sec, Note: "not evaluated: an earlier branch of its chain is undecided"})
+				r.undecided = true
+				continue
+			}
+		}
+		if kind == "else" {
+			prev = -1
+		} else {
+			cond := ""
+			if len(sec.Args) > 0 {
+				cond = sec.Args[0].Value
+			}
+			ok, err := evalExpr(cond, env)
+			switch {
+			case err != nil:
+				prev = 2
+				r.undecided = true
+				w.res.steps = append(w.res.steps, Step{Phase: "if", Section: sec, Note: "condition " + strconv.Quote(cond) + " " + err.Error()})
+				continue
+			case !ok:
+				prev = 0
+				continue
+			}
+			prev = 1
+		}
+		a := &applier{ctx: CtxIf, method: w.method}
+		w.merge(Step{Phase: "if", Section: sec}, a.build(sec.Body))
 	}
 }
+
+// newExprEnv describes the request for <If> conditions. At if-walk time
+// only server-level SetEnvIf has run, so only its variables are set.
+func newExprEnv(s *Server, v *VirtualHost, req Request, uri, filename string, env []EnvVar) *exprEnv {
+	headers := map[string]string{}
+	for k, val := range req.Headers {
+		headers[k] = val
+	}
+	if req.Host != "" {
+		headers["Host"] = req.Host
+	}
+	port := v.Port
+	if port == 0 {
+		port = req.Port
+	}
+	vars := map[string]string{
+		"HTTP_HOST":        req.Host,
+		"REQUEST_URI":      uri,
+		"REQUEST_METHOD":   "GET",
+		"REQUEST_SCHEME":   "http",
+		"HTTPS":            "off",
+		"SERVER_NAME":      v.ServerName,
+		"SERVER_PORT":      strconv.Itoa(port),
+		"SERVER_PROTOCOL":  "HTTP/1.1",
+		"REMOTE_ADDR":      req.Remote.String(),
+		"SERVER_ADDR":      req.Addr.String(),
+		"QUERY_STRING":     "",
+		"THE_REQUEST":      "GET " + req.Path + " HTTP/1.1",
+		"REQUEST_FILENAME": filename,
+		"SCRIPT_FILENAME":  filename,
+		"IS_SUBREQ":        "false",
+	}
+	t := envTable{entries: env}
+	return &exprEnv{vars: vars, headers: headers, remote: req.Remote, env: func(name string) (string, bool) {
+		e, ok := t.get(name)
+		return e.Value, ok
+	}}
+}
+

@@ -49,7 +49,8 @@ type Result struct {
 	// Problems are configuration errors met on the way (.htaccess).
 	Problems []Problem
 
-	conf *dirConfig
+	conf      *dirConfig
+	undecided bool // an <If> could not be evaluated
 }
 
 // Directive returns the directive of that name in force for the request
@@ -139,7 +140,9 @@ func (s *Server) Request(req Request, opts RequestOptions) *Result {
 	}
 	w.fileWalk()
 	w.locationWalk(uri)
-	w.ifWalk(r)
+	// <If> sees the variables server-level SetEnvIf set (post_read_request).
+	preEnv, _ := requestEnv(s, sel.Server, newSectionDirConfig(), req, uri)
+	w.ifWalk(r, newExprEnv(s, sel.Server, req, uri, w.res.filename, preEnv))
 	c := w.res.conf
 	r.Steps, r.conf = w.res.steps, c
 	r.Options = c.opts &^ optUnset
@@ -154,6 +157,9 @@ func (s *Server) Request(req Request, opts RequestOptions) *Result {
 		r.Authz = c.authz.root.eval(&authzRequest{remote: req.Remote, local: req.Addr, method: "GET", env: env}, logicAnd)
 	}
 	r.Status, r.Reason = outcome(r)
+	if r.undecided && r.Status != 0 {
+		r.Reason += " (assuming undecided <If> conditions false)"
+	}
 	return r
 }
 
