@@ -85,4 +85,3 @@ func newExprEnv(s *Server, v *VirtualHost, req Request, uri, filename string, en
 		return e.Value, ok
 	}}
 }
-
