@@ -166,6 +166,8 @@ func (a *applier) directive(c *dirConfig, d *ast.Directive) {
 		}
 	case "require":
 		a.require(c, d, vals)
+	case "rewriteengine", "rewriterule", "rewritecond", "rewriteoptions", "rewritebase":
+		addRewrite(c, d)
 	case "setenvif", "setenvifnocase", "browsermatch", "browsermatchnocase":
 		// At server level these run at post_read_request from the server
 		// configuration; in sections and .htaccess, at header_parser.

@@ -17,6 +17,7 @@ type compiled struct {
 	locSecs   []*ast.Section   // <Location>/<LocationMatch>: main's, then the vhost's
 	setEnvIf  []*ast.Directive // server-level SetEnvIf: main's, then the vhost's
 	mapBodies [][]ast.Node     // directives for URL mapping: the vhost's, then main's
+	rewrite   *rewriteSet      // server-level mod_rewrite rules (config_server_merge)
 }
 
 type compileOnce struct {
@@ -42,13 +43,23 @@ func (s *Server) compiledFor(v *VirtualHost) *compiled {
 		mainBody := s.mainBody
 		c := &compiled{}
 		a := &applier{ctx: CtxServer, method: "GET"}
-		c.base = merge(newServerDirConfig(), a.build(mainBody))
+		mainConf := a.build(mainBody)
+		c.base = merge(newServerDirConfig(), mainConf)
+		c.rewrite = mainConf.rewrite
 		c.baseSteps = []Step{{Phase: "server"}}
 		bodies := [][]ast.Node{mainBody}
 		c.mapBodies = [][]ast.Node{mainBody}
 		if v != s.Main {
 			own := directivesAndSections(v.Body)
-			c.base = merge(c.base, a.build(own))
+			vconf := a.build(own)
+			c.base = merge(c.base, vconf)
+			// Every vhost has a server config: its rules replace main's
+			// unless it says RewriteOptions Inherit.
+			vr := vconf.rewrite
+			if vr == nil {
+				vr = &rewriteSet{}
+			}
+			c.rewrite = mergeRewrite(c.rewrite, vr)
 			c.baseSteps = append(c.baseSteps, Step{Phase: "vhost", Section: v.Section})
 			bodies = append(bodies, own)
 			c.mapBodies = [][]ast.Node{own, mainBody}

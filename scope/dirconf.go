@@ -67,6 +67,8 @@ type dirConfig struct {
 	// mod_setenvif: per-directory conditionals accumulate
 	// (merge_setenvif_config appends).
 	setEnvIf []*ast.Directive
+	// mod_rewrite: the innermost section's rule set (see mergeRewrite)
+	rewrite *rewriteSet
 	// sections that later walks evaluate (sec_file, sec_if)
 	files []*ast.Section
 	ifs   []*ast.Section
@@ -164,6 +166,7 @@ func merge(base, add *dirConfig) *dirConfig {
 			c.last[k] = v
 		}
 	}
+	c.rewrite = mergeRewrite(base.rewrite, add.rewrite)
 	if len(add.setEnvIf) > 0 {
 		c.setEnvIf = append(append([]*ast.Directive(nil), base.setEnvIf...), add.setEnvIf...)
 	}

@@ -4,6 +4,7 @@ import (
 	"io/fs"
 	"net/netip"
 	"path"
+	"strconv"
 	"strings"
 
 	"github.com/apacheconf/apacheconf/ast"
@@ -40,6 +41,9 @@ type Result struct {
 	// Undecided lists directives whose effect could not be decided
 	// statically (e.g. a SetEnvIf whose regex Go cannot compile).
 	Undecided []*ast.Directive
+	// NotModelled says what part of httpd's behaviour for this request
+	// we do not model (e.g. a mod_rewrite substitution); "" when none.
+	NotModelled string
 	// Authz is the authorization result.
 	Authz AuthzResult
 	// Status is the HTTP status httpd answers to a plain GET (0 when it
@@ -68,10 +72,13 @@ func (r *Result) LookupEnv(name string) (EnvVar, bool) {
 	return t.get(name)
 }
 
-// requestEnv builds r->subprocess_env: server-level SetEnvIf (main, then
-// vhost) at post_read_request, per-directory SetEnvIf at header_parser,
-// then mod_env's fixup overlays the SetEnv variables.
-func requestEnv(s *Server, v *VirtualHost, c *dirConfig, req Request, uri string) ([]EnvVar, []*ast.Directive) {
+// requestEnv builds r->subprocess_env in httpd's order: server-level
+// SetEnvIf (post_read_request), server-level RewriteRule [E=]
+// (translate_name), per-directory SetEnvIf (header_parser), per-directory
+// RewriteRule [E=] (fixups, first), then mod_env's fixup overlays the
+// SetEnv variables. w, when set, gives the walked file for per-directory
+// rewriting; without it only the post_read_request part is built.
+func requestEnv(s *Server, v *VirtualHost, c *dirConfig, req Request, uri string, w *walker) (env0 []EnvVar, undecided0 []*ast.Directive, notModelled0, forbidden string) {
 	headers := map[string]string{}
 	for k, val := range req.Headers {
 		headers[k] = val
@@ -81,11 +88,34 @@ func requestEnv(s *Server, v *VirtualHost, c *dirConfig, req Request, uri string
 	}
 	er := &envRequest{uri: req.Path, remote: req.Remote.String(), local: req.Addr.String(), method: "GET", headers: headers}
 	env := &envTable{}
-	undecided := runSetEnvIf(s.compiledFor(v).setEnvIf, er, env)
+	comp := s.compiledFor(v)
+	undecided := runSetEnvIf(comp.setEnvIf, er, env)
+	if w == nil {
+		return env.entries, undecided, "", ""
+	}
+	rc := &rewriteCtx{env: env, header: func(name string) string { h, _ := er.header(name); return h },
+		stat: w.stat, vars: map[string]string{
+			"HTTP_HOST": req.Host, "REQUEST_URI": uri, "REQUEST_METHOD": "GET", "SERVER_NAME": v.ServerName,
+			"SERVER_PORT": strconv.Itoa(req.Port), "REMOTE_ADDR": req.Remote.String(), "SERVER_ADDR": req.Addr.String(),
+			"QUERY_STRING": "", "THE_REQUEST": "GET " + req.Path + " HTTP/1.1", "REQUEST_SCHEME": "http", "HTTPS": "off",
+			"REQUEST_FILENAME": w.res.filename, "SCRIPT_FILENAME": w.res.filename, "DOCUMENT_ROOT": "",
+		}}
+	notModelled := runRewrite(comp.rewrite, uri, rc)
 	er.uri = uri
 	undecided = append(undecided, runSetEnvIf(c.setEnvIf, er, env)...)
+	if rs := c.rewrite; rs != nil && rs.engine != nil && *rs.engine && rs.directory != "" &&
+		w.res.filename+"/" != rs.directory && c.opts&(OptFollowSymlink|OptSymOwner) == 0 {
+		forbidden = "Options FollowSymLinks and SymLinksIfOwnerMatch are both off, so the RewriteRule directive is also forbidden due to its similar ability to circumvent directory restrictions : " + w.res.filename
+	} else if c.rewrite != nil && notModelled == "" {
+		rel := w.res.filename
+		if dir := c.rewrite.directory; dir != "" && strings.HasPrefix(rel+"/", dir) {
+			rel = strings.TrimPrefix(rel, strings.TrimSuffix(dir, "/"))
+			rel = strings.TrimPrefix(rel, "/")
+		}
+		notModelled = runRewrite(c.rewrite, rel, rc)
+	}
 	env.entries = append(env.entries, c.envList()...)
-	return env.entries, undecided
+	return env.entries, undecided, notModelled, forbidden
 }
 
 // RequestOptions control Server.Request.
@@ -141,12 +171,13 @@ func (s *Server) Request(req Request, opts RequestOptions) *Result {
 	w.fileWalk()
 	w.locationWalk(uri)
 	// <If> sees the variables server-level SetEnvIf set (post_read_request).
-	preEnv, _ := requestEnv(s, sel.Server, newSectionDirConfig(), req, uri)
+	preEnv, _, _, _ := requestEnv(s, sel.Server, newSectionDirConfig(), req, uri, nil)
 	w.ifWalk(r, newExprEnv(s, sel.Server, req, uri, w.res.filename, preEnv))
 	c := w.res.conf
 	r.Steps, r.conf = w.res.steps, c
 	r.Options = c.opts &^ optUnset
-	r.Env, r.Undecided = requestEnv(s, sel.Server, c, req, uri)
+	var forbidden string
+	r.Env, r.Undecided, r.NotModelled, forbidden = requestEnv(s, sel.Server, c, req, uri, w)
 	r.Handler, r.HandlerBy = handlerFor(c, r.Mapping, r.Filename)
 	r.Authz = AuthzGranted
 	if c.authz != nil && c.authz.root != nil {
@@ -157,8 +188,14 @@ func (s *Server) Request(req Request, opts RequestOptions) *Result {
 		r.Authz = c.authz.root.eval(&authzRequest{remote: req.Remote, local: req.Addr, method: "GET", env: env}, logicAnd)
 	}
 	r.Status, r.Reason = outcome(r)
+	if forbidden != "" && (r.Status == 200 || r.Status == 404 || r.Status == 0) {
+		r.Status, r.Reason = 403, forbidden // mod_rewrite's fixup, after authorization
+	}
 	if r.undecided && r.Status != 0 {
 		r.Reason += " (assuming undecided <If> conditions false)"
+	}
+	if r.NotModelled != "" {
+		r.Reason += " (not modelled: " + r.NotModelled + ")"
 	}
 	return r
 }

@@ -195,7 +195,11 @@ func (w *walker) directoryWalk(filename string) {
 				continue
 			}
 			a := &applier{ctx: CtxDirectory, method: w.method}
-			w.merge(Step{Phase: "directory", Section: d.sec}, a.build(d.sec.Body))
+			built := a.build(d.sec.Body)
+			if built.rewrite != nil {
+				built.rewrite.directory = d.path
+			}
+			w.merge(Step{Phase: "directory", Section: d.sec}, built)
 		}
 		c := w.res.conf
 		if c.override&OrAll != 0 || len(c.overrideList) > 0 {
@@ -287,6 +291,9 @@ func (w *walker) htaccess(dir string) bool {
 		w.res.problems = append(w.res.problems, a.problems...)
 		w.res.htaccess = name
 		return false
+	}
+	if built.rewrite != nil {
+		built.rewrite.directory = dir
 	}
 	w.merge(Step{Phase: "htaccess", File: name}, built)
 	return true
