@@ -166,6 +166,22 @@ func (a *applier) directive(c *dirConfig, d *ast.Directive) {
 		}
 	case "require":
 		a.require(c, d, vals)
+	case "directoryindex":
+		// set_index: lines in one section accumulate; "disabled" clears.
+		for _, v := range vals {
+			if strings.EqualFold(v, "disabled") {
+				c.dirIndex = []string{}
+				continue
+			}
+			c.dirIndex = append(c.dirIndex, v)
+		}
+		if c.dirIndex == nil {
+			c.dirIndex = []string{}
+		}
+		c.dirIndexBy = d
+	case "directoryslash":
+		off := len(vals) > 0 && strings.EqualFold(vals[0], "off")
+		c.dirSlashOff = &off
 	case "rewriteengine", "rewriterule", "rewritecond", "rewriteoptions", "rewritebase":
 		addRewrite(c, d)
 	case "setenvif", "setenvifnocase", "browsermatch", "browsermatchnocase":

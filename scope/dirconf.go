@@ -67,6 +67,11 @@ type dirConfig struct {
 	// mod_setenvif: per-directory conditionals accumulate
 	// (merge_setenvif_config appends).
 	setEnvIf []*ast.Directive
+	// mod_dir: DirectoryIndex names (nil: unset; the child's list wins)
+	// and DirectorySlash.
+	dirIndex    []string
+	dirIndexBy  *ast.Directive
+	dirSlashOff *bool
 	// mod_rewrite: the innermost section's rule set (see mergeRewrite)
 	rewrite *rewriteSet
 	// sections that later walks evaluate (sec_file, sec_if)
@@ -167,6 +172,12 @@ func merge(base, add *dirConfig) *dirConfig {
 		}
 	}
 	c.rewrite = mergeRewrite(base.rewrite, add.rewrite)
+	if add.dirIndex != nil {
+		c.dirIndex, c.dirIndexBy = add.dirIndex, add.dirIndexBy
+	}
+	if add.dirSlashOff != nil {
+		c.dirSlashOff = add.dirSlashOff
+	}
 	if len(add.setEnvIf) > 0 {
 		c.setEnvIf = append(append([]*ast.Directive(nil), base.setEnvIf...), add.setEnvIf...)
 	}

@@ -127,6 +127,8 @@ type RequestOptions struct {
 	Table DirectiveTable
 	// Map, when set, replaces the built-in URL mapping.
 	Map func(s *Server, v *VirtualHost, uri string) Mapping
+
+	depth int // sub-request nesting (DirectoryIndex)
 }
 
 // Request computes the Result for req.
@@ -188,6 +190,18 @@ func (s *Server) Request(req Request, opts RequestOptions) *Result {
 		r.Authz = c.authz.root.eval(&authzRequest{remote: req.Remote, local: req.Addr, method: "GET", env: env}, logicAnd)
 	}
 	r.Status, r.Reason = outcome(r)
+	if r.IsDir && r.Handler == "" && r.Status == 0 {
+		var index *Result
+		r.Status, r.Reason, index = s.directoryOutcome(r, req, opts, c)
+		if index != nil {
+			// ap_internal_fast_redirect: the index's request becomes
+			// the request.
+			index.Steps = append(append([]Step(nil), r.Steps...), append([]Step{{Phase: "directoryindex",
+				Note: "internal redirect to " + index.URI + " (DirectoryIndex)"}}, index.Steps...)...)
+			index.Request = req
+			return index
+		}
+	}
 	if forbidden != "" && (r.Status == 200 || r.Status == 404 || r.Status == 0) {
 		r.Status, r.Reason = 403, forbidden // mod_rewrite's fixup, after authorization
 	}
@@ -198,6 +212,72 @@ func (s *Server) Request(req Request, opts RequestOptions) *Result {
 		r.Reason += " (not modelled: " + r.NotModelled + ")"
 	}
 	return r
+}
+
+// directoryOutcome is mod_dir's fixup_dir and mod_autoindex for a
+// request that maps to a directory.
+func (s *Server) directoryOutcome(r *Result, req Request, opts RequestOptions, c *dirConfig) (int, string, *Result) {
+	if !s.Loaded("dir_module") {
+		return 404, "Attempt to serve directory: " + r.Filename + " (mod_dir is not loaded)", nil
+	}
+	if !strings.HasSuffix(r.URI, "/") {
+		if c.dirSlashOff != nil && *c.dirSlashOff {
+			return 404, "Attempt to serve directory: " + r.Filename + " (DirectorySlash Off)", nil
+		}
+		return 301, "mod_dir: DirectorySlash redirect to " + r.URI + "/", nil
+	}
+	names := c.dirIndex
+	if names == nil {
+		names = []string{"index.html"}
+	}
+	// Each name is a sub-request: it runs the access phases, not the
+	// handler. The first that finds a regular file and passes them
+	// becomes the request; a redirect (or, for a single name, a 401)
+	// is answered at once; another error is remembered.
+	remembered, rememberedWhy := 0, ""
+	if opts.depth < 4 {
+		for _, name := range names {
+			sub := req
+			if strings.HasPrefix(name, "/") {
+				sub.Path = name
+			} else {
+				sub.Path = r.URI + name
+			}
+			o := opts
+			o.depth++
+			rr := s.Request(sub, o)
+			accessStatus := 200
+			switch {
+			case len(rr.Problems) > 0:
+				accessStatus = 500
+			case rr.Status >= 300 && rr.Status < 400 && rr.Mapping.Redirect != nil:
+				accessStatus = rr.Status
+			case rr.Authz == AuthzDeniedNoUser:
+				accessStatus = 401
+			case rr.Authz != AuthzGranted:
+				accessStatus = 403
+			}
+			switch {
+			case accessStatus == 200 && rr.Exists && !rr.IsDir:
+				return rr.Status, rr.Reason, rr
+			case accessStatus >= 300 && accessStatus < 400, accessStatus == 401 && len(names) == 1:
+				return accessStatus, "DirectoryIndex " + name + ": " + rr.Reason, nil
+			case accessStatus != 200 && accessStatus != 404:
+				remembered, rememberedWhy = accessStatus, "DirectoryIndex "+name+": "+rr.Reason
+			}
+		}
+	}
+	if remembered != 0 {
+		return remembered, rememberedWhy, nil
+	}
+	if !s.Loaded("autoindex_module") {
+		return 404, "Attempt to serve directory: " + r.Filename + " (no DirectoryIndex file, mod_autoindex not loaded)", nil
+	}
+	if r.Options&OptIndexes != 0 {
+		return 200, "mod_autoindex lists the directory (Options Indexes)", nil
+	}
+	return 403, "Cannot serve directory " + r.Filename + "/: No matching DirectoryIndex (" + strings.Join(names, ",") +
+		") found, and server-generated directory index forbidden by Options directive", nil
 }
 
 // handlerFor picks the handler: SetHandler, else the handler the mapping
@@ -247,11 +327,8 @@ func outcome(r *Result) (int, string) {
 	if !r.Exists {
 		return 404, "File does not exist"
 	}
-	if r.IsDir {
-		if !strings.HasSuffix(r.URI, "/") {
-			return 301, "mod_dir: DirectorySlash redirect to " + r.URI + "/"
-		}
-		return 0, "directory: depends on DirectoryIndex and mod_autoindex"
+	if r.IsDir && r.Handler == "" {
+		return 0, "" // see directoryOutcome
 	}
 	if r.PathInfo != "" {
 		return 404, "path info is not accepted by the default handler"

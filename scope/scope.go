@@ -34,6 +34,27 @@ type Server struct {
 	Warnings parser.ErrorList
 	index    *vhostIndex
 	mainBody []ast.Node // Main.Body without comments and blank lines
+	modules  map[string]bool
+}
+
+// builtinModules are compiled into Debian's apache2 (apache2 -l).
+var builtinModules = []string{"core_module", "so_module", "watchdog_module", "http_module",
+	"log_config_module", "logio_module", "version_module", "unixd_module"}
+
+// Loaded reports whether a module (by identifier, e.g. "dir_module") is
+// loaded: compiled in, or named by a LoadModule line.
+func (s *Server) Loaded(module string) bool { return s.modules[module] }
+
+func (s *Server) collectModules() {
+	s.modules = map[string]bool{}
+	for _, m := range builtinModules {
+		s.modules[m] = true
+	}
+	for _, n := range s.mainBody {
+		if d, ok := n.(*ast.Directive); ok && d.Is("LoadModule") && len(d.Args) > 0 {
+			s.modules[d.Args[0].Value] = true
+		}
+	}
 }
 
 // Options control Build.
@@ -109,6 +130,7 @@ func Build(nodes []ast.Node, opts Options) (*Server, error) {
 		}
 	}
 	s.mainBody = directivesAndSections(s.Main.Body)
+	s.collectModules()
 	s.buildIndex()
 	errs.Sort()
 	return s, errs.Err()
