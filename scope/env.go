@@ -147,7 +147,7 @@ func runSetEnvIf(conds []*ast.Directive, r *envRequest, env *envTable) (undecide
 // pregsub is ap_pregsub: $0…$9 (and \$ for a literal dollar) from the
 // match m of s.
 func pregsub(tmpl, s string, m []int) string {
-	if !strings.ContainsAny(tmpl, "$\\") {
+	if !strings.ContainsAny(tmpl, "$\\&") {
 		return tmpl
 	}
 	var b strings.Builder

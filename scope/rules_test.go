@@ -1,0 +1,195 @@
+package scope
+
+import (
+	"net/netip"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/apacheconf/apacheconf/ast"
+	"github.com/apacheconf/apacheconf/parser"
+)
+
+func sectionBodies(t *testing.T, src string) [][]ast.Node {
+	f, err := parser.ParseFile("t.conf", []byte(src))
+	require.NoError(t, err)
+	var out [][]ast.Node
+	for _, n := range f.Body {
+		if s, ok := n.(*ast.Section); ok {
+			out = append(out, s.Body)
+		}
+	}
+	return out
+}
+
+// mergeAll merges the bodies of the <X> sections in src, in order, on top
+// of the server default, as a directory walk would.
+func mergeAll(t *testing.T, src string) (*dirConfig, []Problem) {
+	c := newServerDirConfig()
+	var problems []Problem
+	for _, body := range sectionBodies(t, src) {
+		a := &applier{ctx: CtxDirectory, method: "GET"}
+		c = merge(c, a.build(body))
+		problems = append(problems, a.problems...)
+	}
+	return c, problems
+}
+
+func TestOptionsMerge(t *testing.T) {
+	tests := []struct {
+		name string
+		src  string
+		want int
+		err  string
+	}{
+		{"default is FollowSymLinks", "", OptFollowSymlink, ""},
+		{"absolute replaces", "<X>\nOptions Indexes\n</X>", OptIndexes, ""},
+		{"relative adds", "<X>\nOptions +ExecCGI\n</X>", OptFollowSymlink | OptExecCGI, ""},
+		{"relative removes", "<X>\nOptions -FollowSymLinks +Indexes\n</X>", OptIndexes, ""},
+		{"child absolute overrides parent's +", "<X>\nOptions +ExecCGI\n</X>\n<X>\nOptions Indexes\n</X>", OptIndexes, ""},
+		{"child relative on parent absolute", "<X>\nOptions Indexes ExecCGI\n</X>\n<X>\nOptions -Indexes\n</X>", OptExecCGI, ""},
+		{"None then +", "<X>\nOptions None\n</X>\n<X>\nOptions +ExecCGI\n</X>", OptExecCGI, ""},
+		{"All", "<X>\nOptions All\n</X>", OptAll, ""},
+		{"mixing is an error", "<X>\nOptions Indexes +ExecCGI\n</X>", OptFollowSymlink, "Either all Options must start with + or -, or no Option may."},
+		{"None must be first", "<X>\nOptions Indexes None\n</X>", OptFollowSymlink, "'Options None' must be the first Option given."},
+		{"unknown option", "<X>\nOptions Frobnicate\n</X>", OptFollowSymlink, "Illegal option Frobnicate"},
+		{"Includes then IncludesNOEXEC drops exec", "<X>\nOptions Includes\n</X>\n<X>\nOptions +IncludesNOEXEC\n</X>", OptIncludes, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, problems := mergeAll(t, tt.src)
+			if tt.err != "" {
+				require.NotEmpty(t, problems)
+				assert.Equal(t, tt.err, problems[0].Msg)
+				return
+			}
+			assert.Empty(t, problems)
+			assert.Equal(t, tt.want, c.opts&^optUnset)
+		})
+	}
+}
+
+func TestEnvAndHandlerMerge(t *testing.T) {
+	c, _ := mergeAll(t, `<X>
+SetEnv A 1
+SetEnv B 2
+AddHandler wsgi-script .wsgi .py
+</X>
+<X>
+UnsetEnv b
+setenv a one
+RemoveHandler .py
+AddHandler cgi-script .CGI
+</X>`)
+	env := c.envList()
+	require.Len(t, env, 1, "UnsetEnv b removes B: names are case-insensitive")
+	assert.Equal(t, "a", env[0].Name)
+	assert.Equal(t, "one", env[0].Value)
+	assert.Equal(t, "wsgi-script", c.extHandler["wsgi"].Value)
+	_, py := c.extHandler["py"]
+	assert.False(t, py, "RemoveHandler .py")
+	assert.Equal(t, "cgi-script", c.extHandler["cgi"].Value, "extensions are lower-cased")
+}
+
+func TestAuthz(t *testing.T) {
+	local := netip.MustParseAddr("127.0.0.1")
+	other := netip.MustParseAddr("192.0.2.7")
+	tests := []struct {
+		name   string
+		src    string
+		remote netip.Addr
+		want   AuthzResult
+	}{
+		{"granted", "<X>\nRequire all granted\n</X>", local, AuthzGranted},
+		{"denied", "<X>\nRequire all denied\n</X>", local, AuthzDenied},
+		{"child replaces parent (AuthMerging Off)", "<X>\nRequire all denied\n</X>\n<X>\nRequire all granted\n</X>", local, AuthzGranted},
+		{"AuthMerging And keeps the parent's denial", "<X>\nRequire all denied\n</X>\n<X>\nAuthMerging And\nRequire all granted\n</X>", local, AuthzDenied},
+		{"AuthMerging Or", "<X>\nRequire ip 10.0.0.0/8\n</X>\n<X>\nAuthMerging Or\nRequire ip 127.0.0.1\n</X>", local, AuthzGranted},
+		{"section without Require inherits", "<X>\nRequire all denied\n</X>\n<X>\nSetEnv A 1\n</X>", local, AuthzDenied},
+		{"ip matches", "<X>\nRequire ip 127.0.0.1 ::1\n</X>", local, AuthzGranted},
+		{"ip does not match: denied", "<X>\nRequire ip 127.0.0.1\n</X>", other, AuthzDenied},
+		{"ip prefix of octets", "<X>\nRequire ip 192.0\n</X>", other, AuthzGranted},
+		{"ip netmask", "<X>\nRequire ip 192.0.2.0/255.255.255.0\n</X>", other, AuthzGranted},
+		{"implicit RequireAny", "<X>\nRequire ip 10.1.1.1\nRequire all granted\n</X>", other, AuthzGranted},
+		{"RequireAll with a negation", "<X>\n<RequireAll>\nRequire all granted\nRequire not ip 192.0.2.0/24\n</RequireAll>\n</X>", other, AuthzDenied},
+		{"RequireAll passes", "<X>\n<RequireAll>\nRequire all granted\nRequire not ip 192.0.2.0/24\n</RequireAll>\n</X>", local, AuthzGranted},
+		{"user needs authentication", "<X>\nRequire valid-user\n</X>", local, AuthzDeniedNoUser},
+		{"host cannot be decided", "<X>\nRequire host example.org\n</X>", local, AuthzUnknown},
+		{"method", "<X>\nRequire method GET HEAD\n</X>", local, AuthzGranted},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, problems := mergeAll(t, tt.src)
+			require.Empty(t, problems)
+			require.NotNil(t, c.authz)
+			got := c.authz.root.eval(&authzRequest{remote: tt.remote, method: "GET", env: func(string) (string, bool) { return "", false }}, logicAnd)
+			assert.Equal(t, tt.want, got)
+		})
+	}
+}
+
+func TestWildMatchAndHost(t *testing.T) {
+	assert.True(t, wildMatch("x.y.wild.example", "*.wild.example"))
+	assert.True(t, wildMatch("b1.q.example", "b?.q.example"))
+	assert.False(t, wildMatch("b12.q.example", "b?.q.example"))
+	assert.True(t, wildMatch("anything", "*"))
+	assert.False(t, wildMatch("wild.example", "*.wild.example"))
+	for in, want := range map[string]string{"WWW.Example.COM": "www.example.com", "a.example.:8080": "a.example", "[::1]:80": "::1", "": ""} {
+		got, ok := normalizeHost(in)
+		assert.True(t, ok, in)
+		assert.Equal(t, want, got, in)
+	}
+	_, ok := normalizeHost("a..example")
+	assert.False(t, ok)
+}
+
+func TestExpr(t *testing.T) {
+	env := &exprEnv{vars: map[string]string{"HTTP_HOST": "b.example", "REQUEST_URI": "/d/x.wsgi", "SERVER_PORT": "8080"},
+		headers: map[string]string{"Host": "b.example", "User-Agent": "curl/8"}, remote: netip.MustParseAddr("127.0.0.1"),
+		env: func(n string) (string, bool) {
+			if n == "SITE" {
+				return "blue", true
+			}
+			return "", false
+		}}
+	tests := []struct {
+		expr string
+		want bool
+		err  bool
+	}{
+		{"true", true, false},
+		{"!false", true, false},
+		{"%{HTTP_HOST} == 'b.example'", true, false},
+		{"%{HTTP_HOST} != 'b.example'", false, false},
+		{"%{REQUEST_URI} =~ m#^/d/#", true, false},
+		{"%{REQUEST_URI} !~ /\\.php$/", true, false},
+		{"%{HTTP_HOST} -in {'a.example', 'b.example'}", true, false},
+		{"%{SERVER_PORT} -eq 8080 && -n %{HTTP_HOST}", true, false},
+		{"-z %{HTTP_REFERER}", true, false},
+		{"req('user-agent') =~ /curl/i", true, false},
+		{"env('SITE') == 'blue' || false", true, false},
+		{"%{ENV:SITE} == 'red'", false, false},
+		{"'x%{HTTP_HOST}' == 'xb.example'", true, false},
+		{"-R '127.0.0.0/8'", true, false},
+		{"(%{HTTP_HOST} == 'a' || %{HTTP_HOST} == 'b.example') && true", true, false},
+		{"-f %{REQUEST_FILENAME}", false, true},
+		{"%{TIME_HOUR} -lt 12", false, true},
+	}
+	for _, tt := range tests {
+		got, err := evalExpr(tt.expr, env)
+		if tt.err {
+			assert.Error(t, err, tt.expr)
+			continue
+		}
+		require.NoError(t, err, tt.expr)
+		assert.Equal(t, tt.want, got, tt.expr)
+	}
+}
+
+func TestPregsub(t *testing.T) {
+	m := []int{0, 9, 0, 4, 5, 9}
+	assert.Equal(t, "user=bob-site", pregsub("user=$1-$2", "bob/site", []int{0, 8, 0, 3, 4, 8}))
+	assert.Equal(t, "$1 literal", pregsub("\\$1 literal", "abcd/efgh", m))
+	assert.Equal(t, "abcd/efgh!", pregsub("&!", "abcd/efgh", m))
+}
