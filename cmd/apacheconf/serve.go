@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/netip"
 	"os"
 	"strconv"
@@ -53,13 +54,18 @@ func runVHosts(args []string, stdout, stderr io.Writer) int {
 // requestFlags are --addr and --host.
 type requestFlags struct {
 	addr, host, format string
+	chroot             string
 }
 
 func (r *requestFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&r.addr, "addr", "127.0.0.1:80", "local address and port the request arrives on")
 	fs.StringVar(&r.host, "host", "", "Host header")
 	fs.StringVar(&r.format, "format", "text", "output format: text or json")
+	fs.StringVar(&r.chroot, "chroot", "/", "directory that absolute paths in the configuration (DocumentRoot, Alias, .htaccess …) are looked up under")
 }
+
+// fsys is the file system the request walks.
+func (r *requestFlags) fsys() fs.FS { return os.DirFS(r.chroot) }
 
 func (r *requestFlags) request(path string) (scope.Request, error) {
 	ap, err := netip.ParseAddrPort(r.addr)
@@ -94,7 +100,7 @@ func runExplain(args []string, stdout, stderr io.Writer) int {
 	if s == nil {
 		return code
 	}
-	r := s.Request(req, scope.RequestOptions{FS: os.DirFS("/")})
+	r := s.Request(req, scope.RequestOptions{FS: rf.fsys()})
 	if rf.format == "json" {
 		enc := json.NewEncoder(stdout)
 		enc.SetEscapeHTML(false)
@@ -136,7 +142,7 @@ func runResolve(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stderr, "apacheconf:", err)
 			return 2
 		}
-		d := inv.Resolve(s.Request(req, scope.RequestOptions{FS: os.DirFS("/")}), resolve.Options{Getenv: os.LookupEnv})
+		d := inv.Resolve(s.Request(req, scope.RequestOptions{FS: rf.fsys()}), resolve.Options{Getenv: os.LookupEnv})
 		if rf.format == "json" {
 			if err := enc.Encode(d); err != nil {
 				return 2
