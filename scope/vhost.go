@@ -146,7 +146,7 @@ type ipChain struct {
 	addr    Addr
 	server  *VirtualHost // the default server
 	names   []nameEntry  // in definition order; nil while IP-based
-	initial []nameEntry  // set aside until a second server joins
+	initial []nameEntry  // collected in reverse definition order while building
 	// exact maps a lower-case ServerName/ServerAlias to the positions in
 	// names of the servers carrying it; wild lists the positions of
 	// servers with wildcard aliases. They give httpd's first match
@@ -228,9 +228,14 @@ func (s *Server) buildIndex() {
 }
 
 func (ic *ipChain) buildNameIndex() {
-	if ic.names == nil {
-		return
+	if len(ic.initial) < 2 {
+		return // IP-based: names stay nil
 	}
+	ic.names = make([]nameEntry, len(ic.initial))
+	for i, nc := range ic.initial {
+		ic.names[len(ic.initial)-1-i] = nc
+	}
+	ic.initial = nil
 	ic.exact = map[string][]int{}
 	ic.byAddrText = map[string][]int{}
 	for i, nc := range ic.names {
@@ -251,19 +256,13 @@ func (ic *ipChain) buildNameIndex() {
 	}
 }
 
-// addName is add_name_vhost_config.
+// addName is add_name_vhost_config. httpd prepends to a linked list
+// while visiting servers backwards; we append (prepending to a slice is
+// quadratic) and reverse once in buildNameIndex. A chain with one server
+// is IP-based, with more it is name-based.
 func (ic *ipChain) addName(v *VirtualHost, a Addr) {
-	nc := nameEntry{addr: a, server: v}
 	ic.server = v // iterating backwards: each becomes the default
-	switch {
-	case ic.names == nil && ic.initial == nil:
-		ic.initial = []nameEntry{nc}
-	case ic.names == nil:
-		ic.names = append([]nameEntry{nc}, ic.initial...)
-		ic.initial = nil
-	default:
-		ic.names = append([]nameEntry{nc}, ic.names...)
-	}
+	ic.initial = append(ic.initial, nameEntry{addr: a, server: v})
 }
 
 // findIP is find_ipaddr: an exact address and port, else a chain where

@@ -7,6 +7,8 @@ package bigconf
 import (
 	"bytes"
 	"fmt"
+	"os"
+	"path/filepath"
 )
 
 // VHost writes the i-th virtual host to b.
@@ -72,3 +74,44 @@ Define APACHE_LOG_DIR /tmp
 ErrorLog /dev/null
 PidFile /tmp/bigconf-httpd.pid
 `
+
+// Tree writes a Debian-style configuration tree under dir: apache2.conf
+// loading the modules the vhosts use and including sites-enabled/*.conf,
+// n virtual hosts spread over files of perFile each, their document roots
+// (so that apache2 -t accepts them) and an .htaccess in every tenth.
+// Paths inside the configuration are absolute, under dir.
+func Tree(dir string, n, perFile int) error {
+	if perFile <= 0 {
+		perFile = 100
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "sites-enabled"), 0o755); err != nil {
+		return err
+	}
+	main := DebianModules + "ServerName localhost\nListen 80\nIncludeOptional sites-enabled/*.conf\n"
+	if err := os.WriteFile(filepath.Join(dir, "apache2.conf"), []byte(main), 0o644); err != nil {
+		return err
+	}
+	for file := 0; file*perFile < n; file++ {
+		var b bytes.Buffer
+		for i := file * perFile; i < n && i < (file+1)*perFile; i++ {
+			var v bytes.Buffer
+			VHost(&v, i)
+			b.Write(bytes.ReplaceAll(v.Bytes(), []byte("/srv/www/"), []byte(filepath.Join(dir, "www")+"/")))
+			pub := filepath.Join(dir, "www", fmt.Sprintf("site%d", i), "public_html")
+			if err := os.MkdirAll(pub, 0o755); err != nil {
+				return err
+			}
+			if i%10 == 0 {
+				ht := "# customer settings\nSetEnv SITE_MODE production\nDirectoryIndex index.html index.wsgi\n"
+				if err := os.WriteFile(filepath.Join(pub, ".htaccess"), []byte(ht), 0o644); err != nil {
+					return err
+				}
+			}
+		}
+		name := filepath.Join(dir, "sites-enabled", fmt.Sprintf("site-%04d.conf", file))
+		if err := os.WriteFile(name, b.Bytes(), 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -2,6 +2,7 @@
 //
 //	go run ./internal/gen/bigconf/cmd/bigconf -size 5000000 -o /tmp/big.conf
 //	go run ./internal/gen/bigconf/cmd/bigconf -vhosts 10000 -o /tmp/10k.conf
+//	go run ./internal/gen/bigconf/cmd/bigconf -vhosts 10000 -tree /tmp/tree10k
 //
 // -modules prepends the LoadModule lines apache2 -t needs to accept it.
 package main
@@ -19,7 +20,16 @@ func main() {
 	vhosts := flag.Int("vhosts", 0, "write this many virtual hosts")
 	out := flag.String("o", "", "output file (default: standard output)")
 	modules := flag.Bool("modules", false, "prepend LoadModule lines for Debian's apache2")
+	tree := flag.String("tree", "", "write a Debian-style tree (apache2.conf, sites-enabled/, document roots) into this directory")
+	perFile := flag.Int("per-file", 100, "with -tree: virtual hosts per sites-enabled file")
 	flag.Parse()
+	if *tree != "" {
+		if err := bigconf.Tree(*tree, *vhosts, *perFile); err != nil {
+			fmt.Fprintln(os.Stderr, "bigconf:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	var data []byte
 	switch {
 	case *vhosts > 0:
