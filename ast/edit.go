@@ -1,0 +1,259 @@
+package ast
+
+import "strings"
+
+// Editing. A configuration-management tool changes a tree through these
+// functions and prints it with Fprint: untouched lines keep their bytes,
+// so the diff is the edit. Every function is idempotent: applying the
+// same edit twice changes nothing the second time.
+
+// Container is anything with a body of nodes: *File and *Section.
+type Container interface {
+	Nodes() *[]Node
+}
+
+// Nodes returns the file's top-level body, for editing.
+func (f *File) Nodes() *[]Node { return &f.Body }
+
+// Nodes returns the section's body, for editing. A nil section panics
+// with a message saying so (typically a FindSection that found nothing).
+func (s *Section) Nodes() *[]Node {
+	if s == nil {
+		panic("ast: editing a nil *Section (did FindSection find nothing?)")
+	}
+	return &s.Body
+}
+
+// Find returns the directives named name (any case) in c's body, not
+// descending into sections.
+func Find(c Container, name string) []*Directive {
+	var out []*Directive
+	for _, n := range *c.Nodes() {
+		if d, ok := n.(*Directive); ok && d.Is(name) {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// FindSection returns the first section named name (any case) in c's
+// body whose arguments equal args (all of them, when args is non-empty),
+// not descending into sections; nil when there is none.
+func FindSection(c Container, name string, args ...string) *Section {
+	for _, n := range *c.Nodes() {
+		s, ok := n.(*Section)
+		if !ok || !s.Is(name) {
+			continue
+		}
+		if len(args) == 0 || equalStrings(s.Values(), args) {
+			return s
+		}
+	}
+	return nil
+}
+
+// FindAll returns every section named name (any case) anywhere below c,
+// depth first.
+func FindAll(c Container, name string) []*Section {
+	var out []*Section
+	Inspect(*c.Nodes(), func(n Node) bool {
+		if s, ok := n.(*Section); ok && s.Is(name) {
+			out = append(out, s)
+		}
+		return true
+	})
+	return out
+}
+
+func equalStrings(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// SetArgs sets a directive's argument values, keeping each argument's
+// quote character where the position still exists, so an edit of one
+// value changes only that value in the printed line.
+func (d *Directive) SetArgs(values ...string) {
+	if equalStrings(d.Values(), values) {
+		return
+	}
+	args := make([]Arg, len(values))
+	for i, v := range values {
+		args[i].Value = v
+		if i < len(d.Args) {
+			args[i].Quote = d.Args[i].Quote
+			if d.Args[i].Value == v {
+				args[i] = d.Args[i]
+			}
+		}
+	}
+	d.Args = args
+}
+
+// Set makes c's body hold exactly one directive named name with these
+// values: the first existing one is updated (others of that name are
+// removed), else a new directive is appended (before any closing
+// comments and blank lines at the end of the body). It returns the
+// directive.
+func Set(c Container, name string, values ...string) *Directive {
+	body := c.Nodes()
+	var keep *Directive
+	out := (*body)[:0:0]
+	for _, n := range *body {
+		if d, ok := n.(*Directive); ok && d.Is(name) {
+			if keep != nil {
+				continue
+			}
+			keep = d
+			d.SetArgs(values...)
+		}
+		out = append(out, n)
+	}
+	if keep != nil {
+		*body = out
+		return keep
+	}
+	d := &Directive{Name: name, Args: NewArgs(values...)}
+	Append(c, d)
+	return d
+}
+
+// Ensure adds a directive named name with these values unless one with
+// exactly these values is already there. It returns that directive.
+func Ensure(c Container, name string, values ...string) *Directive {
+	for _, d := range Find(c, name) {
+		if equalStrings(d.Values(), values) {
+			return d
+		}
+	}
+	d := &Directive{Name: name, Args: NewArgs(values...)}
+	Append(c, d)
+	return d
+}
+
+// EnsureSection returns the section named name with these arguments in
+// c's body, appending an empty one when there is none.
+func EnsureSection(c Container, name string, args ...string) *Section {
+	if s := FindSection(c, name, args...); s != nil {
+		return s
+	}
+	s := &Section{Name: name, Args: NewArgs(args...)}
+	Append(c, s)
+	return s
+}
+
+// Append adds n at the end of c's body, before the blank lines and
+// comments that trail it (they usually belong to what follows).
+func Append(c Container, n Node) {
+	body := c.Nodes()
+	i := len(*body)
+	for i > 0 {
+		switch (*body)[i-1].(type) {
+		case *Blank:
+			i--
+			continue
+		}
+		break
+	}
+	insertAt(body, i, n)
+}
+
+// InsertBefore inserts n before mark in c's body; it appends when mark is
+// not there. InsertAfter likewise.
+func InsertBefore(c Container, mark, n Node) { insertRelative(c, mark, n, 0) }
+
+// InsertAfter inserts n after mark in c's body; see InsertBefore.
+func InsertAfter(c Container, mark, n Node) { insertRelative(c, mark, n, 1) }
+
+func insertRelative(c Container, mark, n Node, offset int) {
+	body := c.Nodes()
+	for i, x := range *body {
+		if x == n {
+			return // already there: idempotent
+		}
+		if x == mark {
+			insertAt(body, i+offset, n)
+			return
+		}
+	}
+	Append(c, n)
+}
+
+func insertAt(body *[]Node, i int, n Node) {
+	*body = append(*body, nil)
+	copy((*body)[i+1:], (*body)[i:])
+	(*body)[i] = n
+}
+
+// Remove deletes node n from c's body (at any depth below c) and reports
+// whether it was found. The node's line (its Raw, with its comments
+// elsewhere untouched) disappears from the printed file.
+func Remove(c Container, n Node) bool {
+	body := c.Nodes()
+	for i, x := range *body {
+		if x == n {
+			*body = append((*body)[:i], (*body)[i+1:]...)
+			return true
+		}
+		if s, ok := x.(*Section); ok && Remove(s, n) {
+			return true
+		}
+	}
+	return false
+}
+
+// RemoveAll deletes the directives named name from c's body (not below)
+// and returns how many there were.
+func RemoveAll(c Container, name string) int {
+	body := c.Nodes()
+	out := (*body)[:0:0]
+	removed := 0
+	for _, n := range *body {
+		if d, ok := n.(*Directive); ok && d.Is(name) {
+			removed++
+			continue
+		}
+		out = append(out, n)
+	}
+	if removed > 0 {
+		*body = out
+	}
+	return removed
+}
+
+// EnsureComment puts a comment with text right before mark in c's body,
+// unless the node before mark already is that comment. It returns the
+// comment.
+func EnsureComment(c Container, mark Node, text string) *Comment {
+	want := NewComment(text)
+	body := *c.Nodes()
+	for i, n := range body {
+		if n != mark {
+			continue
+		}
+		if i > 0 {
+			if prev, ok := body[i-1].(*Comment); ok && strings.TrimSpace(prev.Text) == strings.TrimSpace(want.Text) {
+				return prev
+			}
+		}
+		InsertBefore(c, mark, want)
+		return want
+	}
+	Append(c, want)
+	return want
+}
+
+// NewComment makes a comment node for insertion (text after "#").
+func NewComment(text string) *Comment {
+	if !strings.HasPrefix(text, " ") && text != "" {
+		text = " " + text
+	}
+	return &Comment{Text: text}
+}
