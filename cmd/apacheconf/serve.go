@@ -194,6 +194,10 @@ func explainText(r *scope.Result) string {
 		b.WriteString("\n")
 	}
 	fmt.Fprintf(&b, "authz:    %s\n", r.Authz)
+	b.WriteString("in force:\n")
+	for _, e := range r.Effective() {
+		fmt.Fprintf(&b, "  %s\n", effectiveText(e))
+	}
 	fmt.Fprintf(&b, "status:   %d %s\n", r.Status, r.Reason)
 	for _, p := range r.Problems {
 		fmt.Fprintf(&b, "problem:  %s\n", p)
@@ -215,6 +219,26 @@ func stepText(st scope.Step) string {
 	return st.Phase
 }
 
+func effectiveText(e scope.Effective) string {
+	s := e.Name
+	if e.Key != "" {
+		s += " " + e.Key
+	}
+	if len(e.Values) > 0 {
+		s += " = " + strings.Join(e.Values, " ")
+	}
+	var at []string
+	for _, d := range e.By {
+		if d != nil {
+			at = append(at, d.Position.String())
+		}
+	}
+	if len(at) > 0 {
+		s += "   (" + strings.Join(at, ", ") + ")"
+	}
+	return s
+}
+
 type explainOut struct {
 	VHost    string   `json:"vhost"`
 	VHostAt  string   `json:"vhost_at,omitempty"`
@@ -232,6 +256,15 @@ type explainOut struct {
 	Status   int      `json:"status"`
 	Reason   string   `json:"reason"`
 	Problems []string `json:"problems,omitempty"`
+	InForce  []effOut `json:"in_force"`
+}
+
+type effOut struct {
+	Directive string   `json:"directive"`
+	Key       string   `json:"key,omitempty"`
+	Values    []string `json:"values,omitempty"`
+	Rule      string   `json:"rule"`
+	At        []string `json:"at"`
 }
 
 type envOut struct {
@@ -262,6 +295,16 @@ func explainJSON(r *scope.Result) explainOut {
 	}
 	for _, p := range r.Problems {
 		o.Problems = append(o.Problems, p.String())
+	}
+	o.InForce = []effOut{}
+	for _, e := range r.Effective() {
+		eo := effOut{Directive: e.Name, Key: e.Key, Values: e.Values, Rule: e.Rule, At: []string{}}
+		for _, d := range e.By {
+			if d != nil {
+				eo.At = append(eo.At, d.Position.String())
+			}
+		}
+		o.InForce = append(o.InForce, eo)
 	}
 	return o
 }
