@@ -1,0 +1,311 @@
+// Package lint checks an Apache httpd configuration for mistakes httpd
+// would refuse, silently ignore, or run insecurely with.
+//
+// A rule is a value, shaped like golang.org/x/tools/go/analysis: an
+// Analyzer has a stable ID (AC1001 …), a name, a severity, a doc page
+// (docs/rules/ID.md) and a Run function that inspects a Program — the
+// loaded tree, the servers scope.Build made of it, the mod_wsgi group
+// inventory — and reports Diagnostics through its Pass:
+//
+//	prog := lint.NewProgram(nodes, loadErr, lint.ProgramOptions{FS: os.DirFS("/")})
+//	diags := lint.Run(prog, lint.Analyzers(), lint.Config{})
+//
+// Run applies the configuration (rules turned off, severities changed)
+// and the suppression comments found in the files:
+//
+//	# apacheconf:ignore AC5004 the banner is wanted here
+//	ServerSignature On
+//
+// A comment of that form silences the listed rules (or "all") for the
+// node that follows it. Formatters for text, JSON, SARIF 2.1.0, GitHub
+// Actions annotations and checkstyle XML live in format.go and sarif.go.
+package lint
+
+import (
+	"fmt"
+	"io/fs"
+	"sort"
+	"strings"
+
+	"github.com/apacheconf/apacheconf/ast"
+	"github.com/apacheconf/apacheconf/parser"
+	"github.com/apacheconf/apacheconf/resolve"
+	"github.com/apacheconf/apacheconf/scope"
+)
+
+// Severity orders findings: Info < Warning < Error.
+type Severity int
+
+// Severities.
+const (
+	Info Severity = iota + 1
+	Warning
+	Error
+)
+
+func (s Severity) String() string {
+	switch s {
+	case Info:
+		return "info"
+	case Warning:
+		return "warning"
+	case Error:
+		return "error"
+	}
+	return "none"
+}
+
+// ParseSeverity reads "error", "warning" or "info" (any case).
+func ParseSeverity(s string) (Severity, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "error":
+		return Error, nil
+	case "warning", "warn":
+		return Warning, nil
+	case "info", "note":
+		return Info, nil
+	}
+	return 0, fmt.Errorf("unknown severity %q (want error, warning or info)", s)
+}
+
+// Analyzer is one rule.
+type Analyzer struct {
+	// ID is stable across releases (suppressions and configs name it).
+	ID string
+	// Name is a short kebab-case name.
+	Name string
+	// Doc is a one-line summary; the full page is docs/rules/ID.md.
+	Doc string
+	// Severity is the default severity of its findings.
+	Severity Severity
+	// Run inspects pass.Program and reports findings.
+	Run func(*Pass)
+}
+
+// DocURL is where an analyzer's page lives, relative to the repository.
+func (a *Analyzer) DocURL() string { return "docs/rules/" + a.ID + ".md" }
+
+// TextEdit replaces the bytes [Offset, End) of a file with NewText.
+type TextEdit struct {
+	Filename string `json:"file"`
+	Offset   int    `json:"offset"`
+	End      int    `json:"end"`
+	NewText  string `json:"new_text"`
+}
+
+// SuggestedFix is a change that resolves a finding.
+type SuggestedFix struct {
+	Message string     `json:"message"`
+	Edits   []TextEdit `json:"edits"`
+}
+
+// Diagnostic is one finding.
+type Diagnostic struct {
+	Pos, End ast.Position
+	Message  string
+	Fixes    []SuggestedFix
+	// Rule, Name and Severity are filled in by Run from the analyzer
+	// and the configuration.
+	Rule     string
+	Name     string
+	Severity Severity
+}
+
+// Pass is what an analyzer's Run gets.
+type Pass struct {
+	Analyzer *Analyzer
+	*Program
+	diags []Diagnostic
+}
+
+// Report records a finding.
+func (p *Pass) Report(d Diagnostic) {
+	p.diags = append(p.diags, d)
+}
+
+// Reportf records a finding at a node.
+func (p *Pass) Reportf(n ast.Node, format string, args ...any) {
+	p.Report(Diagnostic{Pos: n.Pos(), End: endOfLine(n), Message: fmt.Sprintf(format, args...)})
+}
+
+// endOfLine is the end of a node's first line (for a section: its
+// opening line), which is what editors should underline.
+func endOfLine(n ast.Node) ast.Position {
+	switch n := n.(type) {
+	case *ast.Section:
+		raw := strings.TrimRight(n.Raw[len(n.Indent):], "\r\n")
+		return advance(n.Position, raw)
+	case *ast.Directive:
+		raw := strings.TrimRight(n.Raw[len(n.Indent):], "\r\n")
+		return advance(n.Position, raw)
+	}
+	return n.End()
+}
+
+func advance(p ast.Position, s string) ast.Position {
+	for i := 0; i < len(s); i++ {
+		p.Offset++
+		if s[i] == '\n' {
+			p.Line++
+			p.Column = 1
+		} else {
+			p.Column++
+		}
+	}
+	return p
+}
+
+// ProgramOptions control NewProgram.
+type ProgramOptions struct {
+	// FS is the file system that the configuration's absolute paths
+	// refer to (DocumentRoot, <Directory>, .htaccess), as io/fs paths
+	// (see scope.FSPath). nil: no file is read.
+	FS fs.FS
+	// Resolver resolves names in <VirtualHost> lines; default: the
+	// system's, like httpd.
+	Resolver scope.Resolver
+}
+
+// Program is the configuration under analysis.
+type Program struct {
+	// Nodes is the loaded tree (Include expanded).
+	Nodes []ast.Node
+	// LoadErrors are the loader's problems: syntax errors, missing
+	// Include files.
+	LoadErrors parser.ErrorList
+	// Server is scope.Build's view; BuildErrors what stopped it.
+	Server      *scope.Server
+	BuildErrors parser.ErrorList
+	// Inventory is mod_wsgi's daemon groups; GroupErrors what mod_wsgi
+	// refuses to start with.
+	Inventory   *resolve.Inventory
+	GroupErrors parser.ErrorList
+	FS          fs.FS
+
+	htaccess     []*HTAccess
+	htaccessDone bool
+}
+
+// NewProgram prepares a loaded tree for analysis. loadErr is the
+// loader's error (a parser.ErrorList), kept for the syntax rules.
+func NewProgram(nodes []ast.Node, loadErr error, opts ProgramOptions) *Program {
+	p := &Program{Nodes: nodes, FS: opts.FS}
+	p.LoadErrors = asList(loadErr)
+	s, err := scope.Build(nodes, scope.Options{Resolver: opts.Resolver})
+	p.BuildErrors = asList(err)
+	p.Server = s
+	if s != nil {
+		inv, err := resolve.Groups(s)
+		p.Inventory = inv
+		p.GroupErrors = asList(err)
+	}
+	return p
+}
+
+func asList(err error) parser.ErrorList {
+	if err == nil {
+		return nil
+	}
+	if l, ok := err.(parser.ErrorList); ok {
+		return l
+	}
+	return parser.ErrorList{{Msg: err.Error()}}
+}
+
+// Walk visits every node of the loaded tree with its enclosing sections.
+func (p *Program) Walk(f func(n ast.Node, parents []*ast.Section) bool) {
+	ast.Walk(p.Nodes, f)
+}
+
+// Directives calls f for each directive (not section) named name, in
+// source order, with its enclosing sections.
+func (p *Program) Directives(f func(d *ast.Directive, parents []*ast.Section), names ...string) {
+	p.Walk(func(n ast.Node, parents []*ast.Section) bool {
+		if d, ok := n.(*ast.Directive); ok {
+			for _, name := range names {
+				if d.Is(name) {
+					f(d, parents)
+					break
+				}
+			}
+		}
+		return true
+	})
+}
+
+// Run runs the analyzers over prog and returns their findings, with the
+// configuration and suppression comments applied, sorted by position.
+func Run(prog *Program, analyzers []*Analyzer, cfg Config) []Diagnostic {
+	sup := collectSuppressions(prog)
+	var out []Diagnostic
+	for _, a := range analyzers {
+		if !cfg.enabled(a.ID) {
+			continue
+		}
+		sev := a.Severity
+		if s, ok := cfg.Severity[a.ID]; ok {
+			sev = s
+		}
+		pass := &Pass{Analyzer: a, Program: prog}
+		a.Run(pass)
+		for _, d := range pass.diags {
+			if sup.suppressed(d.Pos, a.ID) {
+				continue
+			}
+			d.Rule, d.Name, d.Severity = a.ID, a.Name, sev
+			out = append(out, d)
+		}
+	}
+	Sort(out)
+	return out
+}
+
+// Sort orders diagnostics by file, line, column, then rule.
+func Sort(ds []Diagnostic) {
+	sort.SliceStable(ds, func(i, j int) bool {
+		a, b := ds[i], ds[j]
+		if a.Pos.Filename != b.Pos.Filename {
+			return a.Pos.Filename < b.Pos.Filename
+		}
+		if a.Pos.Line != b.Pos.Line {
+			return a.Pos.Line < b.Pos.Line
+		}
+		if a.Pos.Column != b.Pos.Column {
+			return a.Pos.Column < b.Pos.Column
+		}
+		return a.Rule < b.Rule
+	})
+}
+
+// Max returns the highest severity among ds (0 for none).
+func Max(ds []Diagnostic) Severity {
+	var m Severity
+	for _, d := range ds {
+		m = max(m, d.Severity)
+	}
+	return m
+}
+
+var registry []*Analyzer
+
+func register(a *Analyzer) *Analyzer {
+	registry = append(registry, a)
+	return a
+}
+
+// Analyzers returns every rule, ordered by ID.
+func Analyzers() []*Analyzer {
+	out := append([]*Analyzer(nil), registry...)
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+// Lookup finds an analyzer by ID or name.
+func Lookup(idOrName string) *Analyzer {
+	for _, a := range registry {
+		if strings.EqualFold(a.ID, idOrName) || strings.EqualFold(a.Name, idOrName) {
+			return a
+		}
+	}
+	return nil
+}

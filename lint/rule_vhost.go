@@ -1,0 +1,155 @@
+package lint
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/apacheconf/apacheconf/ast"
+	"github.com/apacheconf/apacheconf/scope"
+)
+
+// addrSet is the virtual hosts of one address, in definition order, the
+// way ap_fini_vhost_config chains them: the first is the default server
+// for the address, the others are reached by name only.
+type addrSet struct {
+	addr   scope.Addr
+	vhosts []*scope.VirtualHost
+}
+
+func addrSets(s *scope.Server) []*addrSet {
+	var out []*addrSet
+	idx := map[string]*addrSet{}
+	for _, v := range s.VHosts {
+		seen := map[string]bool{}
+		for _, a := range v.Addrs {
+			k := a.String()
+			if seen[k] {
+				continue
+			}
+			seen[k] = true
+			set := idx[k]
+			if set == nil {
+				set = &addrSet{addr: a}
+				idx[k] = set
+				out = append(out, set)
+			}
+			set.vhosts = append(set.vhosts, v)
+		}
+	}
+	return out
+}
+
+// vhostNames are the names a virtual host answers to, lower case, with
+// the directive that gave each (nil: inherited from the main server).
+type vhostName struct {
+	name string
+	by   *ast.Directive
+}
+
+func vhostNames(v *scope.VirtualHost) []vhostName {
+	var out []vhostName
+	if v.ServerName != "" {
+		out = append(out, vhostName{strings.ToLower(v.ServerName), v.NameDirective})
+	}
+	for _, n := range v.Body {
+		d, ok := n.(*ast.Directive)
+		if !ok || !d.Is("ServerAlias") {
+			continue
+		}
+		for _, a := range d.Args {
+			out = append(out, vhostName{strings.ToLower(a.Value), d})
+		}
+	}
+	return out
+}
+
+func posOf(v *scope.VirtualHost) string {
+	p := v.Pos()
+	return fmt.Sprintf("%s:%d", p.Filename, p.Line)
+}
+
+// DuplicateServerName reports a ServerName or ServerAlias that an earlier
+// virtual host on the same address already answers to: httpd picks the
+// first match in definition order, so the later one never gets requests
+// for that name. httpd 2.4 says nothing about it at start-up (apache2 -S
+// lists both under the address); 2.2 warned about overlapping vhosts.
+var DuplicateServerName = register(&Analyzer{
+	ID:       "AC3001",
+	Name:     "duplicate-server-name",
+	Doc:      "two virtual hosts on one address answer to the same name; the later one is shadowed",
+	Severity: Warning,
+	Run: func(p *Pass) {
+		if p.Server == nil {
+			return
+		}
+		reported := map[string]bool{}
+		for _, set := range addrSets(p.Server) {
+			first := map[string]*scope.VirtualHost{}
+			for _, v := range set.vhosts {
+				for _, n := range vhostNames(v) {
+					prev, ok := first[n.name]
+					if !ok {
+						first[n.name] = v
+						continue
+					}
+					if prev == v {
+						continue
+					}
+					var node ast.Node = v.Section
+					if n.by != nil {
+						node = n.by
+					}
+					key := fmt.Sprintf("%p %s", v, n.name)
+					if reported[key] {
+						continue
+					}
+					reported[key] = true
+					p.Reportf(node, "%s on %s is already served by the virtual host at %s; requests for it never reach this one", n.name, set.addr, posOf(prev))
+				}
+			}
+		}
+	},
+})
+
+// VHostUnreachable reports a virtual host that no request can reach: on
+// every address it is listed for, it is not the first (the default
+// server) and every name it answers to belongs to an earlier one.
+var VHostUnreachable = register(&Analyzer{
+	ID:       "AC3002",
+	Name:     "vhost-unreachable",
+	Doc:      "a virtual host can never be selected",
+	Severity: Warning,
+	Run: func(p *Pass) {
+		if p.Server == nil {
+			return
+		}
+		reachable := map[*scope.VirtualHost]bool{}
+		for _, set := range addrSets(p.Server) {
+			taken := map[string]bool{}
+			for i, v := range set.vhosts {
+				if i == 0 || len(v.WildAliases) > 0 {
+					reachable[v] = true
+				}
+				for _, n := range vhostNames(v) {
+					if !taken[n.name] {
+						reachable[v] = true
+					}
+					taken[n.name] = true
+				}
+			}
+		}
+		for _, v := range p.Server.VHosts {
+			if !reachable[v] && len(v.Addrs) > 0 {
+				p.Reportf(v.Section, "virtual host %s is never selected: every name it answers to on %s belongs to an earlier virtual host", v.ServerName, addrList(v))
+			}
+		}
+	},
+})
+
+func addrList(v *scope.VirtualHost) string {
+	var s []string
+	for _, a := range v.Addrs {
+		s = append(s, a.String())
+	}
+	return strings.Join(s, " ")
+}

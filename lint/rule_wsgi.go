@@ -1,0 +1,299 @@
+package lint
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/apacheconf/apacheconf/ast"
+	"github.com/apacheconf/apacheconf/resolve"
+	"github.com/apacheconf/apacheconf/scope"
+)
+
+// serverOf is the server whose configuration holds a directive with
+// these enclosing sections.
+func (p *Program) serverOf(parents []*ast.Section) *scope.VirtualHost {
+	for _, s := range parents {
+		if s.Is("VirtualHost") {
+			for _, v := range p.Server.VHosts {
+				if v.Section == s {
+					return v
+				}
+			}
+		}
+	}
+	return p.Server.Main
+}
+
+func groupNames(gs []*resolve.Group) []string {
+	var out []string
+	for _, g := range gs {
+		out = append(out, g.Name)
+	}
+	return out
+}
+
+// WSGIDuplicateGroup reports a WSGIDaemonProcess name defined twice:
+// mod_wsgi refuses to start ("Name duplicates previous WSGI daemon
+// definition."), whatever virtual hosts the two are in.
+var WSGIDuplicateGroup = register(&Analyzer{
+	ID:       "AC4001",
+	Name:     "wsgi-duplicate-daemon",
+	Doc:      "WSGIDaemonProcess defines a group name twice",
+	Severity: Error,
+	Run: func(p *Pass) {
+		for _, e := range p.GroupErrors {
+			if strings.Contains(e.Msg, "duplicates previous") {
+				msg := e.Msg
+				p.Report(Diagnostic{Pos: e.Pos, End: e.Pos, Message: msg})
+			}
+		}
+	},
+})
+
+// WSGIInvalidOption reports a WSGIDaemonProcess option mod_wsgi does not
+// know or whose value it rejects; httpd does not start.
+var WSGIInvalidOption = register(&Analyzer{
+	ID:       "AC4002",
+	Name:     "wsgi-invalid-option",
+	Doc:      "WSGIDaemonProcess has an option mod_wsgi rejects",
+	Severity: Error,
+	Run: func(p *Pass) {
+		for _, e := range p.GroupErrors {
+			if !strings.Contains(e.Msg, "duplicates previous") {
+				p.Report(Diagnostic{Pos: e.Pos, End: e.Pos, Message: e.Msg})
+			}
+		}
+	},
+})
+
+// processGroupRefs calls f for every literal daemon group name a
+// configuration selects: WSGIProcessGroup values and WSGIScriptAlias's
+// process-group= option. Expanded forms (%{…}) are skipped.
+func (p *Program) processGroupRefs(f func(name string, d *ast.Directive, v *scope.VirtualHost)) {
+	p.Directives(func(d *ast.Directive, parents []*ast.Section) {
+		v := p.serverOf(parents)
+		if d.Is("WSGIProcessGroup") {
+			if len(d.Args) == 1 && !strings.Contains(d.Args[0].Value, "%{") {
+				f(d.Args[0].Value, d, v)
+			}
+			return
+		}
+		for _, a := range d.Args {
+			if val, ok := strings.CutPrefix(a.Value, "process-group="); ok && !strings.Contains(val, "%{") {
+				f(val, d, v)
+			}
+		}
+	}, "WSGIProcessGroup", "WSGIScriptAlias", "WSGIScriptAliasMatch", "WSGIImportScript")
+}
+
+// WSGIUndefinedGroup reports WSGIProcessGroup (or process-group=) naming
+// a group that does not exist, or one defined in a virtual host with a
+// different ServerName: mod_wsgi answers 500 ("No WSGI daemon process
+// called … has been configured" / "… cannot be accessed by this WSGI
+// application").
+var WSGIUndefinedGroup = register(&Analyzer{
+	ID:       "AC4003",
+	Name:     "wsgi-undefined-group",
+	Doc:      "WSGIProcessGroup names a daemon group that does not exist or belongs to another ServerName",
+	Severity: Error,
+	Run: func(p *Pass) {
+		if p.Inventory == nil {
+			return
+		}
+		p.processGroupRefs(func(name string, d *ast.Directive, v *scope.VirtualHost) {
+			if name == "" {
+				return
+			}
+			g, ok := p.Inventory.Lookup(name)
+			if !ok {
+				p.Reportf(d, "No WSGI daemon process called '%s' has been configured", name)
+				return
+			}
+			for _, s := range p.Inventory.Selectable(v) {
+				if s == g {
+					return
+				}
+			}
+			p.Reportf(d, "Daemon process called '%s' cannot be accessed by this WSGI application: it is defined in the virtual host %s (%s), not for ServerName %s",
+				name, g.Server.ServerName, posOf(g.Server), v.ServerName)
+		})
+	},
+})
+
+// WSGIRestrictUnselectable reports WSGIRestrictProcess entries that name
+// groups this server cannot select (undefined, or another ServerName's):
+// a typo there makes the restriction reject what it meant to allow.
+var WSGIRestrictUnselectable = register(&Analyzer{
+	ID:       "AC4004",
+	Name:     "wsgi-restrict-unselectable",
+	Doc:      "WSGIRestrictProcess lists a group this server cannot select",
+	Severity: Warning,
+	Run: func(p *Pass) {
+		if p.Inventory == nil {
+			return
+		}
+		p.Directives(func(d *ast.Directive, parents []*ast.Section) {
+			v := p.serverOf(parents)
+			sel := map[string]bool{}
+			for _, g := range p.Inventory.Selectable(v) {
+				sel[g.Name] = true
+			}
+			for _, a := range d.Args {
+				if a.Value == "%{GLOBAL}" || sel[a.Value] {
+					continue
+				}
+				why := "no such daemon group"
+				if g, ok := p.Inventory.Lookup(a.Value); ok {
+					why = fmt.Sprintf("it belongs to the virtual host %s (%s)", g.Server.ServerName, posOf(g.Server))
+				}
+				p.Report(Diagnostic{Pos: a.Pos, End: advance(a.Pos, a.Raw),
+					Message: fmt.Sprintf("WSGIRestrictProcess lists '%s', which %s cannot select: %s", a.Value, serverLabel(v), why)})
+			}
+		}, "WSGIRestrictProcess")
+	},
+})
+
+func serverLabel(v *scope.VirtualHost) string {
+	if v.IsMain() {
+		return "the main server"
+	}
+	return "the virtual host " + v.ServerName
+}
+
+// WSGIRestrictInHTAccess reports WSGIRestrictProcess in a .htaccess file:
+// mod_wsgi registers it for server and <Directory> configuration only
+// (RSRC_CONF|ACCESS_CONF), so httpd answers 500 for every request below.
+// A user cannot restrict themselves there; the provider must.
+var WSGIRestrictInHTAccess = register(&Analyzer{
+	ID:       "AC4005",
+	Name:     "wsgi-restrict-in-htaccess",
+	Doc:      "WSGIRestrictProcess is not allowed in .htaccess",
+	Severity: Error,
+	Run: func(p *Pass) {
+		for _, h := range p.HTAccessFiles() {
+			for _, d := range ast.Directives(h.File.Body) {
+				if d.Is("WSGIRestrictProcess") {
+					p.Report(Diagnostic{Pos: d.Position, End: endOfLine(d),
+						Message: "WSGIRestrictProcess not allowed here: httpd answers 500 for " + h.Dir + "; put it in the <Directory> section of the server configuration",
+						Fixes:   []SuggestedFix{RemoveNode("remove WSGIRestrictProcess from .htaccess", d)}})
+				}
+			}
+		}
+	},
+})
+
+// WSGIEnvGroupSelection is the security rule: a directory whose .htaccess
+// authors choose the daemon group through %{ENV:NAME} can run code as
+// whichever user those groups run as. It reports such a directory when no
+// WSGIRestrictProcess limits the choice and more than one group is
+// reachable, or when the groups reachable run as more than one user.
+var WSGIEnvGroupSelection = register(&Analyzer{
+	ID:       "AC4006",
+	Name:     "wsgi-env-group-selection",
+	Doc:      ".htaccess can pick a mod_wsgi daemon group of another user through %{ENV:}",
+	Severity: Error,
+	Run: func(p *Pass) {
+		if p.Inventory == nil {
+			return
+		}
+		for _, e := range p.Inventory.Audit(p.Server, p.FS) {
+			users := map[string][]string{}
+			for _, name := range e.Reachable {
+				u := "(the Apache user)"
+				if g, ok := p.Inventory.Lookup(name); ok {
+					for _, o := range g.Options {
+						if o.Name == "user" {
+							u = o.Value
+						}
+					}
+				}
+				users[u] = append(users[u], name)
+			}
+			var node ast.Node = e.Directory
+			if e.Restrict == nil && len(e.Reachable) > 1 {
+				msg := fmt.Sprintf("a .htaccess in %s can select any of %d daemon groups through %%{ENV:%s} (%s), running as %s; add WSGIRestrictProcess to this <Directory> listing its owner's groups",
+					e.Path, len(e.Reachable), e.Variable, strings.Join(e.Reachable, ", "), userList(users))
+				p.Report(Diagnostic{Pos: node.Pos(), End: endOfLine(node), Message: msg})
+			} else if len(users) > 1 {
+				node = e.Restrict
+				if node == nil {
+					node = e.Directory
+				}
+				msg := fmt.Sprintf("a .htaccess in %s can run code as %s through %%{ENV:%s}; WSGIRestrictProcess should list one user's groups",
+					e.Path, userList(users), e.Variable)
+				p.Report(Diagnostic{Pos: node.Pos(), End: endOfLine(node), Message: msg})
+			}
+		}
+	},
+})
+
+func userList(users map[string][]string) string {
+	var keys []string
+	for u := range users {
+		keys = append(keys, u)
+	}
+	sort.Strings(keys)
+	var parts []string
+	for _, u := range keys {
+		parts = append(parts, fmt.Sprintf("%s (%s)", u, strings.Join(users[u], ", ")))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// WSGIEmbeddedRestricted reports, when WSGIRestrictEmbedded On forbids
+// embedded mode, WSGI applications left without a daemon group: an
+// explicit %{GLOBAL}/empty WSGIProcessGroup, or a WSGIScriptAlias in a
+// server where no WSGIProcessGroup is in force. mod_wsgi answers 500
+// ("Embedded mode of mod_wsgi disabled by runtime configuration").
+var WSGIEmbeddedRestricted = register(&Analyzer{
+	ID:       "AC4007",
+	Name:     "wsgi-embedded-restricted",
+	Doc:      "a WSGI application would run embedded while WSGIRestrictEmbedded On forbids it",
+	Severity: Error,
+	Run: func(p *Pass) {
+		if p.Server == nil {
+			return
+		}
+		var on *ast.Directive
+		for _, n := range p.Server.Main.Body {
+			if d, ok := n.(*ast.Directive); ok && d.Is("WSGIRestrictEmbedded") && len(d.Args) == 1 {
+				if strings.EqualFold(d.Args[0].Value, "on") {
+					on = d
+				} else {
+					on = nil
+				}
+			}
+		}
+		if on == nil {
+			return
+		}
+		hasGroup := func(body []ast.Node) bool {
+			for _, d := range ast.Directives(body) {
+				if d.Is("WSGIProcessGroup") {
+					return true
+				}
+			}
+			return false
+		}
+		mainHas := hasGroup(p.Server.Main.Body)
+		p.Directives(func(d *ast.Directive, parents []*ast.Section) {
+			if d.Is("WSGIProcessGroup") {
+				if len(d.Args) == 1 && (d.Args[0].Value == "%{GLOBAL}" || d.Args[0].Value == "") {
+					p.Reportf(d, "WSGIProcessGroup %s selects embedded mode, which WSGIRestrictEmbedded On (%s:%d) disables", d.Args[0].Raw, on.Position.Filename, on.Position.Line)
+				}
+				return
+			}
+			for _, a := range d.Args {
+				if strings.HasPrefix(a.Value, "process-group=") {
+					return
+				}
+			}
+			v := p.serverOf(parents)
+			if hasGroup(v.Body) || mainHas {
+				return
+			}
+			p.Reportf(d, "%s runs in embedded mode (no WSGIProcessGroup for %s), which WSGIRestrictEmbedded On (%s:%d) disables", d.Name, serverLabel(v), on.Position.Filename, on.Position.Line)
+		}, "WSGIProcessGroup", "WSGIScriptAlias", "WSGIScriptAliasMatch")
+	},
+})
