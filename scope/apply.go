@@ -166,6 +166,8 @@ func (a *applier) directive(c *dirConfig, d *ast.Directive) {
 		}
 	case "require":
 		a.require(c, d, vals)
+	case "order", "allow", "deny", "satisfy":
+		addAccess(c, d)
 	case "directoryindex":
 		// set_index: lines in one section accumulate; "disabled" clears.
 		for _, v := range vals {

@@ -72,6 +72,8 @@ type dirConfig struct {
 	dirIndex    []string
 	dirIndexBy  *ast.Directive
 	dirSlashOff *bool
+	// mod_access_compat: the innermost section's set (no merge function)
+	access *accessCompat
 	// mod_rewrite: the innermost section's rule set (see mergeRewrite)
 	rewrite *rewriteSet
 	// sections that later walks evaluate (sec_file, sec_if)
@@ -172,6 +174,9 @@ func merge(base, add *dirConfig) *dirConfig {
 		}
 	}
 	c.rewrite = mergeRewrite(base.rewrite, add.rewrite)
+	if add.access != nil {
+		c.access = add.access
+	}
 	if add.dirIndex != nil {
 		c.dirIndex, c.dirIndexBy = add.dirIndex, add.dirIndexBy
 	}

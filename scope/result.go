@@ -66,6 +66,39 @@ func (r *Result) Directive(name string) *ast.Directive {
 	return r.conf.last[ast.Canonical(name)]
 }
 
+// authorize combines mod_access_compat (Order/Allow/Deny, Satisfy) and
+// mod_authz_core as ap_process_request_internal does: with Satisfy All
+// (the default) both must allow; with Satisfy Any an Allow suffices.
+// Both read the environment as it stands at the access phases: what
+// SetEnvIf and server-level RewriteRule set (SetEnv comes later).
+func (s *Server) authorize(c *dirConfig, req Request, env []EnvVar) AuthzResult {
+	early := envTable{}
+	for _, e := range env {
+		if e.By == nil || !e.By.Is("SetEnv") {
+			early.entries = append(early.entries, e)
+		}
+	}
+	lookup := func(name string) (string, bool) {
+		e, ok := early.get(name)
+		return e.Value, ok
+	}
+	if a := c.access; a != nil {
+		allowed, decided := a.check(req.Remote, lookup)
+		switch {
+		case !decided:
+			return AuthzUnknown
+		case a.satisfy == "any" && allowed:
+			return AuthzGranted
+		case a.satisfy != "any" && !allowed:
+			return AuthzDenied
+		}
+	}
+	if c.authz == nil || c.authz.root == nil {
+		return AuthzGranted // "authorization result: granted (no directives)"
+	}
+	return c.authz.root.eval(&authzRequest{remote: req.Remote, local: req.Addr, method: "GET", env: lookup}, logicAnd)
+}
+
 // LookupEnv finds a variable as apr_table_get does: first entry, any case.
 func (r *Result) LookupEnv(name string) (EnvVar, bool) {
 	t := envTable{entries: r.Env}
@@ -181,14 +214,7 @@ func (s *Server) Request(req Request, opts RequestOptions) *Result {
 	var forbidden string
 	r.Env, r.Undecided, r.NotModelled, forbidden = requestEnv(s, sel.Server, c, req, uri, w)
 	r.Handler, r.HandlerBy = handlerFor(c, r.Mapping, r.Filename)
-	r.Authz = AuthzGranted
-	if c.authz != nil && c.authz.root != nil {
-		env := func(name string) (string, bool) {
-			v, ok := c.env[envKey(name)]
-			return v.Value, ok
-		}
-		r.Authz = c.authz.root.eval(&authzRequest{remote: req.Remote, local: req.Addr, method: "GET", env: env}, logicAnd)
-	}
+	r.Authz = s.authorize(c, req, r.Env)
 	r.Status, r.Reason = outcome(r)
 	if r.IsDir && r.Handler == "" && r.Status == 0 {
 		var index *Result
