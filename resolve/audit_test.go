@@ -71,3 +71,42 @@ func TestAudit(t *testing.T) {
 	assert.Nil(t, ann.AllowOverride)
 	assert.Empty(t, ann.Reachable, "only embedded mode (%{GLOBAL}) is admitted")
 }
+
+type fakeAccounts map[string]int
+
+func (f fakeAccounts) UserID(n string) (int, bool)  { id, ok := f[n]; return id, ok }
+func (f fakeAccounts) GroupID(n string) (int, bool) { id, ok := f["g:"+n]; return id, ok }
+
+func TestGroupsValidation(t *testing.T) {
+	src := `WSGIDaemonProcess a user=bob group=bob threads=2
+WSGIDaemonProcess b user=nobody-here
+WSGIDaemonProcess c user=root
+WSGIDaemonProcess d processes=0 frobnicate=1 threads
+WSGIDaemonProcess a
+WSGIDaemonProcess e group=nogroup-here umask=0999
+`
+	f, err := parser.ParseFile("g.conf", []byte(src))
+	require.NoError(t, err)
+	s, err := scope.Build(f.Body, scope.Options{Resolver: noDNS{}})
+	require.NoError(t, err)
+	_, err = resolve.GroupsWith(s, resolve.GroupOptions{Accounts: fakeAccounts{"bob": 1000, "g:bob": 1000, "root": 0}})
+	var list parser.ErrorList
+	require.ErrorAs(t, err, &list)
+	var got []string
+	for _, e := range list {
+		got = append(got, e.Error())
+	}
+	assert.Equal(t, []string{
+		"g.conf:2:21: bad user name nobody-here",
+		"g.conf:3:21: WSGI process blocked from running as root.",
+		"g.conf:4:21: Invalid process count for WSGI daemon process.",
+		"g.conf:4:33: Invalid option to WSGI daemon process definition.",
+		"g.conf:4:46: Invalid option to WSGI daemon process definition.",
+		"g.conf:5:1: Name duplicates previous WSGI daemon definition.",
+		"g.conf:6:21: bad group name nogroup-here",
+		"g.conf:6:40: Invalid umask for WSGI daemon process.",
+	}, got)
+	inv, err := resolve.Groups(s)
+	require.Error(t, err, "option errors are reported without accounts too")
+	assert.Len(t, inv.Groups, 5, "the duplicate is not added")
+}

@@ -18,6 +18,7 @@ package resolve
 import (
 	"fmt"
 	"os"
+	"os/user"
 	"sort"
 	"strconv"
 	"strings"
@@ -60,10 +61,59 @@ type Inventory struct {
 	restrictEmbeddedBy *ast.Directive
 }
 
+// Accounts looks users and groups up, as httpd's ap_uname2id and
+// ap_gname2id do when mod_wsgi reads user= and group=.
+type Accounts interface {
+	UserID(name string) (uid int, ok bool)
+	GroupID(name string) (gid int, ok bool)
+}
+
+// SystemAccounts asks this machine (os/user).
+type SystemAccounts struct{}
+
+// UserID implements Accounts.
+func (SystemAccounts) UserID(name string) (int, bool) {
+	if strings.HasPrefix(name, "#") {
+		n, err := strconv.Atoi(name[1:])
+		return n, err == nil
+	}
+	u, err := user.Lookup(name)
+	if err != nil {
+		return 0, false
+	}
+	n, err := strconv.Atoi(u.Uid)
+	return n, err == nil
+}
+
+// GroupID implements Accounts.
+func (SystemAccounts) GroupID(name string) (int, bool) {
+	if strings.HasPrefix(name, "#") {
+		n, err := strconv.Atoi(name[1:])
+		return n, err == nil
+	}
+	g, err := user.LookupGroup(name)
+	if err != nil {
+		return 0, false
+	}
+	n, err := strconv.Atoi(g.Gid)
+	return n, err == nil
+}
+
+// GroupOptions control GroupsWith.
+type GroupOptions struct {
+	// Accounts, when set, checks user= and group= as httpd does at
+	// start-up ("bad user name X" stops it; so does running as root).
+	Accounts Accounts
+}
+
 // Groups collects the WSGIDaemonProcess definitions of a server. Problems
 // mod_wsgi refuses to start with (a duplicate name, an option it does not
-// know, a bad number) come back as a parser.ErrorList.
-func Groups(s *scope.Server) (*Inventory, error) {
+// know, a bad number) come back as a parser.ErrorList. Accounts are not
+// checked; see GroupsWith.
+func Groups(s *scope.Server) (*Inventory, error) { return GroupsWith(s, GroupOptions{}) }
+
+// GroupsWith is Groups with options.
+func GroupsWith(s *scope.Server, opts GroupOptions) (*Inventory, error) {
 	inv := &Inventory{byName: map[string]*Group{}, main: s.Main, byServerName: map[string][]*Group{}}
 	var errs parser.ErrorList
 	add := func(v *scope.VirtualHost, body []ast.Node) {
@@ -78,6 +128,19 @@ func Groups(s *scope.Server) (*Inventory, error) {
 				g.Options = append(g.Options, Option{Name: k, Value: val, Pos: a.Pos})
 				if msg := checkOption(k, val, strings.Contains(a.Value, "=")); msg != "" {
 					errs.Add(a.Pos, "%s", msg)
+				} else if opts.Accounts != nil && val != "" {
+					switch k {
+					case "user":
+						if uid, ok := opts.Accounts.UserID(val); !ok {
+							errs.Add(a.Pos, "bad user name %s", val)
+						} else if uid == 0 {
+							errs.Add(a.Pos, "WSGI process blocked from running as root.")
+						}
+					case "group":
+						if _, ok := opts.Accounts.GroupID(val); !ok {
+							errs.Add(a.Pos, "bad group name %s", val)
+						}
+					}
 				}
 			}
 			if _, dup := inv.byName[g.Name]; dup {

@@ -129,7 +129,7 @@ func runResolve(args []string, stdout, stderr io.Writer) int {
 	if s == nil {
 		return code
 	}
-	inv, err := resolve.Groups(s)
+	inv, err := resolve.GroupsWith(s, resolve.GroupOptions{Accounts: resolve.SystemAccounts{}})
 	if err != nil {
 		fail(stderr, err)
 		return 1

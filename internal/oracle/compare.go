@@ -53,7 +53,7 @@ func NewEngine(nodes []ast.Node, opts scope.RequestOptions) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	inv, err := resolve.Groups(s)
+	inv, err := resolve.GroupsWith(s, resolve.GroupOptions{Accounts: resolve.SystemAccounts{}})
 	if err != nil {
 		return nil, err
 	}
