@@ -1,0 +1,763 @@
+package parser
+
+import (
+	"fmt"
+	"io/fs"
+	"path"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/apacheconf/apacheconf/ast"
+	"github.com/apacheconf/apacheconf/internal/syntax"
+)
+
+// BuiltinModules lists the modules compiled into Debian's apache2 2.4
+// (`apache2 -l`), by source file name and by module identifier. The
+// directive registry may replace it.
+var BuiltinModules = []string{
+	"core.c", "core_module",
+	"mod_so.c", "so_module",
+	"mod_watchdog.c", "watchdog_module",
+	"http_core.c", "http_module",
+	"mod_log_config.c", "log_config_module",
+	"mod_logio.c", "logio_module",
+	"mod_version.c", "version_module",
+	"mod_unixd.c", "unixd_module",
+}
+
+// Defaults of LoadOptions.
+const (
+	DefaultServerRoot = "/etc/apache2"
+	DefaultVersion    = "2.4.67"
+	// MaxIncludeDepth is AP_MAX_INCLUDE_DEPTH (server/core.c).
+	MaxIncludeDepth = 128
+	// MaxIncludeDirDepth is AP_MAX_FNMATCH_DIR_DEPTH (server/util.c).
+	MaxIncludeDirDepth = 128
+	// MaxIncludedFiles bounds the files one Load reads (glob bombs).
+	MaxIncludedFiles = 10000
+)
+
+// LoadOptions controls Load.
+type LoadOptions struct {
+	// ServerRoot resolves relative paths (DefaultServerRoot when empty).
+	ServerRoot string
+	// Defines are the -D names.
+	Defines []string
+	// Env looks up ${VAR} when no Define sets it (the CLI passes a wrapper
+	// of os.LookupEnv). Nil means no environment.
+	Env func(name string) (string, bool)
+	// Modules, when not nil, is the set of loaded modules (identifiers such
+	// as "ssl_module" or "mod_ssl.c") and LoadModule lines do not change it.
+	// When nil the set is BuiltinModules plus the LoadModule lines read so
+	// far.
+	Modules map[string]bool
+	// Version is the httpd version <IfVersion> compares with
+	// (DefaultVersion when empty).
+	Version string
+	// KnownDirective answers <IfDirective>; nil means no directive is known.
+	KnownDirective func(name string) bool
+}
+
+// IncludedFile is one file read, in the order httpd reads it.
+type IncludedFile struct {
+	Path  string
+	Depth int // 0 for the main file
+	Line  int // line of the Include that read it in its parent (0 for the main file)
+}
+
+// Dropped records a conditional section whose condition was false.
+type Dropped struct {
+	Section *ast.Section
+	Origin  []ast.Position
+}
+
+// Loaded is the configuration tree httpd sees (parser.Config is taken by
+// the parser's options).
+type Loaded struct {
+	// Body is the tree: includes, macros and true conditionals spliced in
+	// place, false conditionals, Define, UnDefine, Macro and UndefMacro
+	// removed.
+	Body []ast.Node
+	// Files lists the files read in order (as -D DUMP_INCLUDES prints).
+	Files []IncludedFile
+	// Dropped lists the false conditionals.
+	Dropped []Dropped
+	// Origin maps every node of Body (at any depth) to where it came from,
+	// innermost first: its own position, then the Include or Use that
+	// brought its file or macro body in, and so on outwards.
+	Origin map[ast.Node][]ast.Position
+	// Defines is the set of defined names and values at the end.
+	Defines map[string]string
+}
+
+// Load reads the configuration rooted at name through fsys, as httpd does.
+//
+// Paths: httpd's paths are absolute. fsys is taken to be rooted at "/", so
+// "/etc/apache2/apache2.conf" is opened as "etc/apache2/apache2.conf"; pass
+// os.DirFS("/") for the real system and an fstest.MapFS keyed by paths
+// without the leading slash in tests. A relative name is resolved against
+// ServerRoot.
+func Load(fsys fs.FS, name string, opts LoadOptions) (*Loaded, error) {
+	l := &loader{fsys: fsys, opts: opts, root: opts.ServerRoot,
+		defines: map[string]string{}, macros: map[string]*macro{},
+		cfg: &Loaded{Origin: map[ast.Node][]ast.Position{}}}
+	if l.root == "" {
+		l.root = DefaultServerRoot
+	}
+	if l.opts.Version == "" {
+		l.opts.Version = DefaultVersion
+	}
+	for _, d := range opts.Defines {
+		l.defines[d] = ""
+	}
+	if opts.Modules != nil {
+		l.modules = opts.Modules
+	} else {
+		l.modules = map[string]bool{}
+		for _, m := range BuiltinModules {
+			l.modules[m] = true
+		}
+		l.dynamic = true
+	}
+	p := l.abs(name)
+	l.cfg.Body = l.file(p, nil, 0, 0, ast.Position{})
+	l.cfg.Defines = l.defines
+	return l.cfg, l.errs.Err()
+}
+
+type macro struct {
+	name   string
+	params []string
+	body   string // raw lines of the body
+	file   string
+	line   int
+	origin []ast.Position
+}
+
+type loader struct {
+	fsys    fs.FS
+	opts    LoadOptions
+	root    string
+	defines map[string]string
+	modules map[string]bool
+	dynamic bool
+	macros  map[string]*macro
+	// macroSeen is set by the first <Macro> (mod_macro creates its table then).
+	macroSeen bool
+	cfg       *Loaded
+	errs      ErrorList
+	open      []string // files being read (cycle detection)
+	nfiles    int
+}
+
+func (l *loader) abs(p string) string {
+	if path.IsAbs(p) {
+		return path.Clean(p)
+	}
+	return path.Join(l.root, p)
+}
+
+func fsPath(p string) string {
+	p = strings.TrimPrefix(path.Clean(p), "/")
+	if p == "" {
+		return "."
+	}
+	return p
+}
+
+func (l *loader) errorf(pos ast.Position, chain []ast.Position, format string, args ...any) {
+	l.errs = append(l.errs, &Error{Pos: pos, Msg: fmt.Sprintf(format, args...), Chain: chain})
+}
+
+// file reads and processes one file; chain is where it was included from.
+func (l *loader) file(p string, chain []ast.Position, depth, line int, at ast.Position) []ast.Node {
+	l.nfiles++
+	if l.nfiles > MaxIncludedFiles {
+		l.errorf(at, chain, "Include/IncludeOptional: more than %d files included", MaxIncludedFiles)
+		return nil
+	}
+	src, err := fs.ReadFile(l.fsys, fsPath(p))
+	if err != nil {
+		outer := chain
+		if len(outer) > 0 {
+			outer = outer[1:]
+		}
+		l.errorf(at, outer, "Could not open configuration file %s: %v", p, unwrapPathErr(err))
+		return nil
+	}
+	l.cfg.Files = append(l.cfg.Files, IncludedFile{Path: p, Depth: depth, Line: line})
+	f, perr := ParseFile(p, src)
+	if el, ok := perr.(ErrorList); ok {
+		for _, e := range el {
+			e.Chain = chain
+			l.errs = append(l.errs, e)
+		}
+	} else if perr != nil {
+		l.errorf(ast.Position{Filename: p}, chain, "%v", perr)
+	}
+	if f == nil {
+		return nil
+	}
+	l.open = append(l.open, p)
+	defer func() { l.open = l.open[:len(l.open)-1] }()
+	return l.nodes(f.Body, chain, depth, 0)
+}
+
+func unwrapPathErr(err error) error {
+	if pe, ok := err.(*fs.PathError); ok {
+		if pe.Err == fs.ErrNotExist {
+			return fmt.Errorf("No such file or directory")
+		}
+		return pe.Err
+	}
+	return err
+}
+
+func (l *loader) origin(n ast.Node, pos ast.Position, chain []ast.Position) {
+	o := make([]ast.Position, 0, len(chain)+1)
+	o = append(o, pos)
+	o = append(o, chain...)
+	l.cfg.Origin[n] = o
+}
+
+var conditionals = map[string]bool{
+	"ifdefine": true, "ifmodule": true, "ifversion": true, "iffile": true,
+	"ifdirective": true, "ifsection": true,
+}
+
+// nodes processes a body; macroDepth counts nested Use.
+func (l *loader) nodes(in []ast.Node, chain []ast.Position, depth, macroDepth int) []ast.Node {
+	var out []ast.Node
+	for _, n := range in {
+		switch n := n.(type) {
+		case *ast.Directive:
+			l.substDirective(n)
+			out = append(out, l.directive(n, chain, depth, macroDepth)...)
+		case *ast.Section:
+			l.substSection(n)
+			key := strings.ToLower(n.Name)
+			switch {
+			case key == "macro":
+				l.defineMacro(n, chain)
+				continue
+			case conditionals[key]:
+				ok, valid := l.cond(n, key, chain)
+				if !valid {
+					continue
+				}
+				if ok {
+					out = append(out, l.nodes(n.Body, chain, depth, macroDepth)...)
+				} else {
+					l.cfg.Dropped = append(l.cfg.Dropped, Dropped{Section: n, Origin: append([]ast.Position{n.Position}, chain...)})
+				}
+				continue
+			}
+			n.Body = l.nodes(n.Body, chain, depth, macroDepth)
+			l.origin(n, n.Position, chain)
+			out = append(out, n)
+		default:
+			l.origin(n, n.Pos(), chain)
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// resolveEnv is ap_resolve_env: ${NAME} from the defines, then the
+// environment; an undefined name is left as written.
+func (l *loader) resolveEnv(s string) string {
+	if !strings.Contains(s, "${") {
+		return s
+	}
+	var b strings.Builder
+	for {
+		i := strings.Index(s, "${")
+		if i < 0 {
+			break
+		}
+		j := strings.IndexByte(s[i+2:], '}')
+		if j < 0 {
+			break
+		}
+		name := s[i+2 : i+2+j]
+		b.WriteString(s[:i])
+		if v, ok := l.lookup(name); ok {
+			b.WriteString(v)
+		} else {
+			b.WriteString(s[i : i+3+j])
+		}
+		s = s[i+3+j:]
+	}
+	b.WriteString(s)
+	return b.String()
+}
+
+func (l *loader) lookup(name string) (string, bool) {
+	if v, ok := l.defines[name]; ok {
+		return v, true
+	}
+	if l.opts.Env != nil {
+		return l.opts.Env(name)
+	}
+	return "", false
+}
+
+// logical returns the trimmed logical line of a node's raw text.
+func logical(raw string) string {
+	s := ast.JoinContinuations(raw)
+	a, b := syntax.TrimSpace(s)
+	return s[a:b]
+}
+
+func words(line string, start int) []ast.Arg {
+	var args []ast.Arg
+	for _, w := range syntax.Words(nil, line[start:]) {
+		args = append(args, ast.Arg{Value: w.Value, Quote: w.Quote, Raw: w.Raw(line[start:])})
+	}
+	return args
+}
+
+func (l *loader) substDirective(n *ast.Directive) {
+	if n.Raw == "" || !strings.Contains(n.Raw, "${") {
+		return
+	}
+	line := l.resolveEnv(logical(n.Raw))
+	h := syntax.Classify(line)
+	n.Name = h.Name
+	n.Args = words(line, h.Rest)
+}
+
+func (l *loader) substSection(n *ast.Section) {
+	if n.Raw == "" || !strings.Contains(n.Raw, "${") {
+		return
+	}
+	line := l.resolveEnv(logical(n.Raw))
+	h := syntax.Classify(line)
+	a, b := syntax.HeaderArgs(line, h)
+	n.Name = h.Name
+	n.Args = words(line[:b], a)
+}
+
+func argVals(args []ast.Arg) []string {
+	v := make([]string, len(args))
+	for i, a := range args {
+		v[i] = a.Value
+	}
+	return v
+}
+
+func (l *loader) directive(n *ast.Directive, chain []ast.Position, depth, macroDepth int) []ast.Node {
+	args := argVals(n.Args)
+	switch strings.ToLower(n.Name) {
+	case "define":
+		switch len(args) {
+		case 1:
+			l.defines[args[0]] = ""
+		case 2:
+			l.defines[args[0]] = args[1]
+		default:
+			l.errorf(n.Position, chain, "Define takes one or two arguments")
+		}
+		return nil
+	case "undefine":
+		if len(args) == 1 {
+			delete(l.defines, args[0])
+		} else {
+			l.errorf(n.Position, chain, "UnDefine takes one argument")
+		}
+		return nil
+	case "serverroot":
+		if len(args) == 1 {
+			l.root = l.abs(args[0])
+		}
+	case "loadmodule":
+		if l.dynamic && len(args) == 2 {
+			l.modules[args[0]] = true
+			if m, ok := strings.CutSuffix(args[0], "_module"); ok {
+				l.modules["mod_"+m+".c"] = true
+			}
+		}
+	case "undefmacro":
+		if len(args) == 1 {
+			k := strings.ToLower(args[0])
+			if l.macros[k] == nil {
+				l.errorf(n.Position, chain, "cannot remove undefined macro '%s'", args[0])
+			}
+			delete(l.macros, k)
+		}
+		return nil
+	case "use":
+		return l.use(n, args, chain, depth, macroDepth)
+	case "include", "includeoptional":
+		if len(args) != 1 {
+			l.errorf(n.Position, chain, "%s takes one argument, Name of the config file to be included", n.Name)
+			return nil
+		}
+		return l.include(n, args[0], strings.EqualFold(n.Name, "includeoptional"), chain, depth)
+	}
+	l.origin(n, n.Position, chain)
+	return []ast.Node{n}
+}
+
+func isGlob(s string) bool { return strings.ContainsAny(s, "*?[") }
+
+func (l *loader) include(n *ast.Directive, name string, optional bool, chain []ast.Position, depth int) []ast.Node {
+	if depth+1 > MaxIncludeDepth {
+		l.errorf(n.Position, chain, "Exceeded maximum include depth of %d, There appears to be a recursion.", MaxIncludeDepth)
+		return nil
+	}
+	p := l.abs(name)
+	inner := append([]ast.Position{n.Position}, chain...)
+	var files []string
+	var err string
+	if !isGlob(p) {
+		files, err = l.nofnmatch(p, optional, 0)
+	} else {
+		files, err = l.fnmatch("/", strings.TrimPrefix(p, "/"), optional, 0)
+	}
+	if err != "" {
+		l.errorf(n.Position, chain, "%s", err)
+		return nil
+	}
+	var out []ast.Node
+	for _, f := range files {
+		if containsStr(l.open, f) && len(l.open) > 0 {
+			// httpd has no cycle check of its own: it recurses until the
+			// depth limit. Report that, once.
+			l.errorf(n.Position, chain, "Exceeded maximum include depth of %d, There appears to be a recursion.", MaxIncludeDepth)
+			return out
+		}
+		out = append(out, l.file(f, inner, depth+1, n.Position.Line, n.Position)...)
+	}
+	return out
+}
+
+func containsStr(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+const includePrefix = "Include/IncludeOptional: "
+
+func (l *loader) stat(p string) (fs.FileInfo, error) { return fs.Stat(l.fsys, fsPath(p)) }
+
+// nofnmatch is ap_dir_nofnmatch with AP_DIR_FLAG_RECURSIVE.
+func (l *loader) nofnmatch(p string, optional bool, dirDepth int) ([]string, string) {
+	fi, err := l.stat(p)
+	if err == nil && fi.IsDir() {
+		if dirDepth+1 > MaxIncludeDirDepth {
+			return nil, fmt.Sprintf("%sDirectory '%s' exceeds the maximum include directory nesting level of %d. You have probably a recursion somewhere.", includePrefix, p, MaxIncludeDirDepth)
+		}
+		ents, err := fs.ReadDir(l.fsys, fsPath(p))
+		if err != nil {
+			return nil, fmt.Sprintf("%sCould not open directory %s: %v", includePrefix, p, unwrapPathErr(err))
+		}
+		names := make([]string, 0, len(ents))
+		for _, e := range ents {
+			names = append(names, e.Name())
+		}
+		sort.Strings(names)
+		var out []string
+		for _, nm := range names {
+			sub, e := l.nofnmatch(path.Join(p, nm), optional, dirDepth+1)
+			if e != "" {
+				return nil, e
+			}
+			out = append(out, sub...)
+			if len(out) > MaxIncludedFiles {
+				return nil, fmt.Sprintf("%stoo many files under %s", includePrefix, p)
+			}
+		}
+		return out, ""
+	}
+	if optional && err != nil {
+		return nil, ""
+	}
+	return []string{p}, ""
+}
+
+// fnmatch is ap_dir_fnmatch: dir is the directory so far, rest the
+// remaining components.
+func (l *loader) fnmatch(dir, rest string, optional bool, dirDepth int) ([]string, string) {
+	comp, tail, more := strings.Cut(rest, "/")
+	if !isGlob(comp) {
+		p := path.Join(dir, comp)
+		if !more {
+			return l.nofnmatch(p, optional, dirDepth)
+		}
+		return l.fnmatch(p, tail, optional, dirDepth)
+	}
+	ents, err := fs.ReadDir(l.fsys, fsPath(dir))
+	if err != nil {
+		if optional && errorsIsNotExist(err) {
+			return nil, ""
+		}
+		return nil, fmt.Sprintf("%sCould not open directory %s: %v", includePrefix, dir, unwrapPathErr(err))
+	}
+	var cands []string
+	for _, e := range ents {
+		nm := e.Name()
+		if strings.HasPrefix(nm, ".") && !strings.HasPrefix(comp, ".") {
+			continue // APR_FNM_PERIOD
+		}
+		if ok, _ := path.Match(comp, nm); !ok {
+			continue
+		}
+		if more && !e.IsDir() {
+			continue
+		}
+		cands = append(cands, path.Join(dir, nm))
+	}
+	if len(cands) == 0 {
+		if !optional {
+			return nil, fmt.Sprintf("%sNo matches for the wildcard '%s' in '%s', failing", includePrefix, comp, dir)
+		}
+		return nil, ""
+	}
+	sort.Strings(cands)
+	var out []string
+	for _, c := range cands {
+		var sub []string
+		var e string
+		if more {
+			sub, e = l.fnmatch(c, tail, optional, dirDepth)
+		} else {
+			sub, e = l.nofnmatch(c, optional, dirDepth)
+		}
+		if e != "" {
+			return nil, e
+		}
+		out = append(out, sub...)
+		if len(out) > MaxIncludedFiles {
+			return nil, fmt.Sprintf("%stoo many files match %s", includePrefix, rest)
+		}
+	}
+	return out, ""
+}
+
+func errorsIsNotExist(err error) bool {
+	pe, ok := err.(*fs.PathError)
+	return ok && pe.Err == fs.ErrNotExist || err == fs.ErrNotExist
+}
+
+// cond evaluates a conditional section; valid is false after an error.
+func (l *loader) cond(n *ast.Section, key string, chain []ast.Position) (ok, valid bool) {
+	args := argVals(n.Args)
+	if key == "ifversion" {
+		return l.ifVersion(n, args, chain)
+	}
+	if len(args) != 1 {
+		l.errorf(n.Position, chain, "<%s> takes one argument", n.Name)
+		return false, false
+	}
+	a := args[0]
+	neg := strings.HasPrefix(a, "!")
+	if neg {
+		a = a[1:]
+	}
+	switch key {
+	case "ifdefine":
+		_, ok = l.defines[a]
+	case "ifmodule":
+		ok = l.modules[a]
+	case "iffile":
+		p := a
+		if !path.IsAbs(p) {
+			p = path.Join(l.root, p)
+		}
+		_, err := l.stat(p)
+		ok = err == nil
+	case "ifdirective":
+		ok = l.opts.KnownDirective != nil && l.opts.KnownDirective(a)
+	case "ifsection":
+		ok = l.opts.KnownDirective != nil && l.opts.KnownDirective("<"+a)
+	}
+	return ok != neg, true
+}
+
+func (l *loader) ifVersion(n *ast.Section, args []string, chain []ast.Position) (bool, bool) {
+	var op, v string
+	switch len(args) {
+	case 1:
+		op, v = "=", args[0]
+	case 2:
+		op, v = args[0], args[1]
+	default:
+		l.errorf(n.Position, chain, "IfVersion: missing version argument")
+		return false, false
+	}
+	neg := false
+	if len(op) > 1 && op[0] == '!' {
+		neg, op = true, op[1:]
+	}
+	ok, valid := l.versionMatch(n, op, v, chain)
+	return ok != neg, valid
+}
+
+func (l *loader) versionMatch(n *ast.Section, op, v string, chain []ast.Position) (bool, bool) {
+	if len(v) > 1 && v[0] == '/' && v[len(v)-1] == '/' && (op == "=" || op == "==") {
+		op, v = "~", v[1:len(v)-1]
+	}
+	if op == "~" {
+		re, err := regexp.Compile(v)
+		if err != nil {
+			l.errorf(n.Position, chain, "Unable to compile regular expression")
+			return false, false
+		}
+		return re.MatchString(l.opts.Version), true
+	}
+	have := parseVersion(l.opts.Version)
+	want := parseVersion(v)
+	c := 0
+	for i := 0; i < 3 && c == 0; i++ {
+		c = compareInt(have[i], want[i])
+	}
+	switch op {
+	case "=", "==":
+		return c == 0, true
+	case ">":
+		return c > 0, true
+	case ">=":
+		return c >= 0, true
+	case "<":
+		return c < 0, true
+	case "<=":
+		return c <= 0, true
+	}
+	l.errorf(n.Position, chain, "unrecognized operator '%s'", op)
+	return false, false
+}
+
+func compareInt(a, b int) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+func parseVersion(s string) [3]int {
+	var v [3]int
+	for i, p := range strings.SplitN(s, ".", 3) {
+		n, _ := strconv.Atoi(strings.TrimFunc(p, func(r rune) bool { return r < '0' || r > '9' }))
+		v[i] = n
+	}
+	return v
+}
+
+func (l *loader) defineMacro(n *ast.Section, chain []ast.Position) {
+	args := argVals(n.Args)
+	if len(args) == 0 {
+		l.errorf(n.Position, chain, "macro definition: name not specified")
+		return
+	}
+	var b strings.Builder
+	for _, c := range n.Body {
+		b.WriteString(rawOf(c))
+	}
+	l.macroSeen = true
+	l.macros[strings.ToLower(args[0])] = &macro{name: strings.ToLower(args[0]), params: args[1:], body: b.String(),
+		file: n.Position.Filename, line: n.Position.Line, origin: append([]ast.Position{n.Position}, chain...)}
+}
+
+func rawOf(n ast.Node) string {
+	var b strings.Builder
+	switch n := n.(type) {
+	case *ast.Directive:
+		b.WriteString(n.Raw)
+	case *ast.Comment:
+		b.WriteString(n.Raw)
+	case *ast.Blank:
+		b.WriteString(n.Raw)
+	case *ast.Bad:
+		b.WriteString(n.Raw)
+	case *ast.Section:
+		b.WriteString(n.Raw)
+		for _, c := range n.Body {
+			b.WriteString(rawOf(c))
+		}
+		b.WriteString(n.CloseRaw)
+	}
+	s := b.String()
+	if s != "" && !strings.HasSuffix(s, "\n") {
+		s += "\n"
+	}
+	return s
+}
+
+func (l *loader) use(n *ast.Directive, args []string, chain []ast.Position, depth, macroDepth int) []ast.Node {
+	if len(args) == 0 {
+		l.errorf(n.Position, chain, "no macro defined before Use")
+		return nil
+	}
+	if !l.macroSeen {
+		l.errorf(n.Position, chain, "no macro defined before Use")
+		return nil
+	}
+	m := l.macros[strings.ToLower(args[0])]
+	if m == nil {
+		l.errorf(n.Position, chain, "macro '%s' undefined", strings.ToLower(args[0]))
+		return nil
+	}
+	for _, c := range chain {
+		if strings.HasPrefix(c.Filename, "macro '"+m.name+"'") {
+			l.errorf(n.Position, chain, "recursive use of macro '%s' is invalid", m.name)
+			return nil
+		}
+	}
+	if macroDepth > MaxIncludeDepth {
+		l.errorf(n.Position, chain, "recursive use of macro '%s' is invalid", m.name)
+		return nil
+	}
+	loc := fmt.Sprintf("defined on line %d of \"%s\"", m.line, m.file)
+	if len(args)-1 != len(m.params) {
+		l.errorf(n.Position, chain, "macro '%s' (%s) used with %d arguments instead of %d", m.name, loc, len(args)-1, len(m.params))
+		return nil
+	}
+	body := substituteMacro(m.body, m.params, args[1:])
+	// The expanded body's positions name the macro, as httpd's config_file
+	// name does; the chain leads back to the Use line.
+	fname := fmt.Sprintf("macro '%s' (%s) used on line %d of \"%s\"", m.name, loc, n.Position.Line, n.Position.Filename)
+	f, perr := ParseFile(fname, []byte(body))
+	if el, ok := perr.(ErrorList); ok {
+		for _, e := range el {
+			e.Chain = append([]ast.Position{n.Position}, chain...)
+			l.errs = append(l.errs, e)
+		}
+	}
+	if f == nil {
+		return nil
+	}
+	inner := append([]ast.Position{n.Position}, chain...)
+	return l.nodes(f.Body, inner, depth, macroDepth+1)
+}
+
+// substituteMacro replaces the parameters in body as mod_macro does: at
+// each position the first parameter (in declaration order) that matches.
+func substituteMacro(body string, params, vals []string) string {
+	var b strings.Builder
+	for i := 0; i < len(body); {
+		matched := false
+		for k, p := range params {
+			if p != "" && strings.HasPrefix(body[i:], p) {
+				b.WriteString(vals[k])
+				i += len(p)
+				matched = true
+				break
+			}
+		}
+		if !matched {
+			b.WriteByte(body[i])
+			i++
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,236 @@
+package parser
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/apacheconf/apacheconf/ast"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// loadCase is one loader case. Files are keyed by path under the server
+// root; "@" in contents and expectations stands for the root (/t in the
+// MapFS, a temporary directory in the live check). The main file is
+// main.conf.
+type loadCase struct {
+	name    string
+	files   map[string]string
+	defines []string
+	env     map[string]string
+	tree    []string // flattened "Name args" / "<Name args>" of the result
+	incs    []string // files read, relative to the root ("" = don't check)
+	err     string   // substring of our error ("" = none)
+	httpd   string   // substring of apache2 -t's output ("Syntax OK" when it passes)
+}
+
+const macroLoad = "LoadModule macro_module /usr/lib/apache2/modules/mod_macro.so\n"
+
+var loadCases = []loadCase{
+	{name: "plain", files: map[string]string{"main.conf": "ServerName a\n"}, tree: []string{"ServerName a"}, incs: []string{"main.conf"}, httpd: "Syntax OK"},
+	{name: "include absolute", files: map[string]string{"main.conf": "Include @/b.conf\n", "b.conf": "ServerName b\n"}, tree: []string{"ServerName b"}, incs: []string{"main.conf", "b.conf"}, httpd: "Syntax OK"},
+	{name: "include relative to root", files: map[string]string{"main.conf": "Include b.conf\n", "b.conf": "ServerName b\n"}, tree: []string{"ServerName b"}, incs: []string{"main.conf", "b.conf"}, httpd: "Syntax OK"},
+	{name: "include missing", files: map[string]string{"main.conf": "Include @/nope.conf\n"}, err: "Could not open configuration file @/nope.conf: No such file or directory", httpd: "Could not open configuration file @/nope.conf: No such file or directory"},
+	{name: "includeoptional missing", files: map[string]string{"main.conf": "IncludeOptional @/nope.conf\nServerName a\n"}, tree: []string{"ServerName a"}, httpd: "Syntax OK"},
+	{name: "include wildcard no match", files: map[string]string{"main.conf": "Include @/nope*.conf\n"}, err: "No matches for the wildcard 'nope*.conf' in '@', failing", httpd: "No matches for the wildcard 'nope*.conf' in '@', failing"},
+	{name: "includeoptional wildcard no match", files: map[string]string{"main.conf": "IncludeOptional @/nope*.conf\nServerName a\n"}, tree: []string{"ServerName a"}, httpd: "Syntax OK"},
+	{name: "includeoptional missing dir wildcard", files: map[string]string{"main.conf": "IncludeOptional @/nodir/*.conf\nServerName a\n"}, tree: []string{"ServerName a"}, httpd: "Syntax OK"},
+	{name: "include missing dir wildcard", files: map[string]string{"main.conf": "Include @/nodir/*.conf\n"}, err: "Could not open directory @/nodir: No such file or directory", httpd: "Could not open directory @/nodir: No such file or directory"},
+	{name: "wildcard sorted", files: map[string]string{"main.conf": "Include @/c/*.conf\n", "c/b.conf": "ServerName b\n", "c/a.conf": "ServerName a\n", "c/x.txt": "Bogus\n"}, tree: []string{"ServerName a", "ServerName b"}, incs: []string{"main.conf", "c/a.conf", "c/b.conf"}, httpd: "Syntax OK"},
+	{name: "wildcard in directory component", files: map[string]string{"main.conf": "Include @/*/x.conf\n", "a/x.conf": "ServerName a\n", "b/x.conf": "ServerName b\n", "f": "\n"}, tree: []string{"ServerName a", "ServerName b"}, httpd: "Syntax OK"},
+	{name: "wildcard skips dot files", files: map[string]string{"main.conf": "Include @/c/*\n", "c/.hidden": "Bogus\n", "c/a": "ServerName a\n"}, tree: []string{"ServerName a"}, httpd: "Syntax OK"},
+	{name: "directory included recursively", files: map[string]string{"main.conf": "Include @/d\n", "d/b.conf": "ServerName b\n", "d/a/z.conf": "ServerName z\n", "d/.dot": "ServerName dot\n"}, tree: []string{"ServerName dot", "ServerName z", "ServerName b"}, incs: []string{"main.conf", "d/.dot", "d/a/z.conf", "d/b.conf"}, httpd: "Syntax OK"},
+	{name: "include recursion", files: map[string]string{"main.conf": "Include @/main.conf\n"}, err: "Exceeded maximum include depth of 128", httpd: "Syntax error on line 1 of @/main.conf: Syntax error on line 1 of @/main.conf:"},
+	{name: "nested include file order", files: map[string]string{"main.conf": "ServerName a\nInclude @/b.conf\n", "b.conf": "\nInclude @/c.conf\n", "c.conf": "ServerName c\n"}, tree: []string{"ServerName a", "ServerName c"}, incs: []string{"main.conf", "b.conf", "c.conf"}, httpd: "Syntax OK"},
+	{name: "include inside section", files: map[string]string{"main.conf": "<Directory />\nInclude @/b.conf\n</Directory>\n", "b.conf": "Options None\n"}, tree: []string{"<Directory />", "Options None"}, httpd: "Syntax OK"},
+	{name: "ifdefine true", files: map[string]string{"main.conf": "<IfDefine X>\nBogus\n</IfDefine>\n"}, defines: []string{"X"}, tree: []string{"Bogus"}, httpd: "Invalid command 'Bogus'"},
+	{name: "ifdefine false", files: map[string]string{"main.conf": "<IfDefine X>\nBogus\n</IfDefine>\n"}, tree: nil, httpd: "Syntax OK"},
+	{name: "ifdefine negated", files: map[string]string{"main.conf": "<IfDefine !X>\nBogus\n</IfDefine>\n"}, tree: []string{"Bogus"}, httpd: "Invalid command 'Bogus'"},
+	{name: "define then ifdefine", files: map[string]string{"main.conf": "Define X\n<IfDefine X>\nBogus\n</IfDefine>\n"}, tree: []string{"Bogus"}, httpd: "Invalid command 'Bogus'"},
+	{name: "undefine", files: map[string]string{"main.conf": "Define X\nUnDefine X\n<IfDefine X>\nBogus\n</IfDefine>\n"}, tree: nil, httpd: "Syntax OK"},
+	{name: "define in false ifdefine ignored", files: map[string]string{"main.conf": "<IfDefine Y>\nDefine X\n</IfDefine>\n<IfDefine X>\nBogus\n</IfDefine>\n"}, httpd: "Syntax OK"},
+	{name: "var substitution", files: map[string]string{"main.conf": "Define N a\nServerName ${N}\n"}, tree: []string{"ServerName a"}, httpd: "Syntax OK"},
+	{name: "var resplit whole line", files: map[string]string{"main.conf": "Define N \"a b\"\nServerName ${N}\n"}, tree: []string{"ServerName a b"}, httpd: "ServerName takes one argument"},
+	{name: "var from env", files: map[string]string{"main.conf": "ServerName ${LOADTEST_V}\n"}, env: map[string]string{"LOADTEST_V": "e"}, tree: []string{"ServerName e"}, httpd: "Syntax OK"},
+	{name: "var undefined kept", files: map[string]string{"main.conf": "ServerName ${LOADTEST_NONE}\n"}, tree: []string{"ServerName ${LOADTEST_NONE}"}, httpd: "Syntax OK"},
+	{name: "var in include path", files: map[string]string{"main.conf": "Define D @\nInclude ${D}/b.conf\n", "b.conf": "ServerName b\n"}, tree: []string{"ServerName b"}, httpd: "Syntax OK"},
+	{name: "var makes directive name", files: map[string]string{"main.conf": "Define N Bogus\n${N} x\n"}, tree: []string{"Bogus x"}, httpd: "Invalid command 'Bogus'"},
+	{name: "var in section args", files: map[string]string{"main.conf": "Define X Y\nDefine Y\n<IfDefine ${X}>\nBogus\n</IfDefine>\n"}, tree: []string{"Bogus"}, httpd: "Invalid command 'Bogus'"},
+	{name: "ifmodule builtin", files: map[string]string{"main.conf": "<IfModule mod_version.c>\nBogus\n</IfModule>\n"}, tree: []string{"Bogus"}, httpd: "Invalid command 'Bogus'"},
+	{name: "ifmodule builtin identifier", files: map[string]string{"main.conf": "<IfModule log_config_module>\nBogus\n</IfModule>\n"}, tree: []string{"Bogus"}, httpd: "Invalid command 'Bogus'"},
+	{name: "ifmodule absent", files: map[string]string{"main.conf": "<IfModule mod_ssl.c>\nBogus\n</IfModule>\n"}, httpd: "Syntax OK"},
+	{name: "ifmodule negated", files: map[string]string{"main.conf": "<IfModule !mod_ssl.c>\nBogus\n</IfModule>\n"}, tree: []string{"Bogus"}, httpd: "Invalid command 'Bogus'"},
+	{name: "ifmodule after loadmodule", files: map[string]string{"main.conf": "LoadModule alias_module /usr/lib/apache2/modules/mod_alias.so\n<IfModule alias_module>\nBogus\n</IfModule>\n"}, tree: []string{"LoadModule alias_module /usr/lib/apache2/modules/mod_alias.so", "Bogus"}, httpd: "Invalid command 'Bogus'"},
+	{name: "ifmodule source name after loadmodule", files: map[string]string{"main.conf": "LoadModule alias_module /usr/lib/apache2/modules/mod_alias.so\n<IfModule mod_alias.c>\nBogus\n</IfModule>\n"}, tree: []string{"LoadModule alias_module /usr/lib/apache2/modules/mod_alias.so", "Bogus"}, httpd: "Invalid command 'Bogus'"},
+	{name: "ifversion ge true", files: map[string]string{"main.conf": "<IfVersion >= 2.4>\nBogus\n</IfVersion>\n"}, tree: []string{"Bogus"}, httpd: "Invalid command 'Bogus'"},
+	{name: "ifversion lt false", files: map[string]string{"main.conf": "<IfVersion < 2.4>\nBogus\n</IfVersion>\n"}, httpd: "Syntax OK"},
+	{name: "ifversion regex", files: map[string]string{"main.conf": "<IfVersion ~ ^2\\.4>\nBogus\n</IfVersion>\n"}, tree: []string{"Bogus"}, httpd: "Invalid command 'Bogus'"},
+	{name: "ifversion slash regex", files: map[string]string{"main.conf": "<IfVersion /^1/>\nBogus\n</IfVersion>\n"}, httpd: "Syntax OK"},
+	{name: "ifversion bad regex", files: map[string]string{"main.conf": "<IfVersion ~ [>\nA\n</IfVersion>\n"}, err: "Unable to compile regular expression", httpd: "Unable to compile regular expression"},
+	{name: "ifversion negated", files: map[string]string{"main.conf": "<IfVersion !< 2.4>\nBogus\n</IfVersion>\n"}, tree: []string{"Bogus"}, httpd: "Invalid command 'Bogus'"},
+	{name: "iffile exists", files: map[string]string{"main.conf": "<IfFile @/main.conf>\nBogus\n</IfFile>\n"}, tree: []string{"Bogus"}, httpd: "Invalid command 'Bogus'"},
+	{name: "iffile relative", files: map[string]string{"main.conf": "<IfFile main.conf>\nBogus\n</IfFile>\n"}, tree: []string{"Bogus"}, httpd: "Invalid command 'Bogus'"},
+	{name: "iffile missing negated", files: map[string]string{"main.conf": "<IfFile !@/nope>\nBogus\n</IfFile>\n"}, tree: []string{"Bogus"}, httpd: "Invalid command 'Bogus'"},
+	{name: "ifdirective unknown", files: map[string]string{"main.conf": "<IfDirective NoSuchDirective>\nBogus\n</IfDirective>\n"}, httpd: "Syntax OK"},
+	{name: "else is not an ifdefine branch", files: map[string]string{"main.conf": "<IfDefine X>\nA\n</IfDefine>\n<Else>\nB\n</Else>\n"}, tree: []string{"<Else>", "B"}, httpd: "Invalid command 'B'"},
+	{name: "macro", files: map[string]string{"main.conf": macroLoad + "<Macro M $a>\nServerName $a\n</Macro>\nUse M x\n"}, tree: []string{"LoadModule macro_module /usr/lib/apache2/modules/mod_macro.so", "ServerName x"}, httpd: "Syntax OK"},
+	{name: "macro arity", files: map[string]string{"main.conf": macroLoad + "<Macro M $a>\nServerName $a\n</Macro>\nUse M\n"}, err: "macro 'm' (defined on line 2 of \"@/main.conf\") used with 0 arguments instead of 1", httpd: "macro 'm' (defined on line 2 of \"@/main.conf\") used with 0 arguments instead of 1"},
+	{name: "use without macros", files: map[string]string{"main.conf": macroLoad + "Use M x\n"}, err: "no macro defined before Use", httpd: "no macro defined before Use"},
+	{name: "macro undefined", files: map[string]string{"main.conf": macroLoad + "<Macro N>\n</Macro>\nUse M x\n"}, err: "macro 'm' undefined", httpd: "macro 'm' undefined"},
+	{name: "macro recursion", files: map[string]string{"main.conf": macroLoad + "<Macro M>\nUse M\n</Macro>\nUse M\n"}, err: "recursive use of macro 'm' is invalid", httpd: "recursive use of macro 'm' is invalid"},
+	{name: "undefmacro", files: map[string]string{"main.conf": macroLoad + "<Macro M>\nServerName x\n</Macro>\nUndefMacro M\nUse M\n"}, err: "macro 'm' undefined", httpd: "macro 'm' undefined"},
+	{name: "macro with section", files: map[string]string{"main.conf": macroLoad + "<Macro D $p>\n<Directory $p>\nOptions None\n</Directory>\n</Macro>\nUse D /x\n"}, tree: []string{"LoadModule macro_module /usr/lib/apache2/modules/mod_macro.so", "<Directory /x>", "Options None"}, httpd: "Syntax OK"},
+}
+
+func flatten(nodes []ast.Node) []string {
+	var out []string
+	ast.Walk(nodes, func(n ast.Node, _ []*ast.Section) bool {
+		switch n := n.(type) {
+		case *ast.Directive:
+			out = append(out, strings.TrimSpace(n.Name+" "+strings.Join(argVals(n.Args), " ")))
+		case *ast.Section:
+			out = append(out, "<"+strings.TrimSpace(n.Name+" "+strings.Join(argVals(n.Args), " "))+">")
+		}
+		return true
+	})
+	return out
+}
+
+func caseFS(c loadCase, root string) fstest.MapFS {
+	m := fstest.MapFS{}
+	for p, s := range c.files {
+		m[strings.TrimPrefix(root, "/")+"/"+p] = &fstest.MapFile{Data: []byte(strings.ReplaceAll(s, "@", root))}
+	}
+	return m
+}
+
+func TestLoad(t *testing.T) {
+	apache, _ := exec.LookPath("apache2")
+	for _, c := range loadCases {
+		t.Run(c.name, func(t *testing.T) {
+			const root = "/t"
+			opts := LoadOptions{ServerRoot: root, Defines: c.defines, Env: func(k string) (string, bool) { v, ok := c.env[k]; return v, ok }}
+			cfg, err := Load(caseFS(c, root), "main.conf", opts)
+			require.NotNil(t, cfg)
+			if c.err != "" {
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), strings.ReplaceAll(c.err, "@", root))
+			} else {
+				require.NoError(t, err)
+				assert.Equal(t, c.tree, flatten(cfg.Body))
+			}
+			if c.incs != nil {
+				var got []string
+				for _, f := range cfg.Files {
+					got = append(got, strings.TrimPrefix(f.Path, root+"/"))
+				}
+				assert.Equal(t, c.incs, got)
+			}
+			if apache == "" || c.httpd == "" {
+				return
+			}
+			dir := t.TempDir()
+			for p, s := range c.files {
+				fp := filepath.Join(dir, p)
+				require.NoError(t, os.MkdirAll(filepath.Dir(fp), 0o755))
+				require.NoError(t, os.WriteFile(fp, []byte(strings.ReplaceAll(s, "@", dir)), 0o644))
+			}
+			args := []string{"-C", "LoadModule mpm_event_module /usr/lib/apache2/modules/mod_mpm_event.so", "-C", "ErrorLog /dev/null", "-d", dir, "-t", "-f", filepath.Join(dir, "main.conf")}
+			for _, d := range c.defines {
+				args = append(args, "-D", d)
+			}
+			cmd := exec.Command(apache, args...)
+			cmd.Env = os.Environ()
+			for k, v := range c.env {
+				cmd.Env = append(cmd.Env, k+"="+v)
+			}
+			out, _ := cmd.CombinedOutput()
+			assert.Contains(t, string(out), strings.ReplaceAll(c.httpd, "@", dir), "apache2 %v", args)
+		})
+	}
+}
+
+func TestLoadOrigin(t *testing.T) {
+	fsys := fstest.MapFS{
+		"t/main.conf": {Data: []byte("# c\nInclude b.conf\n")},
+		"t/b.conf":    {Data: []byte("<Macro M $x>\nServerName $x\n</Macro>\nUse M a\n")},
+	}
+	cfg, err := Load(fsys, "/t/main.conf", LoadOptions{ServerRoot: "/t"})
+	require.NoError(t, err)
+	ds := ast.Directives(cfg.Body)
+	require.Len(t, ds, 1)
+	o := cfg.Origin[ds[0]]
+	require.Len(t, o, 3)
+	assert.Contains(t, o[0].Filename, "macro 'm'")
+	assert.Equal(t, 1, o[0].Line)
+	assert.Equal(t, "/t/b.conf", o[1].Filename)
+	assert.Equal(t, 4, o[1].Line)
+	assert.Equal(t, "/t/main.conf", o[2].Filename)
+	assert.Equal(t, 2, o[2].Line)
+}
+
+func TestLoadErrorChain(t *testing.T) {
+	fsys := fstest.MapFS{
+		"t/main.conf": {Data: []byte("\nInclude b.conf\n")},
+		"t/b.conf":    {Data: []byte("Include nope.conf\n")},
+	}
+	_, err := Load(fsys, "/t/main.conf", LoadOptions{ServerRoot: "/t"})
+	var el ErrorList
+	require.ErrorAs(t, err, &el)
+	require.Len(t, el, 1)
+	assert.Equal(t, "/t/b.conf", el[0].Pos.Filename)
+	require.Len(t, el[0].Chain, 1)
+	assert.Equal(t, 2, el[0].Chain[0].Line)
+}
+
+// TestLoadDebian compares the files we read for Debian's stock
+// configuration with apache2 -t -D DUMP_INCLUDES.
+func TestLoadDebian(t *testing.T) {
+	apache, err := exec.LookPath("apache2")
+	if err != nil {
+		t.Skip("apache2 not installed")
+	}
+	if _, err := os.Stat("/etc/apache2/apache2.conf"); err != nil {
+		t.Skip("no /etc/apache2")
+	}
+	out, err := exec.Command("sh", "-c", ". /etc/apache2/envvars && env | grep ^APACHE_ ; "+apache+" -t -D DUMP_INCLUDES 2>/dev/null").Output()
+	require.NoError(t, err)
+	env := map[string]string{}
+	var want []string
+	for _, line := range strings.Split(string(out), "\n") {
+		if k, v, ok := strings.Cut(line, "="); ok && strings.HasPrefix(line, "APACHE_") {
+			env[k] = v
+			continue
+		}
+		if strings.HasPrefix(line, "  ") {
+			want = append(want, line)
+		}
+	}
+	cfg, _ := Load(os.DirFS("/"), "/etc/apache2/apache2.conf", LoadOptions{Env: func(k string) (string, bool) { v, ok := env[k]; return v, ok }})
+	var b strings.Builder
+	require.NoError(t, WriteIncludes(&b, cfg.Files))
+	got := strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")[1:]
+	assert.Equal(t, want, got)
+	t.Logf("%d files agree", len(got))
+}
+
+func FuzzLoad(f *testing.F) {
+	for _, c := range loadCases {
+		f.Add(c.files["main.conf"], c.files["b.conf"])
+	}
+	f.Fuzz(func(t *testing.T, main, b string) {
+		fsys := fstest.MapFS{
+			"t/main.conf": {Data: []byte(main)},
+			"t/b.conf":    {Data: []byte(b)},
+			"t/c/x.conf":  {Data: []byte(b)},
+		}
+		cfg, _ := Load(fsys, "main.conf", LoadOptions{ServerRoot: "/t"})
+		if cfg == nil {
+			t.Fatal("nil result")
+		}
+	})
+}
