@@ -65,6 +65,11 @@ type IncludedFile struct {
 	Path  string
 	Depth int // 0 for the main file
 	Line  int // line of the Include that read it in its parent (0 for the main file)
+	// DumpLine is the line number -D DUMP_INCLUDES prints: httpd records
+	// the line of the last Include executed, so the second file of a
+	// wildcard whose first file ran an Include of its own shows that inner
+	// line.
+	DumpLine int
 }
 
 // Dropped records a conditional section whose condition was false.
@@ -149,6 +154,7 @@ type loader struct {
 	cfg       *Loaded
 	errs      ErrorList
 	open      []string // files being read (cycle detection)
+	lastInc   int      // line of the last Include executed (ap_include_lineno)
 	nfiles    int
 }
 
@@ -187,7 +193,7 @@ func (l *loader) file(p string, chain []ast.Position, depth, line int, at ast.Po
 		l.errorf(at, outer, "Could not open configuration file %s: %v", p, unwrapPathErr(err))
 		return nil
 	}
-	l.cfg.Files = append(l.cfg.Files, IncludedFile{Path: p, Depth: depth, Line: line})
+	l.cfg.Files = append(l.cfg.Files, IncludedFile{Path: p, Depth: depth, Line: line, DumpLine: l.lastInc})
 	f, perr := ParseFile(p, src)
 	if el, ok := perr.(ErrorList); ok {
 		for _, e := range el {
@@ -408,6 +414,7 @@ func (l *loader) include(n *ast.Directive, name string, optional bool, chain []a
 		l.errorf(n.Position, chain, "Exceeded maximum include depth of %d, There appears to be a recursion.", MaxIncludeDepth)
 		return nil
 	}
+	l.lastInc = n.Position.Line
 	p := l.abs(name)
 	inner := append([]ast.Position{n.Position}, chain...)
 	var files []string

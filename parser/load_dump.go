@@ -9,14 +9,14 @@ import (
 // WriteIncludes prints files as apache2 -t -D DUMP_INCLUDES does: a header,
 // then each file indented two spaces per include level plus one, preceded
 // by "(*)" for the main file and "(N)" for the line of the Include that read
-// it.
+// it (DumpLine, with httpd's quirk).
 func WriteIncludes(w io.Writer, files []IncludedFile) error {
 	var b strings.Builder
 	b.WriteString("Included configuration files:\n")
 	for _, f := range files {
 		b.WriteString(strings.Repeat("  ", f.Depth+1))
-		if f.Line > 0 {
-			fmt.Fprintf(&b, "(%d)", f.Line)
+		if f.DumpLine > 0 {
+			fmt.Fprintf(&b, "(%d)", f.DumpLine)
 		} else {
 			b.WriteString("(*)")
 		}

@@ -187,6 +187,29 @@ func TestLoadErrorChain(t *testing.T) {
 	assert.Equal(t, 2, el[0].Chain[0].Line)
 }
 
+// TestWriteIncludesQuirk: httpd prints the line of the last Include it
+// executed, so b.conf shows line 1 (a.conf's Include), not 3. Recorded
+// from apache2 2.4.71 -t -D DUMP_INCLUDES.
+func TestWriteIncludesQuirk(t *testing.T) {
+	fsys := fstest.MapFS{
+		"t/g.conf":   {Data: []byte("\n\nInclude /t/g/*.conf\n")},
+		"t/g/a.conf": {Data: []byte("Include /t/x.inc\n")},
+		"t/g/b.conf": {Data: []byte("\n")},
+		"t/x.inc":    {Data: []byte("\n")},
+	}
+	cfg, err := Load(fsys, "/t/g.conf", LoadOptions{})
+	require.NoError(t, err)
+	var b strings.Builder
+	require.NoError(t, WriteIncludes(&b, cfg.Files))
+	assert.Equal(t, `Included configuration files:
+  (*) /t/g.conf
+    (3) /t/g/a.conf
+      (1) /t/x.inc
+    (1) /t/g/b.conf
+`, b.String())
+	assert.Equal(t, 3, cfg.Files[3].Line)
+}
+
 // TestLoadDebian compares the files we read for Debian's stock
 // configuration with apache2 -t -D DUMP_INCLUDES.
 func TestLoadDebian(t *testing.T) {
