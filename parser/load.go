@@ -747,24 +747,39 @@ func (l *loader) use(n *ast.Directive, args []string, chain []ast.Position, dept
 	return l.nodes(f.Body, inner, depth, macroDepth+1)
 }
 
-// substituteMacro replaces the parameters in body as mod_macro does: at
-// each position the first parameter (in declaration order) that matches.
+// substituteMacro replaces the parameters in body as mod_macro's
+// substitute_macro_args does: at each position the longest parameter that
+// matches there (the first declared among equals); a parameter starting
+// with '@' is replaced by its value in double quotes, with " and \
+// escaped by a backslash.
 func substituteMacro(body string, params, vals []string) string {
 	var b strings.Builder
 	for i := 0; i < len(body); {
-		matched := false
+		best := -1
 		for k, p := range params {
-			if p != "" && strings.HasPrefix(body[i:], p) {
-				b.WriteString(vals[k])
-				i += len(p)
-				matched = true
-				break
+			if p != "" && strings.HasPrefix(body[i:], p) && (best < 0 || len(p) > len(params[best])) {
+				best = k
 			}
 		}
-		if !matched {
+		if best < 0 {
 			b.WriteByte(body[i])
 			i++
+			continue
 		}
+		v := vals[best]
+		if params[best][0] == '@' {
+			b.WriteByte('"')
+			for j := 0; j < len(v); j++ {
+				if v[j] == '"' || v[j] == '\\' {
+					b.WriteByte('\\')
+				}
+				b.WriteByte(v[j])
+			}
+			b.WriteByte('"')
+		} else {
+			b.WriteString(v)
+		}
+		i += len(params[best])
 	}
 	return b.String()
 }

@@ -14,7 +14,7 @@ import (
 )
 
 // loadCase is one loader case. Files are keyed by path under the server
-// root; "@" in contents and expectations stands for the root (/t in the
+// root; "{R}" in contents and expectations stands for the root (/t in the
 // MapFS, a temporary directory in the live check). The main file is
 // main.conf.
 type loadCase struct {
@@ -32,21 +32,21 @@ const macroLoad = "LoadModule macro_module /usr/lib/apache2/modules/mod_macro.so
 
 var loadCases = []loadCase{
 	{name: "plain", files: map[string]string{"main.conf": "ServerName a\n"}, tree: []string{"ServerName a"}, incs: []string{"main.conf"}, httpd: "Syntax OK"},
-	{name: "include absolute", files: map[string]string{"main.conf": "Include @/b.conf\n", "b.conf": "ServerName b\n"}, tree: []string{"ServerName b"}, incs: []string{"main.conf", "b.conf"}, httpd: "Syntax OK"},
+	{name: "include absolute", files: map[string]string{"main.conf": "Include {R}/b.conf\n", "b.conf": "ServerName b\n"}, tree: []string{"ServerName b"}, incs: []string{"main.conf", "b.conf"}, httpd: "Syntax OK"},
 	{name: "include relative to root", files: map[string]string{"main.conf": "Include b.conf\n", "b.conf": "ServerName b\n"}, tree: []string{"ServerName b"}, incs: []string{"main.conf", "b.conf"}, httpd: "Syntax OK"},
-	{name: "include missing", files: map[string]string{"main.conf": "Include @/nope.conf\n"}, err: "Could not open configuration file @/nope.conf: No such file or directory", httpd: "Could not open configuration file @/nope.conf: No such file or directory"},
-	{name: "includeoptional missing", files: map[string]string{"main.conf": "IncludeOptional @/nope.conf\nServerName a\n"}, tree: []string{"ServerName a"}, httpd: "Syntax OK"},
-	{name: "include wildcard no match", files: map[string]string{"main.conf": "Include @/nope*.conf\n"}, err: "No matches for the wildcard 'nope*.conf' in '@', failing", httpd: "No matches for the wildcard 'nope*.conf' in '@', failing"},
-	{name: "includeoptional wildcard no match", files: map[string]string{"main.conf": "IncludeOptional @/nope*.conf\nServerName a\n"}, tree: []string{"ServerName a"}, httpd: "Syntax OK"},
-	{name: "includeoptional missing dir wildcard", files: map[string]string{"main.conf": "IncludeOptional @/nodir/*.conf\nServerName a\n"}, tree: []string{"ServerName a"}, httpd: "Syntax OK"},
-	{name: "include missing dir wildcard", files: map[string]string{"main.conf": "Include @/nodir/*.conf\n"}, err: "Could not open directory @/nodir: No such file or directory", httpd: "Could not open directory @/nodir: No such file or directory"},
-	{name: "wildcard sorted", files: map[string]string{"main.conf": "Include @/c/*.conf\n", "c/b.conf": "ServerName b\n", "c/a.conf": "ServerName a\n", "c/x.txt": "Bogus\n"}, tree: []string{"ServerName a", "ServerName b"}, incs: []string{"main.conf", "c/a.conf", "c/b.conf"}, httpd: "Syntax OK"},
-	{name: "wildcard in directory component", files: map[string]string{"main.conf": "Include @/*/x.conf\n", "a/x.conf": "ServerName a\n", "b/x.conf": "ServerName b\n", "f": "\n"}, tree: []string{"ServerName a", "ServerName b"}, httpd: "Syntax OK"},
-	{name: "wildcard skips dot files", files: map[string]string{"main.conf": "Include @/c/*\n", "c/.hidden": "Bogus\n", "c/a": "ServerName a\n"}, tree: []string{"ServerName a"}, httpd: "Syntax OK"},
-	{name: "directory included recursively", files: map[string]string{"main.conf": "Include @/d\n", "d/b.conf": "ServerName b\n", "d/a/z.conf": "ServerName z\n", "d/.dot": "ServerName dot\n"}, tree: []string{"ServerName dot", "ServerName z", "ServerName b"}, incs: []string{"main.conf", "d/.dot", "d/a/z.conf", "d/b.conf"}, httpd: "Syntax OK"},
-	{name: "include recursion", files: map[string]string{"main.conf": "Include @/main.conf\n"}, err: "Exceeded maximum include depth of 128", httpd: "Syntax error on line 1 of @/main.conf: Syntax error on line 1 of @/main.conf:"},
-	{name: "nested include file order", files: map[string]string{"main.conf": "ServerName a\nInclude @/b.conf\n", "b.conf": "\nInclude @/c.conf\n", "c.conf": "ServerName c\n"}, tree: []string{"ServerName a", "ServerName c"}, incs: []string{"main.conf", "b.conf", "c.conf"}, httpd: "Syntax OK"},
-	{name: "include inside section", files: map[string]string{"main.conf": "<Directory />\nInclude @/b.conf\n</Directory>\n", "b.conf": "Options None\n"}, tree: []string{"<Directory />", "Options None"}, httpd: "Syntax OK"},
+	{name: "include missing", files: map[string]string{"main.conf": "Include {R}/nope.conf\n"}, err: "Could not open configuration file {R}/nope.conf: No such file or directory", httpd: "Could not open configuration file {R}/nope.conf: No such file or directory"},
+	{name: "includeoptional missing", files: map[string]string{"main.conf": "IncludeOptional {R}/nope.conf\nServerName a\n"}, tree: []string{"ServerName a"}, httpd: "Syntax OK"},
+	{name: "include wildcard no match", files: map[string]string{"main.conf": "Include {R}/nope*.conf\n"}, err: "No matches for the wildcard 'nope*.conf' in '{R}', failing", httpd: "No matches for the wildcard 'nope*.conf' in '{R}', failing"},
+	{name: "includeoptional wildcard no match", files: map[string]string{"main.conf": "IncludeOptional {R}/nope*.conf\nServerName a\n"}, tree: []string{"ServerName a"}, httpd: "Syntax OK"},
+	{name: "includeoptional missing dir wildcard", files: map[string]string{"main.conf": "IncludeOptional {R}/nodir/*.conf\nServerName a\n"}, tree: []string{"ServerName a"}, httpd: "Syntax OK"},
+	{name: "include missing dir wildcard", files: map[string]string{"main.conf": "Include {R}/nodir/*.conf\n"}, err: "Could not open directory {R}/nodir: No such file or directory", httpd: "Could not open directory {R}/nodir: No such file or directory"},
+	{name: "wildcard sorted", files: map[string]string{"main.conf": "Include {R}/c/*.conf\n", "c/b.conf": "ServerName b\n", "c/a.conf": "ServerName a\n", "c/x.txt": "Bogus\n"}, tree: []string{"ServerName a", "ServerName b"}, incs: []string{"main.conf", "c/a.conf", "c/b.conf"}, httpd: "Syntax OK"},
+	{name: "wildcard in directory component", files: map[string]string{"main.conf": "Include {R}/*/x.conf\n", "a/x.conf": "ServerName a\n", "b/x.conf": "ServerName b\n", "f": "\n"}, tree: []string{"ServerName a", "ServerName b"}, httpd: "Syntax OK"},
+	{name: "wildcard skips dot files", files: map[string]string{"main.conf": "Include {R}/c/*\n", "c/.hidden": "Bogus\n", "c/a": "ServerName a\n"}, tree: []string{"ServerName a"}, httpd: "Syntax OK"},
+	{name: "directory included recursively", files: map[string]string{"main.conf": "Include {R}/d\n", "d/b.conf": "ServerName b\n", "d/a/z.conf": "ServerName z\n", "d/.dot": "ServerName dot\n"}, tree: []string{"ServerName dot", "ServerName z", "ServerName b"}, incs: []string{"main.conf", "d/.dot", "d/a/z.conf", "d/b.conf"}, httpd: "Syntax OK"},
+	{name: "include recursion", files: map[string]string{"main.conf": "Include {R}/main.conf\n"}, err: "Exceeded maximum include depth of 128", httpd: "Syntax error on line 1 of {R}/main.conf: Syntax error on line 1 of {R}/main.conf:"},
+	{name: "nested include file order", files: map[string]string{"main.conf": "ServerName a\nInclude {R}/b.conf\n", "b.conf": "\nInclude {R}/c.conf\n", "c.conf": "ServerName c\n"}, tree: []string{"ServerName a", "ServerName c"}, incs: []string{"main.conf", "b.conf", "c.conf"}, httpd: "Syntax OK"},
+	{name: "include inside section", files: map[string]string{"main.conf": "<Directory />\nInclude {R}/b.conf\n</Directory>\n", "b.conf": "Options None\n"}, tree: []string{"<Directory />", "Options None"}, httpd: "Syntax OK"},
 	{name: "ifdefine true", files: map[string]string{"main.conf": "<IfDefine X>\nBogus\n</IfDefine>\n"}, defines: []string{"X"}, tree: []string{"Bogus"}, httpd: "Invalid command 'Bogus'"},
 	{name: "ifdefine false", files: map[string]string{"main.conf": "<IfDefine X>\nBogus\n</IfDefine>\n"}, tree: nil, httpd: "Syntax OK"},
 	{name: "ifdefine negated", files: map[string]string{"main.conf": "<IfDefine !X>\nBogus\n</IfDefine>\n"}, tree: []string{"Bogus"}, httpd: "Invalid command 'Bogus'"},
@@ -57,7 +57,7 @@ var loadCases = []loadCase{
 	{name: "var resplit whole line", files: map[string]string{"main.conf": "Define N \"a b\"\nServerName ${N}\n"}, tree: []string{"ServerName a b"}, httpd: "ServerName takes one argument"},
 	{name: "var from env", files: map[string]string{"main.conf": "ServerName ${LOADTEST_V}\n"}, env: map[string]string{"LOADTEST_V": "e"}, tree: []string{"ServerName e"}, httpd: "Syntax OK"},
 	{name: "var undefined kept", files: map[string]string{"main.conf": "ServerName ${LOADTEST_NONE}\n"}, tree: []string{"ServerName ${LOADTEST_NONE}"}, httpd: "Syntax OK"},
-	{name: "var in include path", files: map[string]string{"main.conf": "Define D @\nInclude ${D}/b.conf\n", "b.conf": "ServerName b\n"}, tree: []string{"ServerName b"}, httpd: "Syntax OK"},
+	{name: "var in include path", files: map[string]string{"main.conf": "Define D {R}\nInclude ${D}/b.conf\n", "b.conf": "ServerName b\n"}, tree: []string{"ServerName b"}, httpd: "Syntax OK"},
 	{name: "var makes directive name", files: map[string]string{"main.conf": "Define N Bogus\n${N} x\n"}, tree: []string{"Bogus x"}, httpd: "Invalid command 'Bogus'"},
 	{name: "var in section args", files: map[string]string{"main.conf": "Define X Y\nDefine Y\n<IfDefine ${X}>\nBogus\n</IfDefine>\n"}, tree: []string{"Bogus"}, httpd: "Invalid command 'Bogus'"},
 	{name: "ifmodule builtin", files: map[string]string{"main.conf": "<IfModule mod_version.c>\nBogus\n</IfModule>\n"}, tree: []string{"Bogus"}, httpd: "Invalid command 'Bogus'"},
@@ -72,17 +72,20 @@ var loadCases = []loadCase{
 	{name: "ifversion slash regex", files: map[string]string{"main.conf": "<IfVersion /^1/>\nBogus\n</IfVersion>\n"}, httpd: "Syntax OK"},
 	{name: "ifversion bad regex", files: map[string]string{"main.conf": "<IfVersion ~ [>\nA\n</IfVersion>\n"}, err: "Unable to compile regular expression", httpd: "Unable to compile regular expression"},
 	{name: "ifversion negated", files: map[string]string{"main.conf": "<IfVersion !< 2.4>\nBogus\n</IfVersion>\n"}, tree: []string{"Bogus"}, httpd: "Invalid command 'Bogus'"},
-	{name: "iffile exists", files: map[string]string{"main.conf": "<IfFile @/main.conf>\nBogus\n</IfFile>\n"}, tree: []string{"Bogus"}, httpd: "Invalid command 'Bogus'"},
+	{name: "iffile exists", files: map[string]string{"main.conf": "<IfFile {R}/main.conf>\nBogus\n</IfFile>\n"}, tree: []string{"Bogus"}, httpd: "Invalid command 'Bogus'"},
 	{name: "iffile relative", files: map[string]string{"main.conf": "<IfFile main.conf>\nBogus\n</IfFile>\n"}, tree: []string{"Bogus"}, httpd: "Invalid command 'Bogus'"},
-	{name: "iffile missing negated", files: map[string]string{"main.conf": "<IfFile !@/nope>\nBogus\n</IfFile>\n"}, tree: []string{"Bogus"}, httpd: "Invalid command 'Bogus'"},
+	{name: "iffile missing negated", files: map[string]string{"main.conf": "<IfFile !{R}/nope>\nBogus\n</IfFile>\n"}, tree: []string{"Bogus"}, httpd: "Invalid command 'Bogus'"},
 	{name: "ifdirective unknown", files: map[string]string{"main.conf": "<IfDirective NoSuchDirective>\nBogus\n</IfDirective>\n"}, httpd: "Syntax OK"},
 	{name: "else is not an ifdefine branch", files: map[string]string{"main.conf": "<IfDefine X>\nA\n</IfDefine>\n<Else>\nB\n</Else>\n"}, tree: []string{"<Else>", "B"}, httpd: "Invalid command 'B'"},
 	{name: "macro", files: map[string]string{"main.conf": macroLoad + "<Macro M $a>\nServerName $a\n</Macro>\nUse M x\n"}, tree: []string{"LoadModule macro_module /usr/lib/apache2/modules/mod_macro.so", "ServerName x"}, httpd: "Syntax OK"},
-	{name: "macro arity", files: map[string]string{"main.conf": macroLoad + "<Macro M $a>\nServerName $a\n</Macro>\nUse M\n"}, err: "macro 'm' (defined on line 2 of \"@/main.conf\") used with 0 arguments instead of 1", httpd: "macro 'm' (defined on line 2 of \"@/main.conf\") used with 0 arguments instead of 1"},
+	{name: "macro arity", files: map[string]string{"main.conf": macroLoad + "<Macro M $a>\nServerName $a\n</Macro>\nUse M\n"}, err: "macro 'm' (defined on line 2 of \"{R}/main.conf\") used with 0 arguments instead of 1", httpd: "macro 'm' (defined on line 2 of \"{R}/main.conf\") used with 0 arguments instead of 1"},
 	{name: "use without macros", files: map[string]string{"main.conf": macroLoad + "Use M x\n"}, err: "no macro defined before Use", httpd: "no macro defined before Use"},
 	{name: "macro undefined", files: map[string]string{"main.conf": macroLoad + "<Macro N>\n</Macro>\nUse M x\n"}, err: "macro 'm' undefined", httpd: "macro 'm' undefined"},
 	{name: "macro recursion", files: map[string]string{"main.conf": macroLoad + "<Macro M>\nUse M\n</Macro>\nUse M\n"}, err: "recursive use of macro 'm' is invalid", httpd: "recursive use of macro 'm' is invalid"},
 	{name: "undefmacro", files: map[string]string{"main.conf": macroLoad + "<Macro M>\nServerName x\n</Macro>\nUndefMacro M\nUse M\n"}, err: "macro 'm' undefined", httpd: "macro 'm' undefined"},
+	{name: "macro longest parameter wins", files: map[string]string{"main.conf": macroLoad + "<Macro M $a $ab>\nBogus$ab\n</Macro>\nUse M x y\n"}, tree: []string{"LoadModule macro_module /usr/lib/apache2/modules/mod_macro.so", "Bogusy"}, httpd: "Invalid command 'Bogusy'"},
+	{name: "macro @ parameter quoted", files: map[string]string{"main.conf": macroLoad + "<Macro Q @v>\nServerName @v\n</Macro>\nUse Q \"a b\"\n"}, tree: []string{"LoadModule macro_module /usr/lib/apache2/modules/mod_macro.so", "ServerName a b"}, httpd: "Syntax OK"},
+	{name: "macro $ parameter not quoted", files: map[string]string{"main.conf": macroLoad + "<Macro Q $v>\nServerName $v\n</Macro>\nUse Q \"a b\"\n"}, tree: []string{"LoadModule macro_module /usr/lib/apache2/modules/mod_macro.so", "ServerName a b"}, httpd: "ServerName takes one argument"},
 	{name: "macro with section", files: map[string]string{"main.conf": macroLoad + "<Macro D $p>\n<Directory $p>\nOptions None\n</Directory>\n</Macro>\nUse D /x\n"}, tree: []string{"LoadModule macro_module /usr/lib/apache2/modules/mod_macro.so", "<Directory /x>", "Options None"}, httpd: "Syntax OK"},
 }
 
@@ -103,7 +106,7 @@ func flatten(nodes []ast.Node) []string {
 func caseFS(c loadCase, root string) fstest.MapFS {
 	m := fstest.MapFS{}
 	for p, s := range c.files {
-		m[strings.TrimPrefix(root, "/")+"/"+p] = &fstest.MapFile{Data: []byte(strings.ReplaceAll(s, "@", root))}
+		m[strings.TrimPrefix(root, "/")+"/"+p] = &fstest.MapFile{Data: []byte(strings.ReplaceAll(s, "{R}", root))}
 	}
 	return m
 }
@@ -118,7 +121,7 @@ func TestLoad(t *testing.T) {
 			require.NotNil(t, cfg)
 			if c.err != "" {
 				require.Error(t, err)
-				assert.Contains(t, err.Error(), strings.ReplaceAll(c.err, "@", root))
+				assert.Contains(t, err.Error(), strings.ReplaceAll(c.err, "{R}", root))
 			} else {
 				require.NoError(t, err)
 				assert.Equal(t, c.tree, flatten(cfg.Body))
@@ -137,7 +140,7 @@ func TestLoad(t *testing.T) {
 			for p, s := range c.files {
 				fp := filepath.Join(dir, p)
 				require.NoError(t, os.MkdirAll(filepath.Dir(fp), 0o755))
-				require.NoError(t, os.WriteFile(fp, []byte(strings.ReplaceAll(s, "@", dir)), 0o644))
+				require.NoError(t, os.WriteFile(fp, []byte(strings.ReplaceAll(s, "{R}", dir)), 0o644))
 			}
 			args := []string{"-C", "LoadModule mpm_event_module /usr/lib/apache2/modules/mod_mpm_event.so", "-C", "ErrorLog /dev/null", "-d", dir, "-t", "-f", filepath.Join(dir, "main.conf")}
 			for _, d := range c.defines {
@@ -149,7 +152,7 @@ func TestLoad(t *testing.T) {
 				cmd.Env = append(cmd.Env, k+"="+v)
 			}
 			out, _ := cmd.CombinedOutput()
-			assert.Contains(t, string(out), strings.ReplaceAll(c.httpd, "@", dir), "apache2 %v", args)
+			assert.Contains(t, string(out), strings.ReplaceAll(c.httpd, "{R}", dir), "apache2 %v", args)
 		})
 	}
 }
