@@ -2,7 +2,6 @@ package resolve_test
 
 import (
 	"fmt"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
@@ -10,34 +9,14 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/apacheconf/apacheconf/ast"
 	"github.com/apacheconf/apacheconf/internal/oracle"
-	"github.com/apacheconf/apacheconf/parser"
 	"github.com/apacheconf/apacheconf/scope"
 )
-
-// loadSpliced parses conf and splices `Include FILE` lines in place.
-// Interim: parser.Load replaces this once the loader lands.
-func loadSpliced(t *testing.T, path string) []ast.Node {
-	src, err := os.ReadFile(path)
-	require.NoError(t, err)
-	f, err := parser.ParseFile(path, src)
-	require.NoError(t, err)
-	var out []ast.Node
-	for _, n := range f.Body {
-		if d, ok := n.(*ast.Directive); ok && d.Is("Include") && len(d.Args) == 1 {
-			out = append(out, loadSpliced(t, d.Args[0].Value)...)
-			continue
-		}
-		out = append(out, n)
-	}
-	return out
-}
 
 // TestOracleCases: status, process group and application group equal
 // what the real Apache + mod_wsgi answered for every recorded request.
 func TestOracleCases(t *testing.T) {
-	cases, err := oracle.Load("../../shared/oracle/cases/*", "../conformance/cases/*", "testdata/cases/*")
+	cases, err := oracle.Load("../../shared/oracle/cases/*", "testdata/cases/*")
 	require.NoError(t, err)
 	if len(cases) == 0 {
 		t.Skip("no oracle cases found (../shared/oracle/cases)")
@@ -54,7 +33,9 @@ func TestOracleCases(t *testing.T) {
 		root := t.TempDir()
 		conf, err := oracle.Materialize("../../shared/oracle/run.py", c.Dir, root)
 		require.NoError(t, err)
-		eng, err := oracle.NewEngine(loadSpliced(t, conf), scope.RequestOptions{})
+		nodes, err := oracle.LoadTree(conf, "")
+		require.NoError(t, err, c.Dir)
+		eng, err := oracle.NewEngine(nodes, scope.RequestOptions{})
 		require.NoError(t, err, c.Dir)
 		for _, rq := range c.Requests {
 			o := eng.Answer(rq)

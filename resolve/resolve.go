@@ -364,10 +364,15 @@ type expander struct {
 	envBy  *ast.Directive // the SetEnv an %{ENV:} lookup used
 }
 
-// port is ap_get_server_port with UseCanonicalName Off: the Host
-// header's port, else the server's port, else 80.
+// port is ap_get_server_port: with UseCanonicalName Off (the default)
+// the Host header's port, else the server's port, else 80; with On the
+// server's port, else 80.
 func (e *expander) port() int {
-	if h := e.r.Request.Host; h != "" && !strings.HasSuffix(h, "]") {
+	canonical := false
+	if d := e.r.Directive("UseCanonicalName"); d != nil && len(d.Args) > 0 && strings.EqualFold(d.Args[0].Value, "On") {
+		canonical = true
+	}
+	if h := e.r.Request.Host; !canonical && h != "" && !strings.HasSuffix(h, "]") {
 		if i := strings.LastIndexByte(h, ':'); i >= 0 {
 			if p, err := strconv.Atoi(h[i+1:]); err == nil {
 				return p
