@@ -559,15 +559,26 @@ func (l *loader) cond(n *ast.Section, key string, chain []ast.Position) (ok, val
 	if key == "ifversion" {
 		return l.ifVersion(n, args, chain)
 	}
-	if len(args) != 1 {
-		l.errorf(n.Position, chain, "<%s> takes one argument", n.Name)
+	// start_cond_section: '!' is looked for on the raw text, then the
+	// first word is read from the rest; further words are ignored.
+	raws := make([]string, len(n.Args))
+	for i, a := range n.Args {
+		raws[i] = a.Raw
+		if raws[i] == "" {
+			raws[i] = syntax.Quote(a.Value, a.Quote)
+		}
+	}
+	text := strings.Join(raws, " ")
+	neg := strings.HasPrefix(text, "!")
+	if neg {
+		text = text[1:]
+	}
+	w, _, ok := syntax.NextWord(text, 0)
+	if !ok || w.Value == "" {
+		l.errorf(n.Position, chain, "<%s> directive requires additional arguments", n.Name)
 		return false, false
 	}
-	a := args[0]
-	neg := strings.HasPrefix(a, "!")
-	if neg {
-		a = a[1:]
-	}
+	a := w.Value
 	switch key {
 	case "ifdefine":
 		_, ok = l.defines[a]
