@@ -35,7 +35,6 @@ var SyntaxError = register(&Analyzer{
 // includeError tells the loader's missing-file errors from syntax errors.
 func includeError(e *parser.Error) bool {
 	m := strings.ToLower(e.Msg)
-	return strings.Contains(m, "include") && (strings.Contains(m, "does not exist") ||
-		strings.Contains(m, "no such file") || strings.Contains(m, "could not open") ||
-		strings.Contains(m, "no matches"))
+	return strings.HasPrefix(m, "could not open configuration file") ||
+		(strings.Contains(m, "include") && (strings.Contains(m, "does not exist") || strings.Contains(m, "no matches")))
 }

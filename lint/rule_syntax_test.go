@@ -14,7 +14,7 @@ func TestSyntaxError(t *testing.T) {
 
 func TestIncludeMissing(t *testing.T) {
 	runTable(t, IncludeMissing, []ruleCase{
-		{name: "missing", conf: "Listen 80\nInclude /etc/nope.conf\n", want: []string{"2: does not exist"}},
+		{name: "missing", conf: "Listen 80\nInclude /etc/nope.conf\n", want: []string{"2: Could not open configuration file /etc/nope.conf"}},
 		{name: "optional", conf: "IncludeOptional /etc/nope.conf\nInclude /etc/conf.d/*.conf\n"},
 		{name: "present", conf: "Include /etc/a.conf\n", files: map[string]string{"/etc/a.conf": "Listen 80\n"}},
 	})
