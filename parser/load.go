@@ -607,7 +607,7 @@ func (l *loader) ifVersion(n *ast.Section, args []string, chain []ast.Position) 
 	case 2:
 		op, v = args[0], args[1]
 	default:
-		l.errorf(n.Position, chain, "IfVersion: missing version argument")
+		l.errorf(n.Position, chain, "%s", versionSyntax)
 		return false, false
 	}
 	neg := false
@@ -631,7 +631,11 @@ func (l *loader) versionMatch(n *ast.Section, op, v string, chain []ast.Position
 		return re.MatchString(l.opts.Version), true
 	}
 	have := parseVersion(l.opts.Version)
-	want := parseVersion(v)
+	want, ok := strictVersion(v)
+	if !ok {
+		l.errorf(n.Position, chain, "%s", versionSyntax)
+		return false, false
+	}
 	c := 0
 	for i := 0; i < 3 && c == 0; i++ {
 		c = compareInt(have[i], want[i])
@@ -660,6 +664,30 @@ func compareInt(a, b int) int {
 		return 1
 	}
 	return 0
+}
+
+const versionSyntax = "Version appears to be invalid. It must have the format major[.minor[.patch]] where major, minor and patch are numbers."
+
+// strictVersion is mod_version's compare_version parsing: digits and dots,
+// starting with a digit, at most three numbers.
+func strictVersion(s string) ([3]int, bool) {
+	var v [3]int
+	if s == "" || s[0] < '0' || s[0] > '9' {
+		return v, false
+	}
+	parts := strings.Split(s, ".")
+	if len(parts) > 3 {
+		return v, false
+	}
+	for i, p := range parts {
+		for _, c := range p {
+			if c < '0' || c > '9' {
+				return v, false
+			}
+		}
+		v[i], _ = strconv.Atoi(p)
+	}
+	return v, true
 }
 
 func parseVersion(s string) [3]int {
