@@ -3,7 +3,6 @@ package main
 import (
 	"flag"
 	"fmt"
-	"path/filepath"
 	"strings"
 
 	"github.com/apacheconf/apacheconf/ast"
@@ -30,19 +29,12 @@ func (c *configFlags) register(fs *flag.FlagSet) {
 	fs.Var(&c.defines, "D", "define a parameter (as apache2 -D); repeatable")
 }
 
-// load reads the configuration tree, with -d as ServerRoot (Debian's
-// /etc/apache2 by default) and -f relative to it, as apache2 does.
-//
-// Interim: oracle.LoadTree splices Include/IncludeOptional; parser.Load
-// (Define, If*, Macro, origins) replaces it.
+// load reads the configuration tree as apache2 would: -d is ServerRoot
+// (Debian's /etc/apache2 by default) and a relative -f is resolved
+// against it; ${VAR} falls back to the process environment, so
+// `. /etc/apache2/envvars` works as it does for apache2.
 func (c *configFlags) load() ([]ast.Node, error) {
-	file := c.file
-	if c.serverRoot == "" && !filepath.IsAbs(file) {
-		if abs, err := filepath.Abs(file); err == nil {
-			file = abs // a relative -f without -d: as given, from here
-		}
-	}
-	return oracle.LoadTree(file, c.serverRoot)
+	return oracle.LoadTree(c.file, c.serverRoot, c.defines...)
 }
 
 // fail prints an error, compiler style for positioned ones.

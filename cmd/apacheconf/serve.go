@@ -19,6 +19,7 @@ func init() {
 	commands["vhosts"] = command{runVHosts, "print the virtual hosts as apache2 -S does"}
 	commands["explain"] = command{runExplain, "show how httpd answers a request: vhost, mapping, merge steps, outcome"}
 	commands["resolve"] = command{runResolve, "which mod_wsgi daemon group serves each path, and whether it is allowed"}
+	commands["dump"] = command{runDump, "the loaded configuration: files read (as apache2 -t -D DUMP_INCLUDES) or the tree as JSON"}
 }
 
 func buildServer(cf *configFlags, stderr io.Writer) (*scope.Server, int) {

@@ -3,111 +3,34 @@ package oracle
 import (
 	"os"
 	"path/filepath"
-	"sort"
-	"strings"
 
 	"github.com/apacheconf/apacheconf/ast"
 	"github.com/apacheconf/apacheconf/parser"
 )
 
-// LoadTree reads a configuration and splices Include/IncludeOptional in
-// place: relative paths against serverRoot, wildcards, directories
-// included recursively in lexical order.
-//
-// Interim: conditionals, Define and Macro are not evaluated. parser.Load
-// replaces this function.
-func LoadTree(file, serverRoot string) ([]ast.Node, error) {
+// LoadTree loads a configuration from the real file system as apache2
+// would (parser.Load: Include, Define, If*, Macro, ${VAR} from the
+// process environment), with serverRoot ("" for Debian's /etc/apache2)
+// as ServerRoot and file relative to it.
+func LoadTree(file, serverRoot string, defines ...string) ([]ast.Node, error) {
+	cfg, err := LoadConfig(file, serverRoot, defines...)
+	if cfg == nil {
+		return nil, err
+	}
+	return cfg.Body, err
+}
+
+// LoadConfig is LoadTree returning the whole parser.Loaded.
+func LoadConfig(file, serverRoot string, defines ...string) (*parser.Loaded, error) {
 	if serverRoot == "" {
-		serverRoot = "/etc/apache2"
+		serverRoot = parser.DefaultServerRoot
+	}
+	root, err := filepath.Abs(serverRoot)
+	if err != nil {
+		return nil, err
 	}
 	if !filepath.IsAbs(file) {
-		file = filepath.Join(serverRoot, file)
+		file = filepath.Join(root, file)
 	}
-	l := &treeLoader{root: serverRoot, open: map[string]bool{}}
-	nodes := l.read(file, 0)
-	l.errs.Sort()
-	return nodes, l.errs.Err()
-}
-
-type treeLoader struct {
-	root string
-	open map[string]bool
-	errs parser.ErrorList
-}
-
-func (l *treeLoader) read(path string, depth int) []ast.Node {
-	if depth > 128 || l.open[path] {
-		l.errs.Add(ast.Position{Filename: path, Line: 1, Column: 1}, "Exceeded the maximum include directory nesting level or include cycle")
-		return nil
-	}
-	l.open[path] = true
-	defer delete(l.open, path)
-	src, err := os.ReadFile(path)
-	if err != nil {
-		l.errs.Add(ast.Position{Filename: path, Line: 1, Column: 1}, "%v", err)
-		return nil
-	}
-	f, err := parser.ParseFile(path, src)
-	if list, ok := err.(parser.ErrorList); ok {
-		l.errs = append(l.errs, list...)
-	}
-	return l.splice(f.Body, depth)
-}
-
-func (l *treeLoader) splice(nodes []ast.Node, depth int) []ast.Node {
-	var out []ast.Node
-	for _, n := range nodes {
-		switch n := n.(type) {
-		case *ast.Directive:
-			if (n.Is("Include") || n.Is("IncludeOptional")) && len(n.Args) == 1 {
-				out = append(out, l.include(n, depth)...)
-				continue
-			}
-		case *ast.Section:
-			n.Body = l.splice(n.Body, depth)
-		}
-		out = append(out, n)
-	}
-	return out
-}
-
-func (l *treeLoader) include(d *ast.Directive, depth int) []ast.Node {
-	pat := d.Args[0].Value
-	if !filepath.IsAbs(pat) {
-		pat = filepath.Join(l.root, pat)
-	}
-	matches, _ := filepath.Glob(pat)
-	if len(matches) == 0 && !strings.ContainsAny(pat, "*?[") {
-		if _, err := os.Stat(pat); err != nil {
-			if d.Is("Include") {
-				l.errs.Add(d.Position, "Include: could not open %s", pat)
-			}
-			return nil
-		}
-		matches = []string{pat}
-	}
-	sort.Strings(matches)
-	var out []ast.Node
-	for _, m := range matches {
-		info, err := os.Stat(m)
-		if err != nil {
-			continue
-		}
-		if info.IsDir() {
-			var files []string
-			_ = filepath.WalkDir(m, func(p string, e os.DirEntry, err error) error {
-				if err == nil && !e.IsDir() {
-					files = append(files, p)
-				}
-				return nil
-			})
-			sort.Strings(files)
-			for _, f := range files {
-				out = append(out, l.read(f, depth+1)...)
-			}
-			continue
-		}
-		out = append(out, l.read(m, depth+1)...)
-	}
-	return out
+	return parser.Load(os.DirFS("/"), file, parser.LoadOptions{ServerRoot: root, Defines: defines, Env: os.LookupEnv})
 }
