@@ -430,24 +430,11 @@ func (l *loader) include(n *ast.Directive, name string, optional bool, chain []a
 	}
 	var out []ast.Node
 	for _, f := range files {
-		if containsStr(l.open, f) && len(l.open) > 0 {
-			// httpd has no cycle check of its own: it recurses until the
-			// depth limit. Report that, once.
-			l.errorf(n.Position, chain, "Exceeded maximum include depth of %d, There appears to be a recursion.", MaxIncludeDepth)
-			return out
-		}
+		// httpd has no cycle check of its own: a file may include itself
+		// (guarded by a Define, say); a real cycle ends at the depth limit.
 		out = append(out, l.file(f, inner, depth+1, n.Position.Line, n.Position)...)
 	}
 	return out
-}
-
-func containsStr(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 const includePrefix = "Include/IncludeOptional: "
