@@ -154,8 +154,11 @@ type loader struct {
 	cfg       *Loaded
 	errs      ErrorList
 	open      []string // files being read (cycle detection)
-	lastInc   int      // line of the last Include executed (ap_include_lineno)
-	nfiles    int
+	// abort stops all further includes after a recursion or glob bomb
+	// (httpd stops at its first error).
+	abort   bool
+	lastInc int // line of the last Include executed (ap_include_lineno)
+	nfiles  int
 }
 
 func (l *loader) abs(p string) string {
@@ -181,6 +184,7 @@ func (l *loader) errorf(pos ast.Position, chain []ast.Position, format string, a
 func (l *loader) file(p string, chain []ast.Position, depth, line int, at ast.Position) []ast.Node {
 	l.nfiles++
 	if l.nfiles > MaxIncludedFiles {
+		l.abort = true
 		l.errorf(at, chain, "Include/IncludeOptional: more than %d files included", MaxIncludedFiles)
 		return nil
 	}
@@ -410,7 +414,11 @@ func (l *loader) directive(n *ast.Directive, chain []ast.Position, depth, macroD
 func isGlob(s string) bool { return strings.ContainsAny(s, "*?[") }
 
 func (l *loader) include(n *ast.Directive, name string, optional bool, chain []ast.Position, depth int) []ast.Node {
+	if l.abort {
+		return nil
+	}
 	if depth+1 > MaxIncludeDepth {
+		l.abort = true
 		l.errorf(n.Position, chain, "Exceeded maximum include depth of %d, There appears to be a recursion.", MaxIncludeDepth)
 		return nil
 	}
