@@ -93,8 +93,11 @@ type Loaded struct {
 	// innermost first: its own position, then the Include or Use that
 	// brought its file or macro body in, and so on outwards.
 	Origin map[ast.Node][]ast.Position
-	// Defines is the set of defined names and values at the end.
-	Defines map[string]string
+	// Defines is the set of defined names at the end (-D and Define).
+	Defines map[string]bool
+	// Vars holds the values of Define NAME VALUE at the end, keyed by the
+	// lower-case name (httpd looks ${NAME} up without regard to case).
+	Vars map[string]string
 }
 
 // Load reads the configuration rooted at name through fsys, as httpd does.
@@ -106,7 +109,7 @@ type Loaded struct {
 // ServerRoot.
 func Load(fsys fs.FS, name string, opts LoadOptions) (*Loaded, error) {
 	l := &loader{fsys: fsys, opts: opts, root: opts.ServerRoot,
-		defines: map[string]string{}, macros: map[string]*macro{},
+		defines: map[string]bool{}, vars: map[string]string{}, macros: map[string]*macro{},
 		cfg: &Loaded{Origin: map[ast.Node][]ast.Position{}}}
 	if l.root == "" {
 		l.root = DefaultServerRoot
@@ -115,7 +118,7 @@ func Load(fsys fs.FS, name string, opts LoadOptions) (*Loaded, error) {
 		l.opts.Version = DefaultVersion
 	}
 	for _, d := range opts.Defines {
-		l.defines[d] = ""
+		l.defines[d] = true
 	}
 	if opts.Modules != nil {
 		l.modules = opts.Modules
@@ -129,6 +132,7 @@ func Load(fsys fs.FS, name string, opts LoadOptions) (*Loaded, error) {
 	p := l.abs(name)
 	l.cfg.Body = l.file(p, nil, 0, 0, ast.Position{})
 	l.cfg.Defines = l.defines
+	l.cfg.Vars = l.vars
 	return l.cfg, l.errs.Err()
 }
 
@@ -145,7 +149,8 @@ type loader struct {
 	fsys    fs.FS
 	opts    LoadOptions
 	root    string
-	defines map[string]string
+	defines map[string]bool   // names (-D, Define), case-sensitive
+	vars    map[string]string // Define NAME VALUE, keyed by lower case (an apr_table)
 	modules map[string]bool
 	dynamic bool
 	macros  map[string]*macro
@@ -305,7 +310,7 @@ func (l *loader) resolveEnv(s string) string {
 }
 
 func (l *loader) lookup(name string) (string, bool) {
-	if v, ok := l.defines[name]; ok {
+	if v, ok := l.vars[strings.ToLower(name)]; ok {
 		return v, true
 	}
 	if l.opts.Env != nil {
@@ -362,18 +367,28 @@ func (l *loader) directive(n *ast.Directive, chain []ast.Position, depth, macroD
 	args := argVals(n.Args)
 	switch strings.ToLower(n.Name) {
 	case "define":
+		if len(args) >= 1 && strings.Contains(args[0], ":") {
+			l.errorf(n.Position, chain, "Variable name must not contain ':'")
+			return nil
+		}
 		switch len(args) {
 		case 1:
-			l.defines[args[0]] = ""
+			// A name without a value: ${NAME} stays undefined (and an
+			// earlier value is kept), as set_define does.
+			l.defines[args[0]] = true
 		case 2:
-			l.defines[args[0]] = args[1]
+			l.defines[args[0]] = true
+			l.vars[strings.ToLower(args[0])] = args[1]
 		default:
 			l.errorf(n.Position, chain, "Define takes one or two arguments")
 		}
 		return nil
 	case "undefine":
-		if len(args) == 1 {
+		if len(args) == 1 && strings.Contains(args[0], ":") {
+			l.errorf(n.Position, chain, "Variable name must not contain ':'")
+		} else if len(args) == 1 {
 			delete(l.defines, args[0])
+			delete(l.vars, strings.ToLower(args[0]))
 		} else {
 			l.errorf(n.Position, chain, "UnDefine takes one argument")
 		}
