@@ -184,6 +184,7 @@ type Program struct {
 
 	htaccess     []*HTAccess
 	htaccessDone bool
+	bySection    map[*ast.Section]*scope.VirtualHost
 }
 
 // NewProgram prepares a loaded tree for analysis. loadErr is the

@@ -8,6 +8,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.yaml.in/yaml/v3"
 )
 
 func TestLint(t *testing.T) {
@@ -71,4 +72,20 @@ func TestLintFix(t *testing.T) {
 	code, _, errs = runCLI("lint", "--fix", conf)
 	assert.Equal(t, 0, code)
 	assert.False(t, strings.Contains(errs, "fixed"))
+}
+
+// TestCIExamples checks that the CI examples parse and run the commands
+// the documentation promises.
+func TestCIExamples(t *testing.T) {
+	for _, f := range []string{"apacheconf-lint.yml", ".pre-commit-hooks.yaml", "pre-commit-config.yaml"} {
+		src, err := os.ReadFile(filepath.Join("../../examples/ci", f))
+		require.NoError(t, err)
+		var v any
+		require.NoError(t, yaml.Unmarshal(src, &v), f)
+		assert.Contains(t, string(src), "apacheconf lint", f)
+	}
+	wf, err := os.ReadFile("../../examples/ci/apacheconf-lint.yml")
+	require.NoError(t, err)
+	assert.Contains(t, string(wf), "apacheconf lint --format sarif")
+	assert.Contains(t, string(wf), "apacheconf lint --format github")
 }
