@@ -93,6 +93,9 @@ type Loaded struct {
 	// innermost first: its own position, then the Include or Use that
 	// brought its file or macro body in, and so on outwards.
 	Origin map[ast.Node][]ast.Position
+	// Warnings are what httpd logs without failing, such as AH00111
+	// ("Config variable ${%s} is not defined").
+	Warnings ErrorList
 	// Defines is the set of defined names at the end (-D and Define).
 	Defines map[string]bool
 	// Vars holds the values of Define NAME VALUE at the end, keyed by the
@@ -162,7 +165,8 @@ type loader struct {
 	// abort stops all further includes after a recursion or glob bomb
 	// (httpd stops at its first error).
 	abort   bool
-	lastInc int // line of the last Include executed (ap_include_lineno)
+	warn    []string // undefined variables of the line being substituted
+	lastInc int      // line of the last Include executed (ap_include_lineno)
 	nfiles  int
 }
 
@@ -302,6 +306,9 @@ func (l *loader) resolveEnv(s string) string {
 			b.WriteString(v)
 		} else {
 			b.WriteString(s[i : i+3+j])
+			if !strings.Contains(name, ":") {
+				l.warn = append(l.warn, name)
+			}
 		}
 		s = s[i+3+j:]
 	}
@@ -339,6 +346,7 @@ func (l *loader) substDirective(n *ast.Directive) {
 		return
 	}
 	line := l.resolveEnv(logical(n.Raw))
+	l.flushWarnings(n.Position)
 	h := syntax.Classify(line)
 	n.Name = h.Name
 	n.Args = words(line, h.Rest)
@@ -349,10 +357,18 @@ func (l *loader) substSection(n *ast.Section) {
 		return
 	}
 	line := l.resolveEnv(logical(n.Raw))
+	l.flushWarnings(n.Position)
 	h := syntax.Classify(line)
 	a, b := syntax.HeaderArgs(line, h)
 	n.Name = h.Name
 	n.Args = words(line[:b], a)
+}
+
+func (l *loader) flushWarnings(pos ast.Position) {
+	for _, name := range l.warn {
+		l.cfg.Warnings = append(l.cfg.Warnings, &Error{Pos: pos, Msg: "Config variable ${" + name + "} is not defined"})
+	}
+	l.warn = l.warn[:0]
 }
 
 func argVals(args []ast.Arg) []string {

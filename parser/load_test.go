@@ -48,6 +48,7 @@ var loadCases = []loadCase{
 	{name: "self include guarded by define", files: map[string]string{"main.conf": "<IfDefine !ONCE>\nDefine ONCE\nInclude {R}/main.conf\n</IfDefine>\nServerName a\n"}, tree: []string{"ServerName a", "ServerName a"}, incs: []string{"main.conf", "main.conf"}, httpd: "Syntax OK"},
 	{name: "include cycle of two", files: map[string]string{"main.conf": "Include {R}/b.conf\n", "b.conf": "Include {R}/main.conf\n"}, err: "Exceeded maximum include depth of 128", httpd: "Syntax error on line 1 of {R}/b.conf: Syntax error on line 1 of {R}/main.conf:"},
 	{name: "glob bomb", files: map[string]string{"main.conf": "Include {R}/c/*.conf\n", "c/a.conf": "Include {R}/c/*.conf\n", "c/b.conf": "Include {R}/c/*.conf\n"}, err: "Exceeded maximum include depth of 128", httpd: "Syntax error on line 1 of {R}/c/a.conf: Syntax error on line 1 of {R}/c/a.conf:"},
+	{name: "serverroot directive moves relative includes", files: map[string]string{"main.conf": "ServerRoot {R}/sub\nInclude x.conf\n", "sub/x.conf": "ServerName x\n"}, tree: []string{"ServerRoot {R}/sub", "ServerName x"}, httpd: "Syntax OK"},
 	{name: "nested include file order", files: map[string]string{"main.conf": "ServerName a\nInclude {R}/b.conf\n", "b.conf": "\nInclude {R}/c.conf\n", "c.conf": "ServerName c\n"}, tree: []string{"ServerName a", "ServerName c"}, incs: []string{"main.conf", "b.conf", "c.conf"}, httpd: "Syntax OK"},
 	{name: "include inside section", files: map[string]string{"main.conf": "<Directory />\nInclude {R}/b.conf\n</Directory>\n", "b.conf": "Options None\n"}, tree: []string{"<Directory />", "Options None"}, httpd: "Syntax OK"},
 	{name: "ifdefine true", files: map[string]string{"main.conf": "<IfDefine X>\nBogus\n</IfDefine>\n"}, defines: []string{"X"}, tree: []string{"Bogus"}, httpd: "Invalid command 'Bogus'"},
@@ -142,7 +143,11 @@ func TestLoad(t *testing.T) {
 				assert.Contains(t, err.Error(), strings.ReplaceAll(c.err, "{R}", root))
 			} else {
 				require.NoError(t, err)
-				assert.Equal(t, c.tree, flatten(cfg.Body))
+				var want []string
+				for _, w := range c.tree {
+					want = append(want, strings.ReplaceAll(w, "{R}", root))
+				}
+				assert.Equal(t, want, flatten(cfg.Body))
 			}
 			if c.incs != nil {
 				var got []string
@@ -192,6 +197,19 @@ func TestLoadOrigin(t *testing.T) {
 	assert.Equal(t, 4, o[1].Line)
 	assert.Equal(t, "/t/main.conf", o[2].Filename)
 	assert.Equal(t, 2, o[2].Line)
+}
+
+func TestLoadWarningsAndHooks(t *testing.T) {
+	fsys := fstest.MapFS{
+		"t/main.conf": {Data: []byte("ServerName ${NOPE}\n<IfDirective ServerName>\nA\n</IfDirective>\n<IfSection VirtualHost>\nB\n</IfSection>\n<IfDirective !Nope>\nC\n</IfDirective>\nServerRoot /u\nInclude x.conf\n")},
+		"u/x.conf":    {Data: []byte("D\n")},
+	}
+	known := map[string]bool{"servername": true, "<virtualhost": true}
+	cfg, err := Load(fsys, "/t/main.conf", LoadOptions{ServerRoot: "/t", KnownDirective: func(n string) bool { return known[strings.ToLower(n)] }})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"ServerName ${NOPE}", "A", "B", "C", "ServerRoot /u", "D"}, flatten(cfg.Body))
+	require.Len(t, cfg.Warnings, 1)
+	assert.Equal(t, "Config variable ${NOPE} is not defined", cfg.Warnings[0].Msg)
 }
 
 func TestLoadErrorChain(t *testing.T) {
