@@ -1,7 +1,7 @@
 package scope
 
 import (
-	"regexp"
+	"github.com/apacheconf/apacheconf/internal/pcre"
 	"strconv"
 	"strings"
 
@@ -95,11 +95,7 @@ func runSetEnvIf(conds []*ast.Directive, r *envRequest, env *envTable) (undecide
 			}
 			attr, pattern, features = vals[0], vals[1], vals[2:]
 		}
-		expr := pattern
-		if strings.HasSuffix(name, "nocase") {
-			expr = "(?i)" + expr
-		}
-		re, err := regexp.Compile(expr)
+		re, err := pcre.Compile(pattern, strings.HasSuffix(name, "nocase"))
 		if err != nil {
 			undecided = append(undecided, d)
 			continue

@@ -2,9 +2,9 @@ package scope
 
 import (
 	"errors"
+	"github.com/apacheconf/apacheconf/internal/pcre"
 	"net/netip"
 	"path"
-	"regexp"
 	"strconv"
 	"strings"
 )
@@ -379,7 +379,7 @@ func (p *exprParser) variable(name string) (string, error) {
 }
 
 // regex reads /re/flags or m#re#flags.
-func (p *exprParser) regex() (*regexp.Regexp, error) {
+func (p *exprParser) regex() (*pcre.Regexp, error) {
 	p.space()
 	if p.i >= len(p.s) {
 		return nil, errUndecided
@@ -397,12 +397,12 @@ func (p *exprParser) regex() (*regexp.Regexp, error) {
 	}
 	body := p.s[p.i+1 : p.i+1+end]
 	p.i += end + 2
-	flags := ""
+	icase := false
 	for p.i < len(p.s) && p.s[p.i] == 'i' {
-		flags = "(?i)"
+		icase = true
 		p.i++
 	}
-	re, err := regexp.Compile(flags + body)
+	re, err := pcre.Compile(body, icase)
 	if err != nil {
 		return nil, errUndecided
 	}

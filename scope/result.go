@@ -311,9 +311,11 @@ func (s *Server) directoryOutcome(r *Result, req Request, opts RequestOptions, c
 // (mod_mime: every extension of the name is looked at, the last match
 // wins).
 func handlerFor(c *dirConfig, m Mapping, filename string) (string, *ast.Directive) {
-	if c.handler != nil {
+	if c.handler != nil && c.handler.Value != "" {
 		return c.handler.Value, c.handler.By
 	}
+	// SetHandler None cancels a forced handler; mod_mime's AddHandler
+	// still applies.
 	if m.Handler != "" {
 		return m.Handler, m.Directive
 	}

@@ -1,7 +1,7 @@
 package scope
 
 import (
-	"regexp"
+	"github.com/apacheconf/apacheconf/internal/pcre"
 	"strconv"
 	"strings"
 
@@ -108,10 +108,7 @@ func runRewrite(set *rewriteSet, match string, rc *rewriteCtx) (notModelled stri
 		if strings.HasPrefix(pat, "!") {
 			pat, negate = pat[1:], true
 		}
-		if flags.nocase {
-			pat = "(?i)" + pat
-		}
-		re, err := regexp.Compile(pat)
+		re, err := pcre.Compile(pat, flags.nocase)
 		if err != nil {
 			return "RewriteRule pattern " + strconv.Quote(vals[0]) + " is not supported by Go's regexp"
 		}
@@ -230,10 +227,7 @@ func evalConds(conds []*ast.Directive, rc *rewriteCtx, match string, rm []int) (
 		case strings.HasPrefix(pat, "-"):
 			return false, nil, "RewriteCond test " + pat + " at " + d.Position.String() + " is not modelled"
 		default:
-			if nocase {
-				pat = "(?i)" + pat
-			}
-			re, err := regexp.Compile(pat)
+			re, err := pcre.Compile(pat, nocase)
 			if err != nil {
 				return false, nil, "RewriteCond pattern at " + d.Position.String() + " is not supported by Go's regexp"
 			}

@@ -1,9 +1,9 @@
 package scope
 
 import (
+	"github.com/apacheconf/apacheconf/internal/pcre"
 	"io/fs"
 	"path"
-	"regexp"
 	"sort"
 	"strings"
 
@@ -31,7 +31,7 @@ type Step struct {
 type dirSection struct {
 	sec        *ast.Section
 	path       string // canonical, with trailing '/', or the regex
-	re         *regexp.Regexp
+	re         *pcre.Regexp
 	fnmatch    bool
 	components int
 }
@@ -77,9 +77,9 @@ func newDirSection(sec *ast.Section) dirSection {
 	}
 	if isRegex {
 		d.path = p
-		d.re, _ = regexp.Compile(p) // an invalid regex fails apache2 -t; it then matches nothing here
+		d.re, _ = pcre.Compile(p, false) // an invalid regex fails apache2 -t; it then matches nothing here
 		if d.re == nil {
-			d.re = regexp.MustCompile(`$.^`)
+			d.re = pcre.MustCompile(`(?!)`)
 		}
 		return d
 	}
@@ -325,7 +325,7 @@ func filesMatches(sec *ast.Section, base string) bool {
 		pat, isRegex = vals[1], true
 	}
 	if isRegex {
-		re, err := regexp.Compile(pat)
+		re, err := pcre.Compile(pat, false)
 		return err == nil && re.MatchString(base)
 	}
 	if strings.ContainsAny(pat, "*?[") {
@@ -358,7 +358,7 @@ func locationMatches(sec *ast.Section, uri string) bool {
 		pat, isRegex = vals[1], true
 	}
 	if isRegex {
-		re, err := regexp.Compile(pat)
+		re, err := pcre.Compile(pat, false)
 		return err == nil && re.MatchString(uri)
 	}
 	pat = mergeSlashes(pat)
