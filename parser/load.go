@@ -416,9 +416,7 @@ func (l *loader) directive(n *ast.Directive, chain []ast.Position, depth, macroD
 	case "loadmodule":
 		if l.dynamic && len(args) == 2 {
 			l.modules[args[0]] = true
-			if m, ok := strings.CutSuffix(args[0], "_module"); ok {
-				l.modules["mod_"+m+".c"] = true
-			}
+			l.modules[moduleSource(args[0])] = true
 		}
 	case "undefmacro":
 		if len(args) == 1 {
@@ -440,6 +438,20 @@ func (l *loader) directive(n *ast.Directive, chain []ast.Position, depth, macroD
 	}
 	l.origin(n, n.Position, chain)
 	return []ast.Node{n}
+}
+
+// moduleSource guesses the source file name a module identifier was built
+// from (the name <IfModule> also accepts): foo_module is mod_foo.c, but the
+// MPMs are event.c, worker.c and prefork.c.
+func moduleSource(id string) string {
+	m, ok := strings.CutSuffix(id, "_module")
+	if !ok {
+		return id
+	}
+	if mpm, ok := strings.CutPrefix(m, "mpm_"); ok {
+		return mpm + ".c"
+	}
+	return "mod_" + m + ".c"
 }
 
 func isGlob(s string) bool { return strings.ContainsAny(s, "*?[") }
