@@ -98,7 +98,7 @@ func TestFormats(t *testing.T) {
 }
 
 func TestSuppressAndConfig(t *testing.T) {
-	conf := "# apacheconf:ignore AC5004 wanted on this test box\nServerTokens Full\n# apacheconf:ignore all\n\nTraceEnable On\nServerSignature On\n"
+	conf := "ServerName localhost\n# apacheconf:ignore AC5004 wanted on this test box\nServerTokens Full\n# apacheconf:ignore all\n\nTraceEnable On\nServerSignature On\n"
 	nodes, fsys, err := testLoad(conf, nil)
 	prog := NewProgram(nodes, err, ProgramOptions{FS: fsys, Resolver: fixedResolver{}})
 	ds := Run(prog, Analyzers(), Config{})

@@ -37,3 +37,17 @@ func TestVHostNotListening(t *testing.T) {
 		{name: "listening", conf: "Listen 80\nListen [::]:8443\n<VirtualHost *:80 *:8443>\nServerName a.example\n</VirtualHost>\n"},
 	})
 }
+
+func TestStartupWarning(t *testing.T) {
+	runTable(t, StartupWarning, []ruleCase{
+		{name: "unresolved", conf: "<VirtualHost nowhere.invalid:80>\nServerName a\n</VirtualHost>\n", want: []string{"1: AH00547: Could not resolve host name nowhere.invalid"}},
+		{name: "addresses", conf: "<VirtualHost *:80 10.0.0.1:80 [::1]:80>\nServerName a\n</VirtualHost>\n"},
+	})
+}
+
+func TestMissingServerName(t *testing.T) {
+	runTable(t, MissingServerName, []ruleCase{
+		{name: "none", conf: "# comment\nListen 80\n<VirtualHost *:80>\nServerName a\n</VirtualHost>\n", want: []string{"2: no global ServerName"}},
+		{name: "set", conf: "Listen 80\nServerName www.example.com\n"},
+	})
+}
