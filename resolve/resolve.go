@@ -255,7 +255,7 @@ func (inv *Inventory) Resolve(r *scope.Result, opts Options) Decision {
 	if d.SelectableGroups == nil {
 		d.SelectableGroups = []string{}
 	}
-	if r.Handler != "wsgi-script" {
+	if !r.IsWSGI() {
 		d.Verdict, d.Reason = "not-wsgi", r.Reason
 		return d
 	}

@@ -164,6 +164,20 @@ func (a *applier) directive(c *dirConfig, d *ast.Directive) {
 		for _, e := range exts {
 			c.extHandler[strings.ToLower(strings.TrimPrefix(e, "."))] = Setting{Value: h, By: d}
 		}
+	case "addtype", "removetype":
+		if len(vals) == 0 {
+			return
+		}
+		t, exts := "", vals
+		if d.Canonical() == "addtype" {
+			t, exts = strings.ToLower(vals[0]), vals[1:]
+		}
+		if c.extType == nil {
+			c.extType = map[string]Setting{}
+		}
+		for _, e := range exts {
+			c.extType[strings.ToLower(strings.TrimPrefix(e, "."))] = Setting{Value: t, By: d}
+		}
 	case "require":
 		a.require(c, d, vals)
 	case "order", "allow", "deny", "satisfy":

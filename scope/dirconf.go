@@ -56,8 +56,10 @@ type dirConfig struct {
 	// mod_env: merge_env_dir_configs (names are case-insensitive)
 	env      map[string]EnvVar // key: lower-case name
 	envUnset map[string]*ast.Directive
-	// mod_mime: AddHandler/RemoveHandler by extension (lower case, no dot)
+	// mod_mime: AddHandler/RemoveHandler and AddType/RemoveType by
+	// extension (lower case, no dot)
 	extHandler map[string]Setting
+	extType    map[string]Setting
 	// mod_authz_core: the Require lines of the innermost section that has
 	// some, or the merge of several under AuthMerging.
 	authz *authzConfig
@@ -158,6 +160,19 @@ func merge(base, add *dirConfig) *dirConfig {
 				delete(c.extHandler, k)
 			} else {
 				c.extHandler[k] = v
+			}
+		}
+	}
+	if len(add.extType) > 0 {
+		c.extType = make(map[string]Setting, len(base.extType)+len(add.extType))
+		for k, v := range base.extType {
+			c.extType[k] = v
+		}
+		for k, v := range add.extType {
+			if v.Value == "" {
+				delete(c.extType, k)
+			} else {
+				c.extType[k] = v
 			}
 		}
 	}

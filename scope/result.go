@@ -321,14 +321,34 @@ func handlerFor(c *dirConfig, m Mapping, filename string) (string, *ast.Directiv
 	}
 	base := path.Base(filename)
 	parts := strings.Split(base, ".")
-	h := Setting{}
+	h, ct := Setting{}, Setting{}
 	for _, ext := range parts[1:] {
 		if s, ok := c.extHandler[strings.ToLower(ext)]; ok && s.Value != "" {
 			h = s
 		}
+		if s, ok := c.extType[strings.ToLower(ext)]; ok && s.Value != "" {
+			ct = s
+		}
 	}
-	return h.Value, h.By
+	if h.Value != "" {
+		return h.Value, h.By
+	}
+	// No handler: ap_invoke_handler dispatches on the content type
+	// (ForceType, else AddType), e.g. application/x-httpd-wsgi.
+	if c.forceType != nil && c.forceType.Value != "" && !strings.EqualFold(c.forceType.Value, "none") {
+		ct = *c.forceType
+	}
+	if t := strings.ToLower(strings.TrimSpace(strings.Split(ct.Value, ";")[0])); t == wsgiContentType {
+		return t, ct.By
+	}
+	return "", nil
 }
+
+// wsgiContentType is the content type mod_wsgi handles like wsgi-script.
+const wsgiContentType = "application/x-httpd-wsgi"
+
+// IsWSGI reports whether mod_wsgi's handler takes the request.
+func (r *Result) IsWSGI() bool { return r.Handler == "wsgi-script" || r.Handler == wsgiContentType }
 
 // outcome is the status of a plain GET once configuration is merged.
 func outcome(r *Result) (int, string) {
@@ -341,7 +361,7 @@ func outcome(r *Result) (int, string) {
 		return 403, "client denied by server configuration"
 	}
 	switch r.Handler {
-	case "wsgi-script":
+	case "wsgi-script", wsgiContentType:
 		if !r.Exists {
 			return 404, "Target WSGI script not found or unable to stat"
 		}
