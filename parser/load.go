@@ -258,10 +258,10 @@ func (l *loader) nodes(in []ast.Node, chain []ast.Position, depth, macroDepth in
 			l.substSection(n)
 			key := strings.ToLower(n.Name)
 			switch {
-			case key == "macro":
+			case key == "macro" && l.hasMacro():
 				l.defineMacro(n, chain)
 				continue
-			case conditionals[key]:
+			case conditionals[key] && (key != "ifversion" || l.modules["version_module"] || l.modules["mod_version.c"]):
 				ok, valid := l.cond(n, key, chain)
 				if !valid {
 					continue
@@ -419,6 +419,9 @@ func (l *loader) directive(n *ast.Directive, chain []ast.Position, depth, macroD
 			l.modules[moduleSource(args[0])] = true
 		}
 	case "undefmacro":
+		if !l.hasMacro() {
+			break
+		}
 		if len(args) == 1 {
 			k := strings.ToLower(args[0])
 			if l.macros[k] == nil {
@@ -428,6 +431,9 @@ func (l *loader) directive(n *ast.Directive, chain []ast.Position, depth, macroD
 		}
 		return nil
 	case "use":
+		if !l.hasMacro() {
+			break
+		}
 		return l.use(n, args, chain, depth, macroDepth)
 	case "include", "includeoptional":
 		if len(args) != 1 {
@@ -453,6 +459,10 @@ func moduleSource(id string) string {
 	}
 	return "mod_" + m + ".c"
 }
+
+// hasMacro reports whether mod_macro is loaded; without it Macro, Use and
+// UndefMacro are unknown directives, left in the tree for the checker.
+func (l *loader) hasMacro() bool { return l.modules["macro_module"] || l.modules["mod_macro.c"] }
 
 func isGlob(s string) bool { return strings.ContainsAny(s, "*?[") }
 

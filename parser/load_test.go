@@ -97,6 +97,7 @@ var loadCases = []loadCase{
 	{name: "iffile missing negated", files: map[string]string{"main.conf": "<IfFile !{R}/nope>\nBogus\n</IfFile>\n"}, tree: []string{"Bogus"}, httpd: "Invalid command 'Bogus'"},
 	{name: "ifdirective unknown", files: map[string]string{"main.conf": "<IfDirective NoSuchDirective>\nBogus\n</IfDirective>\n"}, httpd: "Syntax OK"},
 	{name: "else is not an ifdefine branch", files: map[string]string{"main.conf": "<IfDefine X>\nA\n</IfDefine>\n<Else>\nB\n</Else>\n"}, tree: []string{"<Else>", "B"}, httpd: "Invalid command 'B'"},
+	{name: "macro without mod_macro", files: map[string]string{"main.conf": "<Macro M>\n</Macro>\n"}, tree: []string{"<Macro M>"}, httpd: "Invalid command '<Macro'"},
 	{name: "macro", files: map[string]string{"main.conf": macroLoad + "<Macro M $a>\nServerName $a\n</Macro>\nUse M x\n"}, tree: []string{"LoadModule macro_module /usr/lib/apache2/modules/mod_macro.so", "ServerName x"}, httpd: "Syntax OK"},
 	{name: "macro arity", files: map[string]string{"main.conf": macroLoad + "<Macro M $a>\nServerName $a\n</Macro>\nUse M\n"}, err: "macro 'm' (defined on line 2 of \"{R}/main.conf\") used with 0 arguments instead of 1", httpd: "macro 'm' (defined on line 2 of \"{R}/main.conf\") used with 0 arguments instead of 1"},
 	{name: "use without macros", files: map[string]string{"main.conf": macroLoad + "Use M x\n"}, err: "no macro defined before Use", httpd: "no macro defined before Use"},
@@ -186,7 +187,7 @@ func TestLoadOrigin(t *testing.T) {
 		"t/main.conf": {Data: []byte("# c\nInclude b.conf\n")},
 		"t/b.conf":    {Data: []byte("<Macro M $x>\nServerName $x\n</Macro>\nUse M a\n")},
 	}
-	cfg, err := Load(fsys, "/t/main.conf", LoadOptions{ServerRoot: "/t"})
+	cfg, err := Load(fsys, "/t/main.conf", LoadOptions{ServerRoot: "/t", Modules: map[string]bool{"macro_module": true}})
 	require.NoError(t, err)
 	ds := ast.Directives(cfg.Body)
 	require.Len(t, ds, 1)
@@ -291,7 +292,7 @@ func FuzzLoad(f *testing.F) {
 			"t/b.conf":    {Data: []byte(b)},
 			"t/c/x.conf":  {Data: []byte(b)},
 		}
-		cfg, _ := Load(fsys, "main.conf", LoadOptions{ServerRoot: "/t"})
+		cfg, _ := Load(fsys, "main.conf", LoadOptions{ServerRoot: "/t", Modules: map[string]bool{"macro_module": true, "version_module": true}})
 		if cfg == nil {
 			t.Fatal("nil result")
 		}
