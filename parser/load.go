@@ -62,14 +62,14 @@ type LoadOptions struct {
 
 // IncludedFile is one file read, in the order httpd reads it.
 type IncludedFile struct {
-	Path  string
-	Depth int // 0 for the main file
-	Line  int // line of the Include that read it in its parent (0 for the main file)
+	Path  string `json:"path"`
+	Depth int    `json:"depth"` // 0 for the main file
+	Line  int    `json:"line"`  // line of the Include that read it in its parent (0 for the main file)
 	// DumpLine is the line number -D DUMP_INCLUDES prints: httpd records
 	// the line of the last Include executed, so the second file of a
 	// wildcard whose first file ran an Include of its own shows that inner
 	// line.
-	DumpLine int
+	DumpLine int `json:"dump_line"`
 }
 
 // Dropped records a conditional section whose condition was false.
