@@ -214,6 +214,21 @@ func TestLoadWarningsAndHooks(t *testing.T) {
 	assert.Equal(t, "Config variable ${NOPE} is not defined", cfg.Warnings[0].Msg)
 }
 
+func TestLoadDropped(t *testing.T) {
+	fsys := fstest.MapFS{
+		"t/main.conf": {Data: []byte("Include b.conf\n")},
+		"t/b.conf":    {Data: []byte("<IfDefine X>\nA\n</IfDefine>\n<IfModule !mod_ssl.c>\nB\n</IfModule>\n")},
+	}
+	cfg, err := Load(fsys, "/t/main.conf", LoadOptions{ServerRoot: "/t"})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"B"}, flatten(cfg.Body))
+	require.Len(t, cfg.Dropped, 1)
+	assert.Equal(t, "IfDefine", cfg.Dropped[0].Section.Name)
+	require.Len(t, cfg.Dropped[0].Origin, 2)
+	assert.Equal(t, "/t/b.conf", cfg.Dropped[0].Origin[0].Filename)
+	assert.Equal(t, "/t/main.conf", cfg.Dropped[0].Origin[1].Filename)
+}
+
 func TestLoadErrorChain(t *testing.T) {
 	fsys := fstest.MapFS{
 		"t/main.conf": {Data: []byte("\nInclude b.conf\n")},
