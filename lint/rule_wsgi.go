@@ -2,6 +2,7 @@ package lint
 
 import (
 	"fmt"
+	"path"
 	"sort"
 	"strings"
 
@@ -270,32 +271,167 @@ var WSGIEmbeddedRestricted = register(&Analyzer{
 		if on == nil {
 			return
 		}
-		hasGroup := func(body []ast.Node) bool {
-			for _, d := range ast.Directives(body) {
-				if d.Is("WSGIProcessGroup") {
+		// groupAt is the WSGIProcessGroup in force for a directory of a
+		// server (Location sections, which need a request, aside).
+		groupAt := func(v *scope.VirtualHost, dir string) *ast.Directive {
+			return p.Server.EffectiveAt(v, dir, nil).Directive("WSGIProcessGroup")
+		}
+		where := fmt.Sprintf("%s:%d", on.Position.Filename, on.Position.Line)
+		p.Directives(func(d *ast.Directive, parents []*ast.Section) {
+			v := p.serverOf(parents)
+			switch {
+			case d.Is("WSGIProcessGroup"):
+				if len(d.Args) == 1 && (d.Args[0].Value == "%{GLOBAL}" || d.Args[0].Value == "") {
+					p.Reportf(d, "WSGIProcessGroup %s selects embedded mode, which WSGIRestrictEmbedded On (%s) disables", d.Args[0].Raw, where)
+				}
+			case d.Is("WSGIScriptAlias") || d.Is("WSGIScriptAliasMatch"):
+				for _, a := range d.Args {
+					if strings.HasPrefix(a.Value, "process-group=") {
+						return
+					}
+				}
+				if len(d.Args) < 2 {
+					return
+				}
+				target := d.Args[1].Value
+				if !strings.HasSuffix(target, "/") {
+					target = path.Dir(target)
+				}
+				if groupAt(v, path.Clean(target)) == nil {
+					p.Reportf(d, "%s runs in embedded mode (no WSGIProcessGroup for %s), which WSGIRestrictEmbedded On (%s) disables; mod_wsgi answers 500", d.Name, target, where)
+				}
+			default: // AddHandler / SetHandler wsgi-script
+				if !hasWSGIHandler(d) {
+					return
+				}
+				dir := "/"
+				for i := len(parents) - 1; i >= 0; i-- {
+					if parents[i].Is("Directory") && len(parents[i].Args) == 1 {
+						dir = parents[i].Args[0].Value
+						break
+					}
+					if parents[i].Is("Location") || parents[i].Is("LocationMatch") || parents[i].Is("Files") || parents[i].Is("FilesMatch") || parents[i].Is("DirectoryMatch") {
+						return // needs a request; not decided statically here
+					}
+				}
+				if strings.ContainsAny(dir, "*?[") {
+					return
+				}
+				if groupAt(v, path.Clean(dir)) == nil {
+					p.Reportf(d, "WSGI scripts under %s run in embedded mode (no WSGIProcessGroup in force there), which WSGIRestrictEmbedded On (%s) disables; mod_wsgi answers 500", dir, where)
+				}
+			}
+		}, "WSGIProcessGroup", "WSGIScriptAlias", "WSGIScriptAliasMatch", "AddHandler", "SetHandler")
+	},
+})
+
+func hasWSGIHandler(d *ast.Directive) bool {
+	return len(d.Args) > 0 && strings.EqualFold(d.Args[0].Value, "wsgi-script")
+}
+
+// WSGIRestrictedGroup reports directories where WSGI scripts run in a
+// daemon group (or embedded, %{GLOBAL}) that the WSGIRestrictProcess in
+// force there does not list: mod_wsgi rejects every such request with 500
+// ("Daemon process called 'X' cannot be accessed by this WSGI
+// application" — wsgi_execute_remote checks the restriction first).
+// Servers whose <Location>/<Files>/<If> sections set WSGIProcessGroup are
+// left out: which group a request gets there depends on its URL.
+var WSGIRestrictedGroup = register(&Analyzer{
+	ID:       "AC4008",
+	Name:     "wsgi-restricted-group",
+	Doc:      "the daemon group in force is not in the WSGIRestrictProcess list in force",
+	Severity: Error,
+	Run: func(p *Pass) {
+		if p.Server == nil {
+			return
+		}
+		requestDependent := map[*scope.VirtualHost]bool{}
+		p.Directives(func(d *ast.Directive, parents []*ast.Section) {
+			for _, s := range parents {
+				switch s.Canonical() {
+				case "location", "locationmatch", "files", "filesmatch", "if", "elseif", "else":
+					v := p.serverOf(parents)
+					requestDependent[v] = true
+					if v.IsMain() {
+						for _, x := range p.Server.VHosts {
+							requestDependent[x] = true
+						}
+					}
+				}
+			}
+		}, "WSGIProcessGroup")
+		seen := map[string]bool{}
+		servers := append([]*scope.VirtualHost{p.Server.Main}, p.Server.VHosts...)
+		for _, v := range servers {
+			if requestDependent[v] {
+				continue
+			}
+			var dirs []string
+			for _, s := range p.Server.DirectorySections(v) {
+				if s.Is("Directory") && len(s.Args) == 1 && !strings.ContainsAny(s.Args[0].Value, "*?[~") {
+					dirs = append(dirs, path.Clean(s.Args[0].Value))
+				}
+			}
+			for _, d := range documentRoots(v) {
+				dirs = append(dirs, path.Clean(d.Args[0].Value))
+			}
+			for _, dir := range dirs {
+				r := p.Server.EffectiveAt(v, dir, p.FS)
+				if !wsgiHandlerInForce(r) {
+					continue
+				}
+				rp := r.Directive("WSGIRestrictProcess")
+				if rp == nil {
+					continue
+				}
+				group, label := "", "embedded mode (%{GLOBAL})"
+				pg := r.Directive("WSGIProcessGroup")
+				if pg != nil && len(pg.Args) == 1 {
+					group = pg.Args[0].Value
+					if group == "%{GLOBAL}" {
+						group = ""
+					} else if strings.Contains(group, "%{") {
+						continue // chosen per request; see AC4006
+					} else {
+						label = "daemon group '" + group + "'"
+					}
+				}
+				listed := false
+				for _, a := range rp.Values() {
+					if a == "%{GLOBAL}" {
+						a = ""
+					}
+					if a == group {
+						listed = true
+					}
+				}
+				key := fmt.Sprintf("%p|%s", rp, group)
+				if listed || seen[key] {
+					continue
+				}
+				seen[key] = true
+				by := "no WSGIProcessGroup"
+				if pg != nil {
+					by = fmt.Sprintf("WSGIProcessGroup at %s:%d", pg.Position.Filename, pg.Position.Line)
+				}
+				p.Reportf(rp, "WSGI scripts of %s under %s run in %s (%s), which this WSGIRestrictProcess does not list: mod_wsgi answers 500 for every one",
+					serverLabel(v), dir, label, by)
+			}
+		}
+	},
+})
+
+// wsgiHandlerInForce reports whether mod_wsgi handles some files of the
+// directory (AddHandler or SetHandler wsgi-script in force).
+func wsgiHandlerInForce(r *scope.Result) bool {
+	for _, e := range r.Effective() {
+		if e.Name == "AddHandler" || e.Name == "SetHandler" {
+			for _, v := range e.Values {
+				if strings.EqualFold(v, "wsgi-script") {
 					return true
 				}
 			}
-			return false
 		}
-		mainHas := hasGroup(p.Server.Main.Body)
-		p.Directives(func(d *ast.Directive, parents []*ast.Section) {
-			if d.Is("WSGIProcessGroup") {
-				if len(d.Args) == 1 && (d.Args[0].Value == "%{GLOBAL}" || d.Args[0].Value == "") {
-					p.Reportf(d, "WSGIProcessGroup %s selects embedded mode, which WSGIRestrictEmbedded On (%s:%d) disables", d.Args[0].Raw, on.Position.Filename, on.Position.Line)
-				}
-				return
-			}
-			for _, a := range d.Args {
-				if strings.HasPrefix(a.Value, "process-group=") {
-					return
-				}
-			}
-			v := p.serverOf(parents)
-			if hasGroup(v.Body) || mainHas {
-				return
-			}
-			p.Reportf(d, "%s runs in embedded mode (no WSGIProcessGroup for %s), which WSGIRestrictEmbedded On (%s:%d) disables", d.Name, serverLabel(v), on.Position.Filename, on.Position.Line)
-		}, "WSGIProcessGroup", "WSGIScriptAlias", "WSGIScriptAliasMatch")
-	},
-})
+	}
+	return false
+}

@@ -107,3 +107,22 @@ func TestSeedRestrict(t *testing.T) {
 	assert.Contains(t, ds[0].Message, "joe (joe:1, joe:2, joe:3)")
 	t.Log(ds[0].Pos, ds[0].Message)
 }
+
+func TestWSGIEmbeddedRestrictedHandler(t *testing.T) {
+	conf := "WSGIDaemonProcess a\nWSGIRestrictEmbedded On\n<VirtualHost *:80>\nServerName w\nDocumentRoot /www\n<Directory /www>\nAddHandler wsgi-script .wsgi\n</Directory>\n<Location /d>\nWSGIProcessGroup a\n</Location>\n</VirtualHost>\n"
+	runTable(t, WSGIEmbeddedRestricted, []ruleCase{
+		{name: "handler without group", conf: conf, want: []string{"7: WSGI scripts under /www run in embedded mode"}},
+		{name: "handler with group", conf: strings.Replace(conf, "AddHandler wsgi-script .wsgi\n", "AddHandler wsgi-script .wsgi\nWSGIProcessGroup a\n", 1)},
+	})
+}
+
+func TestWSGIRestrictedGroup(t *testing.T) {
+	base := "WSGIDaemonProcess ok\nWSGIDaemonProcess nope\nWSGIRestrictProcess ok\n<VirtualHost *:80>\nServerName a\nDocumentRoot /www\n<Directory /www>\nAddHandler wsgi-script .wsgi\n</Directory>\nWSGIProcessGroup nope\n</VirtualHost>\n"
+	runTable(t, WSGIRestrictedGroup, []ruleCase{
+		{name: "main-level restriction", conf: base, want: []string{"3: run in daemon group 'nope' (WSGIProcessGroup at site.conf:10)"}},
+		{name: "embedded not listed", conf: "WSGIDaemonProcess a\n<VirtualHost *:80>\nServerName x\nDocumentRoot /www\n<Directory /www>\nAddHandler wsgi-script .wsgi\n</Directory>\nWSGIRestrictProcess a\n</VirtualHost>\n", want: []string{"8: run in embedded mode"}},
+		{name: "listed", conf: strings.Replace(base, "WSGIProcessGroup nope", "WSGIProcessGroup ok", 1)},
+		{name: "per-location groups", conf: strings.Replace(base, "WSGIProcessGroup nope", "<Location /x>\nWSGIProcessGroup nope\n</Location>", 1)},
+		{name: "no wsgi handler", conf: strings.Replace(base, "AddHandler wsgi-script .wsgi", "AddHandler cgi-script .cgi", 1)},
+	})
+}
