@@ -364,6 +364,7 @@ var WSGIRestrictedGroup = register(&Analyzer{
 		servers := append([]*scope.VirtualHost{p.Server.Main}, p.Server.VHosts...)
 		for _, v := range servers {
 			if requestDependent[v] {
+				p.checkLocationGroups(v, seen, func(n ast.Node, msg string) { p.Reportf(n, "%s", msg) })
 				continue
 			}
 			var dirs []string
@@ -434,4 +435,70 @@ func wsgiHandlerInForce(r *scope.Result) bool {
 		}
 	}
 	return false
+}
+
+// serverRestrict is the WSGIRestrictProcess of a server's own body (not
+// in sections), else the main server's; nil when none.
+func serverRestrict(p *Program, v *scope.VirtualHost) *ast.Directive {
+	for _, b := range []*scope.VirtualHost{v, p.Server.Main} {
+		var found *ast.Directive
+		for _, n := range b.Body {
+			if d, ok := n.(*ast.Directive); ok && d.Is("WSGIRestrictProcess") {
+				found = d
+			}
+		}
+		if found != nil {
+			return found
+		}
+	}
+	return nil
+}
+
+// checkLocationGroups handles a server whose <Location> sections set a
+// literal WSGIProcessGroup: when its only restriction is server-wide (no
+// <Directory> of the server sets one), every request of that location is
+// checked against it.
+func (p *Program) checkLocationGroups(v *scope.VirtualHost, seen map[string]bool, report func(ast.Node, string)) {
+	for _, s := range p.Server.DirectorySections(v) {
+		for _, d := range ast.Directives(s.Body) {
+			if d.Is("WSGIRestrictProcess") {
+				return
+			}
+		}
+	}
+	rp := serverRestrict(p, v)
+	if rp == nil || v.Section == nil {
+		return
+	}
+	allowed := map[string]bool{}
+	for _, a := range rp.Values() {
+		if a == "%{GLOBAL}" {
+			a = ""
+		}
+		allowed[a] = true
+	}
+	ast.Walk(v.Section.Body, func(n ast.Node, parents []*ast.Section) bool {
+		d, ok := n.(*ast.Directive)
+		if !ok || !d.Is("WSGIProcessGroup") || len(d.Args) != 1 || len(parents) == 0 {
+			return true
+		}
+		loc := parents[len(parents)-1]
+		if !loc.Is("Location") || len(parents) != 1 {
+			return true
+		}
+		g := d.Args[0].Value
+		if g == "%{GLOBAL}" {
+			g = ""
+		} else if strings.Contains(g, "%{") {
+			return true
+		}
+		key := fmt.Sprintf("%p|%p", rp, d)
+		if allowed[g] || seen[key] {
+			return true
+		}
+		seen[key] = true
+		report(d, fmt.Sprintf("WSGIProcessGroup %s for <Location %s> is not in the WSGIRestrictProcess in force (%s:%d): mod_wsgi answers 500 for every WSGI script there",
+			d.Args[0].Raw, loc.ArgText(), rp.Position.Filename, rp.Position.Line))
+		return true
+	})
 }

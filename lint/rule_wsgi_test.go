@@ -122,7 +122,16 @@ func TestWSGIRestrictedGroup(t *testing.T) {
 		{name: "main-level restriction", conf: base, want: []string{"3: run in daemon group 'nope' (WSGIProcessGroup at site.conf:10)"}},
 		{name: "embedded not listed", conf: "WSGIDaemonProcess a\n<VirtualHost *:80>\nServerName x\nDocumentRoot /www\n<Directory /www>\nAddHandler wsgi-script .wsgi\n</Directory>\nWSGIRestrictProcess a\n</VirtualHost>\n", want: []string{"8: run in embedded mode"}},
 		{name: "listed", conf: strings.Replace(base, "WSGIProcessGroup nope", "WSGIProcessGroup ok", 1)},
-		{name: "per-location groups", conf: strings.Replace(base, "WSGIProcessGroup nope", "<Location /x>\nWSGIProcessGroup nope\n</Location>", 1)},
+		{name: "per-location group", conf: strings.Replace(base, "WSGIProcessGroup nope", "<Location /x>\nWSGIProcessGroup nope\n</Location>", 1), want: []string{"11: WSGIProcessGroup nope for <Location /x>"}},
+		{name: "per-location group listed", conf: strings.Replace(base, "WSGIProcessGroup nope", "<Location /x>\nWSGIProcessGroup ok\n</Location>", 1)},
 		{name: "no wsgi handler", conf: strings.Replace(base, "AddHandler wsgi-script .wsgi", "AddHandler cgi-script .cgi", 1)},
+	})
+}
+
+func TestWSGIRestrictedGroupLocation(t *testing.T) {
+	conf := "WSGIDaemonProcess ok\nWSGIDaemonProcess nope\n<VirtualHost *:80>\nServerName w\nDocumentRoot /www\n<Directory /www>\nAddHandler wsgi-script .wsgi\n</Directory>\nWSGIRestrictProcess ok\nWSGIProcessGroup ok\n<Location /n>\nWSGIProcessGroup nope\n</Location>\n</VirtualHost>\n"
+	runTable(t, WSGIRestrictedGroup, []ruleCase{
+		{name: "location group not listed", conf: conf, want: []string{"12: WSGIProcessGroup nope for <Location /n> is not in the WSGIRestrictProcess in force (site.conf:9)"}},
+		{name: "directory restriction decides", conf: strings.Replace(conf, "AddHandler wsgi-script .wsgi\n", "AddHandler wsgi-script .wsgi\nWSGIRestrictProcess ok nope\n", 1)},
 	})
 }
