@@ -1,6 +1,7 @@
 package parser
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
@@ -596,10 +597,10 @@ func (l *loader) fnmatch(dir, rest string, optional bool, dirDepth int) ([]strin
 	return out, ""
 }
 
-func errorsIsNotExist(err error) bool {
-	pe, ok := err.(*fs.PathError)
-	return ok && pe.Err == fs.ErrNotExist || err == fs.ErrNotExist
-}
+// errorsIsNotExist reports a missing file or directory; errors.Is sees
+// through os.DirFS's *PathError wrapping ENOENT (an fstest.MapFS returns
+// fs.ErrNotExist itself).
+func errorsIsNotExist(err error) bool { return errors.Is(err, fs.ErrNotExist) }
 
 // cond evaluates a conditional section; valid is false after an error.
 func (l *loader) cond(n *ast.Section, key string, chain []ast.Position) (ok, valid bool) {
