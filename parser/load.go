@@ -3,9 +3,9 @@ package parser
 import (
 	"errors"
 	"fmt"
+	"github.com/apacheconf/apacheconf/internal/pcre"
 	"io/fs"
 	"path"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -672,7 +672,7 @@ func (l *loader) versionMatch(n *ast.Section, op, v string, chain []ast.Position
 		op, v = "~", v[1:len(v)-1]
 	}
 	if op == "~" {
-		re, err := regexp.Compile(v)
+		re, err := pcre.Compile(v, false) // ap_pregcomp: PCRE
 		if err != nil {
 			l.errorf(n.Position, chain, "Unable to compile regular expression")
 			return false, false
