@@ -105,9 +105,14 @@ func lintString(a *Analyzer, conf string, files map[string]string) []Diagnostic 
 
 func runTable(t *testing.T, a *Analyzer, cases []ruleCase) {
 	t.Helper()
+	runTableWith(t, a, cases, func(tc ruleCase) []Diagnostic { return lintString(a, tc.conf, tc.files) })
+}
+
+func runTableWith(t *testing.T, a *Analyzer, cases []ruleCase, lintCase func(ruleCase) []Diagnostic) {
+	t.Helper()
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			ds := lintString(a, tc.conf, tc.files)
+			ds := lintCase(tc)
 			var got []string
 			for _, d := range ds {
 				got = append(got, fmt.Sprintf("%s:%d: %s", d.Pos.Filename, d.Pos.Line, d.Message))

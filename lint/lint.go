@@ -164,6 +164,9 @@ type ProgramOptions struct {
 	// Resolver resolves names in <VirtualHost> lines; default: the
 	// system's, like httpd.
 	Resolver scope.Resolver
+	// Directives is the directive registry (generated from apache2);
+	// the rules that need it are quiet without it.
+	Directives scope.DirectiveTable
 }
 
 // Program is the configuration under analysis.
@@ -181,6 +184,8 @@ type Program struct {
 	Inventory   *resolve.Inventory
 	GroupErrors parser.ErrorList
 	FS          fs.FS
+	// Registry is ProgramOptions.Directives.
+	Registry scope.DirectiveTable
 
 	htaccess     []*HTAccess
 	htaccessDone bool
@@ -190,7 +195,7 @@ type Program struct {
 // NewProgram prepares a loaded tree for analysis. loadErr is the
 // loader's error (a parser.ErrorList), kept for the syntax rules.
 func NewProgram(nodes []ast.Node, loadErr error, opts ProgramOptions) *Program {
-	p := &Program{Nodes: nodes, FS: opts.FS}
+	p := &Program{Nodes: nodes, FS: opts.FS, Registry: opts.Directives}
 	p.LoadErrors = asList(loadErr)
 	s, err := scope.Build(nodes, scope.Options{Resolver: opts.Resolver})
 	p.BuildErrors = asList(err)

@@ -426,9 +426,9 @@ var WSGIRestrictedGroup = register(&Analyzer{
 // directory (AddHandler or SetHandler wsgi-script in force).
 func wsgiHandlerInForce(r *scope.Result) bool {
 	for _, e := range r.Effective() {
-		if e.Name == "AddHandler" || e.Name == "SetHandler" {
+		if e.Name == "AddHandler" || e.Name == "SetHandler" || e.Name == "AddType" || e.Name == "ForceType" {
 			for _, v := range e.Values {
-				if strings.EqualFold(v, "wsgi-script") {
+				if strings.EqualFold(v, "wsgi-script") || strings.EqualFold(v, "application/x-httpd-wsgi") {
 					return true
 				}
 			}
