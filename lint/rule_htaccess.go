@@ -41,6 +41,9 @@ var HTAccessNotAllowed = register(&Analyzer{
 				default:
 					return true
 				}
+				if strings.EqualFold(name, "WSGIRestrictProcess") {
+					return true // AC4005 says it with the reason
+				}
 				classes, inHT, known := p.Registry.Classes(name)
 				switch {
 				case !known:

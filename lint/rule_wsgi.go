@@ -203,7 +203,7 @@ var WSGIEnvGroupSelection = register(&Analyzer{
 		for _, e := range p.Inventory.Audit(p.Server, p.FS) {
 			users := map[string][]string{}
 			for _, name := range e.Reachable {
-				u := "(the Apache user)"
+				u := apacheUser
 				if g, ok := p.Inventory.Lookup(name); ok {
 					for _, o := range g.Options {
 						if o.Name == "user" {
@@ -215,8 +215,8 @@ var WSGIEnvGroupSelection = register(&Analyzer{
 			}
 			var node ast.Node = e.Directory
 			if e.Restrict == nil && len(e.Reachable) > 1 {
-				msg := fmt.Sprintf("a .htaccess in %s can select any of %d daemon groups through %%{ENV:%s} (%s), running as %s; add WSGIRestrictProcess to this <Directory> listing its owner's groups",
-					e.Path, len(e.Reachable), e.Variable, strings.Join(e.Reachable, ", "), userList(users))
+				msg := fmt.Sprintf("a .htaccess in %s can pick any of %d daemon groups through %%{ENV:%s} and so run code as %s; add WSGIRestrictProcess to this <Directory> listing its owner's groups",
+					e.Path, len(e.Reachable), e.Variable, userList(users))
 				p.Report(Diagnostic{Pos: node.Pos(), End: endOfLine(node), Message: msg})
 			} else if len(users) > 1 {
 				node = e.Restrict
@@ -234,15 +234,26 @@ var WSGIEnvGroupSelection = register(&Analyzer{
 func userList(users map[string][]string) string {
 	var keys []string
 	for u := range users {
-		keys = append(keys, u)
+		if u != apacheUser {
+			keys = append(keys, u)
+		}
 	}
 	sort.Strings(keys)
+	if _, ok := users[apacheUser]; ok {
+		keys = append(keys, apacheUser)
+	}
 	var parts []string
 	for _, u := range keys {
 		parts = append(parts, fmt.Sprintf("%s (%s)", u, strings.Join(users[u], ", ")))
 	}
-	return strings.Join(parts, ", ")
+	if len(parts) > 1 {
+		return strings.Join(parts[:len(parts)-1], ", ") + " or " + parts[len(parts)-1]
+	}
+	return strings.Join(parts, "")
 }
+
+// apacheUser stands for groups without user=: they run as httpd's User.
+const apacheUser = "the Apache user"
 
 // WSGIEmbeddedRestricted reports, when WSGIRestrictEmbedded On forbids
 // embedded mode, WSGI applications left without a daemon group: an

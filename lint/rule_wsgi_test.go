@@ -55,8 +55,8 @@ func TestWSGIRestrictInHTAccess(t *testing.T) {
 
 func TestWSGIEnvGroupSelection(t *testing.T) {
 	runTable(t, WSGIEnvGroupSelection, []ruleCase{
-		{name: "unrestricted", conf: restrictConf, want: []string{"6: can select any of 2 daemon groups through %{ENV:PG} (bob, joe), running as bob (bob), joe (joe)"}},
-		{name: "restricted to two users", conf: strings.Replace(restrictConf, "FileInfo", "FileInfo\nWSGIRestrictProcess bob joe", 1), want: []string{"8: can run code as bob (bob), joe (joe)"}},
+		{name: "unrestricted", conf: restrictConf, want: []string{"6: can pick any of 2 daemon groups through %{ENV:PG} and so run code as bob (bob) or joe (joe); add WSGIRestrictProcess"}},
+		{name: "restricted to two users", conf: strings.Replace(restrictConf, "FileInfo", "FileInfo\nWSGIRestrictProcess bob joe", 1), want: []string{"8: can run code as bob (bob) or joe (joe) through"}},
 		{name: "restricted", conf: strings.Replace(restrictConf, "FileInfo", "FileInfo\nWSGIRestrictProcess bob", 1)},
 		{name: "no override", conf: strings.Replace(restrictConf, "FileInfo", "AuthConfig", 1)},
 	})
@@ -104,7 +104,7 @@ func TestSeedRestrict(t *testing.T) {
 	require.Len(t, ds, 1)
 	assert.Equal(t, Error, ds[0].Severity)
 	assert.Contains(t, ds[0].Message, "/home/bob/public_html")
-	assert.Contains(t, ds[0].Message, "joe (joe:1, joe:2, joe:3)")
+	assert.Contains(t, ds[0].Message, "joe (joe:1, joe:2, joe:3) or the Apache user (default)")
 	t.Log(ds[0].Pos, ds[0].Message)
 }
 
