@@ -190,6 +190,7 @@ type Program struct {
 	htaccess     []*HTAccess
 	htaccessDone bool
 	bySection    map[*ast.Section]*scope.VirtualHost
+	byName       map[string][]dirRef
 }
 
 // NewProgram prepares a loaded tree for analysis. loadErr is the
@@ -223,20 +224,38 @@ func (p *Program) Walk(f func(n ast.Node, parents []*ast.Section) bool) {
 	ast.Walk(p.Nodes, f)
 }
 
-// Directives calls f for each directive (not section) named name, in
-// source order, with its enclosing sections.
+type dirRef struct {
+	d       *ast.Directive
+	parents []*ast.Section
+	seq     int
+}
+
+// Directives calls f for each directive (not section) named by one of
+// names, in source order, with its enclosing sections. The first call
+// indexes the tree by directive name.
 func (p *Program) Directives(f func(d *ast.Directive, parents []*ast.Section), names ...string) {
-	p.Walk(func(n ast.Node, parents []*ast.Section) bool {
-		if d, ok := n.(*ast.Directive); ok {
-			for _, name := range names {
-				if d.Is(name) {
-					f(d, parents)
-					break
-				}
+	if p.byName == nil {
+		p.byName = map[string][]dirRef{}
+		seq := 0
+		p.Walk(func(n ast.Node, parents []*ast.Section) bool {
+			if d, ok := n.(*ast.Directive); ok {
+				k := d.Canonical()
+				p.byName[k] = append(p.byName[k], dirRef{d, append([]*ast.Section(nil), parents...), seq})
+				seq++
 			}
-		}
-		return true
-	})
+			return true
+		})
+	}
+	var refs []dirRef
+	for _, name := range names {
+		refs = append(refs, p.byName[ast.Canonical(name)]...)
+	}
+	if len(names) > 1 {
+		sort.Slice(refs, func(i, j int) bool { return refs[i].seq < refs[j].seq })
+	}
+	for _, r := range refs {
+		f(r.d, r.parents)
+	}
 }
 
 // Run runs the analyzers over prog and returns their findings, with the

@@ -356,6 +356,11 @@ var WSGIRestrictedGroup = register(&Analyzer{
 		if p.Server == nil {
 			return
 		}
+		any := false
+		p.Directives(func(*ast.Directive, []*ast.Section) { any = true }, "WSGIRestrictProcess")
+		if !any {
+			return
+		}
 		requestDependent := map[*scope.VirtualHost]bool{}
 		p.Directives(func(d *ast.Directive, parents []*ast.Section) {
 			for _, s := range parents {
@@ -389,11 +394,8 @@ var WSGIRestrictedGroup = register(&Analyzer{
 			}
 			for _, dir := range dirs {
 				r := p.Server.EffectiveAt(v, dir, p.FS)
-				if !wsgiHandlerInForce(r) {
-					continue
-				}
 				rp := r.Directive("WSGIRestrictProcess")
-				if rp == nil {
+				if rp == nil || !wsgiHandlerInForce(r) {
 					continue
 				}
 				group, label := "", "embedded mode (%{GLOBAL})"

@@ -41,3 +41,16 @@ func BenchmarkLint10kVHosts(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkRules10kVHosts is the rules alone (tree, servers and group
+// inventory built once).
+func BenchmarkRules10kVHosts(b *testing.B) {
+	src := bigconf.VHosts(10000)
+	f, err := parser.Config{}.ParseFile("big.conf", src)
+	require.NoError(b, err)
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		prog := NewProgram(f.Body, nil, ProgramOptions{Resolver: fixedResolver{}})
+		Run(prog, Analyzers(), Config{})
+	}
+}

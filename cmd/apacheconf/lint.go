@@ -36,6 +36,7 @@ type lintFlags struct {
 	configPath string
 	fix        bool
 	chroot     string
+	listRules  bool
 	// relative: the configuration was named by a relative path, so
 	// findings name files relative to the current directory too.
 	relative bool
@@ -51,6 +52,7 @@ func runLint(args []string, stdout, stderr io.Writer) int {
 	fset.StringVar(&lf.failOn, "fail-on", "", "lowest severity that makes the exit status 1: error, warning or info (default error, or fail-on in the config file)")
 	fset.StringVar(&lf.configPath, "config", "", "configuration file (default ./.apacheconf.yaml when present)")
 	fset.BoolVar(&lf.fix, "fix", false, "apply suggested fixes to the files, then report what is left")
+	fset.BoolVar(&lf.listRules, "rules", false, "list the rules (ID, severity, name, summary) and exit")
 	fset.StringVar(&lf.chroot, "chroot", "/", "directory the configuration's absolute paths (DocumentRoot, <Directory>, .htaccess) are looked up under")
 	// Flags may follow the FILE|DIR argument (CI steps often append them).
 	var positional []string
@@ -66,6 +68,12 @@ func runLint(args []string, stdout, stderr io.Writer) int {
 		}
 		positional = append(positional, fset.Arg(0))
 		args = fset.Args()[1:]
+	}
+	if lf.listRules {
+		for _, a := range lint.Analyzers() {
+			fmt.Fprintf(stdout, "%s  %-7s  %-32s %s\n", a.ID, a.Severity, a.Name, a.Doc)
+		}
+		return 0
 	}
 	if len(positional) > 1 {
 		fset.Usage()

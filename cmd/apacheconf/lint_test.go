@@ -36,6 +36,7 @@ func TestLint(t *testing.T) {
 		{"missing config", []string{"--config", "testdata/nope.yaml", site}, 2, ""},
 		{"missing file", []string{"testdata/nope.conf"}, 2, ""},
 		{"two files", []string{site, site}, 2, ""},
+		{"rules", []string{"--rules"}, 0, "lint-rules.golden"},
 		{"dir without config", []string{"testdata"}, 2, ""},
 	}
 	for _, tt := range tests {
