@@ -164,9 +164,11 @@ type ProgramOptions struct {
 	// Resolver resolves names in <VirtualHost> lines; default: the
 	// system's, like httpd.
 	Resolver scope.Resolver
-	// Directives is the directive registry (generated from apache2);
-	// the rules that need it are quiet without it.
+	// Directives is the directive registry (generated from apache2) as
+	// scope uses it for .htaccess, and Specs as the directive rules use
+	// it; the rules that need them are quiet without them.
 	Directives scope.DirectiveTable
+	Specs      Registry
 }
 
 // Program is the configuration under analysis.
@@ -184,8 +186,9 @@ type Program struct {
 	Inventory   *resolve.Inventory
 	GroupErrors parser.ErrorList
 	FS          fs.FS
-	// Registry is ProgramOptions.Directives.
+	// Registry and Specs are ProgramOptions.Directives and Specs.
 	Registry scope.DirectiveTable
+	Specs    Registry
 
 	htaccess     []*HTAccess
 	htaccessDone bool
@@ -196,7 +199,7 @@ type Program struct {
 // NewProgram prepares a loaded tree for analysis. loadErr is the
 // loader's error (a parser.ErrorList), kept for the syntax rules.
 func NewProgram(nodes []ast.Node, loadErr error, opts ProgramOptions) *Program {
-	p := &Program{Nodes: nodes, FS: opts.FS, Registry: opts.Directives}
+	p := &Program{Nodes: nodes, FS: opts.FS, Registry: opts.Directives, Specs: opts.Specs}
 	p.LoadErrors = asList(loadErr)
 	s, err := scope.Build(nodes, scope.Options{Resolver: opts.Resolver})
 	p.BuildErrors = asList(err)

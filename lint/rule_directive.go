@@ -1,0 +1,211 @@
+package lint
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/apacheconf/apacheconf/ast"
+)
+
+// dirCtxSections are the sections whose bodies httpd reads as per-directory
+// configuration (cmd->override = ACCESS_CONF|OR_ALL).
+var dirCtxSections = map[string]bool{
+	"directory": true, "directorymatch": true, "location": true, "locationmatch": true,
+	"files": true, "filesmatch": true, "if": true, "elseif": true, "else": true,
+	"proxy": true, "proxymatch": true, "limit": true, "limitexcept": true,
+	"requireall": true, "requireany": true, "requirenone": true, "authnprovideralias": true, "authzprovideralias": true,
+}
+
+// transparent sections are evaluated by the loader or hold server
+// configuration of their own.
+func contextOverride(parents []*ast.Section) (override int, where string) {
+	for i := len(parents) - 1; i >= 0; i-- {
+		c := parents[i].Canonical()
+		if dirCtxSections[c] {
+			return reqACCESS | reqOrAll, "<" + parents[i].Name + ">"
+		}
+		if c == "virtualhost" {
+			return (reqRSRC | reqOrAll) &^ (reqOrAuthCfg | reqOrLimit), "<VirtualHost>"
+		}
+	}
+	return (reqRSRC | reqOrAll) &^ (reqOrAuthCfg | reqOrLimit), "the server configuration"
+}
+
+const reqOrAll = reqOrLimit | reqOrOptions | reqOrFileInfo | reqOrAuthCfg | reqOrIndexes
+
+// directiveNodes calls f for every directive and section of the tree
+// (sections by "<Name"), with their enclosing sections.
+func (p *Program) directiveNodes(f func(n ast.Node, name string, parents []*ast.Section)) {
+	p.Walk(func(n ast.Node, parents []*ast.Section) bool {
+		switch n := n.(type) {
+		case *ast.Directive:
+			f(n, n.Name, parents)
+		case *ast.Section:
+			f(n, "<"+n.Name, parents)
+		}
+		return true
+	})
+}
+
+// UnknownDirective reports directives no module of httpd defines: httpd
+// refuses to start ("Invalid command 'X', perhaps misspelled or defined
+// by a module not included in the server configuration"). The nearest
+// known name is suggested, and offered as a fix.
+var UnknownDirective = register(&Analyzer{
+	ID:       "AC2001",
+	Name:     "unknown-directive",
+	Doc:      "no module defines this directive (did-you-mean)",
+	Severity: Error,
+	Run: func(p *Pass) {
+		if p.Specs == nil {
+			return
+		}
+		p.directiveNodes(func(n ast.Node, name string, _ []*ast.Section) {
+			if _, ok := p.Specs.Lookup(name); ok {
+				return
+			}
+			msg := fmt.Sprintf("Invalid command '%s', perhaps misspelled or defined by a module not included in the server configuration", name)
+			var fixes []SuggestedFix
+			if s := suggest(p.Specs, name); s != "" {
+				msg += fmt.Sprintf(" (did you mean %s?)", s)
+				if d, ok := n.(*ast.Directive); ok && !strings.HasPrefix(s, "<") {
+					fixes = append(fixes, Rename("rename to "+s, d, s))
+				}
+			}
+			p.Report(Diagnostic{Pos: n.Pos(), End: endOfLine(n), Message: msg, Fixes: fixes})
+		})
+	},
+})
+
+// ModuleNotLoaded reports directives of a module the configuration does
+// not load: httpd does not start, with the same message as for a typo.
+var ModuleNotLoaded = register(&Analyzer{
+	ID:       "AC2004",
+	Name:     "module-not-loaded",
+	Doc:      "the directive's module is not loaded (LoadModule missing)",
+	Severity: Error,
+	Run: func(p *Pass) {
+		if p.Specs == nil || p.Server == nil {
+			return
+		}
+		p.directiveNodes(func(n ast.Node, name string, _ []*ast.Section) {
+			s, ok := p.Specs.Lookup(name)
+			if !ok || s.Module == "" || s.Module == "core" || p.Server.Loaded(s.Module) {
+				return
+			}
+			p.Reportf(n, "Invalid command '%s', perhaps misspelled or defined by a module not included in the server configuration: %s is defined by %s, which no LoadModule loads (a2enmod %s)",
+				name, strings.TrimPrefix(name, "<"), s.Module, strings.TrimSuffix(s.Module, "_module"))
+		})
+	},
+})
+
+// WrongContext reports directives where httpd does not accept them: a
+// server-only directive in <Directory>, Require at server level …
+// ("X not allowed here", "X cannot occur within <VirtualHost> section").
+var WrongContext = register(&Analyzer{
+	ID:       "AC2002",
+	Name:     "wrong-context",
+	Doc:      "the directive is not allowed in this context",
+	Severity: Error,
+	Run: func(p *Pass) {
+		if p.Specs == nil {
+			return
+		}
+		p.directiveNodes(func(n ast.Node, name string, parents []*ast.Section) {
+			s, ok := p.Specs.Lookup(name)
+			if !ok {
+				return
+			}
+			if p.Server != nil && s.Module != "" && s.Module != "core" && !p.Server.Loaded(s.Module) {
+				return // AC2004
+			}
+			ov, where := contextOverride(parents)
+			if s.ReqOverride&ov == 0 {
+				p.Reportf(n, "%s not allowed here (in %s)", s.Name, where)
+				return
+			}
+			if s.NotIn&notInVirtualHost != 0 {
+				for _, sec := range parents {
+					if sec.Is("VirtualHost") {
+						p.Reportf(n, "%s cannot occur within <VirtualHost> section", s.Name)
+						return
+					}
+				}
+			}
+		})
+	},
+})
+
+// ap_check_cmd_context bits (http_config.h).
+const (
+	notInVirtualHost = 0x01
+)
+
+var arityWords = map[string]string{
+	"NO_ARGS":  "takes no arguments",
+	"TAKE1":    "takes one argument",
+	"TAKE2":    "takes two arguments",
+	"TAKE3":    "takes three arguments",
+	"TAKE12":   "takes one or two arguments",
+	"TAKE13":   "takes one or three arguments",
+	"TAKE23":   "takes two or three arguments",
+	"TAKE123":  "takes one, two or three arguments",
+	"ITERATE":  "requires at least one argument",
+	"ITERATE2": "requires at least two arguments",
+	"FLAG":     "must be On or Off",
+}
+
+// BadArguments reports a wrong number of arguments, and FLAG directives
+// with a value other than On or Off, in httpd's words (invoke_cmd).
+var BadArguments = register(&Analyzer{
+	ID:       "AC2005",
+	Name:     "bad-arguments",
+	Doc:      "wrong argument count, or a FLAG directive not On/Off",
+	Severity: Error,
+	Run: func(p *Pass) {
+		if p.Specs == nil {
+			return
+		}
+		p.directiveNodes(func(n ast.Node, name string, _ []*ast.Section) {
+			d, ok := n.(*ast.Directive)
+			if !ok {
+				return
+			}
+			s, ok := p.Specs.Lookup(name)
+			if !ok {
+				return
+			}
+			nargs := len(d.Args)
+			bad := false
+			switch {
+			case s.ArgsHow == "FLAG":
+				bad = nargs != 1 || !(strings.EqualFold(d.Args[0].Value, "on") || strings.EqualFold(d.Args[0].Value, "off"))
+			case s.MinArgs >= 0 && nargs < s.MinArgs, s.MaxArgs >= 0 && nargs > s.MaxArgs:
+				bad = true
+			case s.ArgsHow == "TAKE13" && nargs == 2:
+				bad = true
+			}
+			if !bad {
+				return
+			}
+			words := arityWords[s.ArgsHow]
+			if words == "" {
+				words = fmt.Sprintf("takes %d to %d arguments", s.MinArgs, s.MaxArgs)
+			}
+			msg := s.Name + " " + words
+			if s.ArgsHow != "FLAG" && s.Usage != "" {
+				msg += ", " + s.Usage
+			}
+			var fixes []SuggestedFix
+			if s.ArgsHow == "FLAG" && nargs == 1 {
+				switch strings.ToLower(d.Args[0].Value) {
+				case "yes", "true", "1", "enable", "enabled":
+					fixes = append(fixes, ReplaceArgs(s.Name+" On", d, "On"))
+				case "no", "false", "0", "disable", "disabled":
+					fixes = append(fixes, ReplaceArgs(s.Name+" Off", d, "Off"))
+				}
+			}
+			p.Report(Diagnostic{Pos: d.Position, End: endOfLine(d), Message: msg, Fixes: fixes})
+		})
+	},
+})

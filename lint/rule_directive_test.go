@@ -1,0 +1,100 @@
+package lint
+
+import (
+	"sort"
+	"testing"
+)
+
+// fakeSpecs stands in for the generated directive registry in unit
+// tests only.
+type fakeSpecs map[string]Spec
+
+func (f fakeSpecs) Lookup(name string) (Spec, bool) {
+	for k, s := range f {
+		if equalFold(k, name) {
+			return s, true
+		}
+	}
+	return Spec{}, false
+}
+
+func (f fakeSpecs) Names() []string {
+	var out []string
+	for k := range f {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func equalFold(a, b string) bool { return len(a) == len(b) && editDistance(lower(a), lower(b)) == 0 }
+
+func lower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 32
+		}
+	}
+	return string(b)
+}
+
+var testSpecs = fakeSpecs{
+	"ServerName":           {Name: "ServerName", Module: "core", ReqOverride: reqRSRC, MinArgs: 1, MaxArgs: 1, ArgsHow: "TAKE1", Usage: "The hostname and port of the server"},
+	"Listen":               {Name: "Listen", Module: "mpm_event_module", ReqOverride: reqRSRC, MinArgs: 1, MaxArgs: 2, ArgsHow: "TAKE12", Usage: "A port number or a numeric IP address and a port number, and an optional protocol"},
+	"ContentDigest":        {Name: "ContentDigest", Module: "core", ReqOverride: reqOrOptions, MinArgs: 1, MaxArgs: 1, ArgsHow: "FLAG"},
+	"Require":              {Name: "Require", Module: "authz_core_module", ReqOverride: reqOrAuthCfg, MinArgs: 1, MaxArgs: -1, ArgsHow: "RAW_ARGS"},
+	"WSGIRestrictEmbedded": {Name: "WSGIRestrictEmbedded", Module: "wsgi_module", ReqOverride: reqRSRC, MinArgs: 1, MaxArgs: 1, ArgsHow: "FLAG", NotIn: notInVirtualHost},
+	"WSGIDaemonProcess":    {Name: "WSGIDaemonProcess", Module: "wsgi_module", ReqOverride: reqRSRC, MinArgs: 1, MaxArgs: -1, ArgsHow: "RAW_ARGS"},
+	"<Directory":           {Name: "<Directory", Module: "core", ReqOverride: reqRSRC, MinArgs: -1, MaxArgs: -1, ArgsHow: "RAW_ARGS"},
+	"<VirtualHost":         {Name: "<VirtualHost", Module: "core", ReqOverride: reqRSRC, MinArgs: -1, MaxArgs: -1, ArgsHow: "RAW_ARGS"},
+	"LoadModule":           {Name: "LoadModule", Module: "so_module", ReqOverride: reqRSRC, MinArgs: 2, MaxArgs: 2, ArgsHow: "TAKE2"},
+}
+
+func lintSpecs(a *Analyzer) func(ruleCase) []Diagnostic {
+	return func(tc ruleCase) []Diagnostic {
+		nodes, fsys, err := testLoad(tc.conf, tc.files)
+		prog := NewProgram(nodes, err, ProgramOptions{FS: fsys, Resolver: fixedResolver{}, Specs: testSpecs})
+		return Run(prog, []*Analyzer{a}, Config{})
+	}
+}
+
+const loadWSGI = "LoadModule wsgi_module /usr/lib/apache2/modules/mod_wsgi.so\nLoadModule authz_core_module x.so\nLoadModule mpm_event_module y.so\n"
+
+func TestUnknownDirective(t *testing.T) {
+	runTableWith(t, UnknownDirective, []ruleCase{
+		{name: "typo", conf: "ServerNmae www.example.com\n", want: []string{"1: Invalid command 'ServerNmae', perhaps misspelled or defined by a module not included in the server configuration (did you mean ServerName?)"}},
+		{name: "nothing close", conf: "Frobnicate on\n", want: []string{"1: Invalid command 'Frobnicate'"}},
+		{name: "known, any case", conf: "servername www.example.com\n<Directory /x>\nRequire all granted\n</Directory>\n"},
+	}, lintSpecs(UnknownDirective))
+	ds := lintSpecs(UnknownDirective)(ruleCase{conf: "ServerNmae www.example.com\n"})
+	out, err := ApplyEdits([]byte("ServerNmae www.example.com\n"), Edits(ds)["site.conf"])
+	if err != nil || string(out) != "ServerName www.example.com\n" {
+		t.Fatalf("fix: %q %v", out, err)
+	}
+}
+
+func TestModuleNotLoaded(t *testing.T) {
+	runTableWith(t, ModuleNotLoaded, []ruleCase{
+		{name: "wsgi not loaded", conf: "WSGIDaemonProcess a\n", want: []string{"1: WSGIDaemonProcess is defined by wsgi_module, which no LoadModule loads (a2enmod wsgi)"}},
+		{name: "loaded", conf: loadWSGI + "WSGIDaemonProcess a\n"},
+	}, lintSpecs(ModuleNotLoaded))
+}
+
+func TestWrongContext(t *testing.T) {
+	runTableWith(t, WrongContext, []ruleCase{
+		{name: "server directive in directory", conf: loadWSGI + "<Directory /x>\nWSGIDaemonProcess a\n</Directory>\n", want: []string{"5: WSGIDaemonProcess not allowed here (in <Directory>)"}},
+		{name: "require at server level", conf: loadWSGI + "Require all granted\n", want: []string{"4: Require not allowed here (in the server configuration)"}},
+		{name: "not in vhost", conf: loadWSGI + "<VirtualHost *:80>\nWSGIRestrictEmbedded On\n</VirtualHost>\n", want: []string{"5: WSGIRestrictEmbedded cannot occur within <VirtualHost> section"}},
+		{name: "right places", conf: loadWSGI + "WSGIRestrictEmbedded On\n<VirtualHost *:80>\nServerName a\n<Directory /x>\nRequire all granted\nContentDigest On\n</Directory>\n</VirtualHost>\n"},
+	}, lintSpecs(WrongContext))
+}
+
+func TestBadArguments(t *testing.T) {
+	runTableWith(t, BadArguments, []ruleCase{
+		{name: "two names", conf: "ServerName a.example b.example\n", want: []string{"1: ServerName takes one argument, The hostname and port of the server"}},
+		{name: "flag", conf: "ContentDigest yes\n", want: []string{"1: ContentDigest must be On or Off"}},
+		{name: "listen none", conf: "Listen\n", want: []string{"1: Listen takes one or two arguments"}},
+		{name: "fine", conf: "ServerName a.example\nContentDigest off\nListen 80 http\nRequire all granted\n"},
+	}, lintSpecs(BadArguments))
+}
