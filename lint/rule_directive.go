@@ -18,6 +18,9 @@ var dirCtxSections = map[string]bool{
 
 // transparent sections are evaluated by the loader or hold server
 // configuration of their own.
+//
+// Checked on apache2 2.4: "Require not allowed here" at top level,
+// "WSGIDaemonProcess not allowed in <Directory> context" in a section.
 func contextOverride(parents []*ast.Section) (override int, where string) {
 	for i := len(parents) - 1; i >= 0; i-- {
 		c := parents[i].Canonical()
@@ -119,9 +122,15 @@ var WrongContext = register(&Analyzer{
 			if p.Server != nil && s.Module != "" && s.Module != "core" && !p.Server.Loaded(s.Module) {
 				return // AC2004
 			}
-			ov, where := contextOverride(parents)
+			ov, _ := contextOverride(parents)
 			if s.ReqOverride&ov == 0 {
-				p.Reportf(n, "%s not allowed here (in %s)", s.Name, where)
+				// invoke_cmd: "not allowed in <Parent> context" inside a
+				// section, "not allowed here" at the top level.
+				if len(parents) > 0 {
+					p.Reportf(n, "%s not allowed in <%s> context", s.Name, parents[len(parents)-1].Name)
+				} else {
+					p.Reportf(n, "%s not allowed here", s.Name)
+				}
 				return
 			}
 			if s.NotIn&notInVirtualHost != 0 {

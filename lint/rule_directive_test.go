@@ -83,8 +83,9 @@ func TestModuleNotLoaded(t *testing.T) {
 
 func TestWrongContext(t *testing.T) {
 	runTableWith(t, WrongContext, []ruleCase{
-		{name: "server directive in directory", conf: loadWSGI + "<Directory /x>\nWSGIDaemonProcess a\n</Directory>\n", want: []string{"5: WSGIDaemonProcess not allowed here (in <Directory>)"}},
-		{name: "require at server level", conf: loadWSGI + "Require all granted\n", want: []string{"4: Require not allowed here (in the server configuration)"}},
+		{name: "server directive in directory", conf: loadWSGI + "<Directory /x>\nWSGIDaemonProcess a\n</Directory>\n", want: []string{"5: WSGIDaemonProcess not allowed in <Directory> context"}},
+		{name: "require at server level", conf: loadWSGI + "Require all granted\n", want: []string{"4: Require not allowed here"}},
+		{name: "require in vhost", conf: loadWSGI + "<VirtualHost *:80>\nRequire all granted\n</VirtualHost>\n", want: []string{"5: Require not allowed in <VirtualHost> context"}},
 		{name: "not in vhost", conf: loadWSGI + "<VirtualHost *:80>\nWSGIRestrictEmbedded On\n</VirtualHost>\n", want: []string{"5: WSGIRestrictEmbedded cannot occur within <VirtualHost> section"}},
 		{name: "right places", conf: loadWSGI + "WSGIRestrictEmbedded On\n<VirtualHost *:80>\nServerName a\n<Directory /x>\nRequire all granted\nContentDigest On\n</Directory>\n</VirtualHost>\n"},
 	}, lintSpecs(WrongContext))
