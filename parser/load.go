@@ -6,9 +6,11 @@ import (
 	"github.com/apacheconf/apacheconf/internal/pcre"
 	"io/fs"
 	"path"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/apacheconf/apacheconf/ast"
 	"github.com/apacheconf/apacheconf/internal/syntax"
@@ -150,14 +152,16 @@ type macro struct {
 }
 
 type loader struct {
-	fsys    fs.FS
-	opts    LoadOptions
-	root    string
-	defines map[string]bool   // names (-D, Define), case-sensitive
-	vars    map[string]string // Define NAME VALUE, keyed by lower case (an apr_table)
-	modules map[string]bool
-	dynamic bool
-	macros  map[string]*macro
+	// prefetched holds files parsed ahead by prefetch, until their turn.
+	prefetched map[string]parsedFile
+	fsys       fs.FS
+	opts       LoadOptions
+	root       string
+	defines    map[string]bool   // names (-D, Define), case-sensitive
+	vars       map[string]string // Define NAME VALUE, keyed by lower case (an apr_table)
+	modules    map[string]bool
+	dynamic    bool
+	macros     map[string]*macro
 	// macroSeen is set by the first <Macro> (mod_macro creates its table then).
 	macroSeen bool
 	cfg       *Loaded
@@ -198,7 +202,19 @@ func (l *loader) file(p string, chain []ast.Position, depth, line int, at ast.Po
 		l.errorf(at, chain, "Include/IncludeOptional: more than %d files included", MaxIncludedFiles)
 		return nil
 	}
-	src, err := fs.ReadFile(l.fsys, fsPath(p))
+	var src []byte
+	var err error
+	var f *ast.File
+	var perr error
+	if pf, ok := l.prefetched[p]; ok {
+		delete(l.prefetched, p)
+		src, err, f, perr = pf.src, pf.err, pf.file, pf.perr
+	} else {
+		src, err = fs.ReadFile(l.fsys, fsPath(p))
+		if err == nil {
+			f, perr = ParseFile(p, src)
+		}
+	}
 	if err != nil {
 		outer := chain
 		if len(outer) > 0 {
@@ -208,7 +224,6 @@ func (l *loader) file(p string, chain []ast.Position, depth, line int, at ast.Po
 		return nil
 	}
 	l.cfg.Files = append(l.cfg.Files, IncludedFile{Path: p, Depth: depth, Line: line, DumpLine: l.lastInc})
-	f, perr := ParseFile(p, src)
 	if el, ok := perr.(ErrorList); ok {
 		for _, e := range el {
 			e.Chain = chain
@@ -227,8 +242,8 @@ func (l *loader) file(p string, chain []ast.Position, depth, line int, at ast.Po
 
 func unwrapPathErr(err error) error {
 	if pe, ok := err.(*fs.PathError); ok {
-		if pe.Err == fs.ErrNotExist {
-			return fmt.Errorf("No such file or directory")
+		if errors.Is(pe.Err, fs.ErrNotExist) {
+			return fmt.Errorf("No such file or directory") // APR's wording
 		}
 		return pe.Err
 	}
@@ -490,6 +505,7 @@ func (l *loader) include(n *ast.Directive, name string, optional bool, chain []a
 		l.errorf(n.Position, chain, "%s", err)
 		return nil
 	}
+	l.prefetch(files)
 	var out []ast.Node
 	for _, f := range files {
 		// httpd has no cycle check of its own: a file may include itself
@@ -870,4 +886,50 @@ func substituteMacro(body string, params, vals []string) string {
 		i += len(params[best])
 	}
 	return b.String()
+}
+
+// parsedFile is a file read and parsed ahead of its turn.
+type parsedFile struct {
+	src  []byte
+	err  error
+	file *ast.File
+	perr error
+}
+
+// prefetch reads and parses the files one Include matched, concurrently:
+// parsing is independent of everything the loader evaluates, which stays
+// sequential and in httpd's order (file() takes the result when the
+// file's turn comes).
+func (l *loader) prefetch(files []string) {
+	if len(files) < 2 {
+		return
+	}
+	if l.prefetched == nil {
+		l.prefetched = map[string]parsedFile{}
+	}
+	results := make([]parsedFile, len(files))
+	workers := runtime.GOMAXPROCS(0)
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				pf := &results[i]
+				pf.src, pf.err = fs.ReadFile(l.fsys, fsPath(files[i]))
+				if pf.err == nil {
+					pf.file, pf.perr = ParseFile(files[i], pf.src)
+				}
+			}
+		}()
+	}
+	for i := range files {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for i, f := range files {
+		l.prefetched[f] = results[i]
+	}
 }
