@@ -242,8 +242,8 @@ func (l *loader) file(p string, chain []ast.Position, depth, line int, at ast.Po
 
 func unwrapPathErr(err error) error {
 	if pe, ok := err.(*fs.PathError); ok {
-		if errors.Is(pe.Err, fs.ErrNotExist) {
-			return fmt.Errorf("No such file or directory") // APR's wording
+		if pe.Err == fs.ErrNotExist {
+			return fmt.Errorf("No such file or directory")
 		}
 		return pe.Err
 	}
