@@ -180,17 +180,17 @@ func (s *Server) Request(req Request, opts RequestOptions) *Result {
 		return r
 	}
 	r.URI = uri
-	mapFn := opts.Map
-	if mapFn == nil {
-		mapFn = defaultMap
+	w := &walker{s: s, v: sel.Server, fsys: opts.FS, table: opts.Table, res: &walkResult{},
+		accessName: ".htaccess", method: "GET"}
+	if opts.Map != nil {
+		r.Mapping = opts.Map(s, sel.Server, uri)
+	} else {
+		r.Mapping = s.translate(sel.Server, uri, w.stat)
 	}
-	r.Mapping = mapFn(s, sel.Server, uri)
 	if rd := r.Mapping.Redirect; rd != nil {
 		r.Status, r.Reason = rd.Status, "redirected by "+describe(r.Mapping.Directive)
 		return r
 	}
-	w := &walker{s: s, v: sel.Server, fsys: opts.FS, table: opts.Table, res: &walkResult{},
-		accessName: ".htaccess", method: "GET"}
 	w.serverConfig()
 	if d := w.res.conf.last["accessfilename"]; d != nil && len(d.Args) > 0 {
 		w.accessName = d.Args[0].Value
@@ -434,71 +434,4 @@ func unhex(c byte) byte {
 		return c - 'a' + 10
 	}
 	return c - 'A' + 10
-}
-
-// defaultMap is an interim translate_name: WSGIScriptAlias, Alias and
-// DocumentRoot by prefix, until urlmap.Map replaces it.
-func defaultMap(s *Server, v *VirtualHost, uri string) Mapping {
-	bodies := s.compiledFor(v).mapBodies
-	for _, body := range bodies {
-		for _, n := range body {
-			d, ok := n.(*ast.Directive)
-			if !ok || len(d.Args) < 2 {
-				continue
-			}
-			kind := ""
-			switch d.Canonical() {
-			case "wsgiscriptalias":
-				kind = "wsgiscriptalias"
-			case "alias":
-				kind = "alias"
-			case "scriptalias":
-				kind = "scriptalias"
-			default:
-				continue
-			}
-			prefix, target := d.Args[0].Value, d.Args[1].Value
-			if !aliasMatches(uri, prefix) {
-				continue
-			}
-			m := Mapping{Kind: kind, Directive: d, Filename: target + uri[len(strings.TrimSuffix(prefix, "/")):], ScriptName: prefix}
-			switch kind {
-			case "wsgiscriptalias":
-				m.Handler = "wsgi-script"
-				m.Options = map[string]string{}
-				for _, a := range d.Args[2:] {
-					if k, val, ok := strings.Cut(a.Value, "="); ok {
-						m.Options[k] = val
-					}
-				}
-				if prefix == "/" {
-					m.ScriptName = ""
-				}
-			case "scriptalias":
-				m.Handler = "cgi-script"
-			}
-			return m
-		}
-	}
-	root := "/var/www/html"
-	for _, body := range bodies {
-		for _, n := range body {
-			if d, ok := n.(*ast.Directive); ok && d.Is("DocumentRoot") && len(d.Args) > 0 {
-				root = d.Args[0].Value
-			}
-		}
-		if root != "/var/www/html" {
-			break
-		}
-	}
-	return Mapping{Kind: "docroot", Filename: strings.TrimSuffix(root, "/") + uri}
-}
-
-// aliasMatches is a simplified alias_matches: prefix match on whole
-// path segments.
-func aliasMatches(uri, prefix string) bool {
-	if !strings.HasPrefix(uri, prefix) {
-		return false
-	}
-	return strings.HasSuffix(prefix, "/") || len(uri) == len(prefix) || uri[len(prefix)] == '/'
 }

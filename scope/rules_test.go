@@ -193,3 +193,100 @@ func TestPregsub(t *testing.T) {
 	assert.Equal(t, "$1 literal", pregsub("\\$1 literal", "abcd/efgh", m))
 	assert.Equal(t, "abcd/efgh!", pregsub("&!", "abcd/efgh", m))
 }
+
+func TestAliasMatches(t *testing.T) {
+	tests := []struct {
+		uri, alias string
+		want       int
+	}{
+		{"/icons/a.png", "/icons/", 7},
+		{"/icons", "/icons/", 0},
+		{"/icons", "/icons", 6},
+		{"/icons/a", "/icons", 6},
+		{"/iconsx", "/icons", 0},
+		{"//icons//a", "/icons/", 9},
+		{"/anything", "/", 1},
+		{"/a/b", "/a//b", 4},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, aliasMatches(tt.uri, tt.alias), "%s ~ %s", tt.uri, tt.alias)
+	}
+}
+
+func TestTranslate(t *testing.T) {
+	src := `DocumentRoot /srv/main
+Alias /shared/ /srv/shared/
+<VirtualHost *:80>
+  ServerName m.example
+  DocumentRoot /srv/m
+  Redirect permanent /old http://new.example/
+  Redirect gone /dead
+  RedirectMatch 303 ^/see/(.*)$ http://x.example/$1
+  Alias /img /srv/images
+  ScriptAlias /cgi-bin/ /usr/lib/cgi-bin/
+  AliasMatch ^/docs/([a-z]+)/(.*)$ /srv/docs/$1/$2
+  WSGIScriptAlias /api /srv/api.wsgi process-group=api
+  WSGIScriptAliasMatch ^/m/([^/]+) /srv/m/$1.wsgi
+  WSGIScriptAlias / /srv/root.wsgi
+  UserDir disabled
+  UserDir enabled bob
+  UserDir /home/*/www
+</VirtualHost>
+`
+	f, err := parser.ParseFile("t.conf", []byte(src))
+	require.NoError(t, err)
+	s, err := Build(f.Body, Options{Resolver: stubResolver{}})
+	require.NoError(t, err)
+	v := s.VHosts[0]
+	none := func(string) fileType { return noFile }
+	tests := []struct {
+		uri, kind, file, handler string
+		status                   int
+		location                 string
+	}{
+		// mod_alias appends the escaped remainder to the target as is: the
+		// target's trailing slash and the remainder's leading one both stay.
+		{"/old/a b", "redirect", "", "", 301, "http://new.example//a%20b"},
+		{"/dead/x", "redirect", "", "", 410, ""},
+		{"/see/it", "redirect", "", "", 303, "http://x.example/it"},
+		{"/img/a.png", "alias", "/srv/images/a.png", "", 0, ""},
+		{"/imgx", "wsgiscriptalias", "/srv/root.wsgi/imgx", "wsgi-script", 0, ""},
+		{"/cgi-bin/x", "scriptalias", "/usr/lib/cgi-bin/x", "cgi-script", 0, ""},
+		{"/docs/go/a.html", "aliasmatch", "/srv/docs/go/a.html", "", 0, ""},
+		{"/api/v1", "wsgiscriptalias", "/srv/api.wsgi/v1", "wsgi-script", 0, ""},
+		{"/m/one/extra", "wsgiscriptaliasmatch", "/srv/m/one.wsgi/extra", "wsgi-script", 0, ""},
+		{"/shared/x", "alias", "/srv/shared/x", "", 0, ""},
+		{"/~bob/p", "wsgiscriptalias", "/srv/root.wsgi/~bob/p", "wsgi-script", 0, ""},
+	}
+	for _, tt := range tests {
+		m := s.translate(v, tt.uri, none)
+		assert.Equal(t, tt.kind, m.Kind, tt.uri)
+		if tt.status != 0 {
+			require.NotNil(t, m.Redirect, tt.uri)
+			assert.Equal(t, tt.status, m.Redirect.Status, tt.uri)
+			assert.Equal(t, tt.location, m.Redirect.Location, tt.uri)
+			continue
+		}
+		assert.Equal(t, tt.file, m.Filename, tt.uri)
+		assert.Equal(t, tt.handler, m.Handler, tt.uri)
+	}
+	assert.Equal(t, "api", s.translate(v, "/api", none).Options["process-group"])
+	// UserDir comes after mod_alias and mod_wsgi: without the catch-all
+	// WSGIScriptAlias, ~bob maps and ~joe (not enabled) falls through.
+	v.Body = v.Body[:len(v.Body)-0]
+	src2 := "<VirtualHost *:80>\nServerName u\nDocumentRoot /srv/u\nUserDir disabled\nUserDir enabled bob\nUserDir /home/*/www\n</VirtualHost>\n"
+	f2, err := parser.ParseFile("u.conf", []byte(src2))
+	require.NoError(t, err)
+	s2, err := Build(f2.Body, Options{Resolver: stubResolver{}})
+	require.NoError(t, err)
+	m := s2.translate(s2.VHosts[0], "/~bob/p/x", none)
+	assert.Equal(t, "userdir", m.Kind)
+	assert.Equal(t, "/home/bob/www/p/x", m.Filename)
+	assert.Equal(t, "docroot", s2.translate(s2.VHosts[0], "/~joe/p", none).Kind)
+}
+
+type stubResolver struct{}
+
+func (stubResolver) LookupHost(string) ([]netip.Addr, error) { return nil, errUndecided }
+func (stubResolver) LookupAddr(netip.Addr) (string, error)   { return "", errUndecided }
+func (stubResolver) LocalHost() string                       { return "localhost" }

@@ -31,10 +31,11 @@ type Server struct {
 	VHosts []*VirtualHost // in definition order
 	// Warnings are problems httpd logs and survives, such as an address
 	// that does not resolve (httpd ignores it).
-	Warnings parser.ErrorList
-	index    *vhostIndex
-	mainBody []ast.Node // Main.Body without comments and blank lines
-	modules  map[string]bool
+	Warnings  parser.ErrorList
+	index     *vhostIndex
+	mainBody  []ast.Node // Main.Body without comments and blank lines
+	modules   map[string]bool
+	homeDirFn func(string) (string, bool)
 }
 
 // builtinModules are compiled into Debian's apache2 (apache2 -l).
@@ -62,6 +63,9 @@ type Options struct {
 	// Resolver resolves names in <VirtualHost> lines and finds names for
 	// servers without ServerName. Default: SystemResolver.
 	Resolver Resolver
+	// HomeDir finds a user's home directory for UserDir's relative form
+	// (default: the system's account database, as httpd).
+	HomeDir func(user string) (string, bool)
 }
 
 // Build reads the servers of a loaded configuration. Errors that would
@@ -73,7 +77,7 @@ func Build(nodes []ast.Node, opts Options) (*Server, error) {
 	if r == nil {
 		r = SystemResolver{}
 	}
-	s := &Server{Main: &VirtualHost{}}
+	s := &Server{Main: &VirtualHost{}, homeDirFn: opts.HomeDir}
 	var errs parser.ErrorList
 	for _, n := range nodes {
 		switch n := n.(type) {
