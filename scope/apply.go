@@ -180,6 +180,15 @@ func (a *applier) directive(c *dirConfig, d *ast.Directive) {
 		}
 	case "require":
 		a.require(c, d, vals)
+	case "redirect", "redirectmatch", "redirectpermanent", "redirecttemp":
+		if a.ctx == CtxServer {
+			return // server-level: translate_name handles them
+		}
+		if _, rest := redirectStatus(d); d.Is("Redirect") && len(rest) == 1 && a.ctx == CtxLocation {
+			c.redirectAll = d // <Location> Redirect [status] URL
+			return
+		}
+		c.redirects = append(c.redirects, d)
 	case "order", "allow", "deny", "satisfy":
 		addAccess(c, d)
 	case "directoryindex":

@@ -74,6 +74,10 @@ type dirConfig struct {
 	dirIndex    []string
 	dirIndexBy  *ast.Directive
 	dirSlashOff *bool
+	// mod_alias per-directory redirects (fixup_redir): the child's list,
+	// then the parent's; redirectAll is the one-argument <Location> form.
+	redirects   []*ast.Directive
+	redirectAll *ast.Directive
 	// mod_access_compat: the innermost section's set (no merge function)
 	access *accessCompat
 	// mod_rewrite: the innermost section's rule set (see mergeRewrite)
@@ -191,6 +195,12 @@ func merge(base, add *dirConfig) *dirConfig {
 	c.rewrite = mergeRewrite(base.rewrite, add.rewrite)
 	if add.access != nil {
 		c.access = add.access
+	}
+	if len(add.redirects) > 0 {
+		c.redirects = append(append([]*ast.Directive(nil), add.redirects...), base.redirects...)
+	}
+	if add.redirectAll != nil {
+		c.redirectAll = add.redirectAll
 	}
 	if add.dirIndex != nil {
 		c.dirIndex, c.dirIndexBy = add.dirIndex, add.dirIndexBy

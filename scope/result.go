@@ -228,6 +228,13 @@ func (s *Server) Request(req Request, opts RequestOptions) *Result {
 			return index
 		}
 	}
+	// mod_alias's fixup_redir runs after authorization, before the handler.
+	if r.Authz == AuthzGranted {
+		if mp, ok := perDirRedirect(c, uri); ok {
+			r.Status, r.Reason = mp.Redirect.Status, "redirected by "+describe(mp.Directive)
+			r.Mapping.Redirect = mp.Redirect
+		}
+	}
 	if forbidden != "" && (r.Status == 200 || r.Status == 404 || r.Status == 0) {
 		r.Status, r.Reason = 403, forbidden // mod_rewrite's fixup, after authorization
 	}
@@ -238,6 +245,25 @@ func (s *Server) Request(req Request, opts RequestOptions) *Result {
 		r.Reason += " (not modelled: " + r.NotModelled + ")"
 	}
 	return r
+}
+
+// perDirRedirect is fixup_redir: the one-argument <Location> form, then
+// the per-directory Redirect list.
+func perDirRedirect(c *dirConfig, uri string) (Mapping, bool) {
+	if d := c.redirectAll; d != nil {
+		status, rest := redirectStatus(d)
+		loc := ""
+		if len(rest) > 0 {
+			loc = rest[0]
+		}
+		return Mapping{Kind: "redirect", Directive: d, Redirect: &Redirect{Status: status, Location: loc}}, true
+	}
+	for _, d := range c.redirects {
+		if mp, ok := tryRedirect(d, uri); ok {
+			return mp, true
+		}
+	}
+	return Mapping{}, false
 }
 
 // directoryOutcome is mod_dir's fixup_dir and mod_autoindex for a
