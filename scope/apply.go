@@ -191,6 +191,8 @@ func (a *applier) directive(c *dirConfig, d *ast.Directive) {
 		c.redirects = append(c.redirects, d)
 	case "order", "allow", "deny", "satisfy":
 		addAccess(c, d)
+	case "header", "requestheader":
+		c.headers = append(c.headers, d)
 	case "directoryindex":
 		// set_index: lines in one section accumulate; "disabled" clears.
 		for _, v := range vals {

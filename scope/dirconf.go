@@ -74,6 +74,9 @@ type dirConfig struct {
 	dirIndex    []string
 	dirIndexBy  *ast.Directive
 	dirSlashOff *bool
+	// mod_headers: Header and RequestHeader lines accumulate in merge
+	// order (the parent's first), and run in that order.
+	headers []*ast.Directive
 	// mod_alias per-directory redirects (fixup_redir): the child's list,
 	// then the parent's; redirectAll is the one-argument <Location> form.
 	redirects   []*ast.Directive
@@ -195,6 +198,9 @@ func merge(base, add *dirConfig) *dirConfig {
 	c.rewrite = mergeRewrite(base.rewrite, add.rewrite)
 	if add.access != nil {
 		c.access = add.access
+	}
+	if len(add.headers) > 0 {
+		c.headers = append(append([]*ast.Directive(nil), base.headers...), add.headers...)
 	}
 	if len(add.redirects) > 0 {
 		c.redirects = append(append([]*ast.Directive(nil), add.redirects...), base.redirects...)

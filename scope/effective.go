@@ -15,6 +15,7 @@ const (
 	RuleAuthz     = "authz"      // Require lines in force (mod_authz_core, AuthMerging)
 	RuleRewrite   = "rewrite"    // the innermost section's rewrite rules (mod_rewrite)
 	RuleSetEnvIf  = "accumulate" // every level's conditionals run in order (mod_setenvif)
+	RuleHeaders   = "in-order"   // every level's Header lines, parent's first (mod_headers)
 )
 
 // Effective is one directive in force for the request or directory.
@@ -69,6 +70,9 @@ func (r *Result) Effective() []Effective {
 	}
 	if len(c.setEnvIf) > 0 {
 		out = append(out, Effective{Name: "SetEnvIf", Rule: RuleSetEnvIf, By: c.setEnvIf})
+	}
+	if len(c.headers) > 0 {
+		out = append(out, Effective{Name: "Header", Rule: RuleHeaders, By: c.headers})
 	}
 	if c.dirIndexBy != nil {
 		out = append(out, Effective{Name: "DirectoryIndex", Values: c.dirIndex, Rule: RuleInnermost, By: []*ast.Directive{c.dirIndexBy}})
