@@ -90,3 +90,21 @@ func TestCIExamples(t *testing.T) {
 	assert.Contains(t, string(wf), "apacheconf lint --format sarif")
 	assert.Contains(t, string(wf), "apacheconf lint --format github")
 }
+
+// TestLintDefines: -D and the config file's defines reach <IfDefine>.
+func TestLintDefines(t *testing.T) {
+	dir := t.TempDir()
+	conf := filepath.Join(dir, "apache2.conf")
+	require.NoError(t, os.WriteFile(conf, []byte("Listen 80\nServerName localhost\n<IfDefine TRACE>\nTraceEnable On\n</IfDefine>\n"), 0o644))
+	cfg := filepath.Join(dir, "lint.yaml")
+	require.NoError(t, os.WriteFile(cfg, []byte("defines: [TRACE]\n"), 0o644))
+
+	code, out, _ := runCLI("lint", "--fail-on", "warning", conf)
+	assert.Equal(t, 0, code, out)
+	code, out, _ = runCLI("lint", "--fail-on", "warning", "-D", "TRACE", conf)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, out, "[AC5006]")
+	code, out, _ = runCLI("lint", "--fail-on", "warning", "--config", cfg, conf)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, out, "apache2.conf:4:1: warning: TraceEnable On")
+}
