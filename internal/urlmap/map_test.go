@@ -1,0 +1,288 @@
+package urlmap
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/apacheconf/apacheconf/ast"
+	"github.com/apacheconf/apacheconf/parser"
+)
+
+func body(t *testing.T, src string) []ast.Node {
+	t.Helper()
+	f, err := parser.ParseFile("t.conf", []byte(src))
+	require.NoError(t, err)
+	return f.Body
+}
+
+var homes = map[string]string{"bob": "/home/bob", "joe": "/home/joe", "root": "/root", "Alice": "/home/Alice"}
+
+func testOpts() Options {
+	return Options{
+		HomeDir: func(u string) (string, bool) { h, ok := homes[u]; return h, ok },
+		Exists:  func(p string) bool { return p == "/home/joe/www" },
+	}
+}
+
+// want lists the fields a case checks; zero fields are checked too
+// except Line (0: don't check which directive answered).
+type want struct {
+	Kind, Filename, Handler, ScriptName, URI string
+	Status                                   int
+	Redirect                                 *Redirect
+	Options                                  map[string]string
+	Line                                     int // line of the answering directive in main (or vhost if InVhost)
+	InVhost                                  bool
+}
+
+func TestMap(t *testing.T) {
+	const mainAliases = `DocumentRoot /srv/www
+Alias /icons/ /usr/share/apache2/icons/
+Alias /doc /usr/share/doc
+ScriptAlias /cgi-bin/ /usr/lib/cgi-bin/
+AliasMatch ^/img/(\w+)\.(png|gif)$ /srv/img/$2/$1
+ScriptAliasMatch ^/run/([^/]+) /srv/cgi/$1.cgi
+Alias /rel relative/dir
+`
+	cases := []struct {
+		name  string
+		main  string
+		vhost string
+		uri   string
+		opts  func(*Options)
+		want  want
+	}{
+		// core
+		{name: "docroot default", main: "", uri: "/index.html",
+			want: want{Kind: "docroot", Filename: "/var/www/html/index.html", URI: "/index.html"}},
+		{name: "docroot configured", main: "DocumentRoot /srv/www/", uri: "/a/b",
+			want: want{Kind: "docroot", Filename: "/srv/www/a/b", URI: "/a/b", Line: 1}},
+		{name: "docroot root", main: "DocumentRoot /srv/www", uri: "/",
+			want: want{Kind: "docroot", Filename: "/srv/www", URI: "/", Line: 1}},
+		{name: "docroot relative to ServerRoot", main: "DocumentRoot htdocs", uri: "/x",
+			want: want{Kind: "docroot", Filename: "/etc/apache2/htdocs/x", URI: "/x", Line: 1}},
+		{name: "docroot trailing slash kept", main: "DocumentRoot /srv/www", uri: "/dir/",
+			want: want{Kind: "docroot", Filename: "/srv/www/dir/", URI: "/dir/", Line: 1}},
+		{name: "vhost docroot wins", main: "DocumentRoot /srv/main", vhost: "DocumentRoot /srv/vh", uri: "/x",
+			want: want{Kind: "docroot", Filename: "/srv/vh/x", URI: "/x", Line: 1, InVhost: true}},
+		{name: "vhost without docroot inherits main", main: "DocumentRoot /srv/main", vhost: "ServerName v", uri: "/x",
+			want: want{Kind: "docroot", Filename: "/srv/main/x", URI: "/x", Line: 1}},
+
+		// normalisation before translate_name (ap_normalize_path, ap_unescape_url_ex)
+		{name: "double slashes merged", main: mainAliases, uri: "//icons//a.png",
+			want: want{Kind: "alias", Filename: "/usr/share/apache2/icons/a.png", ScriptName: "/icons/", URI: "/icons/a.png", Line: 2}},
+		{name: "MergeSlashes Off keeps runs; alias_matches eats them", main: mainAliases, uri: "/icons//a.png",
+			opts: func(o *Options) { o.MergeSlashesOff = true },
+			want: want{Kind: "alias", Filename: "/usr/share/apache2/icons/a.png", ScriptName: "/icons//", URI: "/icons//a.png", Line: 2}},
+		{name: "dot segments removed", main: mainAliases, uri: "/x/../icons/./a.png",
+			want: want{Kind: "alias", Filename: "/usr/share/apache2/icons/a.png", ScriptName: "/icons/", URI: "/icons/a.png", Line: 2}},
+		{name: "encoded dot-dot removed", main: "", uri: "/a/%2e%2E/b",
+			want: want{Kind: "docroot", Filename: "/var/www/html/b", URI: "/b"}},
+		{name: "dot-dot above root is 400", main: "", uri: "/../etc/passwd",
+			want: want{Kind: "none", Status: 400, URI: "/etc/passwd"}},
+		{name: "relative request path is 400", main: "", uri: "index.html",
+			want: want{Kind: "none", Status: 400, URI: "index.html"}},
+		{name: "bad escape is 400", main: "", uri: "/a%zz",
+			want: want{Kind: "none", Status: 400, URI: "/a%zz"}},
+		{name: "encoded slash is 404 by default", main: "", uri: "/a%2Fb",
+			want: want{Kind: "none", Status: 404, URI: "/a/b"}},
+		{name: "encoded slash decoded with AllowEncodedSlashes On", main: "", uri: "/a%2Fb",
+			opts: func(o *Options) { o.AllowEncodedSlashes = "On" },
+			want: want{Kind: "docroot", Filename: "/var/www/html/a/b", URI: "/a/b"}},
+		{name: "encoded slash kept with NoDecode", main: "", uri: "/a%2fb",
+			opts: func(o *Options) { o.AllowEncodedSlashes = "NoDecode" },
+			want: want{Kind: "docroot", Filename: "/var/www/html/a%2fb", URI: "/a%2fb"}},
+		{name: "encoded NUL is 404", main: "", uri: "/a%00",
+			want: want{Kind: "none", Status: 404, URI: "/a\x00"}},
+		{name: "percent-decoding before alias match", main: mainAliases, uri: "/%69cons/a%20b.png",
+			want: want{Kind: "alias", Filename: "/usr/share/apache2/icons/a b.png", ScriptName: "/icons/", URI: "/icons/a b.png", Line: 2}},
+		{name: "query string is not part of the URI", main: mainAliases, uri: "/doc/x?y=/icons/",
+			want: want{Kind: "alias", Filename: "/usr/share/doc/x", ScriptName: "/doc", URI: "/doc/x", Line: 3}},
+
+		// mod_alias
+		{name: "alias with slash does not match without", main: mainAliases, uri: "/icons",
+			want: want{Kind: "docroot", Filename: "/srv/www/icons", URI: "/icons", Line: 1}},
+		{name: "alias without slash matches bare", main: mainAliases, uri: "/doc",
+			want: want{Kind: "alias", Filename: "/usr/share/doc", ScriptName: "/doc", URI: "/doc", Line: 3}},
+		{name: "alias without slash matches subpath", main: mainAliases, uri: "/doc/x/",
+			want: want{Kind: "alias", Filename: "/usr/share/doc/x/", ScriptName: "/doc", URI: "/doc/x/", Line: 3}},
+		{name: "alias ends at a component boundary", main: mainAliases, uri: "/docs",
+			want: want{Kind: "docroot", Filename: "/srv/www/docs", URI: "/docs", Line: 1}},
+		{name: "alias is case-sensitive", main: mainAliases, uri: "/DOC/x",
+			want: want{Kind: "docroot", Filename: "/srv/www/DOC/x", URI: "/DOC/x", Line: 1}},
+		{name: "alias target relative to ServerRoot", main: mainAliases, uri: "/rel/f",
+			want: want{Kind: "alias", Filename: "/etc/apache2/relative/dir/f", ScriptName: "/rel", URI: "/rel/f", Line: 7}},
+		{name: "scriptalias forces cgi-script", main: mainAliases, uri: "/cgi-bin/test.sh/extra",
+			want: want{Kind: "scriptalias", Handler: "cgi-script", Filename: "/usr/lib/cgi-bin/test.sh/extra", ScriptName: "/cgi-bin/", URI: "/cgi-bin/test.sh/extra", Line: 4}},
+		{name: "aliasmatch backrefs", main: mainAliases, uri: "/img/logo.png",
+			want: want{Kind: "aliasmatch", Filename: "/srv/img/png/logo", ScriptName: "/img/logo.png", URI: "/img/logo.png", Line: 5}},
+		{name: "scriptaliasmatch backrefs", main: mainAliases, uri: "/run/job/more",
+			want: want{Kind: "scriptaliasmatch", Handler: "cgi-script", Filename: "/srv/cgi/job.cgi", ScriptName: "/run/job", URI: "/run/job/more", Line: 6}},
+		{name: "first alias in config order wins: Alias before ScriptAlias", main: "Alias /x /a\nScriptAlias /x/y /b", uri: "/x/y/z",
+			want: want{Kind: "alias", Filename: "/a/y/z", ScriptName: "/x", URI: "/x/y/z", Line: 1}},
+		{name: "first alias in config order wins: ScriptAlias before Alias", main: "ScriptAlias /x /b\nAlias /x /a", uri: "/x/y",
+			want: want{Kind: "scriptalias", Handler: "cgi-script", Filename: "/b/y", ScriptName: "/x", URI: "/x/y", Line: 1}},
+		{name: "vhost aliases before main's", main: "Alias /x /main", vhost: "Alias /x /vhost", uri: "/x/f",
+			want: want{Kind: "alias", Filename: "/vhost/f", ScriptName: "/x", URI: "/x/f", Line: 1, InVhost: true}},
+		{name: "main alias applies in vhost", main: "Alias /m /main", vhost: "Alias /x /vhost", uri: "/m/f",
+			want: want{Kind: "alias", Filename: "/main/f", ScriptName: "/m", URI: "/m/f", Line: 1}},
+		{name: "pregsub escapes and missing groups", main: `AliasMatch ^/p(x)?/(.*) /srv/\$1-$1-$2-$9`, uri: "/p/q",
+			want: want{Kind: "aliasmatch", Filename: "/srv/$1--q-", ScriptName: "/p/q", URI: "/p/q", Line: 1}},
+
+		// redirects
+		{name: "redirect before alias regardless of order", main: "Alias /old /srv/old\nRedirect /old http://new.example/n", uri: "/old/a b",
+			want: want{Kind: "redirect", Redirect: &Redirect{302, "http://new.example/n/a%20b"}, URI: "/old/a b", Line: 2}},
+		{name: "redirect permanent keyword", main: "Redirect permanent /o https://x/", uri: "/o",
+			want: want{Kind: "redirect", Redirect: &Redirect{301, "https://x/"}, URI: "/o", Line: 1}},
+		{name: "redirect appends query", main: "Redirect 303 /o http://x/n", uri: "/o/p?a=1",
+			want: want{Kind: "redirect", Redirect: &Redirect{303, "http://x/n/p?a=1"}, URI: "/o/p", Line: 1}},
+		{name: "RedirectPermanent", main: "RedirectPermanent /o http://x/n", uri: "/o",
+			want: want{Kind: "redirect", Redirect: &Redirect{301, "http://x/n"}, URI: "/o", Line: 1}},
+		{name: "RedirectTemp", main: "RedirectTemp /o http://x/n", uri: "/o/",
+			want: want{Kind: "redirect", Redirect: &Redirect{302, "http://x/n/"}, URI: "/o/", Line: 1}},
+		{name: "redirect gone", main: "Redirect gone /dead", uri: "/dead/x",
+			want: want{Kind: "redirect", Redirect: &Redirect{410, ""}, URI: "/dead/x", Line: 1}},
+		{name: "redirect 404 status", main: "Redirect 404 /nothere", uri: "/nothere",
+			want: want{Kind: "redirect", Redirect: &Redirect{404, ""}, URI: "/nothere", Line: 1}},
+		{name: "redirect to local path made absolute with BaseURL", main: "Redirect /o /n", uri: "/o/x",
+			opts: func(o *Options) { o.BaseURL = "http://www.example.com" },
+			want: want{Kind: "redirect", Redirect: &Redirect{302, "http://www.example.com/n/x"}, URI: "/o/x", Line: 1}},
+		{name: "redirectmatch backrefs escaped, query kept", main: `RedirectMatch ^/u/(.*)$ http://x/v?q=$1`, uri: "/u/a%20b",
+			want: want{Kind: "redirect", Redirect: &Redirect{302, "http://x/v?q=a b"}, URI: "/u/a b", Line: 1}},
+		{name: "redirectmatch path escaped", main: `RedirectMatch 301 ^/u/(.*)$ http://x/w/$1`, uri: "/u/a%20b",
+			want: want{Kind: "redirect", Redirect: &Redirect{301, "http://x/w/a%20b"}, URI: "/u/a b", Line: 1}},
+		{name: "redirectmatch gone", main: `RedirectMatch gone \.bak$`, uri: "/a.bak",
+			want: want{Kind: "redirect", Redirect: &Redirect{410, ""}, URI: "/a.bak", Line: 1}},
+		{name: "redirectmatch to non-URL is 500", main: `RedirectMatch ^/z(.*) z$1`, uri: "/zz",
+			want: want{Kind: "redirect", Status: 500, URI: "/zz", Line: 1}},
+		{name: "vhost redirect before main redirect", main: "Redirect /r http://main/", vhost: "Redirect /r http://vh/", uri: "/r",
+			want: want{Kind: "redirect", Redirect: &Redirect{302, "http://vh/"}, URI: "/r", Line: 1, InVhost: true}},
+		{name: "main redirect before vhost alias", main: "Redirect /r http://main/", vhost: "Alias /r /srv/r", uri: "/r",
+			want: want{Kind: "redirect", Redirect: &Redirect{302, "http://main/"}, URI: "/r", Line: 1}},
+
+		// mod_wsgi
+		{name: "wsgi alias after mod_alias", main: "Alias /app /srv/static\nWSGIScriptAlias /app /srv/app.wsgi", uri: "/app/x",
+			want: want{Kind: "alias", Filename: "/srv/static/x", ScriptName: "/app", URI: "/app/x", Line: 1}},
+		{name: "wsgi alias options and path", main: "WSGIScriptAlias /api /x/app.wsgi process-group=g application-group=%{GLOBAL} pass-authorization=On", uri: "/api/v1",
+			want: want{Kind: "wsgiscriptalias", Handler: "wsgi-script", Filename: "/x/app.wsgi/v1", ScriptName: "/api", URI: "/api/v1", Line: 1,
+				Options: map[string]string{"process-group": "g", "application-group": "%{GLOBAL}", "pass-authorization": "On"}}},
+		{name: "wsgi alias at root keeps URI as path info", main: "WSGIScriptAlias / /x/app.wsgi", uri: "/a/b",
+			want: want{Kind: "wsgiscriptalias", Handler: "wsgi-script", Filename: "/x/app.wsgi/a/b", ScriptName: "", URI: "/a/b", Line: 1, Options: map[string]string{}}},
+		{name: "wsgi alias before userdir", main: "UserDir public_html\nWSGIScriptAlias /~bob /x/bob.wsgi", uri: "/~bob/p",
+			want: want{Kind: "wsgiscriptalias", Handler: "wsgi-script", Filename: "/x/bob.wsgi/p", ScriptName: "/~bob", URI: "/~bob/p", Line: 2, Options: map[string]string{}}},
+		{name: "wsgi alias match backrefs", main: `WSGIScriptAliasMatch ^/([^/]+)/api /srv/$1/app.wsgi callable-object=app`, uri: "/shop/api/items",
+			want: want{Kind: "wsgiscriptaliasmatch", Handler: "wsgi-script", Filename: "/srv/shop/app.wsgi/items", ScriptName: "/shop/api", URI: "/shop/api/items", Line: 1,
+				Options: map[string]string{"callable-object": "app"}}},
+		{name: "wsgi bad option line ignored", main: "WSGIScriptAlias /w /x/w.wsgi bogus=1", uri: "/w",
+			want: want{Kind: "docroot", Filename: "/var/www/html/w", URI: "/w"}},
+		{name: "wsgi vhost list first", main: "WSGIScriptAlias /w /main.wsgi", vhost: "WSGIScriptAlias /w /vh.wsgi", uri: "/w",
+			want: want{Kind: "wsgiscriptalias", Handler: "wsgi-script", Filename: "/vh.wsgi", ScriptName: "/w", URI: "/w", Line: 1, InVhost: true, Options: map[string]string{}}},
+
+		// mod_userdir
+		{name: "userdir relative form", main: "UserDir public_html", uri: "/~bob/x.html",
+			want: want{Kind: "userdir", Filename: "/home/bob/public_html/x.html", ScriptName: "/~bob", URI: "/~bob/x.html", Line: 1}},
+		{name: "userdir without trailing slash maps the directory", main: "UserDir public_html", uri: "/~bob",
+			want: want{Kind: "userdir", Filename: "/home/bob/public_html", ScriptName: "/~bob", URI: "/~bob", Line: 1}},
+		{name: "userdir unknown user declines", main: "UserDir public_html", uri: "/~nobody1/x",
+			want: want{Kind: "docroot", Filename: "/var/www/html/~nobody1/x", URI: "/~nobody1/x"}},
+		{name: "userdir disabled user", main: "UserDir public_html\nUserDir disabled root", uri: "/~root/",
+			want: want{Kind: "docroot", Filename: "/var/www/html/~root/", URI: "/~root/"}},
+		{name: "userdir disabled table is case-insensitive", main: "UserDir public_html\nUserDir disabled ALICE", uri: "/~Alice/",
+			want: want{Kind: "docroot", Filename: "/var/www/html/~Alice/", URI: "/~Alice/"}},
+		{name: "userdir globally disabled, enabled user", main: "UserDir public_html\nUserDir disabled\nUserDir enabled bob", uri: "/~bob/",
+			want: want{Kind: "userdir", Filename: "/home/bob/public_html/", ScriptName: "/~bob", URI: "/~bob/", Line: 1}},
+		{name: "userdir globally disabled, other user", main: "UserDir public_html\nUserDir disabled\nUserDir enabled bob", uri: "/~joe/",
+			want: want{Kind: "docroot", Filename: "/var/www/html/~joe/", URI: "/~joe/"}},
+		{name: "userdir absolute form", main: "UserDir /srv/users", uri: "/~zed/a",
+			want: want{Kind: "userdir", Filename: "/srv/users/zed/a", ScriptName: "/~zed", URI: "/~zed/a", Line: 1}},
+		{name: "userdir star form", main: "UserDir /srv/*/site", uri: "/~zed/a",
+			want: want{Kind: "userdir", Filename: "/srv/zed/site/a", ScriptName: "/~zed", URI: "/~zed/a", Line: 1}},
+		{name: "userdir URL form redirects", main: "UserDir http://users.example/*/", uri: "/~zed/a",
+			want: want{Kind: "redirect", Redirect: &Redirect{302, "http://users.example/zed/a"}, URI: "/~zed/a", Line: 1}},
+		{name: "userdir list: existing earlier entry", main: "UserDir public_html www", uri: "/~joe/",
+			want: want{Kind: "userdir", Filename: "/home/joe/www/", ScriptName: "/~joe", URI: "/~joe/", Line: 1}},
+		{name: "userdir list: last entry used unchecked", main: "UserDir www public_html", uri: "/~bob/",
+			want: want{Kind: "userdir", Filename: "/home/bob/public_html/", ScriptName: "/~bob", URI: "/~bob/", Line: 1}},
+		{name: "userdir not configured", main: "", uri: "/~bob/",
+			want: want{Kind: "docroot", Filename: "/var/www/html/~bob/", URI: "/~bob/"}},
+		{name: "userdir user x.. refused (httpd tests user[1])", main: "UserDir /srv/u", uri: "/~a./",
+			want: want{Kind: "docroot", Filename: "/var/www/html/~a./", URI: "/~a./"}},
+		{name: "vhost inherits main UserDir but not its disabled list", main: "UserDir public_html\nUserDir disabled root", vhost: "ServerName v", uri: "/~root/",
+			want: want{Kind: "userdir", Filename: "/root/public_html/", ScriptName: "/~root", URI: "/~root/", Line: 1}},
+		{name: "vhost UserDir disabled globally", main: "UserDir public_html", vhost: "UserDir disabled", uri: "/~bob/",
+			want: want{Kind: "docroot", Filename: "/var/www/html/~bob/", URI: "/~bob/"}},
+		{name: "alias beats userdir", main: "UserDir public_html\nAlias /~bob /srv/bob", uri: "/~bob/x",
+			want: want{Kind: "alias", Filename: "/srv/bob/x", ScriptName: "/~bob", URI: "/~bob/x", Line: 2}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			mainBody := body(t, tc.main)
+			servers := [][]ast.Node{mainBody}
+			var vhostBody []ast.Node
+			if tc.vhost != "" {
+				vhostBody = body(t, tc.vhost)
+				servers = [][]ast.Node{vhostBody, mainBody}
+			}
+			o := testOpts()
+			if tc.opts != nil {
+				tc.opts(&o)
+			}
+			got, err := Map(servers, tc.uri, o)
+			require.NoError(t, err)
+			w := tc.want
+			assert.Equal(t, w.Kind, got.Kind, "Kind")
+			assert.Equal(t, w.Filename, got.Filename, "Filename")
+			assert.Equal(t, w.Handler, got.Handler, "Handler")
+			assert.Equal(t, w.ScriptName, got.ScriptName, "ScriptName")
+			assert.Equal(t, w.URI, got.URI, "URI")
+			assert.Equal(t, w.Status, got.Status, "Status (%s)", got.Reason)
+			assert.Equal(t, w.Redirect, got.Redirect, "Redirect")
+			assert.Equal(t, w.Options, got.Options, "Options")
+			if w.Line != 0 {
+				require.NotNil(t, got.Directive, "Directive")
+				assert.Equal(t, w.Line, got.Directive.Position.Line, "Directive line")
+				src := mainBody
+				if w.InVhost {
+					src = vhostBody
+				}
+				found := false
+				for _, n := range src {
+					if n == ast.Node(got.Directive) {
+						found = true
+					}
+				}
+				assert.True(t, found, "directive from the expected body")
+			}
+		})
+	}
+}
+
+func TestResourceName(t *testing.T) {
+	assert.Equal(t, "/api", ResourceName("/API"))
+	assert.Equal(t, "/a/b", ResourceName("//a//b"))
+	assert.Equal(t, "", ResourceName(""))
+}
+
+func TestMapNoServers(t *testing.T) {
+	_, err := Map(nil, "/", Options{})
+	assert.ErrorIs(t, err, ErrNoServer)
+}
+
+func TestAliasMatches(t *testing.T) {
+	for _, c := range []struct {
+		uri, alias string
+		n          int
+	}{
+		{"/icons/a", "/icons/", 7},
+		{"/icons", "/icons/", 0},
+		{"/icons//a", "/icons/", 8},
+		{"//icons/a", "/icons", 7},
+		{"/iconsx", "/icons", 0},
+		{"/", "/", 1},
+		{"/x", "/", 1},
+	} {
+		assert.Equal(t, c.n, aliasMatches(c.uri, c.alias), "%s vs %s", c.uri, c.alias)
+	}
+}
