@@ -69,12 +69,11 @@ type lists struct {
 // userdirConfig is mod_userdir's userdir_config after
 // merge_userdir_config.
 type userdirConfig struct {
-	dirs      []string       // the UserDir words (nil: DEFAULT_USER_DIR, none)
-	dirsFrom  *ast.Directive // the line that set dirs
-	global    int            // 0 default, 1 disabled, 2 enabled
-	enabled   map[string]bool
-	disabled  map[string]bool
-	hasTables bool
+	dirs     []string       // the UserDir words (nil: DEFAULT_USER_DIR, none)
+	dirsFrom *ast.Directive // the line that set dirs
+	global   int            // 0 default, 1 disabled, 2 enabled
+	enabled  map[string]bool
+	disabled map[string]bool
 }
 
 // collect builds the merged lists. Merges, as each module does them:
@@ -85,15 +84,14 @@ type userdirConfig struct {
 //   - mod_userdir merge_userdir_config: the UserDir directory list and
 //     the global "disabled"/"enabled" switch are the vhost's when it set
 //     them, else the main server's; the per-user "disabled u…"/"enabled
-//     u…" tables are NOT merged: only the first body's (the vhost's own)
-//     count;
+//     u…" tables are not merged: a vhost with any UserDir line has only
+//     its own, a vhost with none keeps the main server's (see below);
 //   - core merge_core_server_configs: DocumentRoot is the vhost's when it
 //     has one, else the main server's (within one body, the last line).
 func collect(servers [][]ast.Node) lists {
 	var m lists
+	uds := make([]*userdirConfig, len(servers))
 	for i, body := range servers {
-		var ud userdirConfig
-		ud.enabled, ud.disabled = map[string]bool{}, map[string]bool{}
 		var root *ast.Directive
 		for _, n := range body {
 			d, ok := n.(*ast.Directive)
@@ -108,26 +106,43 @@ func collect(servers [][]ast.Node) lists {
 			case "wsgiscriptalias", "wsgiscriptaliasmatch":
 				m.wsgi = append(m.wsgi, d)
 			case "userdir":
-				ud.set(d)
+				if uds[i] == nil {
+					uds[i] = &userdirConfig{enabled: map[string]bool{}, disabled: map[string]bool{}}
+				}
+				uds[i].set(d)
 			case "documentroot":
 				if len(d.Args) > 0 {
 					root = d
 				}
 			}
 		}
-		if i == 0 {
-			m.userdir.enabled, m.userdir.disabled = ud.enabled, ud.disabled
-		}
-		if m.userdir.dirs == nil && ud.dirs != nil {
-			m.userdir.dirs, m.userdir.dirsFrom = ud.dirs, ud.dirsFrom
-		}
-		if m.userdir.global == 0 {
-			m.userdir.global = ud.global
-		}
 		if m.docRoot == nil {
 			m.docRoot = root
 		}
 	}
+	// mod_userdir, folded from the main server (last) to the vhost
+	// (first). A server with no UserDir line at all keeps the merged
+	// configuration of the one below whole, user tables included —
+	// verified on Apache 2.4.71: main "UserDir public_html" + "UserDir
+	// disabled alice", a vhost with no UserDir: /~alice/ is refused; a
+	// vhost with only "UserDir www" or "UserDir disabled bob": /~alice/
+	// maps (the vhost's own, empty, tables).
+	cfg := userdirConfig{enabled: map[string]bool{}, disabled: map[string]bool{}}
+	for i := len(uds) - 1; i >= 0; i-- {
+		o := uds[i]
+		if o == nil {
+			continue
+		}
+		merged := userdirConfig{enabled: o.enabled, disabled: o.disabled, dirs: cfg.dirs, dirsFrom: cfg.dirsFrom, global: cfg.global}
+		if o.dirs != nil {
+			merged.dirs, merged.dirsFrom = o.dirs, o.dirsFrom
+		}
+		if o.global != 0 {
+			merged.global = o.global
+		}
+		cfg = merged
+	}
+	m.userdir = cfg
 	return m
 }
 
@@ -200,6 +215,9 @@ func Map(servers [][]ast.Node, uri string, opts Options) (Mapping, error) {
 	path, args, _ := strings.Cut(uri, "?")
 	path, _, _ = strings.Cut(path, "#")
 	fail := func(status int, reason string, u string) (Mapping, error) {
+		if i := strings.IndexByte(u, 0); i >= 0 {
+			u = u[:i] // r->uri is a C string
+		}
 		return Mapping{Kind: "none", Status: status, Reason: reason, URI: u, Args: args}, nil
 	}
 
@@ -215,6 +233,9 @@ func Map(servers [][]ast.Node, uri string, opts Options) (Mapping, error) {
 	}
 	if st != 0 {
 		return fail(st, "bad %-escape in URI path ("+uri+")", decoded)
+	}
+	if i := strings.IndexByte(decoded, 0); i >= 0 {
+		decoded = decoded[:i] // r->uri is a C string
 	}
 	if aes == "on" {
 		decoded, _ = normalizePath(decoded, !opts.MergeSlashesOff, false)
