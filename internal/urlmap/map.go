@@ -212,6 +212,23 @@ func Map(servers [][]ast.Node, uri string, opts Options) (Mapping, error) {
 		opts.Exists = func(p string) bool { _, err := os.Stat(p); return err == nil }
 	}
 
+	// ap_parse_uri: leading runs of '/' are one '/' whatever
+	// MergeSlashes says (verified on 2.4.71: "//x" with MergeSlashes Off
+	// is /x); an absolute-form target keeps only its path.
+	for strings.HasPrefix(uri, "//") {
+		uri = uri[1:]
+	}
+	if i := strings.Index(uri, "://"); i > 0 && isURL(uri) && !strings.ContainsAny(uri[:i], "/?#") {
+		rest := uri[i+3:]
+		if j := strings.IndexAny(rest, "/?#"); j >= 0 {
+			uri = rest[j:]
+		} else {
+			uri = ""
+		}
+		if uri == "" || uri[0] != '/' {
+			uri = "/" + uri
+		}
+	}
 	path, args, _ := strings.Cut(uri, "?")
 	path, _, _ = strings.Cut(path, "#")
 	fail := func(status int, reason string, u string) (Mapping, error) {
@@ -651,9 +668,10 @@ func (r *request) userdir(c userdirConfig) (Mapping, bool) {
 	if hasSlash {
 		dname = r.uri[2+len(user):]
 	}
-	// httpd tests user[1] (not user[0]) for '.': "x." and "x.." are
-	// refused, "." and "…" are not (mod_userdir.c translate_userdir).
-	if user == "" || len(user) >= 2 && user[1] == '.' && (len(user) == 2 || user[2] == '.' && len(user) == 3) {
+	// No user, ".", "..": declined. (httpd 2.4.63's source tests user[1],
+	// which would refuse "a." and accept "."; Apache 2.4.71 as installed
+	// maps /~a./x and declines /~./x — verified — so this follows it.)
+	if user == "" || user == "." || user == ".." {
 		return Mapping{}, false
 	}
 	key := strings.ToLower(user) // apr_table_get is case-insensitive

@@ -70,7 +70,11 @@ Alias /rel relative/dir
 		{name: "vhost without docroot inherits main", main: "DocumentRoot /srv/main", vhost: "ServerName v", uri: "/x",
 			want: want{Kind: "docroot", Filename: "/srv/main/x", URI: "/x", Line: 1}},
 
-		// normalisation before translate_name (ap_normalize_path, ap_unescape_url_ex)
+		// normalisation before translate_name (ap_normalize_path, ap_unescape_url_ex).
+		// Verified on Apache 2.4.71 (materialised oracle config, CustomLog with
+		// %>s|%U|%f|%{Location}o): //icons//a.png, /x/%2e%2E/y → /y, /../x → 400,
+		// /a%zz → 400, /a%2Fb → 404 (URI /a/b), /a%00 → 404 (URI /a),
+		// /%69cons/a%20b.png → the /icons/ alias.
 		{name: "double slashes merged", main: mainAliases, uri: "//icons//a.png",
 			want: want{Kind: "alias", Filename: "/usr/share/apache2/icons/a.png", ScriptName: "/icons/", URI: "/icons/a.png", Line: 2}},
 		{name: "MergeSlashes Off keeps runs; alias_matches eats them", main: mainAliases, uri: "/icons//a.png",
@@ -101,7 +105,9 @@ Alias /rel relative/dir
 		{name: "query string is not part of the URI", main: mainAliases, uri: "/doc/x?y=/icons/",
 			want: want{Kind: "alias", Filename: "/usr/share/doc/x", ScriptName: "/doc", URI: "/doc/x", Line: 3}},
 
-		// mod_alias
+		// mod_alias. Verified on 2.4.71: /icons (alias "/icons/") and /docs,
+		// /DOC/x (alias "/doc") fall to DocumentRoot; /doc maps; AliasMatch
+		// with \$1, $1 unset and $9 gives "$1--q-".
 		{name: "alias with slash does not match without", main: mainAliases, uri: "/icons",
 			want: want{Kind: "docroot", Filename: "/srv/www/icons", URI: "/icons", Line: 1}},
 		{name: "alias without slash matches bare", main: mainAliases, uri: "/doc",
@@ -131,7 +137,11 @@ Alias /rel relative/dir
 		{name: "pregsub escapes and missing groups", main: `AliasMatch ^/p(x)?/(.*) /srv/\$1-$1-$2-$9`, uri: "/p/q",
 			want: want{Kind: "aliasmatch", Filename: "/srv/$1--q-", ScriptName: "/p/q", URI: "/p/q", Line: 1}},
 
-		// redirects
+		// redirects. Verified on 2.4.71: "/old/a%20b" → …/n/a%20b, the query
+		// appended, RedirectMatch query "?q=a b" left unescaped and path
+		// "a%20b" escaped, Redirect 404 → 404 without Location, RedirectMatch
+		// to "z$1" → 500 (AH00674), Redirect before an earlier Alias, a local
+		// target made absolute (ap_construct_url, here BaseURL).
 		{name: "redirect before alias regardless of order", main: "Alias /old /srv/old\nRedirect /old http://new.example/n", uri: "/old/a b",
 			want: want{Kind: "redirect", Redirect: &Redirect{302, "http://new.example/n/a%20b"}, URI: "/old/a b", Line: 2}},
 		{name: "redirect permanent keyword", main: "Redirect permanent /o https://x/", uri: "/o",
@@ -162,7 +172,11 @@ Alias /rel relative/dir
 		{name: "main redirect before vhost alias", main: "Redirect /r http://main/", vhost: "Alias /r /srv/r", uri: "/r",
 			want: want{Kind: "redirect", Redirect: &Redirect{302, "http://main/"}, URI: "/r", Line: 1}},
 
-		// mod_wsgi
+		// mod_wsgi. Verified on 2.4.71 + mod_wsgi 4.9.4: /api/v1 under
+		// "WSGIScriptAlias /api" has application group "localhost|/api";
+		// /API2/V1 under "/API2" → "localhost|/api2" (ResourceName lower-cases);
+		// WSGIScriptAliasMatch ^/m/([^/]+)/api with /m/shop/api/items runs
+		// shop.wsgi with group "localhost|/m/shop/api".
 		{name: "wsgi alias after mod_alias", main: "Alias /app /srv/static\nWSGIScriptAlias /app /srv/app.wsgi", uri: "/app/x",
 			want: want{Kind: "alias", Filename: "/srv/static/x", ScriptName: "/app", URI: "/app/x", Line: 1}},
 		{name: "wsgi alias options and path", main: "WSGIScriptAlias /api /x/app.wsgi process-group=g application-group=%{GLOBAL} pass-authorization=On", uri: "/api/v1",
@@ -180,7 +194,13 @@ Alias /rel relative/dir
 		{name: "wsgi vhost list first", main: "WSGIScriptAlias /w /main.wsgi", vhost: "WSGIScriptAlias /w /vh.wsgi", uri: "/w",
 			want: want{Kind: "wsgiscriptalias", Handler: "wsgi-script", Filename: "/vh.wsgi", ScriptName: "/w", URI: "/w", Line: 1, InVhost: true, Options: map[string]string{}}},
 
-		// mod_userdir
+		// mod_userdir. Verified on 2.4.71: /~bob and /~bob/ map to
+		// ~bob/public_html (no trailing-slash redirect at translate time; mod_dir
+		// redirects later if it is a directory), "UserDir disabled ALICE"
+		// refuses /~alice/ (case-insensitive table), the URL form
+		// "http://users.example/*/" redirects /~bob/a to
+		// http://users.example/bob/a (the text after '*' is dropped) and /~bob
+		// to http://users.example/bob, "UserDir /srv/u" maps /~zed/a.
 		{name: "userdir relative form", main: "UserDir public_html", uri: "/~bob/x.html",
 			want: want{Kind: "userdir", Filename: "/home/bob/public_html/x.html", ScriptName: "/~bob", URI: "/~bob/x.html", Line: 1}},
 		{name: "userdir without trailing slash maps the directory", main: "UserDir public_html", uri: "/~bob",
@@ -207,8 +227,18 @@ Alias /rel relative/dir
 			want: want{Kind: "userdir", Filename: "/home/bob/public_html/", ScriptName: "/~bob", URI: "/~bob/", Line: 1}},
 		{name: "userdir not configured", main: "", uri: "/~bob/",
 			want: want{Kind: "docroot", Filename: "/var/www/html/~bob/", URI: "/~bob/"}},
-		{name: "userdir user x.. refused (httpd tests user[1])", main: "UserDir /srv/u", uri: "/~a./",
-			want: want{Kind: "docroot", Filename: "/var/www/html/~a./", URI: "/~a./"}},
+		// Verified on 2.4.71: /~a./x maps, /~./x is declined.
+		{name: "userdir user a. accepted", main: "UserDir /srv/u", uri: "/~a./x",
+			want: want{Kind: "userdir", Filename: "/srv/u/a./x", ScriptName: "/~a.", URI: "/~a./x", Line: 1}},
+		{name: "userdir user . declined", main: "UserDir /srv/u", uri: "/~./x",
+			want: want{Kind: "docroot", Filename: "/var/www/html/~./x", URI: "/~./x"}},
+		// Verified on 2.4.71 (vhost with MergeSlashes Off): leading slashes
+		// always collapse (ap_parse_uri), inner ones stay in r->uri.
+		{name: "MergeSlashes Off still collapses leading slashes", main: "", uri: "//x//y",
+			opts: func(o *Options) { o.MergeSlashesOff = true },
+			want: want{Kind: "docroot", Filename: "/var/www/html/x/y", URI: "/x//y"}},
+		{name: "absolute-form request target", main: "", uri: "http://h.example/a/b?c",
+			want: want{Kind: "docroot", Filename: "/var/www/html/a/b", URI: "/a/b"}},
 		// Verified on Apache 2.4.71 (vhosts vh, vh3, vh4, vh6 in the report's
 		// check): a vhost without UserDir keeps main's tables; one with any
 		// UserDir line has only its own.
