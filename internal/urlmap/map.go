@@ -122,7 +122,10 @@ func collect(servers [][]ast.Node) lists {
 	}
 	// mod_userdir, folded from the main server (last) to the vhost
 	// (first). A server with no UserDir line at all keeps the merged
-	// configuration of the one below whole, user tables included —
+	// configuration of the one below whole, user tables included: httpd
+	// creates a vhost's module config only when one of the module's
+	// directives appears in it, and merge_server_configs (config.c)
+	// shares the main server's config, unmerged, otherwise —
 	// verified on Apache 2.4.71: main "UserDir public_html" + "UserDir
 	// disabled alice", a vhost with no UserDir: /~alice/ is refused; a
 	// vhost with only "UserDir www" or "UserDir disabled bob": /~alice/

@@ -172,6 +172,21 @@ Alias /rel relative/dir
 		{name: "main redirect before vhost alias", main: "Redirect /r http://main/", vhost: "Alias /r /srv/r", uri: "/r",
 			want: want{Kind: "redirect", Redirect: &Redirect{302, "http://main/"}, URI: "/r", Line: 1}},
 
+		// Verified on 2.4.71 (vhost order.example): remainders escaped with
+		// lower-case hex, RedirectMatch results split at '?' and '#'.
+		{name: "redirect remainder escapes ? and % in lower-case hex", main: "Redirect /e http://e.example/n", uri: "/e/a%3Fb%25",
+			want: want{Kind: "redirect", Redirect: &Redirect{302, "http://e.example/n/a%3fb%25"}, URI: "/e/a?b%", Line: 1}},
+		{name: "redirect remainder escapes UTF-8", main: "Redirect /e http://e.example/n", uri: "/e/%C3%A9",
+			want: want{Kind: "redirect", Redirect: &Redirect{302, "http://e.example/n/%c3%a9"}, URI: "/e/\u00e9", Line: 1}},
+		{name: "redirectmatch result keeps decoded ? as query", main: `RedirectMatch ^/rm/(.*)$ http://x.example/w/$1`, uri: "/rm/a%3Fb",
+			want: want{Kind: "redirect", Redirect: &Redirect{302, "http://x.example/w/a?b"}, URI: "/rm/a?b", Line: 1}},
+		{name: "redirectmatch result keeps decoded # as fragment", main: `RedirectMatch ^/rm/(.*)$ http://x.example/w/$1`, uri: "/rm/a%23b",
+			want: want{Kind: "redirect", Redirect: &Redirect{302, "http://x.example/w/a#b"}, URI: "/rm/a#b", Line: 1}},
+		{name: "alias with slash, target without: names glue", main: "Alias /doc/ /share/doc", uri: "/doc/x",
+			want: want{Kind: "alias", Filename: "/share/docx", ScriptName: "/doc/", URI: "/doc/x", Line: 1}},
+		{name: "redirect gone prefix", main: "Redirect gone /dead", uri: "/dead",
+			want: want{Kind: "redirect", Redirect: &Redirect{410, ""}, URI: "/dead", Line: 1}},
+
 		// mod_wsgi. Verified on 2.4.71 + mod_wsgi 4.9.4: /api/v1 under
 		// "WSGIScriptAlias /api" has application group "localhost|/api";
 		// /API2/V1 under "/API2" → "localhost|/api2" (ResourceName lower-cases);
