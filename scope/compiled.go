@@ -18,7 +18,6 @@ type compiled struct {
 	setEnvIf  []*ast.Directive // server-level SetEnvIf: main's, then the vhost's
 	mapBodies [][]ast.Node     // directives for URL mapping: the vhost's, then main's
 	rewrite   *rewriteSet      // server-level mod_rewrite rules (config_server_merge)
-	maps      mapLists         // translate_name inputs
 }
 
 type compileOnce struct {
@@ -66,7 +65,6 @@ func (s *Server) compiledFor(v *VirtualHost) *compiled {
 			c.mapBodies = [][]ast.Node{own, mainBody}
 		}
 		c.dirSecs = sortDirSections(bodies)
-		c.maps = buildMapLists(c.mapBodies)
 		for _, body := range bodies {
 			for _, n := range body {
 				if sec, ok := n.(*ast.Section); ok && (sec.Is("Location") || sec.Is("LocationMatch")) {

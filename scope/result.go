@@ -174,19 +174,19 @@ func (s *Server) Request(req Request, opts RequestOptions) *Result {
 	}
 	sel := s.SelectVHost(req.Addr, req.Port, req.Host)
 	r := &Result{Request: req, Server: sel.Server, How: sel.How}
-	uri, ok := normalizeURI(req.Path)
-	if !ok {
-		r.Status, r.Reason = 400, "invalid URI path"
-		return r
-	}
-	r.URI = uri
 	w := &walker{s: s, v: sel.Server, fsys: opts.FS, table: opts.Table, res: &walkResult{},
 		accessName: ".htaccess", method: "GET"}
 	if opts.Map != nil {
-		r.Mapping = opts.Map(s, sel.Server, uri)
+		r.Mapping = opts.Map(s, sel.Server, req.Path)
 	} else {
-		r.Mapping = s.translate(sel.Server, uri, w.stat)
+		r.Mapping = s.translate(sel.Server, req.Path, w.stat)
 	}
+	if r.Mapping.Status != 0 { // rejected before or while mapping
+		r.Status, r.Reason = r.Mapping.Status, r.Mapping.Reason
+		return r
+	}
+	uri := r.Mapping.URI
+	r.URI = uri
 	if rd := r.Mapping.Redirect; rd != nil {
 		r.Status, r.Reason = rd.Status, "redirected by "+describe(r.Mapping.Directive)
 		return r
@@ -415,49 +415,4 @@ func describe(d *ast.Directive) string {
 		return "configuration"
 	}
 	return d.Name + " at " + d.Position.String()
-}
-
-// normalizeURI decodes %XX (not %2F) and removes dot segments and repeated
-// slashes, as httpd does before translate_name.
-func normalizeURI(p string) (string, bool) {
-	if !strings.HasPrefix(p, "/") {
-		return "", false
-	}
-	var b strings.Builder
-	for i := 0; i < len(p); i++ {
-		c := p[i]
-		if c == '%' {
-			if i+2 >= len(p) || !isHex(p[i+1]) || !isHex(p[i+2]) {
-				return "", false
-			}
-			v := unhex(p[i+1])<<4 | unhex(p[i+2])
-			if v == '/' || v == 0 {
-				return "", false // AllowEncodedSlashes Off: 404 in httpd; NUL: 400
-			}
-			b.WriteByte(v)
-			i += 2
-			continue
-		}
-		b.WriteByte(c)
-	}
-	u := b.String()
-	clean := path.Clean(u)
-	if strings.HasSuffix(u, "/") && clean != "/" {
-		clean += "/"
-	}
-	return clean, true
-}
-
-func isHex(c byte) bool {
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')
-}
-
-func unhex(c byte) byte {
-	switch {
-	case c >= '0' && c <= '9':
-		return c - '0'
-	case c >= 'a' && c <= 'f':
-		return c - 'a' + 10
-	}
-	return c - 'A' + 10
 }
