@@ -98,6 +98,13 @@ Alias /rel relative/dir
 		{name: "encoded slash kept with NoDecode", main: "", uri: "/a%2fb",
 			opts: func(o *Options) { o.AllowEncodedSlashes = "NoDecode" },
 			want: want{Kind: "docroot", Filename: "/var/www/html/a%2fb", URI: "/a%2fb"}},
+		// Verified on 2.4.71 (vhosts nd.example, on.example).
+		{name: "AllowEncodedSlashes On re-normalises", main: "", uri: "/e/x/..%2F..%2Fy",
+			opts: func(o *Options) { o.AllowEncodedSlashes = "On" },
+			want: want{Kind: "docroot", Filename: "/var/www/html/y", URI: "/y"}},
+		{name: "AllowEncodedSlashes NoDecode: alias sees %2F", main: "Alias /e/ /enc/", uri: "/e/a%2Fb",
+			opts: func(o *Options) { o.AllowEncodedSlashes = "NoDecode" },
+			want: want{Kind: "alias", Filename: "/enc/a%2Fb", ScriptName: "/e/", URI: "/e/a%2Fb", Line: 1}},
 		{name: "encoded NUL is 404", main: "", uri: "/a%00",
 			want: want{Kind: "none", Status: 404, URI: "/a"}},
 		{name: "percent-decoding before alias match", main: mainAliases, uri: "/%69cons/a%20b.png",
@@ -208,6 +215,15 @@ Alias /rel relative/dir
 			want: want{Kind: "docroot", Filename: "/var/www/html/w", URI: "/w"}},
 		{name: "wsgi vhost list first", main: "WSGIScriptAlias /w /main.wsgi", vhost: "WSGIScriptAlias /w /vh.wsgi", uri: "/w",
 			want: want{Kind: "wsgiscriptalias", Handler: "wsgi-script", Filename: "/vh.wsgi", ScriptName: "/w", URI: "/w", Line: 1, InVhost: true, Options: map[string]string{}}},
+
+		// Verified on 2.4.71 (vhost em.example): an empty match at 0 does not
+		// count (l > 0); a match of exactly "/" is the root form.
+		{name: "wsgi alias match empty match declines", main: "WSGIScriptAliasMatch ^ /x/a.wsgi", uri: "/q",
+			want: want{Kind: "docroot", Filename: "/var/www/html/q", URI: "/q"}},
+		{name: "wsgi alias match of / keeps URI as path info", main: "WSGIScriptAliasMatch ^/(x)? /x/s.wsgi", uri: "/q",
+			want: want{Kind: "wsgiscriptaliasmatch", Handler: "wsgi-script", Filename: "/x/s.wsgi/q", ScriptName: "", URI: "/q", Line: 1, Options: map[string]string{}}},
+		{name: "wsgi alias match with optional group", main: "WSGIScriptAliasMatch ^/(x)? /x/s.wsgi", uri: "/x",
+			want: want{Kind: "wsgiscriptaliasmatch", Handler: "wsgi-script", Filename: "/x/s.wsgi", ScriptName: "/x", URI: "/x", Line: 1, Options: map[string]string{}}},
 
 		// mod_userdir. Verified on 2.4.71: /~bob and /~bob/ map to
 		// ~bob/public_html (no trailing-slash redirect at translate time; mod_dir
