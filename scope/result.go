@@ -126,6 +126,12 @@ func requestEnv(s *Server, v *VirtualHost, c *dirConfig, req Request, uri string
 	if w == nil {
 		return env.entries, undecided, "", ""
 	}
+	if comp.rewrite == nil && c.rewrite == nil {
+		er.uri = uri // header_parser sees the normalised URI
+		undecided = append(undecided, runSetEnvIf(c.setEnvIf, er, env)...)
+		env.entries = append(env.entries, c.envList()...)
+		return env.entries, undecided, "", ""
+	}
 	rc := &rewriteCtx{env: env, header: func(name string) string { h, _ := er.header(name); return h },
 		stat: w.stat, vars: map[string]string{
 			"HTTP_HOST": req.Host, "REQUEST_URI": uri, "REQUEST_METHOD": "GET", "SERVER_NAME": v.ServerName,
@@ -205,9 +211,11 @@ func (s *Server) Request(req Request, opts RequestOptions) *Result {
 	}
 	w.fileWalk()
 	w.locationWalk(uri)
-	// <If> sees the variables server-level SetEnvIf set (post_read_request).
-	preEnv, _, _, _ := requestEnv(s, sel.Server, newSectionDirConfig(), req, uri, nil)
-	w.ifWalk(r, newExprEnv(s, sel.Server, req, uri, w.res.filename, preEnv))
+	if len(w.res.conf.ifs) > 0 {
+		// <If> sees the variables server-level SetEnvIf set (post_read_request).
+		preEnv, _, _, _ := requestEnv(s, sel.Server, newSectionDirConfig(), req, uri, nil)
+		w.ifWalk(r, newExprEnv(s, sel.Server, req, uri, w.res.filename, preEnv))
+	}
 	c := w.res.conf
 	r.Steps, r.conf = w.res.steps, c
 	r.Options = c.opts &^ optUnset
