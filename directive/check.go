@@ -63,8 +63,7 @@ var transparentSections = map[string]bool{
 func Check(name string, args []string, ctx Context) *Error {
 	info, ok := Lookup(name)
 	if !ok || (strings.HasPrefix(name, "<") != info.Section) {
-		return &Error{Kind: Unknown, Directive: name, Msg: "Invalid command '" + name +
-			"', perhaps misspelled or defined by a module not included in the server configuration"}
+		return unknown(name)
 	}
 	if err := info.CheckContext(ctx); err != nil {
 		return err

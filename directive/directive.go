@@ -302,3 +302,14 @@ func editDistance(a, b string) int {
 	}
 	return prev[len(b)]
 }
+
+// ModuleID returns the identifier of a module named either way
+// ("mod_env.c" or "env_module"), for the modules that define directives.
+func ModuleID(name string) (string, bool) {
+	for i := range table {
+		if strings.EqualFold(table[i].Module, name) || table[i].ModuleID == name {
+			return table[i].ModuleID, true
+		}
+	}
+	return "", false
+}

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/apacheconf/apacheconf/directive"
+	"github.com/apacheconf/apacheconf/parser"
 )
 
 func TestTableCoversTheServer(t *testing.T) {
@@ -151,4 +152,31 @@ func TestSuggest(t *testing.T) {
 func TestOverrideString(t *testing.T) {
 	assert.Equal(t, "AuthConfig or Limit", (directive.OrAuthCfg | directive.OrLimit).String())
 	assert.Equal(t, "None", directive.Override(0).String())
+}
+
+func TestCheckTree(t *testing.T) {
+	src := "LoadModule wsgi_module x.so\n" +
+		"ServerNmae a\n" +
+		"SetEnv A b\n" +
+		"<VirtualHost *:80>\n  WSGIRestrictEmbedded On\n  <Directory /srv>\n    WSGIDaemonProcess g\n    Options +Indexes\n  </Directory>\n</VirtualHost>\n" +
+		"<Macro M $x>\n  Nonsense $x\n</Macro>\n" +
+		"DavLockDB /x\n"
+	f, err := parser.ParseFile("t.conf", []byte(src))
+	require.NoError(t, err)
+	loaded := func(id string) bool { return id == "wsgi_module" || id == "env_module" }
+	var got []string
+	for _, e := range directive.CheckTree(f.Body, loaded) {
+		got = append(got, e.Error())
+	}
+	assert.Equal(t, []string{
+		"t.conf:2:1: Invalid command 'ServerNmae', perhaps misspelled or defined by a module not included in the server configuration",
+		"t.conf:5:3: WSGIRestrictEmbedded cannot occur within <VirtualHost> section",
+		"t.conf:7:5: WSGIDaemonProcess not allowed in <Directory> context",
+		"t.conf:11:1: Invalid command '<Macro', perhaps misspelled or defined by a module not included in the server configuration",
+		"t.conf:14:1: Invalid command 'DavLockDB', perhaps misspelled or defined by a module not included in the server configuration",
+	}, got)
+	var de *directive.Error
+	require.ErrorAs(t, directive.CheckTree(f.Body, loaded)[0], &de)
+	assert.Equal(t, directive.Unknown, de.Kind)
+	assert.Empty(t, directive.CheckTree(f.Body[:1], nil))
 }

@@ -162,7 +162,9 @@ type RequestOptions struct {
 	// FS is the file system that paths in the configuration refer to
 	// (absolute paths, see FSPath). nil: no file is found.
 	FS fs.FS
-	// Table admits directives in .htaccess (the directive registry).
+	// Table admits directives in .htaccess. Nil: the generated directive
+	// registry, which also checks arguments, sections and modules as httpd
+	// does (package directive).
 	Table DirectiveTable
 	// Map, when set, replaces the built-in URL mapping.
 	Map func(s *Server, v *VirtualHost, uri string) Mapping

@@ -284,8 +284,17 @@ func (w *walker) htaccess(dir string) bool {
 		return false
 	}
 	c := w.res.conf
+	table := w.table
+	if table == nil {
+		table = registryTable{}
+		if problems := w.checkHTAccess(f.Body, c.override&^orUnset, c.overrideList); len(problems) > 0 {
+			w.res.problems = append(w.res.problems, problems...)
+			w.res.htaccess = name
+			return false
+		}
+	}
 	a := &applier{ctx: CtxHTAccess, override: c.override &^ orUnset, overrideOpts: c.overrideOpts,
-		overrideList: c.overrideList, table: w.table, method: w.method}
+		overrideList: c.overrideList, table: table, method: w.method}
 	built := a.build(f.Body)
 	if len(a.problems) > 0 {
 		w.res.problems = append(w.res.problems, a.problems...)

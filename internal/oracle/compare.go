@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/apacheconf/apacheconf/ast"
+	"github.com/apacheconf/apacheconf/directive"
 	"github.com/apacheconf/apacheconf/resolve"
 	"github.com/apacheconf/apacheconf/scope"
 )
@@ -52,6 +53,10 @@ func NewEngine(nodes []ast.Node, opts scope.RequestOptions) (*Engine, error) {
 	s, err := scope.Build(nodes, scope.Options{})
 	if err != nil {
 		return nil, err
+	}
+	// httpd refuses to start on the first directive it does not accept.
+	if errs := directive.CheckTree(nodes, s.Loaded); len(errs) > 0 {
+		return nil, errs[0]
 	}
 	inv, err := resolve.GroupsWith(s, resolve.GroupOptions{Accounts: resolve.SystemAccounts{}})
 	if err != nil {
