@@ -3,7 +3,9 @@
 // MPM, event), reads `apache2 -L` for each directive's module, help text
 // and req_override, then probes `apache2 -t` on generated snippets to pin
 // down the argument form (invoke_cmd's messages) and the contexts the
-// handlers refuse (ap_check_cmd_context's messages).
+// handlers refuse (ap_check_cmd_context's messages), and finally starts
+// the server once to find the directives refused in .htaccess, which is
+// read only per request.
 //
 //	go generate ./directive    (or: go run ./internal/gen/registry -o directive/table.go)
 //
@@ -70,6 +72,10 @@ func main() {
 		if e != nil {
 			log.Printf("%s: %v", dirs[i].Name, e)
 		}
+	}
+
+	if err := env.ProbeHTAccess(dirs); err != nil {
+		log.Fatalf("probing .htaccess: %v", err)
 	}
 
 	httpdV, wsgiV := env.Versions()
