@@ -2,10 +2,10 @@ package scope
 
 import (
 	"github.com/apacheconf/apacheconf/internal/pcre"
-	"strconv"
 	"strings"
 
 	"github.com/apacheconf/apacheconf/ast"
+	"github.com/apacheconf/apacheconf/internal/urlmap"
 )
 
 // envTable is r->subprocess_env: an apr table, so names compare without
@@ -134,38 +134,8 @@ func runSetEnvIf(conds []*ast.Directive, r *envRequest, env *envTable) (undecide
 			if !hasV {
 				v = "1"
 			}
-			env.set(EnvVar{Name: k, Value: pregsub(v, val, m), By: d})
+			env.set(EnvVar{Name: k, Value: urlmap.Pregsub(v, val, m), By: d})
 		}
 	}
 	return undecided
-}
-
-// pregsub is ap_pregsub: $0…$9 (and \$ for a literal dollar) from the
-// match m of s.
-func pregsub(tmpl, s string, m []int) string {
-	if !strings.ContainsAny(tmpl, "$\\&") {
-		return tmpl
-	}
-	var b strings.Builder
-	for i := 0; i < len(tmpl); i++ {
-		c := tmpl[i]
-		if c == '\\' && i+1 < len(tmpl) && (tmpl[i+1] == '$' || tmpl[i+1] == '&') {
-			b.WriteByte(tmpl[i+1])
-			i++
-			continue
-		}
-		if (c == '$' && i+1 < len(tmpl) && tmpl[i+1] >= '0' && tmpl[i+1] <= '9') || c == '&' {
-			n := 0
-			if c == '$' {
-				n, _ = strconv.Atoi(tmpl[i+1 : i+2])
-				i++
-			}
-			if 2*n+1 < len(m) && m[2*n] >= 0 {
-				b.WriteString(s[m[2*n]:m[2*n+1]])
-			}
-			continue
-		}
-		b.WriteByte(c)
-	}
-	return b.String()
 }

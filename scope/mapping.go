@@ -24,36 +24,6 @@ func (s *Server) translate(v *VirtualHost, path string, stat func(string) fileTy
 // The per-directory Redirect lines (mod_alias's fixup_redir) match as
 // the server-level ones do in translate_name.
 
-// aliasMatches is mod_alias's alias_matches: runs of '/' match runs of
-// '/'; the alias's last component must end at a component boundary of
-// the URI. It returns how many bytes of uri matched, 0 for no match.
-func aliasMatches(uri, alias string) int {
-	a, u := 0, 0
-	for a < len(alias) {
-		if alias[a] == '/' {
-			if u >= len(uri) || uri[u] != '/' {
-				return 0
-			}
-			for a < len(alias) && alias[a] == '/' {
-				a++
-			}
-			for u < len(uri) && uri[u] == '/' {
-				u++
-			}
-			continue
-		}
-		if u >= len(uri) || uri[u] != alias[a] {
-			return 0
-		}
-		u++
-		a++
-	}
-	if alias != "" && alias[len(alias)-1] != '/' && u < len(uri) && uri[u] != '/' {
-		return 0
-	}
-	return u
-}
-
 // redirectStatus reads Redirect's optional first argument (add_redirect_internal).
 func redirectStatus(d *ast.Directive) (status int, rest []string) {
 	vals := d.Values()
@@ -100,9 +70,9 @@ func tryRedirect(d *ast.Directive, uri string) (Mapping, bool) {
 		if m == nil {
 			return Mapping{}, false
 		}
-		loc = pregsub(target, uri, m)
+		loc = urlmap.Pregsub(target, uri, m)
 	} else {
-		l := aliasMatches(uri, args[0])
+		l := urlmap.AliasMatches(uri, args[0])
 		if l == 0 {
 			return Mapping{}, false
 		}

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/apacheconf/apacheconf/ast"
+	"github.com/apacheconf/apacheconf/internal/urlmap"
 	"github.com/apacheconf/apacheconf/parser"
 )
 
@@ -189,9 +190,10 @@ func TestExpr(t *testing.T) {
 
 func TestPregsub(t *testing.T) {
 	m := []int{0, 9, 0, 4, 5, 9}
-	assert.Equal(t, "user=bob-site", pregsub("user=$1-$2", "bob/site", []int{0, 8, 0, 3, 4, 8}))
-	assert.Equal(t, "$1 literal", pregsub("\\$1 literal", "abcd/efgh", m))
-	assert.Equal(t, "abcd/efgh!", pregsub("&!", "abcd/efgh", m))
+	assert.Equal(t, "user=bob-site", urlmap.Pregsub("user=$1-$2", "bob/site", []int{0, 8, 0, 3, 4, 8}))
+	assert.Equal(t, "$1 literal", urlmap.Pregsub("\\$1 literal", "abcd/efgh", m))
+	assert.Equal(t, "&!", urlmap.Pregsub("&!", "abcd/efgh", m)) // no & in 2.4's regsub_core
+	assert.Equal(t, "a.b", urlmap.Pregsub("a\\.b", "abcd/efgh", m))
 }
 
 func TestAliasMatches(t *testing.T) {
@@ -209,7 +211,7 @@ func TestAliasMatches(t *testing.T) {
 		{"/a/b", "/a//b", 4},
 	}
 	for _, tt := range tests {
-		assert.Equal(t, tt.want, aliasMatches(tt.uri, tt.alias), "%s ~ %s", tt.uri, tt.alias)
+		assert.Equal(t, tt.want, urlmap.AliasMatches(tt.uri, tt.alias), "%s ~ %s", tt.uri, tt.alias)
 	}
 }
 

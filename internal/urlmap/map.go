@@ -295,12 +295,12 @@ func (r *request) translate(m lists) (Mapping, bool) {
 	return r.core(m.docRoot), true // core, APR_HOOK_REALLY_LAST
 }
 
-// aliasMatches is mod_alias's alias_matches: each run of '/' in the
+// AliasMatches is mod_alias's alias_matches: each run of '/' in the
 // alias matches a run of one or more '/' in the URI, other bytes match
 // literally (case-sensitively), and an alias not ending in '/' must end
 // at a '/' or the end of the URI. It returns the number of URI bytes
 // matched, 0 for no match.
-func aliasMatches(uri, alias string) int {
+func AliasMatches(uri, alias string) int {
 	a, u := 0, 0
 	for a < len(alias) {
 		if alias[a] == '/' {
@@ -330,9 +330,11 @@ func aliasMatches(uri, alias string) int {
 	return u
 }
 
-// pregsub is ap_pregsub: $0–$9 are replaced by the groups (empty when a
-// group did not take part), a backslash takes the next byte literally.
-func pregsub(tmpl, src string, m []int) string {
+// Pregsub is ap_pregsub (server/util.c regsub_core): $0–$9 are replaced
+// by the groups of match m of src (empty when a group did not take part),
+// a backslash takes the next byte literally; "&" is an ordinary byte in
+// 2.4. mod_alias, mod_setenvif and others use it.
+func Pregsub(tmpl, src string, m []int) string {
 	var b strings.Builder
 	for i := 0; i < len(tmpl); i++ {
 		c := tmpl[i]
@@ -477,9 +479,9 @@ func (r *request) aliasRedir(m lists) (Mapping, bool) {
 			}
 			matched = true
 			if e.hasURL {
-				found = escapeRedirectTarget(pregsub(e.url, r.uri, loc))
+				found = escapeRedirectTarget(Pregsub(e.url, r.uri, loc))
 			}
-		} else if l := aliasMatches(r.uri, e.fake); l > 0 {
+		} else if l := AliasMatches(r.uri, e.fake); l > 0 {
 			matched = true
 			if e.hasURL {
 				found = e.url + escapePath(r.uri[l:])
@@ -523,9 +525,9 @@ func (r *request) aliasRedir(m lists) (Mapping, bool) {
 			if loc == nil {
 				continue
 			}
-			found, script = pregsub(vals[1], r.uri, loc), r.uri[:loc[1]]
+			found, script = Pregsub(vals[1], r.uri, loc), r.uri[:loc[1]]
 		} else {
-			l := aliasMatches(r.uri, vals[0])
+			l := AliasMatches(r.uri, vals[0])
 			if l == 0 {
 				continue
 			}
@@ -625,9 +627,9 @@ func (r *request) wsgiIntercept(m lists) (Mapping, bool) {
 				continue
 			}
 			l = loc[1] // an empty match at 0 does not count (l > 0)
-			location, app = r.uri[:l], pregsub(e.application, r.uri, loc)
+			location, app = r.uri[:l], Pregsub(e.application, r.uri, loc)
 		} else {
-			l = aliasMatches(r.uri, e.location)
+			l = AliasMatches(r.uri, e.location)
 		}
 		if l <= 0 {
 			continue

@@ -353,6 +353,6 @@ func TestAliasMatches(t *testing.T) {
 		{"/", "/", 1},
 		{"/x", "/", 1},
 	} {
-		assert.Equal(t, c.n, aliasMatches(c.uri, c.alias), "%s vs %s", c.uri, c.alias)
+		assert.Equal(t, c.n, AliasMatches(c.uri, c.alias), "%s vs %s", c.uri, c.alias)
 	}
 }
