@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/apacheconf/apacheconf/ast"
+	"github.com/apacheconf/apacheconf/directive"
 )
 
 // Setting kinds: how a value came to be in force.
@@ -78,6 +79,11 @@ func (r *Result) Effective() []Effective {
 		out = append(out, Effective{Name: "DirectoryIndex", Values: c.dirIndex, Rule: RuleInnermost, By: []*ast.Directive{c.dirIndexBy}})
 	}
 	for _, d := range c.last {
+		// Server-only directives (DocumentRoot, Listen, LoadModule …)
+		// are not per-directory configuration: the registry says which.
+		if info, ok := directive.Lookup(d.Name); ok && !info.InDirectory() {
+			continue
+		}
 		out = append(out, Effective{Name: d.Name, Values: d.Values(), Rule: RuleInnermost, By: []*ast.Directive{d}})
 	}
 	sort.Slice(out, func(i, j int) bool {
