@@ -293,6 +293,23 @@ func (inv *Inventory) Resolve(r *scope.Result, opts Options) Decision {
 			}
 		}
 	}
+	// WSGIHandlerScript options override for its handler's requests.
+	if hs := r.HandlerScript; hs != nil {
+		for _, opt := range hs.Values()[2:] {
+			k, v, _ := strings.Cut(opt, "=")
+			switch k {
+			case "process-group":
+				pgVal = &v
+			case "application-group":
+				agVal = &v
+			default:
+				continue
+			}
+			if len(d.Trace) == 0 || d.Trace[len(d.Trace)-1].Line != hs.Position.Line {
+				d.Trace = append(d.Trace, traceOf(hs))
+			}
+		}
+	}
 	d.ProcessGroup = ex.processGroup(pgVal)
 	d.ApplicationGroup = ex.applicationGroup(agVal)
 	if ex.envBy != nil {

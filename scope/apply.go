@@ -164,6 +164,15 @@ func (a *applier) directive(c *dirConfig, d *ast.Directive) {
 		for _, e := range exts {
 			c.extHandler[strings.ToLower(strings.TrimPrefix(e, "."))] = Setting{Value: h, By: d}
 		}
+	case "wsgihandlerscript":
+		// wsgi_add_handler_script: name, script, options.
+		if len(vals) < 2 || vals[0] == "" || vals[1] == "" {
+			return
+		}
+		if c.wsgiHandlers == nil {
+			c.wsgiHandlers = map[string]*ast.Directive{}
+		}
+		c.wsgiHandlers[vals[0]] = d
 	case "addtype", "removetype":
 		if len(vals) == 0 {
 			return

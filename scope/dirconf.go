@@ -60,6 +60,9 @@ type dirConfig struct {
 	// extension (lower case, no dot)
 	extHandler map[string]Setting
 	extType    map[string]Setting
+	// mod_wsgi: WSGIHandlerScript by handler name (case-sensitive, an
+	// apr hash); the child's entries overlay the parent's.
+	wsgiHandlers map[string]*ast.Directive
 	// mod_authz_core: the Require lines of the innermost section that has
 	// some, or the merge of several under AuthMerging.
 	authz *authzConfig
@@ -168,6 +171,15 @@ func merge(base, add *dirConfig) *dirConfig {
 			} else {
 				c.extHandler[k] = v
 			}
+		}
+	}
+	if len(add.wsgiHandlers) > 0 {
+		c.wsgiHandlers = make(map[string]*ast.Directive, len(base.wsgiHandlers)+len(add.wsgiHandlers))
+		for k, v := range base.wsgiHandlers {
+			c.wsgiHandlers[k] = v
+		}
+		for k, v := range add.wsgiHandlers {
+			c.wsgiHandlers[k] = v
 		}
 	}
 	if len(add.extType) > 0 {

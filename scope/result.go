@@ -31,6 +31,9 @@ type Result struct {
 	// Handler is the handler that runs ("" for the default handler).
 	Handler   string
 	HandlerBy *ast.Directive
+	// HandlerScript is the WSGIHandlerScript whose name is the handler:
+	// mod_wsgi runs that script's handle_request for the request.
+	HandlerScript *ast.Directive
 	// Options are the effective Options bits (Opt*).
 	Options int
 	// Env is the request's environment (r->subprocess_env) as the
@@ -224,6 +227,9 @@ func (s *Server) Request(req Request, opts RequestOptions) *Result {
 	var forbidden string
 	r.Env, r.Undecided, r.NotModelled, forbidden = requestEnv(s, sel.Server, c, req, uri, w)
 	r.Handler, r.HandlerBy = handlerFor(c, r.Mapping, r.Filename)
+	if r.Handler != "" && !r.IsWSGI() {
+		r.HandlerScript = c.wsgiHandlers[r.Handler]
+	}
 	r.Authz = s.authorize(c, req, r.Env)
 	r.Status, r.Reason = outcome(r)
 	if r.IsDir && r.Handler == "" && r.Status == 0 {
@@ -384,7 +390,9 @@ func handlerFor(c *dirConfig, m Mapping, filename string) (string, *ast.Directiv
 const wsgiContentType = "application/x-httpd-wsgi"
 
 // IsWSGI reports whether mod_wsgi's handler takes the request.
-func (r *Result) IsWSGI() bool { return r.Handler == "wsgi-script" || r.Handler == wsgiContentType }
+func (r *Result) IsWSGI() bool {
+	return r.Handler == "wsgi-script" || r.Handler == wsgiContentType || r.HandlerScript != nil
+}
 
 // outcome is the status of a plain GET once configuration is merged.
 func outcome(r *Result) (int, string) {
@@ -407,6 +415,11 @@ func outcome(r *Result) (int, string) {
 			return 403, "Options ExecCGI is off in this directory"
 		}
 		return 200, "served by mod_wsgi (see resolve for the daemon group)"
+	}
+	if r.HandlerScript != nil {
+		// wsgi_hook_handler's handler-script branch: no file, directory
+		// or ExecCGI checks; the script's handle_request answers.
+		return 200, "served by mod_wsgi's handler script " + r.HandlerScript.Values()[1] + " (WSGIHandlerScript at " + r.HandlerScript.Position.String() + ")"
 	}
 	if !r.Exists {
 		return 404, "File does not exist"

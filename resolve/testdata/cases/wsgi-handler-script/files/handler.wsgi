@@ -1,0 +1,5 @@
+# keep: WSGIHandlerScript calls handle_request, which reports like the oracle's app
+def handle_request(environ, start_response):
+    body = "group=%s app=%s" % (environ.get("mod_wsgi.process_group") or "-", environ.get("mod_wsgi.application_group") or "-")
+    start_response("200 OK", [("Content-Type", "text/plain")])
+    return [body.encode()]
