@@ -313,3 +313,18 @@ func ModuleID(name string) (string, bool) {
 	}
 	return "", false
 }
+
+// ParseArgsHow reads an argument form's name ("TAKE12"), as ArgsHow's
+// String writes it.
+func ParseArgsHow(s string) (ArgsHow, bool) {
+	for i, n := range argsHowNames {
+		if n == s {
+			return ArgsHow(i), true
+		}
+	}
+	return RawArgs, false
+}
+
+// Distance is the edit distance Suggest uses: Levenshtein, with a
+// transposition of neighbours counting one.
+func Distance(a, b string) int { return editDistance(a, b) }

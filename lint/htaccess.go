@@ -51,6 +51,13 @@ func (p *Program) HTAccessFiles() []*HTAccess {
 	seen := map[string]bool{}
 	servers := append([]*scope.VirtualHost{p.Server.Main}, p.Server.VHosts...)
 	for _, v := range servers {
+		// AccessFileName is per server: a vhost's own replaces main's.
+		access := name
+		for _, n := range v.Body {
+			if d, ok := n.(*ast.Directive); ok && d.Is("AccessFileName") && len(d.Args) > 0 {
+				access = d.Args[0].Value
+			}
+		}
 		var dirs []string
 		for _, s := range p.Server.DirectorySections(v) {
 			if !s.Is("Directory") || len(s.Args) != 1 || s.Args[0].Value == "~" {
@@ -70,7 +77,7 @@ func (p *Program) HTAccessFiles() []*HTAccess {
 			if seen[dir] {
 				continue
 			}
-			file := path.Join(dir, name)
+			file := path.Join(dir, access)
 			src, err := fs.ReadFile(p.FS, scope.FSPath(file))
 			if err != nil {
 				continue

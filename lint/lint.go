@@ -164,9 +164,9 @@ type ProgramOptions struct {
 	// Resolver resolves names in <VirtualHost> lines; default: the
 	// system's, like httpd.
 	Resolver scope.Resolver
-	// Directives is the directive registry (generated from apache2) as
-	// scope uses it for .htaccess, and Specs as the directive rules use
-	// it; the rules that need them are quiet without them.
+	// Directives is the directive registry as scope uses it for
+	// .htaccess, and Specs as the directive rules use it; nil means the
+	// registry generated from apache2 (DefaultRegistry).
 	Directives scope.DirectiveTable
 	Specs      Registry
 }
@@ -192,6 +192,7 @@ type Program struct {
 
 	htaccess     []*HTAccess
 	htaccessDone bool
+	loads        *bool // the tree has a LoadModule line
 	bySection    map[*ast.Section]*scope.VirtualHost
 	byName       map[string][]dirRef
 }
@@ -200,6 +201,12 @@ type Program struct {
 // loader's error (a parser.ErrorList), kept for the syntax rules.
 func NewProgram(nodes []ast.Node, loadErr error, opts ProgramOptions) *Program {
 	p := &Program{Nodes: nodes, FS: opts.FS, Registry: opts.Directives, Specs: opts.Specs}
+	if p.Registry == nil {
+		p.Registry = DefaultRegistry()
+	}
+	if p.Specs == nil {
+		p.Specs = DefaultRegistry()
+	}
 	p.LoadErrors = asList(loadErr)
 	s, err := scope.Build(nodes, scope.Options{Resolver: opts.Resolver})
 	p.BuildErrors = asList(err)

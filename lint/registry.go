@@ -1,6 +1,10 @@
 package lint
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/apacheconf/apacheconf/directive"
+)
 
 // Spec is what the directive rules need to know about one directive, as
 // httpd's command_rec says it (the registry generated from apache2 fills
@@ -64,30 +68,50 @@ func suggest(r Registry, name string) string {
 	return best
 }
 
-// editDistance is Levenshtein distance, with a transposition counting 1.
-func editDistance(a, b string) int {
-	if a == b {
-		return 0
+// editDistance is the registry's (directive.Distance).
+func editDistance(a, b string) int { return directive.Distance(a, b) }
+
+// generated is the registry generated from apache2 (package directive),
+// as both Registry and scope.DirectiveTable.
+type generated struct{}
+
+// DefaultRegistry is the directive registry generated from the real
+// apache2 (package directive); ProgramOptions uses it when Specs or
+// Directives are nil.
+func DefaultRegistry() interface {
+	Registry
+	Classes(name string) (override int, inHTAccess, known bool)
+} {
+	return generated{}
+}
+
+func (generated) Lookup(name string) (Spec, bool) {
+	d, ok := directive.Lookup(name)
+	if !ok || strings.HasPrefix(name, "<") != d.Section {
+		return Spec{}, false
 	}
-	prev2 := make([]int, len(b)+1)
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
+	module := d.ModuleID
+	if d.Builtin {
+		module = "core"
 	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
-				cur[j] = min(cur[j], prev2[j-2]+1)
-			}
-		}
-		prev2, prev, cur = prev, cur, prev2
+	return Spec{Name: d.Name, Module: module, ReqOverride: int(d.Override), MinArgs: d.MinArgs(), MaxArgs: d.MaxArgs(),
+		ArgsHow: d.Args.String(), Usage: d.Usage, NotIn: int(d.NotIn)}, true
+}
+
+func (generated) Names() []string { return directive.Names() }
+
+func (generated) Classes(name string) (int, bool, bool) {
+	d, ok := directive.Lookup(name)
+	if !ok {
+		return 0, false, false
 	}
-	return prev[len(b)]
+	return int(d.Override & directive.OrAll), d.InHTAccess(), true
+}
+
+// info is the directive package's view of a Spec, so the rules run
+// httpd's own checks (invoke_cmd, ap_check_cmd_context) on it.
+func (s Spec) info() *directive.Info {
+	how, _ := directive.ParseArgsHow(s.ArgsHow)
+	return &directive.Info{Name: s.Name, Usage: s.Usage, Override: directive.Override(s.ReqOverride), Args: how,
+		NotIn: directive.NotIn(s.NotIn), Section: strings.HasPrefix(s.Name, "<")}
 }

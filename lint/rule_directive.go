@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/apacheconf/apacheconf/ast"
+	"github.com/apacheconf/apacheconf/directive"
 )
 
 // dirCtxSections are the sections whose bodies httpd reads as per-directory
@@ -88,13 +89,13 @@ var ModuleNotLoaded = register(&Analyzer{
 	Doc:      "the directive's module is not loaded (LoadModule missing)",
 	Severity: Error,
 	Run: func(p *Pass) {
-		if p.Specs == nil || p.Server == nil {
-			return
+		if p.Specs == nil || p.Server == nil || !p.loadsModules() {
+			return // a fragment (no LoadModule at all): what is loaded is unknown
 		}
 		p.directiveNodes(func(n ast.Node, name string, _ []*ast.Section) {
 			s, ok := p.Specs.Lookup(name)
-			if !ok || s.Module == "" || s.Module == "core" || p.Server.Loaded(s.Module) {
-				return
+			if !ok || s.Module == "" || s.Module == "core" || p.Server.Loaded(s.Module) || directive.Defined(name, p.Server.Loaded) {
+				return // Defined: another module defining the name is loaded
 			}
 			p.Reportf(n, "Invalid command '%s', perhaps misspelled or defined by a module not included in the server configuration: %s is defined by %s, which no LoadModule loads (a2enmod %s)",
 				name, strings.TrimPrefix(name, "<"), s.Module, strings.TrimSuffix(s.Module, "_module"))
@@ -119,27 +120,20 @@ var WrongContext = register(&Analyzer{
 			if !ok {
 				return
 			}
-			if p.Server != nil && s.Module != "" && s.Module != "core" && !p.Server.Loaded(s.Module) {
+			if p.Server != nil && s.Module != "" && s.Module != "core" && !p.Server.Loaded(s.Module) && p.loadsModules() {
 				return // AC2004
 			}
-			ov, _ := contextOverride(parents)
-			if s.ReqOverride&ov == 0 {
-				// invoke_cmd: "not allowed in <Parent> context" inside a
-				// section, "not allowed here" at the top level.
-				if len(parents) > 0 {
-					p.Reportf(n, "%s not allowed in <%s> context", s.Name, parents[len(parents)-1].Name)
-				} else {
-					p.Reportf(n, "%s not allowed here", s.Name)
-				}
-				return
+			ctx := directive.Context{}
+			for _, sec := range parents {
+				ctx.Sections = append(ctx.Sections, sec.Name)
 			}
-			if s.NotIn&notInVirtualHost != 0 {
-				for _, sec := range parents {
-					if sec.Is("VirtualHost") {
-						p.Reportf(n, "%s cannot occur within <VirtualHost> section", s.Name)
-						return
-					}
-				}
+			info := s.info()
+			err := info.CheckContext(ctx)
+			if err == nil {
+				err = info.CheckHandlerContext(ctx)
+			}
+			if err != nil {
+				p.Reportf(n, "%s", err.Msg)
 			}
 		})
 	},
@@ -184,27 +178,12 @@ var BadArguments = register(&Analyzer{
 			if !ok {
 				return
 			}
-			nargs := len(d.Args)
-			bad := false
-			switch {
-			case s.ArgsHow == "FLAG":
-				bad = nargs != 1 || !(strings.EqualFold(d.Args[0].Value, "on") || strings.EqualFold(d.Args[0].Value, "off"))
-			case s.MinArgs >= 0 && nargs < s.MinArgs, s.MaxArgs >= 0 && nargs > s.MaxArgs:
-				bad = true
-			case s.ArgsHow == "TAKE13" && nargs == 2:
-				bad = true
-			}
-			if !bad {
+			err := s.info().CheckArgs(d.Values())
+			if err == nil {
 				return
 			}
-			words := arityWords[s.ArgsHow]
-			if words == "" {
-				words = fmt.Sprintf("takes %d to %d arguments", s.MinArgs, s.MaxArgs)
-			}
-			msg := s.Name + " " + words
-			if s.ArgsHow != "FLAG" && s.Usage != "" {
-				msg += ", " + s.Usage
-			}
+			nargs := len(d.Args)
+			msg := err.Msg
 			var fixes []SuggestedFix
 			if s.ArgsHow == "FLAG" && nargs == 1 {
 				switch strings.ToLower(d.Args[0].Value) {
@@ -218,3 +197,21 @@ var BadArguments = register(&Analyzer{
 		})
 	},
 })
+
+// loadsModules reports whether the configuration has a LoadModule line:
+// without one it is a fragment (a site file linted alone), not a server
+// httpd could start, and which modules it gets is unknown.
+func (p *Program) loadsModules() bool {
+	if p.loads != nil {
+		return *p.loads
+	}
+	found := false
+	defer func() { p.loads = &found }()
+	ast.Inspect(p.Nodes, func(n ast.Node) bool {
+		if d, ok := n.(*ast.Directive); ok && d.Is("LoadModule") {
+			found = true
+		}
+		return !found
+	})
+	return found
+}

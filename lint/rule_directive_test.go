@@ -76,8 +76,9 @@ func TestUnknownDirective(t *testing.T) {
 
 func TestModuleNotLoaded(t *testing.T) {
 	runTableWith(t, ModuleNotLoaded, []ruleCase{
-		{name: "wsgi not loaded", conf: "WSGIDaemonProcess a\n", want: []string{"1: WSGIDaemonProcess is defined by wsgi_module, which no LoadModule loads (a2enmod wsgi)"}},
+		{name: "wsgi not loaded", conf: "LoadModule env_module x.so\nWSGIDaemonProcess a\n", want: []string{"2: WSGIDaemonProcess is defined by wsgi_module, which no LoadModule loads (a2enmod wsgi)"}},
 		{name: "loaded", conf: loadWSGI + "WSGIDaemonProcess a\n"},
+		{name: "a fragment without LoadModule is not judged", conf: "WSGIDaemonProcess a\n"},
 	}, lintSpecs(ModuleNotLoaded))
 }
 
@@ -95,7 +96,33 @@ func TestBadArguments(t *testing.T) {
 	runTableWith(t, BadArguments, []ruleCase{
 		{name: "two names", conf: "ServerName a.example b.example\n", want: []string{"1: ServerName takes one argument, The hostname and port of the server"}},
 		{name: "flag", conf: "ContentDigest yes\n", want: []string{"1: ContentDigest must be On or Off"}},
-		{name: "listen none", conf: "Listen\n", want: []string{"1: Listen takes one or two arguments"}},
+		{name: "listen none", conf: "Listen\n", want: []string{"1: Listen takes 1-2 arguments, A port number or a numeric IP address and a port number, and an optional protocol"}},
 		{name: "fine", conf: "ServerName a.example\nContentDigest off\nListen 80 http\nRequire all granted\n"},
 	}, lintSpecs(BadArguments))
+}
+
+// The directive rules with the registry generated from apache2 (the
+// default): httpd's verdicts and words.
+func TestDirectiveRulesGeneratedRegistry(t *testing.T) {
+	generatedCase := func(a *Analyzer) func(ruleCase) []Diagnostic {
+		return func(tc ruleCase) []Diagnostic {
+			nodes, fsys, err := testLoad(tc.conf, tc.files)
+			return Run(NewProgram(nodes, err, ProgramOptions{FS: fsys, Resolver: fixedResolver{}}), []*Analyzer{a}, Config{})
+		}
+	}
+	runTableWith(t, BadArguments, []ruleCase{
+		{name: "FLAG reads one word", conf: "KeepAlive On extra\n"},
+		{name: "FLAG value", conf: "KeepAlive maybe\n", want: []string{"1: KeepAlive must be On or Off"}},
+		{name: "empty quoted", conf: "SetEnv \"\"\n", want: []string{"1: SetEnv takes 1-2 arguments, an environment variable name and optional value to pass to CGI."}},
+	}, generatedCase(BadArguments))
+	runTableWith(t, WrongContext, []ruleCase{
+		{name: "Listen in vhost", conf: "<VirtualHost *:80>\nListen 81\n</VirtualHost>\n", want: []string{"2: Listen cannot occur within <VirtualHost> section"}},
+		{name: "Alias two args in Directory", conf: "<Directory /x>\nAlias /a /b\n</Directory>\n", want: []string{"2: Alias cannot occur within <Directory> section"}},
+		{name: "SSLProxy in Proxy (PROXY_CONF)", conf: "<Proxy http://b/>\nSSLProxyVerify none\n</Proxy>\n"},
+		{name: "Define in Directory (EXEC_ON_READ)", conf: "<Directory /x>\nDefine X\n</Directory>\n"},
+	}, generatedCase(WrongContext))
+	runTableWith(t, ModuleNotLoaded, []ruleCase{
+		{name: "ScriptLog from cgid", conf: "LoadModule cgid_module x.so\nScriptLog /tmp/x\n"},
+		{name: "rewrite missing", conf: "LoadModule cgid_module x.so\nRewriteEngine On\n", want: []string{"2: RewriteEngine is defined by rewrite_module"}},
+	}, generatedCase(ModuleNotLoaded))
 }
