@@ -13,6 +13,7 @@ import (
 	"sync"
 
 	"github.com/apacheconf/apacheconf/ast"
+	"github.com/apacheconf/apacheconf/directive"
 	"github.com/apacheconf/apacheconf/internal/syntax"
 )
 
@@ -59,7 +60,9 @@ type LoadOptions struct {
 	// Version is the httpd version <IfVersion> compares with
 	// (DefaultVersion when empty).
 	Version string
-	// KnownDirective answers <IfDirective>; nil means no directive is known.
+	// KnownDirective answers <IfDirective> and <IfSection>; nil means the
+	// directive registry generated from apache2, for the modules loaded so
+	// far (ap_exists_directive).
 	KnownDirective func(name string) bool
 }
 
@@ -657,9 +660,9 @@ func (l *loader) cond(n *ast.Section, key string, chain []ast.Position) (ok, val
 		_, err := l.stat(p)
 		ok = err == nil
 	case "ifdirective":
-		ok = l.opts.KnownDirective != nil && l.opts.KnownDirective(a)
+		ok = l.knownDirective(a)
 	case "ifsection":
-		ok = l.opts.KnownDirective != nil && l.opts.KnownDirective("<"+a)
+		ok = l.knownDirective("<" + a)
 	}
 	return ok != neg, true
 }
@@ -932,4 +935,13 @@ func (l *loader) prefetch(files []string) {
 	for i, f := range files {
 		l.prefetched[f] = results[i]
 	}
+}
+
+// knownDirective is ap_exists_directive: a directive of a module loaded
+// so far.
+func (l *loader) knownDirective(name string) bool {
+	if l.opts.KnownDirective != nil {
+		return l.opts.KnownDirective(name)
+	}
+	return directive.Defined(name, func(id string) bool { return l.modules[id] })
 }
