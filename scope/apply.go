@@ -47,7 +47,9 @@ type applier struct {
 	overrideList map[string]bool // for .htaccess: AllowOverrideList
 	table        DirectiveTable
 	method       string
-	problems     []Problem
+	// cond decides a conditional section in .htaccess (nil: read it).
+	cond     func(*ast.Section) (holds, known bool)
+	problems []Problem
 }
 
 func (a *applier) fail(pos ast.Position, format string, args ...any) {
@@ -463,8 +465,13 @@ func (a *applier) section(c *dirConfig, s *ast.Section) {
 			a.apply(c, s.Body)
 		}
 	case "ifmodule", "ifdefine", "ifversion", "iffile", "ifdirective", "ifsection":
-		// In a loaded tree these are evaluated already; in .htaccess the
-		// loader's evaluation applies too (see Server.HTAccessLoader).
+		// In a loaded tree these are evaluated already; in .htaccess
+		// httpd reads the body only when the condition holds.
+		if a.cond != nil {
+			if holds, known := a.cond(s); known && !holds {
+				return
+			}
+		}
 		a.apply(c, s.Body)
 	}
 }

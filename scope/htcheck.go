@@ -95,7 +95,12 @@ func (s *Server) conditionHolds(sec *ast.Section) (holds, known bool) {
 		}
 		id, ok := directive.ModuleID(m)
 		if !ok {
-			return false, false
+			// A module without directives: its identifier from the
+			// source name as Debian's modules are named (mod_x.c → x_module).
+			id = m
+			if x, ok := strings.CutPrefix(m, "mod_"); ok && strings.HasSuffix(x, ".c") {
+				id = strings.TrimSuffix(x, ".c") + "_module"
+			}
 		}
 		return s.Loaded(id) != neg, true
 	case "ifdefine", "ifversion", "iffile", "ifdirective", "ifsection":

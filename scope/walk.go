@@ -294,7 +294,7 @@ func (w *walker) htaccess(dir string) bool {
 		}
 	}
 	a := &applier{ctx: CtxHTAccess, override: c.override &^ orUnset, overrideOpts: c.overrideOpts,
-		overrideList: c.overrideList, table: table, method: w.method}
+		overrideList: c.overrideList, table: table, method: w.method, cond: w.s.conditionHolds}
 	built := a.build(f.Body)
 	if len(a.problems) > 0 {
 		w.res.problems = append(w.res.problems, a.problems...)
