@@ -3,17 +3,22 @@
 // request and resolve its mod_wsgi daemon group.
 //
 //	go run ./examples/library [-root DIR] [-host HOST] [PATH]
+//	go run ./examples/library -root examples/debian -host localhost /index.html
 //
 // By default it reads the shipped hosting example (examples/hosting) as
-// if that directory were the machine's root.
+// if that directory were the machine's root; a root holding
+// etc/apache2/apache2.conf (examples/debian: Debian's stock apache2
+// configuration, as the package installs it) is read the Debian way.
 package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"io/fs"
+	"net/netip"
 	"os"
 
 	"github.com/apacheconf/apacheconf"
@@ -27,14 +32,45 @@ func main() {
 	if flag.NArg() > 0 {
 		path = flag.Arg(0)
 	}
-	if err := run(os.Stdout, os.DirFS(*root), "/apache2.conf", *host, path); err != nil {
+	run := func() error { return run(os.Stdout, os.DirFS(*root), "/apache2.conf", *host, path) }
+	if _, err := os.Stat(*root + "/etc/apache2/apache2.conf"); err == nil {
+		run = func() error { return runDebian(os.Stdout, os.DirFS(*root), *host, path) }
+	}
+	if err := run(); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
 }
 
 func run(w io.Writer, fsys fs.FS, conf, host, path string) error {
-	cfg, err := apacheconf.Load(context.Background(), fsys, conf, apacheconf.Options{ServerRoot: "/"})
+	return runWith(w, fsys, conf, apacheconf.Options{ServerRoot: "/"}, host, path)
+}
+
+// debianEnv is what Debian's /etc/apache2/envvars exports, which
+// apache2ctl sources before starting httpd; apache2.conf uses it.
+var debianEnv = map[string]string{
+	"APACHE_RUN_USER": "www-data", "APACHE_RUN_GROUP": "www-data",
+	"APACHE_PID_FILE": "/var/run/apache2/apache2.pid", "APACHE_RUN_DIR": "/var/run/apache2",
+	"APACHE_LOCK_DIR": "/var/lock/apache2", "APACHE_LOG_DIR": "/var/log/apache2",
+}
+
+// runDebian reads a Debian layout (etc/apache2, var/www under root).
+func runDebian(w io.Writer, fsys fs.FS, host, path string) error {
+	env := func(k string) (string, bool) { v, ok := debianEnv[k]; return v, ok }
+	return runWith(w, fsys, "/etc/apache2/apache2.conf", apacheconf.Options{ServerRoot: "/etc/apache2", Env: env, Resolver: noDNS{}}, host, path)
+}
+
+// noDNS stands for the machine's resolver so that the output does not
+// depend on the machine: without a global ServerName httpd names the main
+// server after the host's name.
+type noDNS struct{}
+
+func (noDNS) LookupHost(string) ([]netip.Addr, error) { return nil, errors.New("no DNS here") }
+func (noDNS) LookupAddr(netip.Addr) (string, error)   { return "", errors.New("no DNS here") }
+func (noDNS) LocalHost() string                       { return "debian.example" }
+
+func runWith(w io.Writer, fsys fs.FS, conf string, opts apacheconf.Options, host, path string) error {
+	cfg, err := apacheconf.Load(context.Background(), fsys, conf, opts)
 	if err != nil {
 		return err
 	}

@@ -21,3 +21,18 @@ func Example() {
 	//   env PROCESS_GROUP=bob:2 (set at /home/bob/public_html/.htaccess:2:5)
 	// mod_wsgi: allowed in group "bob:2", application group "www.site.com|/~bob/blog.wsgi"
 }
+
+// Debian's stock configuration, as the apache2 package installs it
+// (examples/debian/etc/apache2), with envvars' values.
+func Example_debian() {
+	if err := runDebian(os.Stdout, os.DirFS("../debian"), "localhost", "/index.html"); err != nil {
+		panic(err)
+	}
+	// Output:
+	// vhost debian.example [*:80] at /etc/apache2/sites-enabled/000-default.conf:1:1
+	// localhost/index.html -> /var/www/html/index.html (docroot), handler , status 200
+	//   merged <VirtualHost *:80> from /etc/apache2/sites-enabled/000-default.conf:1:1
+	//   merged <Directory /> from /etc/apache2/apache2.conf:159:1
+	//   merged <Directory /var/www/> from /etc/apache2/apache2.conf:170:1
+	// mod_wsgi: not-wsgi in group "", application group ""
+}
