@@ -70,10 +70,7 @@ func CheckTree(body []ast.Node, loaded Modules) []*PosError {
 			default:
 				continue
 			}
-			err := Check(name, args, Context{Sections: sections})
-			if err == nil && !Defined(name, loaded) {
-				err = unknown(name)
-			}
+			err := CheckLoaded(name, args, Context{Sections: sections}, loaded)
 			if err != nil {
 				out = append(out, &PosError{Pos: pos, Err: err})
 			}
@@ -86,6 +83,17 @@ func CheckTree(body []ast.Node, loaded Modules) []*PosError {
 	}
 	walk(body, nil)
 	return out
+}
+
+// CheckLoaded is Check for a server whose loaded modules are known: a
+// directive defined only by modules that are not loaded is unknown to
+// httpd.
+func CheckLoaded(name string, args []string, ctx Context, loaded Modules) *Error {
+	err := Check(name, args, ctx)
+	if err == nil && !Defined(name, loaded) {
+		err = unknown(name)
+	}
+	return err
 }
 
 func unknown(name string) *Error {

@@ -46,11 +46,7 @@ func (w *walker) checkHTAccess(body []ast.Node, override int, list map[string]bo
 				continue
 			}
 			ctx.Sections = sections
-			err := directive.Check(name, args, ctx)
-			if err == nil && !directive.Defined(name, w.s.loadedModule) {
-				err = &directive.Error{Kind: directive.Unknown, Directive: name, Msg: "Invalid command '" + name +
-					"', perhaps misspelled or defined by a module not included in the server configuration"}
-			}
+			err := directive.CheckLoaded(name, args, ctx, w.s.Loaded)
 			switch {
 			case err == nil:
 			case err.Kind == directive.Unknown && override&NonfatalUnknown != 0,
@@ -75,9 +71,6 @@ func (w *walker) checkHTAccess(body []ast.Node, override int, list map[string]bo
 	walk(body, nil)
 	return problems
 }
-
-// loadedModule is Loaded for the registry's module identifiers.
-func (s *Server) loadedModule(id string) bool { return s.Loaded(id) }
 
 // conditionHolds decides a section's condition where .htaccess reading
 // would: <IfModule> by the modules loaded; other sections always hold;
