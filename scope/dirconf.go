@@ -159,42 +159,11 @@ func merge(base, add *dirConfig) *dirConfig {
 			c.env[k] = v
 		}
 	}
-	// mod_mime: extension maps overlay, RemoveHandler entries delete.
-	if len(add.extHandler) > 0 {
-		c.extHandler = make(map[string]Setting, len(base.extHandler)+len(add.extHandler))
-		for k, v := range base.extHandler {
-			c.extHandler[k] = v
-		}
-		for k, v := range add.extHandler {
-			if v.Value == "" {
-				delete(c.extHandler, k)
-			} else {
-				c.extHandler[k] = v
-			}
-		}
-	}
-	if len(add.wsgiHandlers) > 0 {
-		c.wsgiHandlers = make(map[string]*ast.Directive, len(base.wsgiHandlers)+len(add.wsgiHandlers))
-		for k, v := range base.wsgiHandlers {
-			c.wsgiHandlers[k] = v
-		}
-		for k, v := range add.wsgiHandlers {
-			c.wsgiHandlers[k] = v
-		}
-	}
-	if len(add.extType) > 0 {
-		c.extType = make(map[string]Setting, len(base.extType)+len(add.extType))
-		for k, v := range base.extType {
-			c.extType[k] = v
-		}
-		for k, v := range add.extType {
-			if v.Value == "" {
-				delete(c.extType, k)
-			} else {
-				c.extType[k] = v
-			}
-		}
-	}
+	// mod_mime: extension maps overlay, RemoveHandler/RemoveType entries
+	// (empty values) delete; mod_wsgi's handler scripts overlay by name.
+	c.extHandler = overlay(base.extHandler, add.extHandler, func(v Setting) bool { return v.Value == "" })
+	c.wsgiHandlers = overlay(base.wsgiHandlers, add.wsgiHandlers, nil)
+	c.extType = overlay(base.extType, add.extType, func(v Setting) bool { return v.Value == "" })
 	// mod_authz_core
 	c.authz = mergeAuthz(base.authz, add.authz)
 	// generic
@@ -259,3 +228,24 @@ type EnvVar struct {
 
 // envKey is the table key: apr tables compare names without case.
 func envKey(name string) string { return strings.ToLower(name) }
+
+// overlay is apr_hash_overlay / mod_mime's extension merge: add's
+// entries over base's, an entry for which drop is true deleting the key.
+// base is returned unchanged (shared) when add is empty.
+func overlay[K comparable, V any](base, add map[K]V, drop func(V) bool) map[K]V {
+	if len(add) == 0 {
+		return base
+	}
+	out := make(map[K]V, len(base)+len(add))
+	for k, v := range base {
+		out[k] = v
+	}
+	for k, v := range add {
+		if drop != nil && drop(v) {
+			delete(out, k)
+		} else {
+			out[k] = v
+		}
+	}
+	return out
+}
