@@ -131,23 +131,22 @@ func (e *Env) Probe(d *Directive) error {
 	args := DummyArgs(d.Args)
 	lOverride := d.Override
 	for _, c := range Contexts {
-		allowed := inDirectory(lOverride)
-		switch c {
-		case "server":
+		var allowed bool
+		switch {
+		case c == "server":
 			continue
-		case "virtualhost":
-			allowed = inServer(lOverride)
-		}
-		if d.Override&ExecOnRead != 0 {
+		case d.Override&ExecOnRead != 0:
 			// Run while reading, before any section applies: httpd
 			// checks them as in the server configuration.
 			allowed = true
-		}
-		switch c {
-		case "proxy":
+		case c == "virtualhost":
+			allowed = inServer(lOverride)
+		case c == "proxy":
 			// PROXY_CONF (2048), which -L does not show, admits server
 			// directives in <Proxy> (mod_ssl's SSLProxy*).
 			allowed = true
+		default:
+			allowed = inDirectory(lOverride)
 		}
 		if !allowed {
 			continue
