@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unsafe"
 
 	"github.com/apacheconf/apacheconf/ast"
 	"github.com/apacheconf/apacheconf/directive"
@@ -95,10 +96,11 @@ type Loaded struct {
 	Files []IncludedFile
 	// Dropped lists the false conditionals.
 	Dropped []Dropped
-	// Origin maps every node of Body (at any depth) to where it came from,
-	// innermost first: its own position, then the Include or Use that
-	// brought its file or macro body in, and so on outwards.
-	Origin map[ast.Node][]ast.Position
+	// chains holds, for the nodes that begin an included file's or a
+	// macro body's top level, the Include and Use lines that brought them
+	// in (innermost first). Every other node shares its parent's chain, so
+	// one entry per spliced top-level node is enough; Origin walks down.
+	chains map[ast.Node][]ast.Position
 	// Warnings are what httpd logs without failing, such as AH00111
 	// ("Config variable ${%s} is not defined").
 	Warnings ErrorList
@@ -119,7 +121,7 @@ type Loaded struct {
 func Load(fsys fs.FS, name string, opts LoadOptions) (*Loaded, error) {
 	l := &loader{fsys: fsys, opts: opts, root: opts.ServerRoot,
 		defines: map[string]bool{}, vars: map[string]string{}, macros: map[string]*macro{},
-		cfg: &Loaded{Origin: map[ast.Node][]ast.Position{}}}
+		cfg: &Loaded{chains: map[ast.Node][]ast.Position{}}}
 	if l.root == "" {
 		l.root = DefaultServerRoot
 	}
@@ -176,6 +178,7 @@ type loader struct {
 	warn    []string // undefined variables of the line being substituted
 	lastInc int      // line of the last Include executed (ap_include_lineno)
 	nfiles  int
+	nest    int // sections open in the file or macro body being read
 }
 
 func (l *loader) abs(p string) string {
@@ -205,19 +208,13 @@ func (l *loader) file(p string, chain []ast.Position, depth, line int, at ast.Po
 		l.errorf(at, chain, "Include/IncludeOptional: more than %d files included", MaxIncludedFiles)
 		return nil
 	}
-	var src []byte
-	var err error
-	var f *ast.File
-	var perr error
-	if pf, ok := l.prefetched[p]; ok {
+	pf, ok := l.prefetched[p]
+	if ok {
 		delete(l.prefetched, p)
-		src, err, f, perr = pf.src, pf.err, pf.file, pf.perr
 	} else {
-		src, err = fs.ReadFile(l.fsys, fsPath(p))
-		if err == nil {
-			f, perr = ParseFile(p, src)
-		}
+		pf = readAndParse(l.fsys, p)
 	}
+	err, f, perr := pf.err, pf.file, pf.perr
 	if err != nil {
 		outer := chain
 		if len(outer) > 0 {
@@ -239,7 +236,9 @@ func (l *loader) file(p string, chain []ast.Position, depth, line int, at ast.Po
 		return nil
 	}
 	l.open = append(l.open, p)
-	defer func() { l.open = l.open[:len(l.open)-1] }()
+	nest := l.nest
+	l.nest = 0
+	defer func() { l.open, l.nest = l.open[:len(l.open)-1], nest }()
 	return l.nodes(f.Body, chain, depth, 0)
 }
 
@@ -253,11 +252,38 @@ func unwrapPathErr(err error) error {
 	return err
 }
 
-func (l *loader) origin(n ast.Node, pos ast.Position, chain []ast.Position) {
-	o := make([]ast.Position, 0, len(chain)+1)
-	o = append(o, pos)
-	o = append(o, chain...)
-	l.cfg.Origin[n] = o
+// origin records n's include chain when it differs from its parent's:
+// at the top level of an included file or a macro body.
+func (l *loader) origin(n ast.Node, chain []ast.Position) {
+	if l.nest == 0 && len(chain) > 0 {
+		l.cfg.chains[n] = chain
+	}
+}
+
+// Origin tells where a node of Body (at any depth) came from, innermost
+// first: its own position, then the Include or Use that brought its file
+// or macro body in, and so on outwards. It returns nil for a node that is
+// not in Body. The cost is a walk of Body up to n.
+func (c *Loaded) Origin(n ast.Node) []ast.Position {
+	var find func(list []ast.Node, chain []ast.Position) []ast.Position
+	find = func(list []ast.Node, chain []ast.Position) []ast.Position {
+		for _, m := range list {
+			own := chain
+			if ch, ok := c.chains[m]; ok {
+				own = ch
+			}
+			if m == n {
+				return append([]ast.Position{n.Pos()}, own...)
+			}
+			if s, ok := m.(*ast.Section); ok {
+				if o := find(s.Body, own); o != nil {
+					return o
+				}
+			}
+		}
+		return nil
+	}
+	return find(c.Body, nil)
 }
 
 var conditionals = map[string]bool{
@@ -267,7 +293,9 @@ var conditionals = map[string]bool{
 
 // nodes processes a body; macroDepth counts nested Use.
 func (l *loader) nodes(in []ast.Node, chain []ast.Position, depth, macroDepth int) []ast.Node {
-	var out []ast.Node
+	// Most bodies come out as they went in; Include and true conditionals
+	// grow them.
+	out := make([]ast.Node, 0, len(in))
 	for _, n := range in {
 		switch n := n.(type) {
 		case *ast.Directive:
@@ -292,11 +320,13 @@ func (l *loader) nodes(in []ast.Node, chain []ast.Position, depth, macroDepth in
 				}
 				continue
 			}
+			l.nest++
 			n.Body = l.nodes(n.Body, chain, depth, macroDepth)
-			l.origin(n, n.Position, chain)
+			l.nest--
+			l.origin(n, chain)
 			out = append(out, n)
 		default:
-			l.origin(n, n.Pos(), chain)
+			l.origin(n, chain)
 			out = append(out, n)
 		}
 	}
@@ -310,6 +340,7 @@ func (l *loader) resolveEnv(s string) string {
 		return s
 	}
 	var b strings.Builder
+	b.Grow(len(s)) // a reference is usually about as long as its value
 	for {
 		i := strings.Index(s, "${")
 		if i < 0 {
@@ -353,9 +384,14 @@ func logical(raw string) string {
 }
 
 func words(line string, start int) []ast.Arg {
-	var args []ast.Arg
-	for _, w := range syntax.Words(nil, line[start:]) {
-		args = append(args, ast.Arg{Value: w.Value, Quote: w.Quote, Raw: w.Raw(line[start:])})
+	var buf [16]syntax.Word
+	ws := syntax.Words(buf[:0], line[start:])
+	if len(ws) == 0 {
+		return nil
+	}
+	args := make([]ast.Arg, len(ws))
+	for i, w := range ws {
+		args[i] = ast.Arg{Value: w.Value, Quote: w.Quote, Raw: w.Raw(line[start:])}
 	}
 	return args
 }
@@ -461,7 +497,7 @@ func (l *loader) directive(n *ast.Directive, chain []ast.Position, depth, macroD
 		}
 		return l.include(n, args[0], strings.EqualFold(n.Name, "includeoptional"), chain, depth)
 	}
-	l.origin(n, n.Position, chain)
+	l.origin(n, chain)
 	return []ast.Node{n}
 }
 
@@ -851,6 +887,9 @@ func (l *loader) use(n *ast.Directive, args []string, chain []ast.Position, dept
 		return nil
 	}
 	inner := append([]ast.Position{n.Position}, chain...)
+	nest := l.nest
+	l.nest = 0
+	defer func() { l.nest = nest }()
 	return l.nodes(f.Body, inner, depth, macroDepth+1)
 }
 
@@ -891,12 +930,23 @@ func substituteMacro(body string, params, vals []string) string {
 	return b.String()
 }
 
-// parsedFile is a file read and parsed ahead of its turn.
+// parsedFile is a file read (err) and parsed (file, perr).
 type parsedFile struct {
-	src  []byte
 	err  error
 	file *ast.File
 	perr error
+}
+
+// readAndParse reads and parses the file at p. The tree's strings share
+// the bytes read, which nothing else holds or writes, rather than a
+// string copy of them: the input is the largest part of a tree.
+func readAndParse(fsys fs.FS, p string) parsedFile {
+	src, err := fs.ReadFile(fsys, fsPath(p))
+	if err != nil {
+		return parsedFile{err: err}
+	}
+	f, perr := Config{}.ParseString(p, unsafe.String(unsafe.SliceData(src), len(src)))
+	return parsedFile{file: f, perr: perr}
 }
 
 // prefetch reads and parses the files one Include matched, concurrently:
@@ -919,11 +969,7 @@ func (l *loader) prefetch(files []string) {
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				pf := &results[i]
-				pf.src, pf.err = fs.ReadFile(l.fsys, fsPath(files[i]))
-				if pf.err == nil {
-					pf.file, pf.perr = ParseFile(files[i], pf.src)
-				}
+				results[i] = readAndParse(l.fsys, files[i])
 			}
 		}()
 	}

@@ -1,6 +1,7 @@
 package parser
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -195,7 +196,7 @@ func TestLoadOrigin(t *testing.T) {
 	require.NoError(t, err)
 	ds := ast.Directives(cfg.Body)
 	require.Len(t, ds, 1)
-	o := cfg.Origin[ds[0]]
+	o := cfg.Origin(ds[0])
 	require.Len(t, o, 3)
 	assert.Contains(t, o[0].Filename, "macro 'm'")
 	assert.Equal(t, 1, o[0].Line)
@@ -203,6 +204,35 @@ func TestLoadOrigin(t *testing.T) {
 	assert.Equal(t, 4, o[1].Line)
 	assert.Equal(t, "/t/main.conf", o[2].Filename)
 	assert.Equal(t, 2, o[2].Line)
+}
+
+// Nodes nested in an included file's sections share the file's chain;
+// nodes after an Include, and siblings of an Include inside a section,
+// keep their parent's.
+func TestLoadOriginNested(t *testing.T) {
+	fsys := fstest.MapFS{
+		"t/main.conf": {Data: []byte("<VirtualHost *:80>\nServerName a\nInclude b.conf\nServerAlias c\n</VirtualHost>\nListen 80\n")},
+		"t/b.conf":    {Data: []byte("<Directory /x>\nRequire all granted\n</Directory>\n")},
+	}
+	cfg, err := Load(fsys, "/t/main.conf", LoadOptions{ServerRoot: "/t"})
+	require.NoError(t, err)
+	lines := func(n ast.Node) []string {
+		var out []string
+		for _, p := range cfg.Origin(n) {
+			out = append(out, fmt.Sprintf("%s:%d", p.Filename, p.Line))
+		}
+		return out
+	}
+	vh := cfg.Body[0].(*ast.Section)
+	require.Len(t, vh.Body, 3)
+	dir := vh.Body[1].(*ast.Section)
+	assert.Equal(t, []string{"/t/main.conf:1"}, lines(vh))
+	assert.Equal(t, []string{"/t/main.conf:2"}, lines(vh.Body[0]))
+	assert.Equal(t, []string{"/t/b.conf:1", "/t/main.conf:3"}, lines(dir))
+	assert.Equal(t, []string{"/t/b.conf:2", "/t/main.conf:3"}, lines(dir.Body[0]))
+	assert.Equal(t, []string{"/t/main.conf:4"}, lines(vh.Body[2]))
+	assert.Equal(t, []string{"/t/main.conf:6"}, lines(cfg.Body[1]))
+	assert.Nil(t, cfg.Origin(&ast.Directive{Name: "Elsewhere"}))
 }
 
 func TestLoadWarningsAndHooks(t *testing.T) {
