@@ -27,18 +27,21 @@ type File struct {
 }
 
 // Arg is one argument word.
+//
+// An Arg holds no position of its own: a config has several arguments
+// per line and a position costs 40 bytes, more than the word. Ask its
+// node: Directive.ArgPos and Section.ArgPos.
 type Arg struct {
 	// Value is the word as httpd reads it: quotes removed, \\ and \"
 	// escapes applied. ${VAR} references are not expanded here; the
 	// loader does that.
 	Value string
-	// Quote is the quote character the word was written with ('"' or
-	// '\''), or 0. A printer writing an edited argument keeps it.
-	Quote byte
 	// Raw is the word exactly as written, quotes included. It is empty
 	// for arguments built by code.
 	Raw string
-	Pos Position
+	// Quote is the quote character the word was written with ('"' or
+	// '\''), or 0. A printer writing an edited argument keeps it.
+	Quote byte
 }
 
 // Directive is a simple directive: a name and its arguments on one

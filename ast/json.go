@@ -99,13 +99,13 @@ func fromJSON(file string, js []jsonNode) ([]Node, error) {
 		case "directive":
 			d := &Directive{Name: j.Directive, Position: pos, Raw: j.Raw, Args: NewArgs(j.Args...)}
 			d.Name = fromRaw(d.Name, syntax.Classify(logicalLine(j.Raw)).Name, j.Raw)
-			d.Indent = restoreArgs(j.Raw, pos, d.Args, false)
+			d.Indent = restoreArgs(j.Raw, d.Args, false)
 			out = append(out, d)
 		case "section":
 			s := &Section{Name: j.Directive, Position: pos, Raw: j.Raw, Args: NewArgs(j.Args...),
 				CloseRaw: j.Close, Unclosed: j.Unclosed}
 			s.Name = fromRaw(s.Name, syntax.Classify(logicalLine(j.Raw)).Name, j.Raw)
-			s.Indent = restoreArgs(j.Raw, pos, s.Args, true)
+			s.Indent = restoreArgs(j.Raw, s.Args, true)
 			body, err := fromJSON(file, j.Block)
 			if err != nil {
 				return nil, err
@@ -157,70 +157,27 @@ func indentOf(raw string) string {
 	return raw[:i]
 }
 
-// restoreArgs gives args whose values match the words of raw their Raw,
-// Quote and Pos back. It returns the indentation of raw.
-func restoreArgs(raw string, pos Position, args []Arg, header bool) string {
+// restoreArgs gives args whose values match the words of raw their Raw
+// and Quote back. It returns the indentation of raw.
+func restoreArgs(raw string, args []Arg, header bool) string {
 	if raw == "" {
 		return ""
 	}
-	// Map each byte of the logical line to its source offset in raw.
-	var logical strings.Builder
-	var srcOff []int
-	for i := 0; i < len(raw); i++ {
-		if raw[i] == 0 {
-			for i < len(raw) && raw[i] != '\n' {
-				i++
-			}
-			break
-		}
-		if raw[i] == '\\' {
-			rest := raw[i+1:]
-			if strings.HasPrefix(rest, "\n") || strings.HasPrefix(rest, "\r\n") {
-				i += 1 + strings.IndexByte(rest, '\n')
-				continue
-			}
-		}
-		logical.WriteByte(raw[i])
-		srcOff = append(srcOff, i)
+	sl := splitSource(raw, header)
+	if len(sl.words) != len(args) {
+		return sl.indent
 	}
-	line := logical.String()
-	a, e := syntax.TrimSpace(line)
-	indent := ""
-	if a < len(srcOff) {
-		indent = raw[:srcOff[a]]
-	}
-	text := line[a:e]
-	h := syntax.Classify(text)
-	from, to := h.Rest, len(text)
-	if header {
-		from, to = syntax.HeaderArgs(text, h)
-	}
-	words := syntax.Words(nil, text[:to][from:])
-	if len(words) != len(args) {
-		return indent
-	}
-	for i, w := range words {
+	for i, w := range sl.words {
 		if lossy(w.Value) != args[i].Value {
-			return indent
+			return sl.indent
 		}
 	}
-	// The raw text starts a line: step back from the node's position.
-	base := pos
-	if base.IsValid() {
-		base.Offset -= len(indent)
-		base.Line -= strings.Count(indent, "\n")
-		base.Column = 1
-	}
-	for i, w := range words {
+	for i, w := range sl.words {
 		args[i].Value = w.Value // exact bytes, where JSON showed U+FFFD
-		args[i].Raw = w.Raw(text[from:])
+		args[i].Raw = w.Raw(sl.text[sl.from:])
 		args[i].Quote = w.Quote
-		if base.IsValid() {
-			off := srcOff[a+from+w.Start]
-			args[i].Pos = base.advance(raw[:off])
-		}
 	}
-	return indent
+	return sl.indent
 }
 
 // encodeRaw returns s for the "raw" field, or its base64 form for the

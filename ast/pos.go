@@ -1,6 +1,11 @@
 package ast
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+
+	"github.com/apacheconf/apacheconf/internal/syntax"
+)
 
 // Position is a place in a source file, as go/token.Position.
 // Line and Column are 1-based; Column counts bytes. Offset is the 0-based
@@ -48,3 +53,103 @@ func (p Position) advance(text string) Position {
 	}
 	return p
 }
+
+// sourceLine is a node's raw source split as httpd reads it.
+type sourceLine struct {
+	indent string
+	text   string        // the logical line, trimmed
+	from   int           // where the arguments start in text
+	words  []syntax.Word // the arguments, relative to text[from:]
+	srcOff []int         // byte i of the untrimmed logical line is raw[srcOff[i]]
+	start  int           // where text starts in the untrimmed logical line
+}
+
+// splitSource joins raw's continuation lines, stops at a NUL as
+// ap_cfg_getline does, and splits the arguments (of a section header if
+// header is set), keeping the map back to raw's bytes.
+func splitSource(raw string, header bool) sourceLine {
+	var logical strings.Builder
+	srcOff := make([]int, 0, len(raw))
+	for i := 0; i < len(raw); i++ {
+		if raw[i] == 0 {
+			break
+		}
+		if raw[i] == '\\' {
+			rest := raw[i+1:]
+			if strings.HasPrefix(rest, "\n") || strings.HasPrefix(rest, "\r\n") {
+				i += 1 + strings.IndexByte(rest, '\n')
+				continue
+			}
+		}
+		logical.WriteByte(raw[i])
+		srcOff = append(srcOff, i)
+	}
+	line := logical.String()
+	a, e := syntax.TrimSpace(line)
+	sl := sourceLine{srcOff: srcOff, start: a}
+	if a < len(srcOff) {
+		sl.indent = raw[:srcOff[a]]
+	}
+	sl.text = line[a:e]
+	h := syntax.Classify(sl.text)
+	from, to := h.Rest, len(sl.text)
+	if header {
+		from, to = syntax.HeaderArgs(sl.text, h)
+	}
+	sl.from = from
+	sl.words = syntax.Words(nil, sl.text[:to][from:])
+	return sl
+}
+
+// argPositions returns the positions of the first n argument words of
+// raw, a node at pos; pos stands in for those it cannot place.
+func argPositions(raw string, pos Position, n int, header bool) []Position {
+	out := make([]Position, n)
+	for i := range out {
+		out[i] = pos
+	}
+	if raw == "" || !pos.IsValid() || n == 0 {
+		return out
+	}
+	sl := splitSource(raw, header)
+	// The raw text starts a line: step back from the node's position.
+	p := pos
+	p.Offset -= len(sl.indent)
+	p.Line -= strings.Count(sl.indent, "\n")
+	p.Column = 1
+	done := 0
+	for i := 0; i < n && i < len(sl.words); i++ {
+		off := sl.srcOff[sl.start+sl.from+sl.words[i].Start]
+		p = p.advance(raw[done:off])
+		done = off
+		out[i] = p
+	}
+	return out
+}
+
+func argPos(raw string, pos Position, i int, header bool) Position {
+	if i < 0 {
+		return pos
+	}
+	return argPositions(raw, pos, i+1, header)[i]
+}
+
+// ArgPositions is ArgPos for every argument, computed in one pass.
+func (d *Directive) ArgPositions() []Position {
+	return argPositions(d.Raw, d.Position, len(d.Args), false)
+}
+
+// ArgPositions is Directive.ArgPositions for the section's header.
+func (s *Section) ArgPositions() []Position {
+	return argPositions(s.Raw, s.Position, len(s.Args), true)
+}
+
+// ArgPos returns where the i-th argument starts in the source: the
+// position of the i-th word of the directive's line as written. The loader
+// expands ${VAR} in Args, but positions stay those of the words in the
+// file. For a directive built by code, or an i past the words written, it
+// is the directive's own position.
+func (d *Directive) ArgPos(i int) Position { return argPos(d.Raw, d.Position, i, false) }
+
+// ArgPos is Directive.ArgPos for the section's header arguments.
+func (s *Section) ArgPos(i int) Position { return argPos(s.Raw, s.Position, i, true) }

@@ -84,7 +84,7 @@ func (p *printer) node(n Node, indent string) {
 		}
 		p.buf.WriteString(pick(n.Raw, n.Indent, indent))
 		p.name(n.Name, n.Position)
-		p.args(n.Args)
+		p.args(n.Args, n.ArgPos)
 		p.buf.WriteString(p.lineEnd(n.Raw))
 	case *Section:
 		p.section(n, indent)
@@ -126,7 +126,7 @@ func (p *printer) section(s *Section, indent string) {
 		p.buf.WriteString(own)
 		p.buf.WriteByte('<')
 		p.name(s.Name, s.Position)
-		p.args(s.Args)
+		p.args(s.Args, s.ArgPos)
 		p.buf.WriteString(">" + s.trailer())
 		p.buf.WriteString(p.lineEnd(s.Raw))
 	}
@@ -156,10 +156,10 @@ func (p *printer) name(name string, pos Position) {
 	p.buf.WriteString(syntax.Quote(name, 0))
 }
 
-func (p *printer) args(args []Arg) {
-	for _, a := range args {
+func (p *printer) args(args []Arg, pos func(int) Position) {
+	for i, a := range args {
 		if !syntax.Representable(a.Value) {
-			p.fail(a.Pos, fmt.Sprintf("argument %q holds a line feed or NUL byte, which no config file can hold", a.Value))
+			p.fail(pos(i), fmt.Sprintf("argument %q holds a line feed or NUL byte, which no config file can hold", a.Value))
 			return
 		}
 		p.buf.WriteByte(' ')

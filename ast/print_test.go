@@ -146,8 +146,8 @@ func TestEndPositions(t *testing.T) {
 	s := f.Body[1].(*ast.Section)
 	opt := s.Body[0].(*ast.Directive)
 	assert.Equal(t, 5, opt.End().Line)
-	assert.Equal(t, 4, opt.Args[1].Pos.Line)
-	assert.Equal(t, 4, opt.Args[1].Pos.Column)
+	assert.Equal(t, 4, opt.ArgPos(1).Line)
+	assert.Equal(t, 4, opt.ArgPos(1).Column)
 	assert.Equal(t, ast.Position{Filename: "t.conf", Offset: 57, Line: 6, Column: 1}, s.End())
 }
 

@@ -142,7 +142,7 @@ var WSGIRestrictUnselectable = register(&Analyzer{
 			for _, g := range p.Inventory.Selectable(v) {
 				sel[g.Name] = true
 			}
-			for _, a := range d.Args {
+			for i, a := range d.Args {
 				if a.Value == "%{GLOBAL}" || sel[a.Value] {
 					continue
 				}
@@ -150,7 +150,8 @@ var WSGIRestrictUnselectable = register(&Analyzer{
 				if g, ok := p.Inventory.Lookup(a.Value); ok {
 					why = fmt.Sprintf("it belongs to the virtual host %s (%s)", g.Server.ServerName, posOf(g.Server))
 				}
-				p.Report(Diagnostic{Pos: a.Pos, End: advance(a.Pos, a.Raw),
+				pos := d.ArgPos(i)
+				p.Report(Diagnostic{Pos: pos, End: advance(pos, a.Raw),
 					Message: fmt.Sprintf("WSGIRestrictProcess lists '%s', which %s cannot select: %s", a.Value, serverLabel(v), why)})
 			}
 		}, "WSGIRestrictProcess")

@@ -54,6 +54,9 @@ func FuzzParseFile(f *testing.F) {
 		if !bytes.Equal(out, src) {
 			t.Fatalf("not lossless:\n in: %q\nout: %q", src, out)
 		}
+		if msg := argPositionProblem(src, file); msg != "" {
+			t.Fatal(msg)
+		}
 		ast.Inspect(file.Body, func(n ast.Node) bool {
 			p, e := n.Pos(), n.End()
 			if p.Offset < 0 || e.Offset > len(src) || p.Offset > e.Offset {

@@ -1,6 +1,7 @@
 package parser_test
 
 import (
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -40,6 +41,70 @@ func assertRoundTrip(t *testing.T, path string, htaccess bool) {
 	out, err := ast.Format(f)
 	require.NoError(t, err)
 	assert.Equal(t, string(src), string(out), "%s must print back byte for byte", path)
+	if msg := argPositionProblem(src, f); msg != "" {
+		t.Errorf("%s: %s", path, msg)
+	}
+}
+
+// argPositionProblem checks that every argument's position (ArgPos)
+// points at its raw text in src and that its line and column agree with
+// its offset; it describes the first disagreement.
+func argPositionProblem(src []byte, f *ast.File) string {
+	var msg string
+	check := func(args []ast.Arg, pos []ast.Position) {
+		for i, a := range args {
+			p := pos[i]
+			// A word may run over a continuation: compare logical text.
+			if p.Offset < 0 || p.Offset > len(src) || !strings.HasPrefix(ast.JoinContinuations(string(src[p.Offset:])), a.Raw) {
+				msg = fmt.Sprintf("argument %d %q placed at %v, where the source does not hold it", i, a.Raw, p)
+				return
+			}
+			line := 1 + strings.Count(string(src[:p.Offset]), "\n")
+			col := p.Offset - strings.LastIndexByte(string(src[:p.Offset]), '\n')
+			if p.Line != line || p.Column != col {
+				msg = fmt.Sprintf("argument %d %q at offset %d is %d:%d, not %v", i, a.Raw, p.Offset, line, col, p)
+				return
+			}
+		}
+	}
+	ast.Inspect(f.Body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.Directive:
+			check(n.Args, n.ArgPositions())
+		case *ast.Section:
+			check(n.Args, n.ArgPositions())
+		}
+		return msg == ""
+	})
+	return msg
+}
+
+func TestArgPositions(t *testing.T) {
+	cases := map[string]string{
+		"plain":        "Listen 80\nServerName a.example\n",
+		"indented":     "<VirtualHost *:80 [::1]:81>\n\tServerAlias  b  'c d'  \"e\\\"f\"\n</VirtualHost>\n",
+		"continuation": "Options a \\\n   b \\\r\n\tc\nListen 1\n",
+		"crlf":         "Listen 80\r\n<Directory \"/x y\">\r\nRequire all granted\r\n</Directory>\r\n",
+		"quoted name":  "\"Listen\" 80 81\n",
+		"nul":          "Listen 80 \x00 81\nListen 82\n",
+		"bad":          "<Directory\nListen 80\n</Directory>\n",
+	}
+	for name, src := range cases {
+		t.Run(name, func(t *testing.T) {
+			f, _ := parser.ParseFile("t.conf", []byte(src))
+			require.NotNil(t, f)
+			assert.Empty(t, argPositionProblem([]byte(src), f))
+		})
+	}
+	f, err := parser.ParseFile("t.conf", []byte("Options a \\\n   b\n"))
+	require.NoError(t, err)
+	d := f.Body[0].(*ast.Directive)
+	assert.Equal(t, ast.Position{Filename: "t.conf", Offset: 8, Line: 1, Column: 9}, d.ArgPos(0))
+	assert.Equal(t, ast.Position{Filename: "t.conf", Offset: 15, Line: 2, Column: 4}, d.ArgPos(1))
+	// Past the words, and for nodes built by code: the node's position.
+	assert.Equal(t, d.Position, d.ArgPos(2))
+	built := &ast.Directive{Name: "Listen", Args: ast.NewArgs("80")}
+	assert.False(t, built.ArgPos(0).IsValid())
 }
 
 func TestRoundTripDebian(t *testing.T) {

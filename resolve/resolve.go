@@ -123,22 +123,24 @@ func GroupsWith(s *scope.Server, opts GroupOptions) (*Inventory, error) {
 				continue
 			}
 			g := &Group{Name: d.Args[0].Value, Server: v, Directive: d}
-			for _, a := range d.Args[1:] {
+			argPos := d.ArgPositions()
+			for i, a := range d.Args[1:] {
+				pos := argPos[i+1]
 				k, val, _ := strings.Cut(a.Value, "=")
-				g.Options = append(g.Options, Option{Name: k, Value: val, Pos: a.Pos})
+				g.Options = append(g.Options, Option{Name: k, Value: val, Pos: pos})
 				if msg := checkOption(k, val, strings.Contains(a.Value, "=")); msg != "" {
-					errs.Add(a.Pos, "%s", msg)
+					errs.Add(pos, "%s", msg)
 				} else if opts.Accounts != nil && val != "" {
 					switch k {
 					case "user":
 						if uid, ok := opts.Accounts.UserID(val); !ok {
-							errs.Add(a.Pos, "bad user name %s", val)
+							errs.Add(pos, "bad user name %s", val)
 						} else if uid == 0 {
-							errs.Add(a.Pos, "WSGI process blocked from running as root.")
+							errs.Add(pos, "WSGI process blocked from running as root.")
 						}
 					case "group":
 						if _, ok := opts.Accounts.GroupID(val); !ok {
-							errs.Add(a.Pos, "bad group name %s", val)
+							errs.Add(pos, "bad group name %s", val)
 						}
 					}
 				}
@@ -161,7 +163,15 @@ func GroupsWith(s *scope.Server, opts GroupOptions) (*Inventory, error) {
 	for _, v := range s.VHosts {
 		add(v, v.Body)
 	}
-	errs.Sort()
+	// Reading order; one line's errors in the order mod_wsgi's handler
+	// meets them (options before the duplicate name).
+	sort.SliceStable(errs, func(i, j int) bool {
+		a, b := errs[i].Pos, errs[j].Pos
+		if a.Filename != b.Filename {
+			return a.Filename < b.Filename
+		}
+		return a.Line < b.Line
+	})
 	return inv, errs.Err()
 }
 

@@ -87,13 +87,13 @@ func Build(nodes []ast.Node, opts Options) (*Server, error) {
 				continue
 			}
 			v := &VirtualHost{Section: n, Body: n.Body, Port: s.Main.Port}
-			for _, a := range n.Args {
+			for i, a := range n.Args {
 				addrs, err := parseVHostAddr(a.Value, v.Port, r)
 				switch {
 				case err != nil:
 					errs.Add(n.Position, "%s", err)
 				case addrs == nil:
-					s.Warnings.Add(a.Pos, "Could not resolve host name %s -- ignoring!", a.Value)
+					s.Warnings.Add(n.ArgPos(i), "Could not resolve host name %s -- ignoring!", a.Value)
 				}
 				v.Addrs = append(v.Addrs, addrs...)
 			}
