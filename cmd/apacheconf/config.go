@@ -41,6 +41,10 @@ func (c *configFlags) load() ([]ast.Node, error) {
 func fail(stderr interface{ Write([]byte) (int, error) }, err error) {
 	if list, ok := err.(parser.ErrorList); ok {
 		for _, e := range list {
+			if !e.Pos.IsValid() && e.Pos.Filename == "" {
+				fmt.Fprintf(stderr, "apacheconf: %s\n", e.Msg)
+				continue
+			}
 			fmt.Fprintln(stderr, e.Error())
 		}
 		return
