@@ -82,7 +82,7 @@ func (ctx Context) override() (ov Override, parent string) {
 		ov = ctx.Override
 	}
 	for _, s := range ctx.Sections {
-		ls := strings.ToLower(s)
+		ls := fold(s)
 		if transparentSections[ls] {
 			continue
 		}
@@ -200,7 +200,7 @@ func (i *Info) CheckHandlerContext(ctx Context) *Error {
 	var inVHost, inLimit, hasPath bool
 	var dir, loc, files, proxy string
 	for _, s := range ctx.Sections {
-		switch strings.ToLower(s) {
+		switch fold(s) {
 		case "virtualhost":
 			inVHost = true
 		case "limit", "limitexcept":

@@ -207,6 +207,29 @@ func (i *Info) InDirectory() bool { return i.Override&DirectoryOverride != 0 }
 // .htaccess.
 func (i *Info) InHTAccess() bool { return i.Override&OrAll != 0 && i.NotIn&NotInHTAccess == 0 }
 
+// folded maps the names of the table as httpd spells them (with and
+// without a section's '<') to lower case: configs mostly use that
+// spelling, and strings.ToLower would allocate for every line checked.
+var folded = func() map[string]string {
+	m := make(map[string]string, 2*len(table))
+	for i := range table {
+		n := table[i].Name
+		m[n] = strings.ToLower(n)
+		if rest, ok := strings.CutPrefix(n, "<"); ok {
+			m[rest] = strings.ToLower(rest)
+		}
+	}
+	return m
+}()
+
+// fold is strings.ToLower, without allocating for a name of the table.
+func fold(name string) string {
+	if l, ok := folded[name]; ok {
+		return l
+	}
+	return strings.ToLower(name)
+}
+
 var byName = func() map[string]*Info {
 	m := make(map[string]*Info, len(table))
 	for i := range table {
@@ -219,7 +242,7 @@ var byName = func() map[string]*Info {
 // looked up with their bracket ("<Directory"); a section name without it
 // is found too when no directive has that name.
 func Lookup(name string) (*Info, bool) {
-	ln := strings.ToLower(name)
+	ln := fold(name)
 	if i, ok := byName[ln]; ok {
 		return i, true
 	}

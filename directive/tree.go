@@ -23,7 +23,7 @@ type Modules func(moduleID string) bool
 // Defined reports whether one of the modules defining name is loaded
 // (several define HeartbeatStorage and ScriptLog); nil loaded means all.
 func Defined(name string, loaded Modules) bool {
-	rows := byNameAll[strings.ToLower(name)]
+	rows := byNameAll[fold(name)]
 	if len(rows) == 0 {
 		return false
 	}
@@ -55,6 +55,14 @@ var byNameAll = func() map[string][]*Info {
 // order.
 func CheckTree(body []ast.Node, loaded Modules) []*PosError {
 	var out []*PosError
+	var args []string // reused: the checks keep no reference to it
+	values := func(as []ast.Arg) []string {
+		args = args[:0]
+		for _, a := range as {
+			args = append(args, a.Value)
+		}
+		return args
+	}
 	var walk func(nodes []ast.Node, sections []string)
 	walk = func(nodes []ast.Node, sections []string) {
 		for _, n := range nodes {
@@ -64,9 +72,9 @@ func CheckTree(body []ast.Node, loaded Modules) []*PosError {
 			var sec *ast.Section
 			switch n := n.(type) {
 			case *ast.Directive:
-				name, args, pos = n.Name, n.Values(), n.Position
+				name, args, pos = n.Name, values(n.Args), n.Position
 			case *ast.Section:
-				name, args, pos, sec = "<"+n.Name, n.Values(), n.Position, n
+				name, args, pos, sec = "<"+n.Name, values(n.Args), n.Position, n
 			default:
 				continue
 			}
