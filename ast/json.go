@@ -163,7 +163,7 @@ func restoreArgs(raw string, args []Arg, header bool) string {
 	if raw == "" {
 		return ""
 	}
-	sl := splitSource(raw, header)
+	sl := splitSource(raw, header, nil)
 	if len(sl.words) != len(args) {
 		return sl.indent
 	}

@@ -60,34 +60,51 @@ type sourceLine struct {
 	text   string        // the logical line, trimmed
 	from   int           // where the arguments start in text
 	words  []syntax.Word // the arguments, relative to text[from:]
-	srcOff []int         // byte i of the untrimmed logical line is raw[srcOff[i]]
+	srcOff []int         // byte i of the untrimmed logical line is raw[srcOff[i]]; nil: raw[i]
 	start  int           // where text starts in the untrimmed logical line
+}
+
+// rawOffset is where byte i of text[from:] is in raw.
+func (sl *sourceLine) rawOffset(i int) int {
+	i += sl.start + sl.from
+	if sl.srcOff == nil {
+		return i
+	}
+	return sl.srcOff[i]
 }
 
 // splitSource joins raw's continuation lines, stops at a NUL as
 // ap_cfg_getline does, and splits the arguments (of a section header if
-// header is set), keeping the map back to raw's bytes.
-func splitSource(raw string, header bool) sourceLine {
-	var logical strings.Builder
-	srcOff := make([]int, 0, len(raw))
-	for i := 0; i < len(raw); i++ {
-		if raw[i] == 0 {
-			break
-		}
-		if raw[i] == '\\' {
-			rest := raw[i+1:]
-			if strings.HasPrefix(rest, "\n") || strings.HasPrefix(rest, "\r\n") {
-				i += 1 + strings.IndexByte(rest, '\n')
-				continue
+// header is set), keeping the map back to raw's bytes. words is filled
+// from buf.
+func splitSource(raw string, header bool, buf []syntax.Word) sourceLine {
+	line := raw
+	var srcOff []int
+	if strings.IndexByte(raw, 0) >= 0 || strings.Contains(raw, "\\\n") || strings.Contains(raw, "\\\r\n") {
+		var logical strings.Builder
+		srcOff = make([]int, 0, len(raw))
+		for i := 0; i < len(raw); i++ {
+			if raw[i] == 0 {
+				break
 			}
+			if raw[i] == '\\' {
+				rest := raw[i+1:]
+				if strings.HasPrefix(rest, "\n") || strings.HasPrefix(rest, "\r\n") {
+					i += 1 + strings.IndexByte(rest, '\n')
+					continue
+				}
+			}
+			logical.WriteByte(raw[i])
+			srcOff = append(srcOff, i)
 		}
-		logical.WriteByte(raw[i])
-		srcOff = append(srcOff, i)
+		line = logical.String()
 	}
-	line := logical.String()
 	a, e := syntax.TrimSpace(line)
 	sl := sourceLine{srcOff: srcOff, start: a}
-	if a < len(srcOff) {
+	switch {
+	case srcOff == nil:
+		sl.indent = raw[:a]
+	case a < len(srcOff):
 		sl.indent = raw[:srcOff[a]]
 	}
 	sl.text = line[a:e]
@@ -97,7 +114,7 @@ func splitSource(raw string, header bool) sourceLine {
 		from, to = syntax.HeaderArgs(sl.text, h)
 	}
 	sl.from = from
-	sl.words = syntax.Words(nil, sl.text[:to][from:])
+	sl.words = syntax.Words(buf[:0], sl.text[:to][from:])
 	return sl
 }
 
@@ -111,7 +128,8 @@ func argPositions(raw string, pos Position, n int, header bool) []Position {
 	if raw == "" || !pos.IsValid() || n == 0 {
 		return out
 	}
-	sl := splitSource(raw, header)
+	var buf [8]syntax.Word
+	sl := splitSource(raw, header, buf[:0])
 	// The raw text starts a line: step back from the node's position.
 	p := pos
 	p.Offset -= len(sl.indent)
@@ -119,7 +137,7 @@ func argPositions(raw string, pos Position, n int, header bool) []Position {
 	p.Column = 1
 	done := 0
 	for i := 0; i < n && i < len(sl.words); i++ {
-		off := sl.srcOff[sl.start+sl.from+sl.words[i].Start]
+		off := sl.rawOffset(sl.words[i].Start)
 		p = p.advance(raw[done:off])
 		done = off
 		out[i] = p
