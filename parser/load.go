@@ -10,7 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
+	"sync/atomic"
 	"unsafe"
 
 	"github.com/apacheconf/apacheconf/ast"
@@ -141,6 +141,7 @@ func Load(fsys fs.FS, name string, opts LoadOptions) (*Loaded, error) {
 		l.dynamic = true
 	}
 	p := l.abs(name)
+	defer l.stop.Store(true) // files an aborted load did not reach
 	l.cfg.Body = l.file(p, nil, 0, 0, ast.Position{})
 	l.cfg.Defines = l.defines
 	l.cfg.Vars = l.vars
@@ -157,8 +158,10 @@ type macro struct {
 }
 
 type loader struct {
-	// prefetched holds files parsed ahead by prefetch, until their turn.
-	prefetched map[string]parsedFile
+	// prefetched holds files being parsed ahead by prefetch, until their
+	// turn; stop tells the parsers the load is over.
+	prefetched map[string]*pendingFile
+	stop       atomic.Bool
 	fsys       fs.FS
 	opts       LoadOptions
 	root       string
@@ -208,9 +211,11 @@ func (l *loader) file(p string, chain []ast.Position, depth, line int, at ast.Po
 		l.errorf(at, chain, "Include/IncludeOptional: more than %d files included", MaxIncludedFiles)
 		return nil
 	}
-	pf, ok := l.prefetched[p]
-	if ok {
+	var pf parsedFile
+	if pending, ok := l.prefetched[p]; ok {
 		delete(l.prefetched, p)
+		<-pending.done
+		pf = pending.parsedFile
 	} else {
 		pf = readAndParse(l.fsys, p)
 	}
@@ -949,37 +954,41 @@ func readAndParse(fsys fs.FS, p string) parsedFile {
 	return parsedFile{file: f, perr: perr}
 }
 
-// prefetch reads and parses the files one Include matched, concurrently:
-// parsing is independent of everything the loader evaluates, which stays
-// sequential and in httpd's order (file() takes the result when the
-// file's turn comes).
+// pendingFile is a parsedFile being produced; done is closed when it is.
+type pendingFile struct {
+	parsedFile
+	done chan struct{}
+}
+
+// prefetch starts reading and parsing the files one Include matched,
+// concurrently and in order: parsing is independent of everything the
+// loader evaluates, which stays sequential and in httpd's order. file()
+// waits for a file's result when its turn comes, so the loader works on
+// the first files while the parsers are on the next.
 func (l *loader) prefetch(files []string) {
 	if len(files) < 2 {
 		return
 	}
 	if l.prefetched == nil {
-		l.prefetched = map[string]parsedFile{}
+		l.prefetched = map[string]*pendingFile{}
 	}
-	results := make([]parsedFile, len(files))
-	workers := runtime.GOMAXPROCS(0)
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				results[i] = readAndParse(l.fsys, files[i])
-			}
-		}()
-	}
-	for i := range files {
+	pending := make([]*pendingFile, len(files))
+	next := make(chan int, len(files))
+	for i, f := range files {
+		pending[i] = &pendingFile{done: make(chan struct{})}
+		l.prefetched[f] = pending[i]
 		next <- i
 	}
 	close(next)
-	wg.Wait()
-	for i, f := range files {
-		l.prefetched[f] = results[i]
+	for w := min(runtime.GOMAXPROCS(0), len(files)); w > 0; w-- {
+		go func() {
+			for i := range next {
+				if !l.stop.Load() {
+					pending[i].parsedFile = readAndParse(l.fsys, files[i])
+				}
+				close(pending[i].done)
+			}
+		}()
 	}
 }
 

@@ -99,6 +99,35 @@ func (SystemAccounts) GroupID(name string) (int, bool) {
 	return n, err == nil
 }
 
+type account struct {
+	id int
+	ok bool
+}
+
+// memoAccounts remembers the answers of Accounts.
+type memoAccounts struct {
+	Accounts
+	users, groups map[string]account
+}
+
+func (m *memoAccounts) UserID(name string) (int, bool) {
+	a, seen := m.users[name]
+	if !seen {
+		a.id, a.ok = m.Accounts.UserID(name)
+		m.users[name] = a
+	}
+	return a.id, a.ok
+}
+
+func (m *memoAccounts) GroupID(name string) (int, bool) {
+	a, seen := m.groups[name]
+	if !seen {
+		a.id, a.ok = m.Accounts.GroupID(name)
+		m.groups[name] = a
+	}
+	return a.id, a.ok
+}
+
 // GroupOptions control GroupsWith.
 type GroupOptions struct {
 	// Accounts, when set, checks user= and group= as httpd does at
@@ -116,6 +145,10 @@ func Groups(s *scope.Server) (*Inventory, error) { return GroupsWith(s, GroupOpt
 func GroupsWith(s *scope.Server, opts GroupOptions) (*Inventory, error) {
 	inv := &Inventory{byName: map[string]*Group{}, main: s.Main, byServerName: map[string][]*Group{}}
 	var errs parser.ErrorList
+	if opts.Accounts != nil {
+		// Thousands of groups name the same few accounts.
+		opts.Accounts = &memoAccounts{Accounts: opts.Accounts, users: map[string]account{}, groups: map[string]account{}}
+	}
 	add := func(v *scope.VirtualHost, body []ast.Node) {
 		for _, n := range body {
 			d, ok := n.(*ast.Directive)
