@@ -68,6 +68,9 @@ type lineLexer struct {
 	dirs    []ast.Directive // slabs: one allocation for many nodes
 	blank   []ast.Blank
 	comms   []ast.Comment
+	secs    []ast.Section
+	joinBuf []byte // read's buffer for continued lines, reused
+	bads    []ast.Bad
 	argSlab []ast.Arg
 }
 
@@ -172,7 +175,11 @@ func (lx *lineLexer) scan() {
 			return
 		}
 		lx.depth++
-		s := &ast.Section{Name: h.Name, Position: lx.pos(0), Raw: l.raw, Indent: lx.indent()}
+		if len(lx.secs) == cap(lx.secs) {
+			lx.secs = make([]ast.Section, 0, 32)
+		}
+		lx.secs = append(lx.secs, ast.Section{Name: h.Name, Position: lx.pos(0), Raw: l.raw, Indent: lx.indent()})
+		s := &lx.secs[len(lx.secs)-1]
 		a, e := syntax.HeaderArgs(l.text, h)
 		s.Args = lx.args(a, e)
 		lx.items = append(lx.items, item{tok: tokOpen, node: s, name: h.Name, missingGT: h.MissingGT})
@@ -184,8 +191,15 @@ func (lx *lineLexer) scan() {
 	}
 }
 
+// bad returns a Bad for the current line. Closing lines are Bad until
+// the grammar pairs them (then they are dropped), so they come from a slab
+// too.
 func (lx *lineLexer) bad() *ast.Bad {
-	return &ast.Bad{Text: lx.cur.text, Position: lx.pos(0), Raw: lx.cur.raw, Indent: lx.indent()}
+	if len(lx.bads) == cap(lx.bads) {
+		lx.bads = make([]ast.Bad, 0, 64)
+	}
+	lx.bads = append(lx.bads, ast.Bad{Text: lx.cur.text, Position: lx.pos(0), Raw: lx.cur.raw, Indent: lx.indent()})
+	return &lx.bads[len(lx.bads)-1]
 }
 
 // read consumes one logical line into lx.cur, applying ap_cfg_getline's
@@ -199,7 +213,7 @@ func (lx *lineLexer) read() bool {
 	src := lx.src
 	l := &lx.cur
 	*l = curLine{start: lx.at, first: piece{src: lx.at, line: lx.line}, more: l.more[:0]}
-	var joined []byte // only for continued lines
+	joined := lx.joinBuf[:0] // only for continued lines
 	var logical string
 	n := 0 // logical length so far
 	for {
@@ -236,7 +250,7 @@ func (lx *lineLexer) read() bool {
 			l.raw = src[l.start:lx.at]
 			return false
 		}
-		if joined == nil && !cont {
+		if len(joined) == 0 && !cont {
 			logical = content
 		} else {
 			joined = append(joined, content...)
@@ -250,8 +264,9 @@ func (lx *lineLexer) read() bool {
 		}
 		l.more = append(l.more, piece{logical: n, src: lx.at, line: lx.line})
 	}
-	if joined != nil {
+	if len(joined) > 0 {
 		logical = string(joined)
+		lx.joinBuf = joined
 	}
 	l.raw = src[l.start:lx.at]
 	a, e := syntax.TrimSpace(logical)
