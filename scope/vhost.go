@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"iter"
 	"net"
 	"net/netip"
 	"os"
@@ -151,7 +152,7 @@ type ipChain struct {
 	// names of the servers carrying it; wild lists the positions of
 	// servers with wildcard aliases. They give httpd's first match
 	// without scanning every name (update_server_from_aliases does).
-	exact map[string][]int
+	exact map[string]positions
 	wild  []int
 	// byAddrText maps the <VirtualHost> address text (lower case) to
 	// positions, for httpd's fallback match on it.
@@ -236,23 +237,66 @@ func (ic *ipChain) buildNameIndex() {
 		ic.names[len(ic.initial)-1-i] = nc
 	}
 	ic.initial = nil
-	ic.exact = map[string][]int{}
+	ic.exact = make(map[string]positions, 3*len(ic.names))
 	ic.byAddrText = map[string][]int{}
 	for i, nc := range ic.names {
 		v := nc.server
-		seen := map[string]bool{}
-		for _, n := range append([]string{v.ServerName}, v.Aliases...) {
-			k := strings.ToLower(n)
-			if !seen[k] {
-				seen[k] = true
-				ic.exact[k] = append(ic.exact[k], i)
+		for j := -1; j < len(v.Aliases); j++ {
+			n := v.ServerName
+			if j >= 0 {
+				n = v.Aliases[j]
 			}
+			k := strings.ToLower(n)
+			p := ic.exact[k]
+			if p.n > 0 && p.last() == i {
+				continue // a server naming itself twice
+			}
+			ic.exact[k] = p.add(i)
 		}
 		if len(v.WildAliases) > 0 {
 			ic.wild = append(ic.wild, i)
 		}
 		k := strings.ToLower(nc.addr.Text)
 		ic.byAddrText[k] = append(ic.byAddrText[k], i)
+	}
+}
+
+// positions lists ascending positions in ipChain.names; the first is
+// held inline, since a name almost always belongs to one server.
+type positions struct {
+	n     int
+	first int
+	more  []int
+}
+
+func (p positions) add(i int) positions {
+	if p.n == 0 {
+		p.first = i
+	} else {
+		p.more = append(p.more, i)
+	}
+	p.n++
+	return p
+}
+
+func (p positions) last() int {
+	if len(p.more) > 0 {
+		return p.more[len(p.more)-1]
+	}
+	return p.first
+}
+
+// all yields the positions in order.
+func (p positions) all() iter.Seq[int] {
+	return func(yield func(int) bool) {
+		if p.n == 0 || !yield(p.first) {
+			return
+		}
+		for _, i := range p.more {
+			if !yield(i) {
+				return
+			}
+		}
 	}
 }
 
@@ -330,7 +374,7 @@ func (s *Server) SelectVHost(ip netip.Addr, port int, host string) Selection {
 		return p == 0 || p == port
 	}
 	best := -1
-	for _, i := range ic.exact[h] {
+	for i := range ic.exact[h].all() {
 		if portOK(i) {
 			best = i
 			break
