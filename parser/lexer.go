@@ -57,6 +57,7 @@ type lineLexer struct {
 	errs     *ErrorList
 	at       int // next byte to read
 	line     int // line number at `at`
+	lines    int // lines in src
 	depth    int // open sections, to cap nesting
 
 	items []item // one per logical line, in order
@@ -102,8 +103,9 @@ type curLine struct {
 }
 
 func newLineLexer(filename, src string, cfg Config, errs *ErrorList) *lineLexer {
-	return &lineLexer{filename: filename, src: src, cfg: cfg, errs: errs, line: 1,
-		items: make([]item, 0, strings.Count(src, "\n")+1)}
+	lines := strings.Count(src, "\n") + 1
+	return &lineLexer{filename: filename, src: src, cfg: cfg, errs: errs, line: 1, lines: lines,
+		items: make([]item, 0, lines)}
 }
 
 // Next implements lexer.Lexer.
@@ -149,20 +151,20 @@ func (lx *lineLexer) scan() {
 	switch h.Kind {
 	case syntax.Blank:
 		if len(lx.blank) == cap(lx.blank) {
-			lx.blank = make([]ast.Blank, 0, 64)
+			lx.blank = make([]ast.Blank, 0, lx.slab(64))
 		}
 		// A blank line has no text to point at: its position is its start.
 		lx.blank = append(lx.blank, ast.Blank{Raw: l.raw, Position: lx.startPos()})
 		lx.items = append(lx.items, item{tok: tokLines, node: &lx.blank[len(lx.blank)-1]})
 	case syntax.Comment:
 		if len(lx.comms) == cap(lx.comms) {
-			lx.comms = make([]ast.Comment, 0, 64)
+			lx.comms = make([]ast.Comment, 0, lx.slab(64))
 		}
 		lx.comms = append(lx.comms, ast.Comment{Text: l.text[1:], Position: lx.pos(0), Raw: l.raw, Indent: lx.indent()})
 		lx.items = append(lx.items, item{tok: tokLines, node: &lx.comms[len(lx.comms)-1]})
 	case syntax.Directive:
 		if len(lx.dirs) == cap(lx.dirs) {
-			lx.dirs = make([]ast.Directive, 0, 256)
+			lx.dirs = make([]ast.Directive, 0, lx.slab(256))
 		}
 		lx.dirs = append(lx.dirs, ast.Directive{Name: h.Name, Position: lx.pos(0), Raw: l.raw, Indent: lx.indent()})
 		d := &lx.dirs[len(lx.dirs)-1]
@@ -176,7 +178,7 @@ func (lx *lineLexer) scan() {
 		}
 		lx.depth++
 		if len(lx.secs) == cap(lx.secs) {
-			lx.secs = make([]ast.Section, 0, 32)
+			lx.secs = make([]ast.Section, 0, lx.slab(32))
 		}
 		lx.secs = append(lx.secs, ast.Section{Name: h.Name, Position: lx.pos(0), Raw: l.raw, Indent: lx.indent()})
 		s := &lx.secs[len(lx.secs)-1]
@@ -196,10 +198,16 @@ func (lx *lineLexer) scan() {
 // too.
 func (lx *lineLexer) bad() *ast.Bad {
 	if len(lx.bads) == cap(lx.bads) {
-		lx.bads = make([]ast.Bad, 0, 64)
+		lx.bads = make([]ast.Bad, 0, lx.slab(64))
 	}
 	lx.bads = append(lx.bads, ast.Bad{Text: lx.cur.text, Position: lx.pos(0), Raw: lx.cur.raw, Indent: lx.indent()})
 	return &lx.bads[len(lx.bads)-1]
+}
+
+// slab is the capacity for a new slab of nodes: def, or fewer when fewer
+// lines are left (a small .htaccess must not cost a 256-node slab).
+func (lx *lineLexer) slab(def int) int {
+	return max(1, min(def, lx.lines-lx.line+1))
 }
 
 // read consumes one logical line into lx.cur, applying ap_cfg_getline's
@@ -324,7 +332,7 @@ func (lx *lineLexer) args(from, to int) []ast.Arg {
 	}
 	n := len(lx.words)
 	if len(lx.argSlab)+n > cap(lx.argSlab) {
-		lx.argSlab = make([]ast.Arg, 0, max(1024, n))
+		lx.argSlab = make([]ast.Arg, 0, max(min(1024, 4*lx.slab(256)), n))
 	}
 	start := len(lx.argSlab)
 	lx.argSlab = lx.argSlab[:start+n]
