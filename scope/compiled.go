@@ -43,9 +43,13 @@ func (s *Server) compiledFor(v *VirtualHost) *compiled {
 		mainBody := s.mainBody
 		c := &compiled{}
 		a := &applier{ctx: CtxServer, method: "GET"}
-		mainConf := a.build(mainBody)
-		c.base = merge(newServerDirConfig(), mainConf)
-		c.rewrite = mainConf.rewrite
+		s.mainConf.once.Do(func() {
+			main := a.build(mainBody)
+			s.mainConf.base = merge(newServerDirConfig(), main)
+			s.mainConf.rewrite = main.rewrite
+		})
+		// merge copies, so vhosts share the main server's result.
+		c.base, c.rewrite = s.mainConf.base, s.mainConf.rewrite
 		c.baseSteps = []Step{{Phase: "server"}}
 		bodies := [][]ast.Node{mainBody}
 		c.mapBodies = [][]ast.Node{mainBody}

@@ -19,6 +19,7 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/apacheconf/apacheconf/ast"
 	"github.com/apacheconf/apacheconf/parser"
@@ -31,9 +32,14 @@ type Server struct {
 	VHosts []*VirtualHost // in definition order
 	// Warnings are problems httpd logs and survives, such as an address
 	// that does not resolve (httpd ignores it).
-	Warnings  parser.ErrorList
-	index     *vhostIndex
-	mainBody  []ast.Node // Main.Body without comments and blank lines
+	Warnings parser.ErrorList
+	index    *vhostIndex
+	mainBody []ast.Node // Main.Body without comments and blank lines
+	mainConf struct {   // what the main server's body sets, built once for all vhosts
+		once    sync.Once
+		base    *dirConfig
+		rewrite *rewriteSet
+	}
 	modules   map[string]bool
 	homeDirFn func(string) (string, bool)
 }
