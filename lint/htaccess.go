@@ -48,7 +48,8 @@ func (p *Program) HTAccessFiles() []*HTAccess {
 			name = d.Args[0].Value
 		}
 	}
-	seen := map[string]bool{}
+	seen := map[string]bool{}  // directories whose file was taken
+	tried := map[string]bool{} // files looked for
 	servers := append([]*scope.VirtualHost{p.Server.Main}, p.Server.VHosts...)
 	for _, v := range servers {
 		// AccessFileName is per server: a vhost's own replaces main's.
@@ -74,10 +75,13 @@ func (p *Program) HTAccessFiles() []*HTAccess {
 				continue
 			}
 			dir = path.Clean(dir)
-			if seen[dir] {
+			file := path.Join(dir, access)
+			// Each server sees the main server's directories: read each
+			// file once, found or not.
+			if seen[dir] || tried[file] {
 				continue
 			}
-			file := path.Join(dir, access)
+			tried[file] = true
 			src, err := fs.ReadFile(p.FS, scope.FSPath(file))
 			if err != nil {
 				continue

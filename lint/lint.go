@@ -247,14 +247,27 @@ func (p *Program) Directives(f func(d *ast.Directive, parents []*ast.Section), n
 	if p.byName == nil {
 		p.byName = map[string][]dirRef{}
 		seq := 0
-		p.Walk(func(n ast.Node, parents []*ast.Section) bool {
-			if d, ok := n.(*ast.Directive); ok {
-				k := d.Canonical()
-				p.byName[k] = append(p.byName[k], dirRef{d, append([]*ast.Section(nil), parents...), seq})
-				seq++
+		// Siblings share one copy of their parents; names are folded once
+		// per spelling rather than once per line.
+		canonical := map[string]string{}
+		var index func(body []ast.Node, parents []*ast.Section)
+		index = func(body []ast.Node, parents []*ast.Section) {
+			for _, n := range body {
+				switch n := n.(type) {
+				case *ast.Directive:
+					k, ok := canonical[n.Name]
+					if !ok {
+						k = n.Canonical()
+						canonical[n.Name] = k
+					}
+					p.byName[k] = append(p.byName[k], dirRef{n, parents, seq})
+					seq++
+				case *ast.Section:
+					index(n.Body, append(parents[:len(parents):len(parents)], n))
+				}
 			}
-			return true
-		})
+		}
+		index(p.Nodes, nil)
 	}
 	var refs []dirRef
 	for _, name := range names {

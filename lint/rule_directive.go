@@ -40,12 +40,18 @@ const reqOrAll = reqOrLimit | reqOrOptions | reqOrFileInfo | reqOrAuthCfg | reqO
 // directiveNodes calls f for every directive and section of the tree
 // (sections by "<Name"), with their enclosing sections.
 func (p *Program) directiveNodes(f func(n ast.Node, name string, parents []*ast.Section)) {
+	opening := map[string]string{} // "<"+name, once per spelling
 	p.Walk(func(n ast.Node, parents []*ast.Section) bool {
 		switch n := n.(type) {
 		case *ast.Directive:
 			f(n, n.Name, parents)
 		case *ast.Section:
-			f(n, "<"+n.Name, parents)
+			name, ok := opening[n.Name]
+			if !ok {
+				name = "<" + n.Name
+				opening[n.Name] = name
+			}
+			f(n, name, parents)
 		}
 		return true
 	})

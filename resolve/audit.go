@@ -46,7 +46,14 @@ var envSetters = []string{"setenv", "setenvif", "setenvifnocase", "setenvifexpr"
 func (inv *Inventory) Audit(s *scope.Server, fsys fs.FS) []Exposure {
 	var out []Exposure
 	servers := append([]*scope.VirtualHost{s.Main}, s.VHosts...)
+	// Only a WSGIProcessGroup %{ENV:...} exposes anything, and it is not
+	// allowed in .htaccess: a server whose configuration (its own or the
+	// main server's) has none needs no directory walk.
+	mainHas := hasEnvProcessGroup(s.Main.Body)
 	for _, v := range servers {
+		if !mainHas && (v == s.Main || !hasEnvProcessGroup(v.Body)) {
+			continue
+		}
 		for _, sec := range s.DirectorySections(v) {
 			if sec.Is("DirectoryMatch") || (len(sec.Args) > 1 && sec.Args[0].Value == "~") {
 				continue // a regex names no one directory
@@ -62,6 +69,19 @@ func (inv *Inventory) Audit(s *scope.Server, fsys fs.FS) []Exposure {
 		}
 	}
 	return out
+}
+
+// hasEnvProcessGroup reports whether body (at any depth) has a
+// WSGIProcessGroup naming an environment variable.
+func hasEnvProcessGroup(body []ast.Node) bool {
+	found := false
+	ast.Inspect(body, func(n ast.Node) bool {
+		if d, ok := n.(*ast.Directive); ok && d.Is("WSGIProcessGroup") && len(d.Args) > 0 && strings.HasPrefix(d.Args[0].Value, "%{ENV:") {
+			found = true
+		}
+		return !found
+	})
+	return found
 }
 
 func (inv *Inventory) exposure(v *scope.VirtualHost, sec *ast.Section, path string, r *scope.Result) (Exposure, bool) {
