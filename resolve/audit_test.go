@@ -72,6 +72,36 @@ func TestAudit(t *testing.T) {
 	assert.Empty(t, ann.Reachable, "only embedded mode (%{GLOBAL}) is admitted")
 }
 
+// A WSGIProcessGroup %{ENV:...} of the main server (here in a
+// <Directory>) reaches virtual hosts that name no group themselves; a
+// server with none in reach is skipped, one in reach is not.
+func TestAuditMainServerGroup(t *testing.T) {
+	src := `WSGIDaemonProcess shared threads=1
+<Directory /srv>
+  WSGIProcessGroup %{ENV:GROUP}
+  AllowOverride FileInfo
+</Directory>
+<VirtualHost *:80>
+  ServerName a.example
+  <Directory /srv/a>
+    AllowOverride FileInfo
+  </Directory>
+</VirtualHost>
+`
+	f, err := parser.ParseFile("main.conf", []byte(src))
+	require.NoError(t, err)
+	s, err := scope.Build(f.Body, scope.Options{Resolver: noDNS{}})
+	require.NoError(t, err)
+	inv, err := resolve.Groups(s)
+	require.NoError(t, err)
+	var got []string
+	for _, e := range inv.Audit(s, nil) {
+		got = append(got, e.VHost.ServerName+" "+e.Path)
+	}
+	assert.Contains(t, got, "a.example /srv/a", "the vhost's directory inherits main's %%{ENV:GROUP}")
+	assert.Contains(t, got, "a.example /srv")
+}
+
 type fakeAccounts map[string]int
 
 func (f fakeAccounts) UserID(n string) (int, bool)  { id, ok := f[n]; return id, ok }
