@@ -70,3 +70,22 @@ func (fixedResolver) LookupAddr(netip.Addr) (string, error) {
 	return "", fmt.Errorf("no DNS in benchmarks")
 }
 func (fixedResolver) LocalHost() string { return "localhost" }
+
+// BenchmarkBuild: scope.Build over n vhosts (addresses, names, the
+// selection index).
+func BenchmarkBuild(b *testing.B) {
+	for _, n := range []int{1000, 10000} {
+		f, err := parser.ParseFile("big.conf", bigconf.VHosts(n))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(fmt.Sprintf("vhosts=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				if _, err := scope.Build(f.Body, scope.Options{Resolver: fixedResolver{}}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
