@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/apacheconf/apacheconf/ast"
@@ -57,6 +58,11 @@ func FuzzParseFile(f *testing.F) {
 		if msg := argPositionProblem(src, file); msg != "" {
 			t.Fatal(msg)
 		}
+		// Without trivia: the same directives and sections, same places.
+		lean, _ := parser.Config{SkipTrivia: true, MaxLineLength: fuzzConfig.MaxLineLength, MaxDepth: fuzzConfig.MaxDepth, MaxFileSize: fuzzConfig.MaxFileSize}.ParseString("fuzz.conf", string(src))
+		if a, b := nodePositions(file.Body), nodePositions(lean.Body); !slices.Equal(a, b) {
+			t.Fatalf("SkipTrivia changed the tree:\n full: %v\n lean: %v", a, b)
+		}
 		ast.Inspect(file.Body, func(n ast.Node) bool {
 			p, e := n.Pos(), n.End()
 			if p.Offset < 0 || e.Offset > len(src) || p.Offset > e.Offset {
@@ -69,6 +75,19 @@ func FuzzParseFile(f *testing.F) {
 
 // FuzzJSONRoundTrip: parse → JSON → tree gives back the same tree and the
 // same bytes; and arbitrary JSON never makes the decoder or printer panic.
+// nodePositions lists the offsets of a tree's directives and sections.
+func nodePositions(body []ast.Node) []int {
+	var out []int
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch n.(type) {
+		case *ast.Directive, *ast.Section:
+			out = append(out, n.Pos().Offset)
+		}
+		return true
+	})
+	return out
+}
+
 func FuzzJSONRoundTrip(f *testing.F) {
 	addSeeds(f)
 	f.Add([]byte(`{"file":"x","parsed":[{"type":"section","directive":"A","raw":"<A b>","block":[{"type":"directive","directive":"B","args":["c"],"raw":"  B c\n"}],"close":"</A>"}]}`))

@@ -125,7 +125,7 @@ func (lx *lineLexer) Next() (lexer.Token, error) {
 // fill makes sure items[next] exists, scanning a line if needed; it
 // reports false at the end of the input.
 func (lx *lineLexer) fill() bool {
-	if lx.next == len(lx.items) {
+	for lx.next == len(lx.items) { // a skipped line adds no item
 		if lx.at >= len(lx.src) {
 			return false
 		}
@@ -150,6 +150,9 @@ func (lx *lineLexer) scan() {
 	h := syntax.Classify(l.text)
 	switch h.Kind {
 	case syntax.Blank:
+		if lx.cfg.SkipTrivia {
+			return
+		}
 		if len(lx.blank) == cap(lx.blank) {
 			lx.blank = make([]ast.Blank, 0, lx.slab(64))
 		}
@@ -157,6 +160,9 @@ func (lx *lineLexer) scan() {
 		lx.blank = append(lx.blank, ast.Blank{Raw: l.raw, Position: lx.startPos()})
 		lx.items = append(lx.items, item{tok: tokLines, node: &lx.blank[len(lx.blank)-1]})
 	case syntax.Comment:
+		if lx.cfg.SkipTrivia {
+			return
+		}
 		if len(lx.comms) == cap(lx.comms) {
 			lx.comms = make([]ast.Comment, 0, lx.slab(64))
 		}

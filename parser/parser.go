@@ -57,6 +57,10 @@ type Config struct {
 	MaxLineLength int
 	MaxDepth      int
 	MaxFileSize   int
+	// SkipTrivia leaves comments and blank lines out of the tree, as
+	// go/parser does without ParseComments: a smaller tree for tools that
+	// only evaluate it, which no longer prints back byte for byte.
+	SkipTrivia bool
 }
 
 func (c Config) withDefaults() Config {

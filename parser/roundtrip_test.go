@@ -132,3 +132,49 @@ func TestRoundTripOracleCases(t *testing.T) {
 		assertRoundTrip(t, p, filepath.Base(p) == ".htaccess")
 	}
 }
+
+// SkipTrivia leaves out comments and blank lines and nothing else: the
+// other nodes, their positions and arguments are those of a full parse.
+func TestSkipTrivia(t *testing.T) {
+	src := "# head\n\nListen 80\n<VirtualHost *:80>\n  # inside\n\n  ServerName a \\\n    b\n</VirtualHost>\n   \n#tail"
+	full, err := parser.ParseFile("t.conf", []byte(src))
+	require.NoError(t, err)
+	lean, err := parser.Config{SkipTrivia: true}.ParseString("t.conf", src)
+	require.NoError(t, err)
+	var want []ast.Node
+	ast.Inspect(full.Body, func(n ast.Node) bool {
+		switch n.(type) {
+		case *ast.Directive, *ast.Section:
+			want = append(want, n)
+		}
+		return true
+	})
+	var got []ast.Node
+	ast.Inspect(lean.Body, func(n ast.Node) bool {
+		switch n.(type) {
+		case *ast.Comment, *ast.Blank:
+			t.Errorf("trivia kept: %#v", n)
+		}
+		got = append(got, n)
+		return true
+	})
+	require.Len(t, got, len(want))
+	for i := range want {
+		switch w := want[i].(type) {
+		case *ast.Directive:
+			g := got[i].(*ast.Directive)
+			assert.Equal(t, w.Position, g.Position)
+			assert.Equal(t, w.Values(), g.Values())
+			assert.Equal(t, w.ArgPositions(), g.ArgPositions())
+		case *ast.Section:
+			g := got[i].(*ast.Section)
+			assert.Equal(t, w.Position, g.Position)
+			assert.Equal(t, w.ClosePos, g.ClosePos)
+			assert.Len(t, g.Body, 1)
+		}
+	}
+	// Only trivia: an empty tree, no error.
+	f, err := parser.Config{SkipTrivia: true}.ParseString("t.conf", "# a\n\n# b\n")
+	require.NoError(t, err)
+	assert.Empty(t, f.Body)
+}
