@@ -65,6 +65,9 @@ type LoadOptions struct {
 	// directive registry generated from apache2, for the modules loaded so
 	// far (ap_exists_directive).
 	KnownDirective func(name string) bool
+	// SkipTrivia leaves comments and blank lines out (Config.SkipTrivia):
+	// for tools that evaluate the configuration and print none of it.
+	SkipTrivia bool
 }
 
 // IncludedFile is one file read, in the order httpd reads it.
@@ -96,10 +99,11 @@ type Loaded struct {
 	Files []IncludedFile
 	// Dropped lists the false conditionals.
 	Dropped []Dropped
-	// chains holds, for the nodes that begin an included file's or a
-	// macro body's top level, the Include and Use lines that brought them
-	// in (innermost first). Every other node shares its parent's chain, so
-	// one entry per spliced top-level node is enough; Origin walks down.
+	// chains holds the include chain (the Include and Use lines, innermost
+	// first) where it changes along a body: at the first node of an
+	// included file or macro body, and at the node after a spliced run.
+	// Every other node has the chain of the node before it, or its
+	// parent's; Origin walks down to find it.
 	chains map[ast.Node][]ast.Position
 	// Warnings are what httpd logs without failing, such as AH00111
 	// ("Config variable ${%s} is not defined").
@@ -181,7 +185,6 @@ type loader struct {
 	warn    []string // undefined variables of the line being substituted
 	lastInc int      // line of the last Include executed (ap_include_lineno)
 	nfiles  int
-	nest    int // sections open in the file or macro body being read
 }
 
 func (l *loader) abs(p string) string {
@@ -217,7 +220,7 @@ func (l *loader) file(p string, chain []ast.Position, depth, line int, at ast.Po
 		<-pending.done
 		pf = pending.parsedFile
 	} else {
-		pf = readAndParse(l.fsys, p)
+		pf = readAndParse(l.fsys, p, l.parseConfig())
 	}
 	err, f, perr := pf.err, pf.file, pf.perr
 	if err != nil {
@@ -241,10 +244,10 @@ func (l *loader) file(p string, chain []ast.Position, depth, line int, at ast.Po
 		return nil
 	}
 	l.open = append(l.open, p)
-	nest := l.nest
-	l.nest = 0
-	defer func() { l.open, l.nest = l.open[:len(l.open)-1], nest }()
-	return l.nodes(f.Body, chain, depth, 0)
+	defer func() { l.open = l.open[:len(l.open)-1] }()
+	body := l.nodes(f.Body, chain, depth, 0)
+	l.enter(body, chain)
+	return body
 }
 
 func unwrapPathErr(err error) error {
@@ -257,14 +260,6 @@ func unwrapPathErr(err error) error {
 	return err
 }
 
-// origin records n's include chain when it differs from its parent's:
-// at the top level of an included file or a macro body.
-func (l *loader) origin(n ast.Node, chain []ast.Position) {
-	if l.nest == 0 && len(chain) > 0 {
-		l.cfg.chains[n] = chain
-	}
-}
-
 // Origin tells where a node of Body (at any depth) came from, innermost
 // first: its own position, then the Include or Use that brought its file
 // or macro body in, and so on outwards. It returns nil for a node that is
@@ -273,15 +268,14 @@ func (c *Loaded) Origin(n ast.Node) []ast.Position {
 	var find func(list []ast.Node, chain []ast.Position) []ast.Position
 	find = func(list []ast.Node, chain []ast.Position) []ast.Position {
 		for _, m := range list {
-			own := chain
 			if ch, ok := c.chains[m]; ok {
-				own = ch
+				chain = ch // from here on along this body
 			}
 			if m == n {
-				return append([]ast.Position{n.Pos()}, own...)
+				return append([]ast.Position{n.Pos()}, chain...)
 			}
 			if s, ok := m.(*ast.Section); ok {
-				if o := find(s.Body, own); o != nil {
+				if o := find(s.Body, chain); o != nil {
 					return o
 				}
 			}
@@ -298,14 +292,44 @@ var conditionals = map[string]bool{
 
 // nodes processes a body; macroDepth counts nested Use.
 func (l *loader) nodes(in []ast.Node, chain []ast.Position, depth, macroDepth int) []ast.Node {
-	// Most bodies come out as they went in; Include and true conditionals
-	// grow them.
-	out := make([]ast.Node, 0, len(in))
-	for _, n := range in {
+	// Most bodies come out as they went in, less Define and false
+	// conditionals: write over the input (this loader's own parse) while
+	// that cannot overtake the reading; Include, Use and true conditionals
+	// may need a new slice.
+	out := in[:0]
+	inPlace := true
+	// spliced is set after a run brought in from elsewhere: the next node
+	// of this body records its chain again (see Loaded.Origin).
+	spliced := false
+	add := func(i int, run ...ast.Node) {
+		if len(run) == 0 {
+			return
+		}
+		if inPlace && len(out)+len(run) > i+1 {
+			grown := make([]ast.Node, len(out), len(out)+len(run)+len(in)-i-1)
+			copy(grown, out)
+			out, inPlace = grown, false
+		}
+		out = append(out, run...)
+	}
+	own := func(i int, n ast.Node) {
+		if spliced {
+			l.cfg.chains[n] = chain
+			spliced = false
+		}
+		add(i, n)
+	}
+	for i, n := range in {
 		switch n := n.(type) {
 		case *ast.Directive:
 			l.substDirective(n)
-			out = append(out, l.directive(n, chain, depth, macroDepth)...)
+			splice, keep := l.directive(n, chain, depth, macroDepth)
+			if keep {
+				own(i, n)
+			} else if len(splice) > 0 {
+				add(i, splice...)
+				spliced = true
+			}
 		case *ast.Section:
 			l.substSection(n)
 			key := strings.ToLower(n.Name)
@@ -319,23 +343,37 @@ func (l *loader) nodes(in []ast.Node, chain []ast.Position, depth, macroDepth in
 					continue
 				}
 				if ok {
-					out = append(out, l.nodes(n.Body, chain, depth, macroDepth)...)
+					if body := l.nodes(n.Body, chain, depth, macroDepth); len(body) > 0 {
+						add(i, body...)
+						spliced = true
+					}
 				} else {
 					l.cfg.Dropped = append(l.cfg.Dropped, Dropped{Section: n, Origin: append([]ast.Position{n.Position}, chain...)})
 				}
 				continue
 			}
-			l.nest++
 			n.Body = l.nodes(n.Body, chain, depth, macroDepth)
-			l.nest--
-			l.origin(n, chain)
-			out = append(out, n)
+			own(i, n)
 		default:
-			l.origin(n, chain)
-			out = append(out, n)
+			own(i, n)
 		}
 	}
+	// Clear what the filtering left behind so the dropped nodes can go.
+	if inPlace {
+		clear(in[len(out):])
+	}
 	return out
+}
+
+// enter records chain for the first node of an included file or macro
+// body, unless a deeper Include already placed it.
+func (l *loader) enter(nodes []ast.Node, chain []ast.Position) {
+	if len(nodes) == 0 {
+		return
+	}
+	if _, ok := l.cfg.chains[nodes[0]]; !ok {
+		l.cfg.chains[nodes[0]] = chain
+	}
 }
 
 // resolveEnv is ap_resolve_env: ${NAME} from the defines, then the
@@ -439,13 +477,23 @@ func argVals(args []ast.Arg) []string {
 	return v
 }
 
-func (l *loader) directive(n *ast.Directive, chain []ast.Position, depth, macroDepth int) []ast.Node {
+// loaderDirectives are the directives the loader acts on (lower case).
+var loaderDirectives = map[string]bool{"define": true, "undefine": true, "serverroot": true, "loadmodule": true,
+	"undefmacro": true, "use": true, "include": true, "includeoptional": true}
+
+// directive evaluates one directive: keep reports that n stays in the
+// tree, splice holds what an Include or Use brought in instead.
+func (l *loader) directive(n *ast.Directive, chain []ast.Position, depth, macroDepth int) (splice []ast.Node, keep bool) {
+	// Every line passes here: look at the name without allocating.
+	if len(n.Name) < 3 || len(n.Name) > 15 || !loaderDirectives[asciiLower(n.Name)] {
+		return nil, true
+	}
 	args := argVals(n.Args)
 	switch strings.ToLower(n.Name) {
 	case "define":
 		if len(args) >= 1 && strings.Contains(args[0], ":") {
 			l.errorf(n.Position, chain, "Variable name must not contain ':'")
-			return nil
+			return nil, false
 		}
 		switch len(args) {
 		case 1:
@@ -458,7 +506,7 @@ func (l *loader) directive(n *ast.Directive, chain []ast.Position, depth, macroD
 		default:
 			l.errorf(n.Position, chain, "Define takes one or two arguments")
 		}
-		return nil
+		return nil, false
 	case "undefine":
 		if len(args) == 1 && strings.Contains(args[0], ":") {
 			l.errorf(n.Position, chain, "Variable name must not contain ':'")
@@ -468,7 +516,7 @@ func (l *loader) directive(n *ast.Directive, chain []ast.Position, depth, macroD
 		} else {
 			l.errorf(n.Position, chain, "UnDefine takes one argument")
 		}
-		return nil
+		return nil, false
 	case "serverroot":
 		if len(args) == 1 {
 			l.root = l.abs(args[0])
@@ -489,21 +537,35 @@ func (l *loader) directive(n *ast.Directive, chain []ast.Position, depth, macroD
 			}
 			delete(l.macros, k)
 		}
-		return nil
+		return nil, false
 	case "use":
 		if !l.hasMacro() {
 			break
 		}
-		return l.use(n, args, chain, depth, macroDepth)
+		return l.use(n, args, chain, depth, macroDepth), false
 	case "include", "includeoptional":
 		if len(args) != 1 {
 			l.errorf(n.Position, chain, "%s takes one argument, Name of the config file to be included", n.Name)
-			return nil
+			return nil, false
 		}
-		return l.include(n, args[0], strings.EqualFold(n.Name, "includeoptional"), chain, depth)
+		return l.include(n, args[0], strings.EqualFold(n.Name, "includeoptional"), chain, depth), false
 	}
-	l.origin(n, chain)
-	return []ast.Node{n}
+	return nil, true
+}
+
+// asciiLower lowers short ASCII names into a reused buffer; the result is
+// only valid until the next call.
+func asciiLower(s string) string {
+	var buf [16]byte
+	b := buf[:len(s)]
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b[i] = c
+	}
+	return string(b) // the compiler does not allocate for a map index
 }
 
 // moduleSource guesses the source file name a module identifier was built
@@ -881,7 +943,7 @@ func (l *loader) use(n *ast.Directive, args []string, chain []ast.Position, dept
 	// The expanded body's positions name the macro, as httpd's config_file
 	// name does; the chain leads back to the Use line.
 	fname := fmt.Sprintf("macro '%s' (%s) used on line %d of \"%s\"", m.name, loc, n.Position.Line, n.Position.Filename)
-	f, perr := ParseFile(fname, []byte(body))
+	f, perr := l.parseConfig().ParseString(fname, body)
 	if el, ok := perr.(ErrorList); ok {
 		for _, e := range el {
 			e.Chain = append([]ast.Position{n.Position}, chain...)
@@ -892,10 +954,9 @@ func (l *loader) use(n *ast.Directive, args []string, chain []ast.Position, dept
 		return nil
 	}
 	inner := append([]ast.Position{n.Position}, chain...)
-	nest := l.nest
-	l.nest = 0
-	defer func() { l.nest = nest }()
-	return l.nodes(f.Body, inner, depth, macroDepth+1)
+	expanded := l.nodes(f.Body, inner, depth, macroDepth+1)
+	l.enter(expanded, inner)
+	return expanded
 }
 
 // substituteMacro replaces the parameters in body as mod_macro's
@@ -945,14 +1006,17 @@ type parsedFile struct {
 // readAndParse reads and parses the file at p. The tree's strings share
 // the bytes read, which nothing else holds or writes, rather than a
 // string copy of them: the input is the largest part of a tree.
-func readAndParse(fsys fs.FS, p string) parsedFile {
+func readAndParse(fsys fs.FS, p string, cfg Config) parsedFile {
 	src, err := fs.ReadFile(fsys, fsPath(p))
 	if err != nil {
 		return parsedFile{err: err}
 	}
-	f, perr := Config{}.ParseString(p, unsafe.String(unsafe.SliceData(src), len(src)))
+	f, perr := cfg.ParseString(p, unsafe.String(unsafe.SliceData(src), len(src)))
 	return parsedFile{file: f, perr: perr}
 }
+
+// parseConfig is how the loader parses files and macro bodies.
+func (l *loader) parseConfig() Config { return Config{SkipTrivia: l.opts.SkipTrivia} }
 
 // pendingFile is a parsedFile being produced; done is closed when it is.
 type pendingFile struct {
@@ -980,11 +1044,12 @@ func (l *loader) prefetch(files []string) {
 		next <- i
 	}
 	close(next)
+	cfg := l.parseConfig()
 	for w := min(runtime.GOMAXPROCS(0), len(files)); w > 0; w-- {
 		go func() {
 			for i := range next {
 				if !l.stop.Load() {
-					pending[i].parsedFile = readAndParse(l.fsys, files[i])
+					pending[i].parsedFile = readAndParse(l.fsys, files[i], cfg)
 				}
 				close(pending[i].done)
 			}

@@ -235,6 +235,95 @@ func TestLoadOriginNested(t *testing.T) {
 	assert.Nil(t, cfg.Origin(&ast.Directive{Name: "Elsewhere"}))
 }
 
+// Every node of a tree with includes at the top, in sections, in true
+// conditionals, back to back, nested, and a macro, gets the chain of the
+// file it was written in.
+func TestLoadOriginEveryNode(t *testing.T) {
+	fsys := fstest.MapFS{
+		"t/main.conf": {Data: []byte("A 1\n<IfDefine X>\nInclude a.conf\n</IfDefine>\nB 2\nInclude a.conf\nInclude b.conf\n" +
+			"<VirtualHost *:80>\nC 3\nInclude b.conf\nD 4\n</VirtualHost>\nUse M z\nE 5\n")},
+		"t/a.conf": {Data: []byte("# a\nAA 1\n<Directory /a>\nInclude c.conf\nAB 2\n</Directory>\n")},
+		"t/b.conf": {Data: []byte("Include c.conf\nBB 1\n<Macro M $v>\nMM $v\nInclude c.conf\n</Macro>\n")},
+		"t/c.conf": {Data: []byte("CC 1\n\nCD 2\n")},
+	}
+	cfg, err := Load(fsys, "/t/main.conf", LoadOptions{ServerRoot: "/t", Defines: []string{"X"}, Modules: map[string]bool{"macro_module": true}})
+	require.NoError(t, err)
+	// Where each file was included from, as "file:line", innermost first.
+	from := map[string][][]string{
+		"/t/main.conf": {nil},
+		"/t/a.conf":    {{"/t/main.conf:3"}, {"/t/main.conf:6"}},
+		"/t/b.conf":    {{"/t/main.conf:7"}, {"/t/main.conf:10"}},
+		"macro":        {{"/t/main.conf:13"}},
+		"/t/c.conf": {{"/t/a.conf:4", "/t/main.conf:3"}, {"/t/a.conf:4", "/t/main.conf:6"},
+			{"/t/b.conf:1", "/t/main.conf:7"}, {"/t/b.conf:1", "/t/main.conf:10"}, {"macro:2", "/t/main.conf:13"}},
+	}
+	count := 0
+	var walk func([]ast.Node)
+	walk = func(body []ast.Node) {
+		for _, n := range body {
+			count++
+			o := cfg.Origin(n)
+			require.NotEmpty(t, o)
+			assert.Equal(t, n.Pos(), o[0])
+			var chain []string
+			for _, p := range o[1:] {
+				chain = append(chain, fmt.Sprintf("%s:%d", p.Filename, p.Line))
+			}
+			file := n.Pos().Filename
+			if strings.HasPrefix(file, "macro") {
+				file = "macro"
+			}
+			for i := range chain {
+				if strings.HasPrefix(chain[i], "macro") {
+					chain[i] = "macro:" + chain[i][strings.LastIndexByte(chain[i], ':')+1:]
+				}
+			}
+			ok := false
+			for _, c := range from[file] {
+				if assert.ObjectsAreEqual(c, chain) {
+					ok = true
+				}
+			}
+			assert.True(t, ok, "%s line %d: chain %v, want one of %v", file, n.Pos().Line, chain, from[file])
+			if s, ok := n.(*ast.Section); ok {
+				walk(s.Body)
+			}
+		}
+	}
+	walk(cfg.Body)
+	assert.Greater(t, count, 20)
+	// The second a.conf include is a separate copy: its nodes name line 6.
+	var aa []string
+	for _, d := range ast.Directives(cfg.Body) {
+		if d.Name == "AA" {
+			o := cfg.Origin(d)
+			aa = append(aa, fmt.Sprintf("%s:%d", o[1].Filename, o[1].Line))
+		}
+	}
+	assert.Equal(t, []string{"/t/main.conf:3", "/t/main.conf:6"}, aa)
+}
+
+func TestLoadSkipTrivia(t *testing.T) {
+	fsys := fstest.MapFS{
+		"t/main.conf": {Data: []byte("# main\nInclude b.conf\n\nListen 80\n")},
+		"t/b.conf":    {Data: []byte("\n# b\n<Macro M $x>\n# in macro\nServerName $x\n</Macro>\nUse M a\n")},
+	}
+	cfg, err := Load(fsys, "/t/main.conf", LoadOptions{ServerRoot: "/t", SkipTrivia: true, Modules: map[string]bool{"macro_module": true}})
+	require.NoError(t, err)
+	var names []string
+	for _, n := range cfg.Body {
+		d, ok := n.(*ast.Directive)
+		require.True(t, ok, "%T", n)
+		names = append(names, d.Name)
+	}
+	assert.Equal(t, []string{"ServerName", "Listen"}, names)
+	o := cfg.Origin(cfg.Body[0])
+	require.Len(t, o, 3)
+	assert.Equal(t, "/t/b.conf", o[1].Filename)
+	assert.Equal(t, 7, o[1].Line)
+	assert.Equal(t, "/t/main.conf", cfg.Origin(cfg.Body[1])[0].Filename)
+}
+
 func TestLoadWarningsAndHooks(t *testing.T) {
 	fsys := fstest.MapFS{
 		"t/main.conf": {Data: []byte("ServerName ${NOPE}\n<IfDirective ServerName>\nA\n</IfDirective>\n<IfSection VirtualHost>\nB\n</IfSection>\n<IfDirective !Nope>\nC\n</IfDirective>\nServerRoot /u\nInclude x.conf\n")},

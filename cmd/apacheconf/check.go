@@ -60,7 +60,8 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 // files, each directive against the table, then what the modules check
 // after reading (virtual host addresses, WSGI daemon processes).
 func checkConfig(cf *configFlags) (errs, warnings parser.ErrorList) {
-	cfg, err := oracle.LoadConfig(cf.file, cf.serverRoot, cf.defines...)
+	// Nothing is printed back: comments and blank lines need not be kept.
+	cfg, err := oracle.LoadConfigWith(cf.file, cf.serverRoot, parser.LoadOptions{Defines: cf.defines, SkipTrivia: true})
 	if cfg == nil {
 		return asList(err), nil
 	}

@@ -22,6 +22,12 @@ func LoadTree(file, serverRoot string, defines ...string) ([]ast.Node, error) {
 
 // LoadConfig is LoadTree returning the whole parser.Loaded.
 func LoadConfig(file, serverRoot string, defines ...string) (*parser.Loaded, error) {
+	return LoadConfigWith(file, serverRoot, parser.LoadOptions{Defines: defines})
+}
+
+// LoadConfigWith is LoadConfig with further options; ServerRoot and Env
+// are set here.
+func LoadConfigWith(file, serverRoot string, opts parser.LoadOptions) (*parser.Loaded, error) {
 	if serverRoot == "" {
 		serverRoot = parser.DefaultServerRoot
 	}
@@ -32,5 +38,6 @@ func LoadConfig(file, serverRoot string, defines ...string) (*parser.Loaded, err
 	if !filepath.IsAbs(file) {
 		file = filepath.Join(root, file)
 	}
-	return parser.Load(os.DirFS("/"), file, parser.LoadOptions{ServerRoot: root, Defines: defines, Env: os.LookupEnv})
+	opts.ServerRoot, opts.Env = root, os.LookupEnv
+	return parser.Load(os.DirFS("/"), file, opts)
 }
