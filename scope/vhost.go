@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"iter"
 	"net"
 	"net/netip"
 	"os"
@@ -152,7 +151,10 @@ type ipChain struct {
 	// names of the servers carrying it; wild lists the positions of
 	// servers with wildcard aliases. They give httpd's first match
 	// without scanning every name (update_server_from_aliases does).
-	exact map[string]positions
+	// A name almost always belongs to one server: exact holds the first
+	// position, more the rest (in order) for the few names shared.
+	exact map[string]int32
+	more  map[string][]int32
 	wild  []int
 	// byAddrText maps the <VirtualHost> address text (lower case) to
 	// positions, for httpd's fallback match on it.
@@ -237,7 +239,8 @@ func (ic *ipChain) buildNameIndex() {
 		ic.names[len(ic.initial)-1-i] = nc
 	}
 	ic.initial = nil
-	ic.exact = make(map[string]positions, 3*len(ic.names))
+	ic.exact = make(map[string]int32, 3*len(ic.names))
+	ic.more = map[string][]int32{}
 	ic.byAddrText = map[string][]int{}
 	for i, nc := range ic.names {
 		v := nc.server
@@ -247,56 +250,23 @@ func (ic *ipChain) buildNameIndex() {
 				n = v.Aliases[j]
 			}
 			k := strings.ToLower(n)
-			p := ic.exact[k]
-			if p.n > 0 && p.last() == i {
-				continue // a server naming itself twice
+			first, seen := ic.exact[k]
+			switch {
+			case !seen:
+				ic.exact[k] = int32(i)
+			case int(first) == i:
+				// a server naming itself twice
+			default:
+				if m := ic.more[k]; len(m) == 0 || int(m[len(m)-1]) != i {
+					ic.more[k] = append(m, int32(i))
+				}
 			}
-			ic.exact[k] = p.add(i)
 		}
 		if len(v.WildAliases) > 0 {
 			ic.wild = append(ic.wild, i)
 		}
 		k := strings.ToLower(nc.addr.Text)
 		ic.byAddrText[k] = append(ic.byAddrText[k], i)
-	}
-}
-
-// positions lists ascending positions in ipChain.names; the first is
-// held inline, since a name almost always belongs to one server.
-type positions struct {
-	n     int
-	first int
-	more  []int
-}
-
-func (p positions) add(i int) positions {
-	if p.n == 0 {
-		p.first = i
-	} else {
-		p.more = append(p.more, i)
-	}
-	p.n++
-	return p
-}
-
-func (p positions) last() int {
-	if len(p.more) > 0 {
-		return p.more[len(p.more)-1]
-	}
-	return p.first
-}
-
-// all yields the positions in order.
-func (p positions) all() iter.Seq[int] {
-	return func(yield func(int) bool) {
-		if p.n == 0 || !yield(p.first) {
-			return
-		}
-		for _, i := range p.more {
-			if !yield(i) {
-				return
-			}
-		}
 	}
 }
 
@@ -374,10 +344,16 @@ func (s *Server) SelectVHost(ip netip.Addr, port int, host string) Selection {
 		return p == 0 || p == port
 	}
 	best := -1
-	for i := range ic.exact[h].all() {
-		if portOK(i) {
-			best = i
-			break
+	if first, ok := ic.exact[h]; ok {
+		if portOK(int(first)) {
+			best = int(first)
+		} else {
+			for _, i := range ic.more[h] {
+				if portOK(int(i)) {
+					best = int(i)
+					break
+				}
+			}
 		}
 	}
 	for _, i := range ic.wild {
