@@ -426,13 +426,19 @@ func logical(raw string) string {
 	return s[a:b]
 }
 
-func words(line string, start int) []ast.Arg {
+// words splits line[start:] into arguments, in reuse's memory when it
+// has room (the node's own arguments, which the split replaces).
+func words(line string, start int, reuse []ast.Arg) []ast.Arg {
 	var buf [16]syntax.Word
 	ws := syntax.Words(buf[:0], line[start:])
 	if len(ws) == 0 {
 		return nil
 	}
-	args := make([]ast.Arg, len(ws))
+	args := reuse[:0]
+	if cap(args) < len(ws) {
+		args = make([]ast.Arg, len(ws))
+	}
+	args = args[:len(ws)]
 	for i, w := range ws {
 		args[i] = ast.Arg{Value: w.Value, Quote: w.Quote, Raw: w.Raw(line[start:])}
 	}
@@ -447,7 +453,7 @@ func (l *loader) substDirective(n *ast.Directive) {
 	l.flushWarnings(n.Position)
 	h := syntax.Classify(line)
 	n.Name = h.Name
-	n.Args = words(line, h.Rest)
+	n.Args = words(line, h.Rest, n.Args)
 }
 
 func (l *loader) substSection(n *ast.Section) {
@@ -459,7 +465,7 @@ func (l *loader) substSection(n *ast.Section) {
 	h := syntax.Classify(line)
 	a, b := syntax.HeaderArgs(line, h)
 	n.Name = h.Name
-	n.Args = words(line[:b], a)
+	n.Args = words(line[:b], a, n.Args)
 }
 
 func (l *loader) flushWarnings(pos ast.Position) {

@@ -45,7 +45,9 @@ func (g *Group) Global() bool { return g.Server.IsMain() }
 // Option is one key=value option of WSGIDaemonProcess.
 type Option struct {
 	Name, Value string
-	Pos         ast.Position
+	// Arg is the option's index in the directive's Args:
+	// Group.Directive.ArgPos(Arg) is where it is written.
+	Arg int
 }
 
 // Inventory is every daemon process group of a configuration.
@@ -155,25 +157,25 @@ func GroupsWith(s *scope.Server, opts GroupOptions) (*Inventory, error) {
 			if !ok || !d.Is("WSGIDaemonProcess") || len(d.Args) == 0 {
 				continue
 			}
-			g := &Group{Name: d.Args[0].Value, Server: v, Directive: d}
-			argPos := d.ArgPositions()
+			g := &Group{Name: d.Args[0].Value, Server: v, Directive: d, Options: make([]Option, 0, len(d.Args)-1)}
 			for i, a := range d.Args[1:] {
-				pos := argPos[i+1]
+				// Positions are computed from the source, for errors only.
+				pos := func() ast.Position { return d.ArgPos(i + 1) }
 				k, val, _ := strings.Cut(a.Value, "=")
-				g.Options = append(g.Options, Option{Name: k, Value: val, Pos: pos})
+				g.Options = append(g.Options, Option{Name: k, Value: val, Arg: i + 1})
 				if msg := checkOption(k, val, strings.Contains(a.Value, "=")); msg != "" {
-					errs.Add(pos, "%s", msg)
+					errs.Add(pos(), "%s", msg)
 				} else if opts.Accounts != nil && val != "" {
 					switch k {
 					case "user":
 						if uid, ok := opts.Accounts.UserID(val); !ok {
-							errs.Add(pos, "bad user name %s", val)
+							errs.Add(pos(), "bad user name %s", val)
 						} else if uid == 0 {
-							errs.Add(pos, "WSGI process blocked from running as root.")
+							errs.Add(pos(), "WSGI process blocked from running as root.")
 						}
 					case "group":
 						if _, ok := opts.Accounts.GroupID(val); !ok {
-							errs.Add(pos, "bad group name %s", val)
+							errs.Add(pos(), "bad group name %s", val)
 						}
 					}
 				}

@@ -243,9 +243,9 @@ func (a *applier) directive(c *dirConfig, d *ast.Directive) {
 		c.authz.by = d
 	default:
 		if c.last == nil {
-			c.last = map[string]*ast.Directive{}
+			c.last = &lastSet{own: map[string]*ast.Directive{}}
 		}
-		c.last[d.Canonical()] = d
+		c.last.set(d.Canonical(), d)
 	}
 }
 

@@ -68,7 +68,7 @@ type dirConfig struct {
 	authz *authzConfig
 	// generic: the last directive of each name (canonical), for
 	// directives whose module keeps the innermost setting.
-	last map[string]*ast.Directive
+	last *lastSet
 	// mod_setenvif: per-directory conditionals accumulate
 	// (merge_setenvif_config appends).
 	setEnvIf []*ast.Directive
@@ -91,6 +91,55 @@ type dirConfig struct {
 	// sections that later walks evaluate (sec_file, sec_if)
 	files []*ast.Section
 	ifs   []*ast.Section
+}
+
+// lastSet is the generic "innermost wins" table: a section's own
+// entries over its parent's. Merging links rather than copies, since
+// every virtual host and every request merges onto the main server's
+// table.
+type lastSet struct {
+	own    map[string]*ast.Directive // canonical name → directive
+	parent *lastSet
+}
+
+func (l *lastSet) set(name string, d *ast.Directive) {
+	l.own[name] = d
+}
+
+// get returns the innermost directive of that canonical name, or nil.
+func (l *lastSet) get(name string) *ast.Directive {
+	for ; l != nil; l = l.parent {
+		if d, ok := l.own[name]; ok {
+			return d
+		}
+	}
+	return nil
+}
+
+// over returns add's entries over l's (l itself when add has none).
+func (l *lastSet) over(add *lastSet) *lastSet {
+	if add == nil || len(add.own) == 0 && add.parent == nil {
+		return l
+	}
+	if add.parent != nil { // not a section's own table: flatten it
+		flat := &lastSet{own: map[string]*ast.Directive{}}
+		add.each(func(k string, d *ast.Directive) { flat.own[k] = d })
+		add = flat
+	}
+	return &lastSet{own: add.own, parent: l}
+}
+
+// each calls f once per name with the innermost directive.
+func (l *lastSet) each(f func(name string, d *ast.Directive)) {
+	seen := map[string]bool{}
+	for ; l != nil; l = l.parent {
+		for k, d := range l.own {
+			if !seen[k] {
+				seen[k] = true
+				f(k, d)
+			}
+		}
+	}
 }
 
 // newServerDirConfig is the configuration httpd starts a request from
@@ -167,15 +216,7 @@ func merge(base, add *dirConfig) *dirConfig {
 	// mod_authz_core
 	c.authz = mergeAuthz(base.authz, add.authz)
 	// generic
-	if len(add.last) > 0 {
-		c.last = make(map[string]*ast.Directive, len(base.last)+len(add.last))
-		for k, v := range base.last {
-			c.last[k] = v
-		}
-		for k, v := range add.last {
-			c.last[k] = v
-		}
-	}
+	c.last = base.last.over(add.last)
 	c.rewrite = mergeRewrite(base.rewrite, add.rewrite)
 	if add.access != nil {
 		c.access = add.access

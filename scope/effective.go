@@ -78,14 +78,14 @@ func (r *Result) Effective() []Effective {
 	if c.dirIndexBy != nil {
 		out = append(out, Effective{Name: "DirectoryIndex", Values: c.dirIndex, Rule: RuleInnermost, By: []*ast.Directive{c.dirIndexBy}})
 	}
-	for _, d := range c.last {
+	c.last.each(func(_ string, d *ast.Directive) {
 		// Server-only directives (DocumentRoot, Listen, LoadModule …)
 		// are not per-directory configuration: the registry says which.
 		if info, ok := directive.Lookup(d.Name); ok && !info.InDirectory() {
-			continue
+			return
 		}
 		out = append(out, Effective{Name: d.Name, Values: d.Values(), Rule: RuleInnermost, By: []*ast.Directive{d}})
-	}
+	})
 	sort.Slice(out, func(i, j int) bool {
 		a, b := strings.ToLower(out[i].Name), strings.ToLower(out[j].Name)
 		if a != b {

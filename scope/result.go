@@ -63,10 +63,10 @@ type Result struct {
 // Directive returns the directive of that name in force for the request
 // (innermost wins), for directives without special merge rules.
 func (r *Result) Directive(name string) *ast.Directive {
-	if r.conf == nil || r.conf.last == nil {
+	if r.conf == nil {
 		return nil
 	}
-	return r.conf.last[ast.Canonical(name)]
+	return r.conf.last.get(ast.Canonical(name))
 }
 
 // authorize combines mod_access_compat (Order/Allow/Deny, Satisfy) and
@@ -203,7 +203,7 @@ func (s *Server) Request(req Request, opts RequestOptions) *Result {
 		return r
 	}
 	w.serverConfig()
-	if d := w.res.conf.last["accessfilename"]; d != nil && len(d.Args) > 0 {
+	if d := w.res.conf.last.get("accessfilename"); d != nil && len(d.Args) > 0 {
 		w.accessName = d.Args[0].Value
 	}
 	w.directoryWalk(r.Mapping.Filename)

@@ -19,7 +19,7 @@ func (s *Server) EffectiveAt(v *VirtualHost, dir string, fsys fs.FS) *Result {
 	}
 	w := &walker{s: s, v: v, fsys: fsys, res: &walkResult{}, accessName: ".htaccess", method: "GET", assumeDirs: true}
 	w.serverConfig()
-	if d := w.res.conf.last["accessfilename"]; d != nil && len(d.Args) > 0 {
+	if d := w.res.conf.last.get("accessfilename"); d != nil && len(d.Args) > 0 {
 		w.accessName = d.Args[0].Value
 	}
 	dir = strings.TrimSuffix(dir, "/") + "/"
