@@ -1,0 +1,44 @@
+package scope
+
+import (
+	"sort"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/apacheconf/apacheconf/ast"
+)
+
+func TestLastSet(t *testing.T) {
+	d := func(name, v string) *ast.Directive { return &ast.Directive{Name: name, Args: ast.NewArgs(v)} }
+	table := func(ds ...*ast.Directive) *lastSet {
+		l := &lastSet{own: map[string]*ast.Directive{}}
+		for _, x := range ds {
+			l.set(x.Canonical(), x)
+		}
+		return l
+	}
+	mainA, mainB := d("A", "main"), d("B", "main")
+	vhostA := d("A", "vhost")
+	dirC := d("C", "dir")
+	var none *lastSet
+	main := none.over(table(mainA, mainB))
+	vhost := main.over(table(vhostA))
+	dir := vhost.over(table(dirC))
+	assert.Same(t, main, main.over(nil), "nothing to add: the same table")
+	assert.Same(t, main, main.over(table()), "an empty section adds nothing")
+	assert.Same(t, mainA, main.get("a"))
+	assert.Same(t, vhostA, dir.get("a"), "innermost wins")
+	assert.Same(t, mainB, dir.get("b"), "inherited")
+	assert.Same(t, dirC, dir.get("c"))
+	assert.Nil(t, vhost.get("c"), "a child does not change its parent")
+	assert.Nil(t, none.get("a"))
+	var got []string
+	dir.each(func(k string, x *ast.Directive) { got = append(got, k+"="+x.Args[0].Value) })
+	sort.Strings(got)
+	assert.Equal(t, []string{"a=vhost", "b=main", "c=dir"}, got, "each name once, innermost")
+	// A merged table merged again is flattened, not shared.
+	flat := table(d("D", "x")).over(dir)
+	assert.Same(t, dirC, flat.get("c"))
+	assert.Equal(t, "x", flat.get("d").Args[0].Value)
+}
