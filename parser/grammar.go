@@ -1,28 +1,26 @@
 package parser
 
-import "github.com/alecthomas/participle/v2/lexer"
-
 // The grammar over structural tokens (see lexer.go). It accepts every
-// token sequence, so that the parser always returns a tree: a closing line
-// closes the innermost open section (a mismatched name is reported by the
-// builder), a closing line with nothing open is kept as an ast.Bad, and a
-// section still open at the end of the file simply has no Close.
+// token sequence the lexer produces, so that the parser always returns a
+// tree: a closing line closes the innermost open section (a mismatched
+// name is reported by the builder) and a section still open at the end of
+// the file simply has no Close. The lexer counts open sections as the
+// grammar does, so it turns a closing line with nothing open into a plain
+// line (kept as an ast.Bad, reported) and no Close reaches the top level.
 //
-//	file    = Lines? entry* .
-//	entry   = section | Close .
+//	file    = Lines? section* .
 //	section = Open section* Close? .
+//
+// The builder takes each token's lines from the lexer in order, so the
+// tree records only the structure: which sections nest and which close.
+// Every capture costs participle allocations per token; Open is matched
+// without one.
 type file struct {
-	Lines   *lexer.Token `parser:"@Lines?"`
-	Entries []*entry     `parser:"@@*"`
-}
-
-type entry struct {
-	Section *section     `parser:"@@"`
-	Stray   *lexer.Token `parser:"| @Close"`
+	Lines    bool       `parser:"@Lines?"`
+	Sections []*section `parser:"@@*"`
 }
 
 type section struct {
-	Open     lexer.Token  `parser:"@Open"`
-	Children []*section   `parser:"@@*"`
-	Close    *lexer.Token `parser:"@Close?"`
+	Children []*section `parser:"Open @@*"`
+	Closed   bool       `parser:"@Close?"`
 }

@@ -78,11 +78,20 @@ type lineLexer struct {
 // item is one logical line's node. Opening lines are *ast.Section (body
 // not yet filled); closing lines are *ast.Bad until the grammar pairs
 // them with their section.
+// There is one per line of a file, so it is kept small: a closing line's
+// name is read again from its text when needed.
 type item struct {
 	node      ast.Node
 	tok       lexer.TokenType // tokLines for plain lines
-	name      string          // section name, for tokOpen and tokClose
 	missingGT bool            // see syntax.Head
+}
+
+// name is the section name of an opening or closing line.
+func (it item) name() string {
+	if s, ok := it.node.(*ast.Section); ok {
+		return s.Name
+	}
+	return syntax.Classify(it.node.(*ast.Bad).Text).Name
 }
 
 // piece maps one physical line's share of a logical line to the source.
@@ -190,12 +199,17 @@ func (lx *lineLexer) scan() {
 		s := &lx.secs[len(lx.secs)-1]
 		a, e := syntax.HeaderArgs(l.text, h)
 		s.Args = lx.args(a, e)
-		lx.items = append(lx.items, item{tok: tokOpen, node: s, name: h.Name, missingGT: h.MissingGT})
+		lx.items = append(lx.items, item{tok: tokOpen, node: s, missingGT: h.MissingGT})
 	case syntax.Close:
-		if lx.depth > 0 {
-			lx.depth--
+		if lx.depth == 0 {
+			// Nothing is open (the grammar would agree: every Open it
+			// sees is counted here): a plain line, kept as Bad.
+			lx.errs.Add(lx.pos(0), "</%s> without matching <%s> section", h.Name, h.Name)
+			lx.items = append(lx.items, item{tok: tokLines, node: lx.bad()})
+			return
 		}
-		lx.items = append(lx.items, item{tok: tokClose, node: lx.bad(), name: h.Name, missingGT: h.MissingGT})
+		lx.depth--
+		lx.items = append(lx.items, item{tok: tokClose, node: lx.bad(), missingGT: h.MissingGT})
 	}
 }
 

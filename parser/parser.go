@@ -153,18 +153,11 @@ func (b *builder) span() span {
 // file assembles the top level.
 func (b *builder) file(f *file) []ast.Node {
 	var out []ast.Node
-	if f.Lines != nil {
+	if f.Lines {
 		out = b.plain(out, b.span(), 0)
 	}
-	for _, e := range f.Entries {
-		if e.Section != nil {
-			out = b.section(out, e.Section)
-			continue
-		}
-		sp := b.span() // a closing line with nothing open
-		it := b.lx.items[sp.first]
-		b.errs.Add(it.node.Pos(), "</%s> without matching <%s> section", it.name, it.name)
-		out = b.plain(out, sp, 0)
+	for _, s := range f.Sections {
+		out = b.section(out, s)
 	}
 	return out
 }
@@ -191,7 +184,7 @@ func (b *builder) section(out []ast.Node, s *section) []ast.Node {
 		sec.Body = b.section(sec.Body, c)
 	}
 	out = append(out, sec)
-	if s.Close == nil {
+	if !s.Closed {
 		sec.Unclosed = true
 		b.errs.Add(sec.Position, "<%s> was not closed.", sec.Name)
 		return out
@@ -202,9 +195,9 @@ func (b *builder) section(out []ast.Node, s *section) []ast.Node {
 	sec.CloseRaw, sec.ClosePos = bad.Raw, bad.Position
 	switch {
 	case cl.missingGT:
-		b.errs.Add(sec.ClosePos, "</%s> directive missing closing '>'", cl.name)
-	case !strings.EqualFold(cl.name, sec.Name):
-		b.errs.Add(sec.ClosePos, "Expected </%s> but saw </%s>", sec.Name, cl.name)
+		b.errs.Add(sec.ClosePos, "</%s> directive missing closing '>'", cl.name())
+	case !strings.EqualFold(cl.name(), sec.Name):
+		b.errs.Add(sec.ClosePos, "Expected </%s> but saw </%s>", sec.Name, cl.name())
 	}
 	return b.plain(out, csp, 1)
 }
