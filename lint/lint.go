@@ -195,6 +195,7 @@ type Program struct {
 	loads        *bool // the tree has a LoadModule line
 	bySection    map[*ast.Section]*scope.VirtualHost
 	byName       map[string][]dirRef
+	parentSets   [][]*ast.Section // the distinct chains of enclosing sections
 }
 
 // NewProgram prepares a loaded tree for analysis. loadErr is the
@@ -236,8 +237,8 @@ func (p *Program) Walk(f func(n ast.Node, parents []*ast.Section) bool) {
 
 type dirRef struct {
 	d       *ast.Directive
-	parents []*ast.Section
-	seq     int
+	parents int32 // index in Program.parentSets
+	seq     int32
 }
 
 // Directives calls f for each directive (not section) named by one of
@@ -245,29 +246,7 @@ type dirRef struct {
 // indexes the tree by directive name.
 func (p *Program) Directives(f func(d *ast.Directive, parents []*ast.Section), names ...string) {
 	if p.byName == nil {
-		p.byName = map[string][]dirRef{}
-		seq := 0
-		// Siblings share one copy of their parents; names are folded once
-		// per spelling rather than once per line.
-		canonical := map[string]string{}
-		var index func(body []ast.Node, parents []*ast.Section)
-		index = func(body []ast.Node, parents []*ast.Section) {
-			for _, n := range body {
-				switch n := n.(type) {
-				case *ast.Directive:
-					k, ok := canonical[n.Name]
-					if !ok {
-						k = n.Canonical()
-						canonical[n.Name] = k
-					}
-					p.byName[k] = append(p.byName[k], dirRef{n, parents, seq})
-					seq++
-				case *ast.Section:
-					index(n.Body, append(parents[:len(parents):len(parents)], n))
-				}
-			}
-		}
-		index(p.Nodes, nil)
+		p.indexDirectives()
 	}
 	var refs []dirRef
 	for _, name := range names {
@@ -277,8 +256,56 @@ func (p *Program) Directives(f func(d *ast.Directive, parents []*ast.Section), n
 		sort.Slice(refs, func(i, j int) bool { return refs[i].seq < refs[j].seq })
 	}
 	for _, r := range refs {
-		f(r.d, r.parents)
+		f(r.d, p.parentSets[r.parents])
 	}
+}
+
+// indexDirectives builds byName in two passes, so that each name's list
+// is allocated once at its size: siblings share one chain of parents, and
+// names are folded once per spelling rather than once per line.
+func (p *Program) indexDirectives() {
+	canonical := map[string]string{}
+	fold := func(name string) string {
+		k, ok := canonical[name]
+		if !ok {
+			k = ast.Canonical(name)
+			canonical[name] = k
+		}
+		return k
+	}
+	count := map[string]int{}
+	total := 0
+	ast.Inspect(p.Nodes, func(n ast.Node) bool {
+		if d, ok := n.(*ast.Directive); ok {
+			count[fold(d.Name)]++
+			total++
+		}
+		return true
+	})
+	all := make([]dirRef, 0, total)
+	p.byName = make(map[string][]dirRef, len(count))
+	for k, c := range count {
+		p.byName[k] = all[len(all) : len(all) : len(all)+c]
+		all = all[:len(all)+c]
+	}
+	p.parentSets = [][]*ast.Section{nil}
+	seq := int32(0)
+	var index func(body []ast.Node, set int32)
+	index = func(body []ast.Node, set int32) {
+		for _, n := range body {
+			switch n := n.(type) {
+			case *ast.Directive:
+				k := fold(n.Name)
+				p.byName[k] = append(p.byName[k], dirRef{n, set, seq})
+				seq++
+			case *ast.Section:
+				parents := p.parentSets[set]
+				p.parentSets = append(p.parentSets, append(parents[:len(parents):len(parents)], n))
+				index(n.Body, int32(len(p.parentSets)-1))
+			}
+		}
+	}
+	index(p.Nodes, 0)
 }
 
 // Run runs the analyzers over prog and returns their findings, with the

@@ -2,6 +2,7 @@ package scope
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/apacheconf/apacheconf/ast"
@@ -50,6 +51,7 @@ type applier struct {
 	// cond decides a conditional section in .htaccess (nil: read it).
 	cond     func(*ast.Section) (holds, known bool)
 	problems []Problem
+	vals     []string // directive's buffer
 }
 
 func (a *applier) fail(pos ast.Position, format string, args ...any) {
@@ -102,7 +104,14 @@ func (a *applier) allowed(d *ast.Directive) bool {
 }
 
 func (a *applier) directive(c *dirConfig, d *ast.Directive) {
-	vals := d.Values()
+	// Every directive of every section passes here for every request:
+	// the values go into a buffer the applier reuses (what keeps them
+	// copies them).
+	a.vals = a.vals[:0]
+	for _, arg := range d.Args {
+		a.vals = append(a.vals, arg.Value)
+	}
+	vals := a.vals
 	switch d.Canonical() {
 	case "options":
 		a.options(c, d, vals)
@@ -408,7 +417,7 @@ func requireNode(d *ast.Directive, vals []string) *authzNode {
 		n.negate, vals = true, vals[1:]
 	}
 	if len(vals) > 0 {
-		n.provider, n.args = vals[0], vals[1:]
+		n.provider, n.args = vals[0], slices.Clone(vals[1:])
 	}
 	return n
 }
