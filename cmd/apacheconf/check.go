@@ -7,11 +7,8 @@ import (
 	"io"
 	"sort"
 
-	"github.com/apacheconf/apacheconf/directive"
 	"github.com/apacheconf/apacheconf/internal/oracle"
 	"github.com/apacheconf/apacheconf/parser"
-	"github.com/apacheconf/apacheconf/resolve"
-	"github.com/apacheconf/apacheconf/scope"
 )
 
 func init() {
@@ -63,25 +60,12 @@ func checkConfig(cf *configFlags) (errs, warnings parser.ErrorList) {
 	// Nothing is printed back: comments and blank lines need not be kept.
 	cfg, err := oracle.LoadConfigWith(cf.file, cf.serverRoot, parser.LoadOptions{Defines: cf.defines, SkipTrivia: true})
 	if cfg == nil {
-		return asList(err), nil
+		return oracle.AsList(err), nil
 	}
-	errs = append(errs, asList(err)...)
+	errs = append(errs, oracle.AsList(err)...)
 	warnings = append(warnings, cfg.Warnings...)
-	s, err := scope.Build(cfg.Body, scope.Options{})
-	errs = append(errs, asList(err)...)
-	if s == nil {
-		return errs, warnings
-	}
-	warnings = append(warnings, s.Warnings...)
-	for _, e := range directive.CheckTree(cfg.Body, s.Loaded) {
-		errs = append(errs, &parser.Error{Pos: e.Pos, Msg: e.Err.Msg})
-	}
-	for _, p := range scope.CheckValues(cfg.Body) {
-		errs = append(errs, &parser.Error{Pos: p.Pos, Msg: p.Msg})
-	}
-	if _, err := resolve.GroupsWith(s, resolve.GroupOptions{Accounts: resolve.SystemAccounts{}}); err != nil {
-		errs = append(errs, asList(err)...)
-	}
+	_, verrs, vwarn := oracle.Validate(cfg.Body)
+	errs, warnings = append(errs, verrs...), append(warnings, vwarn...)
 	inReadingOrder(errs, cfg.Files)
 	return errs, warnings
 }
@@ -109,21 +93,4 @@ func inReadingOrder(errs parser.ErrorList, files []parser.IncludedFile) {
 		rj, oj := key(errs[j])
 		return ri < rj || ri == rj && oi < oj
 	})
-}
-
-// asList turns err into positioned errors; one without a position keeps
-// its message.
-func asList(err error) parser.ErrorList {
-	if err == nil {
-		return nil
-	}
-	var list parser.ErrorList
-	if errors.As(err, &list) {
-		return list
-	}
-	var one *parser.Error
-	if errors.As(err, &one) {
-		return parser.ErrorList{one}
-	}
-	return parser.ErrorList{{Msg: err.Error()}}
 }

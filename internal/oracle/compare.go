@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/apacheconf/apacheconf/ast"
-	"github.com/apacheconf/apacheconf/directive"
 	"github.com/apacheconf/apacheconf/resolve"
 	"github.com/apacheconf/apacheconf/scope"
 )
@@ -48,14 +47,12 @@ type Engine struct {
 	Opts   scope.RequestOptions
 }
 
-// NewEngine builds the engine for a loaded configuration tree.
+// NewEngine builds the engine for a loaded configuration tree. Like
+// httpd, it refuses a configuration apache2 -t rejects (Validate): the
+// error is the first one.
 func NewEngine(nodes []ast.Node, opts scope.RequestOptions) (*Engine, error) {
-	s, err := scope.Build(nodes, scope.Options{})
-	if err != nil {
-		return nil, err
-	}
-	// httpd refuses to start on the first directive it does not accept.
-	if errs := directive.CheckTree(nodes, s.Loaded); len(errs) > 0 {
+	s, errs, _ := Validate(nodes)
+	if len(errs) > 0 {
 		return nil, errs[0]
 	}
 	inv, err := resolve.GroupsWith(s, resolve.GroupOptions{Accounts: resolve.SystemAccounts{}})
