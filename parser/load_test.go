@@ -430,9 +430,27 @@ func FuzzLoad(f *testing.F) {
 			"t/b.conf":    {Data: []byte(b)},
 			"t/c/x.conf":  {Data: []byte(b)},
 		}
-		cfg, _ := Load(fsys, "main.conf", LoadOptions{ServerRoot: "/t", Modules: map[string]bool{"macro_module": true, "version_module": true}})
-		if cfg == nil {
-			t.Fatal("nil result")
+		for _, skip := range []bool{false, true} {
+			cfg, _ := Load(fsys, "main.conf", LoadOptions{ServerRoot: "/t", SkipTrivia: skip, Modules: map[string]bool{"macro_module": true, "version_module": true}})
+			if cfg == nil {
+				t.Fatal("nil result")
+			}
+			// Bodies are filtered in place: no hole, no node twice, and
+			// every node knows where it came from.
+			seen := map[ast.Node]bool{}
+			ast.Inspect(cfg.Body, func(n ast.Node) bool {
+				if n == nil {
+					t.Fatal("nil node in the loaded tree")
+				}
+				if seen[n] {
+					t.Fatalf("%T at %v appears twice", n, n.Pos())
+				}
+				seen[n] = true
+				if o := cfg.Origin(n); len(o) == 0 || o[0] != n.Pos() {
+					t.Fatalf("Origin(%v) = %v", n.Pos(), o)
+				}
+				return true
+			})
 		}
 	})
 }
