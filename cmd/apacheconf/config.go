@@ -32,9 +32,15 @@ func (c *configFlags) register(fs *flag.FlagSet) {
 // load reads the configuration tree as apache2 would: -d is ServerRoot
 // (Debian's /etc/apache2 by default) and a relative -f is resolved
 // against it; ${VAR} falls back to the process environment, so
-// `. /etc/apache2/envvars` works as it does for apache2.
+// `. /etc/apache2/envvars` works as it does for apache2. The commands
+// that use it evaluate the tree and print none of it, so comments and
+// blank lines are left out.
 func (c *configFlags) load() ([]ast.Node, error) {
-	return oracle.LoadTree(c.file, c.serverRoot, c.defines...)
+	cfg, err := oracle.LoadConfigWith(c.file, c.serverRoot, parser.LoadOptions{Defines: c.defines, SkipTrivia: true})
+	if cfg == nil {
+		return nil, err
+	}
+	return cfg.Body, err
 }
 
 // fail prints an error, compiler style for positioned ones.
