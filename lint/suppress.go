@@ -11,6 +11,13 @@ import (
 //	# apacheconf:ignore AC1001[,AC1002 …] reason
 const ignoreMarker = "apacheconf:ignore"
 
+// IsSuppression reports whether a comment's text (after '#') is a
+// suppression comment: pass it as parser.LoadOptions.KeepComment to load
+// a tree without the other comments and blank lines, which no rule reads.
+func IsSuppression(text string) bool {
+	return strings.HasPrefix(strings.TrimSpace(text), ignoreMarker)
+}
+
 type lineKey struct {
 	file string
 	line int

@@ -169,7 +169,7 @@ func (lx *lineLexer) scan() {
 		lx.blank = append(lx.blank, ast.Blank{Raw: l.raw, Position: lx.startPos()})
 		lx.items = append(lx.items, item{tok: tokLines, node: &lx.blank[len(lx.blank)-1]})
 	case syntax.Comment:
-		if lx.cfg.SkipTrivia {
+		if lx.cfg.SkipTrivia && (lx.cfg.KeepComment == nil || !lx.cfg.KeepComment(l.text[1:])) {
 			return
 		}
 		if len(lx.comms) == cap(lx.comms) {

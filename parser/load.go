@@ -67,7 +67,9 @@ type LoadOptions struct {
 	KnownDirective func(name string) bool
 	// SkipTrivia leaves comments and blank lines out (Config.SkipTrivia):
 	// for tools that evaluate the configuration and print none of it.
-	SkipTrivia bool
+	// KeepComment keeps the comments it accepts (Config.KeepComment).
+	SkipTrivia  bool
+	KeepComment func(text string) bool
 }
 
 // IncludedFile is one file read, in the order httpd reads it.
@@ -1022,7 +1024,9 @@ func readAndParse(fsys fs.FS, p string, cfg Config) parsedFile {
 }
 
 // parseConfig is how the loader parses files and macro bodies.
-func (l *loader) parseConfig() Config { return Config{SkipTrivia: l.opts.SkipTrivia} }
+func (l *loader) parseConfig() Config {
+	return Config{SkipTrivia: l.opts.SkipTrivia, KeepComment: l.opts.KeepComment}
+}
 
 // pendingFile is a parsedFile being produced; done is closed when it is.
 type pendingFile struct {

@@ -61,6 +61,9 @@ type Config struct {
 	// go/parser does without ParseComments: a smaller tree for tools that
 	// only evaluate it, which no longer prints back byte for byte.
 	SkipTrivia bool
+	// KeepComment, with SkipTrivia, keeps the comments it accepts (given
+	// the text after '#'), such as a linter's suppression comments.
+	KeepComment func(text string) bool
 }
 
 func (c Config) withDefaults() Config {

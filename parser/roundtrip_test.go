@@ -173,6 +173,13 @@ func TestSkipTrivia(t *testing.T) {
 			assert.Len(t, g.Body, 1)
 		}
 	}
+	// KeepComment keeps the comments it accepts, where they were.
+	kept, err := parser.Config{SkipTrivia: true, KeepComment: func(text string) bool { return strings.HasPrefix(text, " inside") }}.ParseString("t.conf", src)
+	require.NoError(t, err)
+	vh := kept.Body[1].(*ast.Section)
+	require.Len(t, vh.Body, 2)
+	assert.Equal(t, " inside", vh.Body[0].(*ast.Comment).Text)
+	assert.Len(t, kept.Body, 2, "the other comments and blank lines are left out")
 	// Only trivia: an empty tree, no error.
 	f, err := parser.Config{SkipTrivia: true}.ParseString("t.conf", "# a\n\n# b\n")
 	require.NoError(t, err)

@@ -25,8 +25,21 @@ type compileOnce struct {
 	c    *compiled
 }
 
-// directivesAndSections drops comments and blank lines.
+// directivesAndSections drops comments and blank lines. A body without
+// any (a tree loaded with SkipTrivia) is returned as it is: callers only
+// read it.
 func directivesAndSections(body []ast.Node) []ast.Node {
+	trivia := false
+	for _, n := range body {
+		switch n.(type) {
+		case *ast.Directive, *ast.Section:
+		default:
+			trivia = true
+		}
+	}
+	if !trivia {
+		return body
+	}
 	out := make([]ast.Node, 0, len(body))
 	for _, n := range body {
 		switch n.(type) {

@@ -234,6 +234,10 @@ func (lf *lintFlags) lint(file, root string, analyzers []*lint.Analyzer, cfg lin
 		ServerRoot: root,
 		Defines:    lf.cf.defines,
 		Env:        os.LookupEnv,
+		// Rules read no comment but the suppressions; fixes edit the
+		// files, not the tree.
+		SkipTrivia:  true,
+		KeepComment: lint.IsSuppression,
 	})
 	var list parser.ErrorList
 	if err != nil && !errors.As(err, &list) {
