@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"unsafe"
 
 	"github.com/apacheconf/apacheconf/ast"
@@ -110,6 +111,9 @@ type Loaded struct {
 	// Warnings are what httpd logs without failing, such as AH00111
 	// ("Config variable ${%s} is not defined").
 	Warnings ErrorList
+	// ServerRoot is the ServerRoot at the end (LoadOptions.ServerRoot, or
+	// the last ServerRoot directive).
+	ServerRoot string
 	// Defines is the set of defined names at the end (-D and Define).
 	Defines map[string]bool
 	// Vars holds the values of Define NAME VALUE at the end, keyed by the
@@ -151,6 +155,7 @@ func Load(fsys fs.FS, name string, opts LoadOptions) (*Loaded, error) {
 	l.cfg.Body = l.file(p, nil, 0, 0, ast.Position{})
 	l.cfg.Defines = l.defines
 	l.cfg.Vars = l.vars
+	l.cfg.ServerRoot = l.root
 	return l.cfg, l.errs.Err()
 }
 
@@ -252,10 +257,21 @@ func (l *loader) file(p string, chain []ast.Position, depth, line int, at ast.Po
 	return body
 }
 
+// unwrapPathErr is the reason of a failed open as httpd prints it
+// (apr_strerror, i.e. the C library's strerror): "No such file or
+// directory" where Go says "no such file or directory".
 func unwrapPathErr(err error) error {
 	if pe, ok := err.(*fs.PathError); ok {
-		if pe.Err == fs.ErrNotExist {
+		if errors.Is(pe.Err, fs.ErrNotExist) {
 			return fmt.Errorf("No such file or directory")
+		}
+		var errno syscall.Errno
+		if errors.As(pe.Err, &errno) {
+			msg := errno.Error()
+			if msg != "" && 'a' <= msg[0] && msg[0] <= 'z' {
+				msg = string(msg[0]-'a'+'A') + msg[1:]
+			}
+			return errors.New(msg)
 		}
 		return pe.Err
 	}

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"sort"
 
 	"github.com/apacheconf/apacheconf/internal/oracle"
@@ -64,7 +65,7 @@ func checkConfig(cf *configFlags) (errs, warnings parser.ErrorList) {
 	}
 	errs = append(errs, oracle.AsList(err)...)
 	warnings = append(warnings, cfg.Warnings...)
-	_, verrs, vwarn := oracle.Validate(cfg.Body)
+	_, verrs, vwarn := oracle.Validate(cfg.Body, oracle.ValidateOptions{FS: os.DirFS("/"), ServerRoot: cfg.ServerRoot, ReadFailed: len(errs) > 0})
 	errs, warnings = append(errs, verrs...), append(warnings, vwarn...)
 	inReadingOrder(errs, cfg.Files)
 	return errs, warnings

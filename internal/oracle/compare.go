@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/apacheconf/apacheconf/ast"
+	"github.com/apacheconf/apacheconf/parser"
 	"github.com/apacheconf/apacheconf/resolve"
 	"github.com/apacheconf/apacheconf/scope"
 )
@@ -51,16 +52,17 @@ type Engine struct {
 // httpd, it refuses a configuration apache2 -t rejects (Validate): the
 // error is the first one.
 func NewEngine(nodes []ast.Node, opts scope.RequestOptions) (*Engine, error) {
-	s, errs, _ := Validate(nodes)
+	if opts.FS == nil {
+		opts.FS = os.DirFS("/")
+	}
+	// The cases' paths are absolute: ServerRoot does not matter.
+	s, errs, _ := Validate(nodes, ValidateOptions{FS: opts.FS, ServerRoot: parser.DefaultServerRoot})
 	if len(errs) > 0 {
 		return nil, errs[0]
 	}
 	inv, err := resolve.GroupsWith(s, resolve.GroupOptions{Accounts: resolve.SystemAccounts{}})
 	if err != nil {
 		return nil, err
-	}
-	if opts.FS == nil {
-		opts.FS = os.DirFS("/")
 	}
 	return &Engine{Server: s, Groups: inv, Opts: opts}, nil
 }
