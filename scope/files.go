@@ -3,9 +3,12 @@ package scope
 import (
 	"io/fs"
 	"path"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/apacheconf/apacheconf/ast"
 )
@@ -26,9 +29,26 @@ func (s *Server) CheckFiles(fsys fs.FS, serverRoot string, logs bool) (errs, war
 		}
 		return path.Join(serverRoot, p)
 	}
+	// Every virtual host has a DocumentRoot to look at: stat them side by
+	// side first (thousands of log files share a directory: the cache
+	// serves those).
+	var roots []string
+	for _, v := range append([]*VirtualHost{s.Main}, s.VHosts...) {
+		for _, n := range v.Body {
+			if d, ok := n.(*ast.Directive); ok && len(d.Args) == 1 && d.Is("DocumentRoot") {
+				roots = append(roots, abs(d.Args[0].Value))
+			}
+		}
+	}
+	dirs := statDirs(fsys, roots)
 	isDir := func(p string) bool {
-		info, err := fs.Stat(fsys, FSPath(p))
-		return err == nil && info.IsDir()
+		ok, seen := dirs[p]
+		if !seen {
+			info, err := fs.Stat(fsys, FSPath(p))
+			ok = err == nil && info.IsDir()
+			dirs[p] = ok
+		}
+		return ok
 	}
 	// ap_make_dirstr_parent: the path up to and including its last '/'.
 	parent := func(p string) string { return p[:strings.LastIndexByte(p, '/')+1] }
@@ -124,4 +144,29 @@ func (s *Server) CheckFiles(fsys fs.FS, serverRoot string, logs bool) (errs, war
 		}
 	}
 	return errs, warnings
+}
+
+// statDirs tells which of paths are directories, asking fsys from a few
+// goroutines at once (a stat is a system call).
+func statDirs(fsys fs.FS, paths []string) map[string]bool {
+	isDir := make([]bool, len(paths))
+	workers := min(len(paths), 2*runtime.GOMAXPROCS(0))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1) - 1); i < len(paths); i = int(next.Add(1) - 1) {
+				info, err := fs.Stat(fsys, FSPath(paths[i]))
+				isDir[i] = err == nil && info.IsDir()
+			}
+		}()
+	}
+	wg.Wait()
+	out := make(map[string]bool, len(paths))
+	for i, p := range paths {
+		out[p] = isDir[i]
+	}
+	return out
 }
