@@ -113,19 +113,19 @@ type memoAccounts struct {
 }
 
 func (m *memoAccounts) UserID(name string) (int, bool) {
-	a, seen := m.users[name]
-	if !seen {
-		a.id, a.ok = m.Accounts.UserID(name)
-		m.users[name] = a
-	}
-	return a.id, a.ok
+	return remember(m.users, name, m.Accounts.UserID)
 }
 
 func (m *memoAccounts) GroupID(name string) (int, bool) {
-	a, seen := m.groups[name]
+	return remember(m.groups, name, m.Accounts.GroupID)
+}
+
+// remember answers from cache, asking lookup the first time.
+func remember(cache map[string]account, name string, lookup func(string) (int, bool)) (int, bool) {
+	a, seen := cache[name]
 	if !seen {
-		a.id, a.ok = m.Accounts.GroupID(name)
-		m.groups[name] = a
+		a.id, a.ok = lookup(name)
+		cache[name] = a
 	}
 	return a.id, a.ok
 }
