@@ -33,6 +33,10 @@ func VHost(b *bytes.Buffer, i int) {
             Limit
         Require all granted
     </Directory>
+    <Directory /srv/www/site%[1]d/app>
+        Options None
+        Require all granted
+    </Directory>
     <Location "/server-status">
         Require ip 127.0.0.1 ::1
     </Location>
