@@ -13,22 +13,35 @@ import (
 	"github.com/apacheconf/apacheconf/ast"
 )
 
+// FileCheck is what httpd finds on the file system at start-up; see
+// Server.CheckFiles.
+type FileCheck struct {
+	// Errors stop httpd; Warnings are logged.
+	Errors, Warnings []Problem
+
+	s            *Server
+	fsys         fs.FS
+	serverRoot   string
+	dirs         map[string]bool // paths known to be (or not be) directories
+	logLines     []logLine
+	mainErrorLog bool
+}
+
+type logLine struct {
+	v     *VirtualHost
+	d     *ast.Directive
+	error bool // ErrorLog; else CustomLog or TransferLog
+}
+
 // CheckFiles reports what httpd checks on the file system while reading
 // the configuration, which apache2 -t does too: the LoadModule files
 // (mod_so; also a module compiled in, or loaded twice), a
 // DefaultRuntimeDir that is not a directory, the main server's
-// DocumentRoot (a virtual host's only warns). With logs set, it also
-// reports what the check_config hooks find after a clean read: the
-// directories of the ErrorLog, CustomLog and TransferLog files. Relative
-// paths are taken from serverRoot; fsys is rooted at "/". Errors stop
-// httpd; warnings are logged.
-func (s *Server) CheckFiles(fsys fs.FS, serverRoot string, logs bool) (errs, warnings []Problem) {
-	abs := func(p string) string {
-		if path.IsAbs(p) {
-			return path.Clean(p)
-		}
-		return path.Join(serverRoot, p)
-	}
+// DocumentRoot (a virtual host's only warns). FileCheck.LogDirs is what
+// the check_config hooks find after a clean read. Relative paths are
+// taken from serverRoot; fsys is rooted at "/".
+func (s *Server) CheckFiles(fsys fs.FS, serverRoot string) *FileCheck {
+	fc := &FileCheck{s: s, fsys: fsys, serverRoot: serverRoot}
 	// Every virtual host has a DocumentRoot to look at: stat them side by
 	// side first (thousands of log files share a directory: the cache
 	// serves those).
@@ -36,57 +49,15 @@ func (s *Server) CheckFiles(fsys fs.FS, serverRoot string, logs bool) (errs, war
 	for _, v := range append([]*VirtualHost{s.Main}, s.VHosts...) {
 		for _, n := range v.Body {
 			if d, ok := n.(*ast.Directive); ok && len(d.Args) == 1 && d.Is("DocumentRoot") {
-				roots = append(roots, abs(d.Args[0].Value))
+				roots = append(roots, fc.abs(d.Args[0].Value))
 			}
 		}
 	}
-	dirs := statDirs(fsys, roots)
-	isDir := func(p string) bool {
-		ok, seen := dirs[p]
-		if !seen {
-			info, err := fs.Stat(fsys, FSPath(p))
-			ok = err == nil && info.IsDir()
-			dirs[p] = ok
-		}
-		return ok
-	}
-	// ap_make_dirstr_parent: the path up to and including its last '/'.
-	parent := func(p string) string { return p[:strings.LastIndexByte(p, '/')+1] }
+	fc.dirs = statDirs(fsys, roots)
 	fail := func(list *[]Problem, d *ast.Directive, msg string) {
 		*list = append(*list, Problem{Pos: d.Position, Msg: msg})
 	}
-	checkLog := func(v *VirtualHost, d *ast.Directive, kind string) {
-		if len(d.Args) == 0 {
-			return
-		}
-		name := d.Args[0].Value
-		if strings.HasPrefix(name, "|") || kind == "error" && (name == "syslog" || strings.HasPrefix(name, "syslog:")) {
-			return
-		}
-		dir := parent(abs(name))
-		if isDir(dir) {
-			return
-		}
-		switch kind {
-		case "error":
-			what := "main error log"
-			if v != s.Main {
-				what = "error log of vhost defined at " + v.Section.Position.Filename + ":" + strconv.Itoa(v.Section.Position.Line)
-			}
-			fail(&errs, d, "Cannot access directory '"+dir+"' for "+what)
-		default:
-			fail(&errs, d, "Cannot access directory '"+dir+"' for log file '"+name+"' defined at "+d.Position.Filename+":"+strconv.Itoa(d.Position.Line))
-		}
-	}
-
-	type logLine struct {
-		v    *VirtualHost
-		d    *ast.Directive
-		kind string
-	}
-	var logLines []logLine // checked after a clean read, as check_config does
 	var loaded []string
-	mainErrorLog := false
 	for _, v := range append([]*VirtualHost{s.Main}, s.VHosts...) {
 		for _, n := range v.Body {
 			d, ok := n.(*ast.Directive)
@@ -98,53 +69,98 @@ func (s *Server) CheckFiles(fsys fs.FS, serverRoot string, logs bool) (errs, war
 				if len(d.Args) != 2 {
 					continue
 				}
-				name, file := d.Args[0].Value, abs(d.Args[1].Value)
+				name, file := d.Args[0].Value, fc.abs(d.Args[1].Value)
 				switch {
 				case slices.Contains(loaded, name):
-					fail(&warnings, d, "module "+name+" is already loaded, skipping")
+					fail(&fc.Warnings, d, "module "+name+" is already loaded, skipping")
 				case slices.Contains(builtinModules, name):
-					fail(&errs, d, "module "+name+" is built-in and can't be loaded")
+					fail(&fc.Errors, d, "module "+name+" is built-in and can't be loaded")
 				default:
 					if info, err := fs.Stat(fsys, FSPath(file)); err != nil || info.IsDir() {
-						fail(&errs, d, "Cannot load "+file+" into server: "+file+": cannot open shared object file: No such file or directory")
+						fail(&fc.Errors, d, "Cannot load "+file+" into server: "+file+": cannot open shared object file: No such file or directory")
 					}
 					loaded = append(loaded, name)
 				}
 			case "defaultruntimedir":
-				if len(d.Args) == 1 && !isDir(abs(d.Args[0].Value)) {
-					fail(&errs, d, "DefaultRuntimeDir must be a valid directory, absolute or relative to ServerRoot")
+				if len(d.Args) == 1 && !fc.isDir(fc.abs(d.Args[0].Value)) {
+					fail(&fc.Errors, d, "DefaultRuntimeDir must be a valid directory, absolute or relative to ServerRoot")
 				}
 			case "documentroot":
-				if len(d.Args) != 1 || isDir(abs(d.Args[0].Value)) {
+				if len(d.Args) != 1 || fc.isDir(fc.abs(d.Args[0].Value)) {
 					continue
 				}
 				if v == s.Main {
-					fail(&errs, d, "DocumentRoot '"+abs(d.Args[0].Value)+"' is not a directory, or is not readable")
+					fail(&fc.Errors, d, "DocumentRoot '"+fc.abs(d.Args[0].Value)+"' is not a directory, or is not readable")
 				} else {
-					fail(&warnings, d, "Warning: DocumentRoot ["+abs(d.Args[0].Value)+"] does not exist")
+					fail(&fc.Warnings, d, "Warning: DocumentRoot ["+fc.abs(d.Args[0].Value)+"] does not exist")
 				}
 			case "errorlog":
-				mainErrorLog = mainErrorLog || v == s.Main
-				logLines = append(logLines, logLine{v, d, "error"})
+				fc.mainErrorLog = fc.mainErrorLog || v == s.Main
+				fc.logLines = append(fc.logLines, logLine{v, d, true})
 			case "customlog", "transferlog":
-				logLines = append(logLines, logLine{v, d, "log"})
+				fc.logLines = append(fc.logLines, logLine{v, d, false})
 			}
 		}
 	}
-	if !logs || len(errs) > 0 {
-		return errs, warnings
+	return fc
+}
+
+// LogDirs reports the ErrorLog, CustomLog and TransferLog files whose
+// directory does not exist (with DEFAULT_ERRORLOG, logs/error_log, when
+// the main server names none). httpd looks only after a clean read.
+func (fc *FileCheck) LogDirs() []Problem {
+	var out []Problem
+	for _, l := range fc.logLines {
+		if len(l.d.Args) == 0 {
+			continue
+		}
+		name := l.d.Args[0].Value
+		if strings.HasPrefix(name, "|") || l.error && (name == "syslog" || strings.HasPrefix(name, "syslog:")) {
+			continue
+		}
+		dir := parent(fc.abs(name))
+		if fc.isDir(dir) {
+			continue
+		}
+		msg := "Cannot access directory '" + dir + "' for log file '" + name + "' defined at " + l.d.Position.Filename + ":" + strconv.Itoa(l.d.Position.Line)
+		if l.error {
+			msg = "Cannot access directory '" + dir + "' for main error log"
+			if l.v != fc.s.Main {
+				msg = "Cannot access directory '" + dir + "' for error log of vhost defined at " + l.v.Section.Position.Filename + ":" + strconv.Itoa(l.v.Section.Position.Line)
+			}
+		}
+		out = append(out, Problem{Pos: l.d.Position, Msg: msg})
 	}
-	for _, l := range logLines {
-		checkLog(l.v, l.d, l.kind)
-	}
-	if !mainErrorLog {
+	if !fc.mainErrorLog {
 		// DEFAULT_ERRORLOG of Debian's build (apache2 -V).
-		if dir := parent(abs("logs/error_log")); !isDir(dir) {
-			errs = append(errs, Problem{Msg: "Cannot access directory '" + dir + "' for main error log"})
+		if dir := parent(fc.abs("logs/error_log")); !fc.isDir(dir) {
+			out = append(out, Problem{Msg: "Cannot access directory '" + dir + "' for main error log"})
 		}
 	}
-	return errs, warnings
+	return out
 }
+
+// abs is ap_server_root_relative.
+func (fc *FileCheck) abs(p string) string {
+	if path.IsAbs(p) {
+		return path.Clean(p)
+	}
+	return path.Join(fc.serverRoot, p)
+}
+
+func (fc *FileCheck) isDir(p string) bool {
+	ok, seen := fc.dirs[p]
+	if !seen {
+		info, err := fs.Stat(fc.fsys, FSPath(p))
+		ok = err == nil && info.IsDir()
+		fc.dirs[p] = ok
+	}
+	return ok
+}
+
+// parent is ap_make_dirstr_parent: the path up to and including its
+// last '/'.
+func parent(p string) string { return p[:strings.LastIndexByte(p, '/')+1] }
 
 // statDirs tells which of paths are directories, asking fsys from a few
 // goroutines at once (a stat is a system call).

@@ -56,17 +56,20 @@ func TestCheckFiles(t *testing.T) {
 			require.NoError(t, err)
 			s, err := scope.Build(f.Body, scope.Options{Resolver: fixedResolver{}})
 			require.NoError(t, err)
-			errs, warnings := s.CheckFiles(fsys, "/etc/apache2", tt.logs)
+			fc := s.CheckFiles(fsys, "/etc/apache2")
+			errs := fc.Errors
+			if tt.logs && len(errs) == 0 {
+				errs = fc.LogDirs()
+			}
 			assert.Equal(t, tt.errs, strs(errs), "errors")
-			assert.Equal(t, tt.warnings, strs(warnings), "warnings")
+			assert.Equal(t, tt.warnings, strs(fc.Warnings), "warnings")
 		})
 	}
 	// Without logs/ under ServerRoot the default ErrorLog cannot be opened.
 	f, _ := parser.ParseFile("t.conf", []byte("ServerName a\n"))
 	s, err := scope.Build(f.Body, scope.Options{Resolver: fixedResolver{}})
 	require.NoError(t, err)
-	errs, _ := s.CheckFiles(fsys, "/srv", true)
-	assert.Equal(t, []string{"-: Cannot access directory '/srv/logs/' for main error log"}, strs(errs))
+	assert.Equal(t, []string{"-: Cannot access directory '/srv/logs/' for main error log"}, strs(s.CheckFiles(fsys, "/srv").LogDirs()))
 }
 
 func strs(ps []scope.Problem) []string {

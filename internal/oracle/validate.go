@@ -3,6 +3,7 @@ package oracle
 import (
 	"errors"
 	"io/fs"
+	"sync"
 
 	"github.com/apacheconf/apacheconf/ast"
 	"github.com/apacheconf/apacheconf/directive"
@@ -26,26 +27,50 @@ func Validate(body []ast.Node, opts ValidateOptions) (s *scope.Server, errs, war
 		return nil, errs, nil
 	}
 	warnings = append(warnings, s.Warnings...)
-	for _, e := range directive.CheckTree(body, s.Loaded) {
+	// The checks only read the tree and the server: run them side by
+	// side, and report in httpd's order.
+	var (
+		tree   []*directive.PosError
+		values []scope.Problem
+		groups error
+		files  *scope.FileCheck
+		wg     sync.WaitGroup
+	)
+	run := func(f func()) {
+		wg.Add(1)
+		go func() { defer wg.Done(); f() }()
+	}
+	run(func() { tree = directive.CheckTree(body, s.Loaded) })
+	run(func() { values = scope.CheckValues(body) })
+	run(func() {
+		_, groups = resolve.GroupsWith(s, resolve.GroupOptions{Accounts: resolve.SystemAccounts{}})
+	})
+	if opts.FS != nil {
+		run(func() { files = s.CheckFiles(opts.FS, opts.ServerRoot) })
+	}
+	wg.Wait()
+	for _, e := range tree {
 		errs = append(errs, &parser.Error{Pos: e.Pos, Msg: e.Err.Msg})
 	}
-	for _, p := range scope.CheckValues(body) {
-		errs = append(errs, &parser.Error{Pos: p.Pos, Msg: p.Msg})
-	}
-	if _, err := resolve.GroupsWith(s, resolve.GroupOptions{Accounts: resolve.SystemAccounts{}}); err != nil {
-		errs = append(errs, AsList(err)...)
-	}
-	if opts.FS != nil {
-		// The log directories are looked at after a clean read.
-		ferrs, fwarn := s.CheckFiles(opts.FS, opts.ServerRoot, len(errs) == 0 && !opts.ReadFailed)
-		for _, p := range ferrs {
-			errs = append(errs, &parser.Error{Pos: p.Pos, Msg: p.Msg})
-		}
-		for _, p := range fwarn {
-			warnings = append(warnings, &parser.Error{Pos: p.Pos, Msg: p.Msg})
+	errs = append(errs, problems(values)...)
+	errs = append(errs, AsList(groups)...)
+	if files != nil {
+		errs = append(errs, problems(files.Errors)...)
+		warnings = append(warnings, problems(files.Warnings)...)
+		// httpd looks at the log directories after a clean read.
+		if len(errs) == 0 && !opts.ReadFailed {
+			errs = append(errs, problems(files.LogDirs())...)
 		}
 	}
 	return s, errs, warnings
+}
+
+func problems(ps []scope.Problem) parser.ErrorList {
+	var out parser.ErrorList
+	for _, p := range ps {
+		out = append(out, &parser.Error{Pos: p.Pos, Msg: p.Msg})
+	}
+	return out
 }
 
 // ValidateOptions say where the files are.
