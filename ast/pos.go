@@ -130,6 +130,11 @@ func argPositions(raw string, pos Position, n int, header bool) []Position {
 	}
 	var buf [8]syntax.Word
 	sl := splitSource(raw, header, buf[:0])
+	if len(sl.words) != n {
+		// The arguments are not the words written (a ${VAR} of the
+		// loader's expanded to several, or an edit): no word to point at.
+		return out
+	}
 	// The raw text starts a line: step back from the node's position.
 	p := pos
 	p.Offset -= len(sl.indent)
@@ -145,11 +150,11 @@ func argPositions(raw string, pos Position, n int, header bool) []Position {
 	return out
 }
 
-func argPos(raw string, pos Position, i int, header bool) Position {
-	if i < 0 {
+func argPos(raw string, pos Position, i, nargs int, header bool) Position {
+	if i < 0 || i >= nargs {
 		return pos
 	}
-	return argPositions(raw, pos, i+1, header)[i]
+	return argPositions(raw, pos, nargs, header)[i]
 }
 
 // ArgPositions is ArgPos for every argument, computed in one pass.
@@ -165,9 +170,10 @@ func (s *Section) ArgPositions() []Position {
 // ArgPos returns where the i-th argument starts in the source: the
 // position of the i-th word of the directive's line as written. The loader
 // expands ${VAR} in Args, but positions stay those of the words in the
-// file. For a directive built by code, or an i past the words written, it
-// is the directive's own position.
-func (d *Directive) ArgPos(i int) Position { return argPos(d.Raw, d.Position, i, false) }
+// file. For a directive built by code, one whose arguments are not the
+// words written one for one (a ${VAR} that expanded to several words, an
+// edit), or an i past the arguments, it is the directive's own position.
+func (d *Directive) ArgPos(i int) Position { return argPos(d.Raw, d.Position, i, len(d.Args), false) }
 
 // ArgPos is Directive.ArgPos for the section's header arguments.
-func (s *Section) ArgPos(i int) Position { return argPos(s.Raw, s.Position, i, true) }
+func (s *Section) ArgPos(i int) Position { return argPos(s.Raw, s.Position, i, len(s.Args), true) }

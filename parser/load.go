@@ -362,6 +362,11 @@ func (l *loader) nodes(in []ast.Node, chain []ast.Position, depth, macroDepth in
 				}
 				if ok {
 					if body := l.nodes(n.Body, chain, depth, macroDepth); len(body) > 0 {
+						// The body's nodes have this body's chain, which a
+						// run spliced just before may have changed.
+						if _, recorded := l.cfg.chains[body[0]]; spliced && !recorded {
+							l.cfg.chains[body[0]] = chain
+						}
 						add(i, body...)
 						spliced = true
 					}
@@ -900,38 +905,58 @@ func (l *loader) defineMacro(n *ast.Section, chain []ast.Position) {
 		l.errorf(n.Position, chain, "macro definition: name not specified")
 		return
 	}
-	var b strings.Builder
+	// The body's text, line for line: the expansion's positions count
+	// from the line after <Macro>, also when comments and blank lines
+	// were left out of the tree (SkipTrivia).
+	w := macroText{line: n.Position.Line - strings.Count(n.Indent, "\n") + strings.Count(n.Raw, "\n")}
 	for _, c := range n.Body {
-		b.WriteString(rawOf(c))
+		w.node(c)
 	}
 	l.macroSeen = true
-	l.macros[strings.ToLower(args[0])] = &macro{name: strings.ToLower(args[0]), params: args[1:], body: b.String(),
+	l.macros[strings.ToLower(args[0])] = &macro{name: strings.ToLower(args[0]), params: args[1:], body: w.b.String(),
 		file: n.Position.Filename, line: n.Position.Line, origin: append([]ast.Position{n.Position}, chain...)}
 }
 
-func rawOf(n ast.Node) string {
-	var b strings.Builder
+// macroText rebuilds a macro body's source from its nodes, with an empty
+// line for each line the tree does not hold.
+type macroText struct {
+	b    strings.Builder
+	line int // the line the next byte is on
+}
+
+func (w *macroText) node(n ast.Node) {
 	switch n := n.(type) {
 	case *ast.Directive:
-		b.WriteString(n.Raw)
+		w.put(n.Raw, n.Position.Line-strings.Count(n.Indent, "\n"))
 	case *ast.Comment:
-		b.WriteString(n.Raw)
+		w.put(n.Raw, n.Position.Line-strings.Count(n.Indent, "\n"))
 	case *ast.Blank:
-		b.WriteString(n.Raw)
+		w.put(n.Raw, n.Position.Line)
 	case *ast.Bad:
-		b.WriteString(n.Raw)
+		w.put(n.Raw, n.Position.Line-strings.Count(n.Indent, "\n"))
 	case *ast.Section:
-		b.WriteString(n.Raw)
+		w.put(n.Raw, n.Position.Line-strings.Count(n.Indent, "\n"))
 		for _, c := range n.Body {
-			b.WriteString(rawOf(c))
+			w.node(c)
 		}
-		b.WriteString(n.CloseRaw)
+		if n.CloseRaw != "" {
+			lead := n.CloseRaw[:max(strings.Index(n.CloseRaw, "</"), 0)]
+			w.put(n.CloseRaw, n.ClosePos.Line-strings.Count(lead, "\n"))
+		}
 	}
-	s := b.String()
-	if s != "" && !strings.HasSuffix(s, "\n") {
-		s += "\n"
+}
+
+// put writes raw, which starts on line, after empty lines up to it.
+func (w *macroText) put(raw string, line int) {
+	for ; w.line < line; w.line++ {
+		w.b.WriteByte('\n')
 	}
-	return s
+	w.b.WriteString(raw)
+	w.line += strings.Count(raw, "\n")
+	if raw != "" && !strings.HasSuffix(raw, "\n") {
+		w.b.WriteByte('\n')
+		w.line++
+	}
 }
 
 func (l *loader) use(n *ast.Directive, args []string, chain []ast.Position, depth, macroDepth int) []ast.Node {

@@ -303,6 +303,69 @@ func TestLoadOriginEveryNode(t *testing.T) {
 	assert.Equal(t, []string{"/t/main.conf:3", "/t/main.conf:6"}, aa)
 }
 
+// A true conditional after a spliced Include: its nodes have the chain of
+// the body they are in, not the Include's (a review found this).
+func TestLoadOriginConditionalAfterInclude(t *testing.T) {
+	fsys := fstest.MapFS{
+		"t/main.conf": {Data: []byte("<VirtualHost *:80>\nInclude a.conf\n<IfDefine X>\nFoo 1\n</IfDefine>\n</VirtualHost>\nInclude a.conf\n<IfDefine X>\nBar 1\n</IfDefine>\n")},
+		"t/a.conf":    {Data: []byte("AA 1\n")},
+	}
+	cfg, err := Load(fsys, "/t/main.conf", LoadOptions{ServerRoot: "/t", Defines: []string{"X"}})
+	require.NoError(t, err)
+	for _, d := range ast.Directives(cfg.Body) {
+		o := cfg.Origin(d)
+		if d.Name == "AA" {
+			assert.Len(t, o, 2)
+			continue
+		}
+		assert.Equal(t, []ast.Position{d.Position}, o, "%s", d.Name)
+	}
+}
+
+// Positions inside a macro expansion do not depend on SkipTrivia: the
+// body keeps its lines (a review found them shifted).
+func TestLoadMacroLinesWithoutTrivia(t *testing.T) {
+	fsys := fstest.MapFS{
+		"t/main.conf": {Data: []byte("<Macro M $x>\n# note\n\n  <Directory $x>\n\n  # inside\n  Bogus 1\n  </Directory>\n\nOther 2\n</Macro>\nUse M /a\n")},
+	}
+	var got [2][]string
+	for i, skip := range []bool{false, true} {
+		cfg, err := Load(fsys, "/t/main.conf", LoadOptions{ServerRoot: "/t", SkipTrivia: skip, Modules: map[string]bool{"macro_module": true}})
+		require.NoError(t, err)
+		ast.Inspect(cfg.Body, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.Directive:
+				got[i] = append(got[i], fmt.Sprintf("%s %d:%d", n.Name, n.Position.Line, n.Position.Column))
+			case *ast.Section:
+				got[i] = append(got[i], fmt.Sprintf("<%s %d:%d close %d", n.Name, n.Position.Line, n.Position.Column, n.ClosePos.Line))
+			}
+			return true
+		})
+	}
+	assert.Equal(t, []string{"<Directory 3:3 close 7", "Bogus 6:3", "Other 9:1"}, got[0])
+	assert.Equal(t, got[0], got[1])
+}
+
+// After ${VAR} the arguments keep the positions of the words written when
+// they correspond one for one; when a value split into several words no
+// argument claims a word (a review found b placed on c).
+func TestLoadArgPosAfterSubstitution(t *testing.T) {
+	fsys := fstest.MapFS{
+		"t/main.conf": {Data: []byte("Define V \"a b\"\nDefine D /logs\nFoo ${V} c\nErrorLog  ${D}/e.log\n")},
+	}
+	cfg, err := Load(fsys, "/t/main.conf", LoadOptions{ServerRoot: "/t"})
+	require.NoError(t, err)
+	ds := ast.Directives(cfg.Body)
+	require.Len(t, ds, 2)
+	foo, elog := ds[0], ds[1]
+	assert.Equal(t, []string{"a", "b", "c"}, foo.Values())
+	for i := range foo.Args {
+		assert.Equal(t, foo.Position, foo.ArgPos(i), "argument %d", i)
+	}
+	assert.Equal(t, []string{"/logs/e.log"}, elog.Values())
+	assert.Equal(t, 11, elog.ArgPos(0).Column, "the written word ${D}/e.log")
+}
+
 func TestLoadSkipTrivia(t *testing.T) {
 	fsys := fstest.MapFS{
 		"t/main.conf": {Data: []byte("# main\nInclude b.conf\n\nListen 80\n")},
@@ -446,7 +509,8 @@ func FuzzLoad(f *testing.F) {
 					t.Fatalf("%T at %v appears twice", n, n.Pos())
 				}
 				seen[n] = true
-				if o := cfg.Origin(n); len(o) == 0 || o[0] != n.Pos() {
+				o := cfg.Origin(n)
+				if len(o) == 0 || o[0] != n.Pos() {
 					t.Fatalf("Origin(%v) = %v", n.Pos(), o)
 				}
 				return true
