@@ -59,6 +59,9 @@ type lineLexer struct {
 	line     int // line number at `at`
 	lines    int // lines in src
 	depth    int // open sections, to cap nesting
+	// macroDepth counts the sections open inside a <Macro> (itself
+	// included): SkipTrivia keeps blank lines there.
+	macroDepth int
 
 	items []item // one per logical line, in order
 	next  int    // first item not yet handed out in a token
@@ -159,7 +162,9 @@ func (lx *lineLexer) scan() {
 	h := syntax.Classify(l.text)
 	switch h.Kind {
 	case syntax.Blank:
-		if lx.cfg.SkipTrivia {
+		// mod_macro keeps a body's blank lines: they count in the
+		// expansion's line numbers.
+		if lx.cfg.SkipTrivia && lx.macroDepth == 0 {
 			return
 		}
 		if len(lx.blank) == cap(lx.blank) {
@@ -192,6 +197,9 @@ func (lx *lineLexer) scan() {
 			return
 		}
 		lx.depth++
+		if lx.macroDepth > 0 || strings.EqualFold(h.Name, "Macro") {
+			lx.macroDepth++
+		}
 		if len(lx.secs) == cap(lx.secs) {
 			lx.secs = make([]ast.Section, 0, lx.slab(32))
 		}
@@ -209,6 +217,9 @@ func (lx *lineLexer) scan() {
 			return
 		}
 		lx.depth--
+		if lx.macroDepth > 0 {
+			lx.macroDepth--
+		}
 		lx.items = append(lx.items, item{tok: tokClose, node: lx.bad(), missingGT: h.MissingGT})
 	}
 }

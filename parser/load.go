@@ -905,10 +905,7 @@ func (l *loader) defineMacro(n *ast.Section, chain []ast.Position) {
 		l.errorf(n.Position, chain, "macro definition: name not specified")
 		return
 	}
-	// The body's text, line for line: the expansion's positions count
-	// from the line after <Macro>, also when comments and blank lines
-	// were left out of the tree (SkipTrivia).
-	w := macroText{line: n.Position.Line - strings.Count(n.Indent, "\n") + strings.Count(n.Raw, "\n")}
+	var w macroText
 	for _, c := range n.Body {
 		w.node(c)
 	}
@@ -917,46 +914,37 @@ func (l *loader) defineMacro(n *ast.Section, chain []ast.Position) {
 		file: n.Position.Filename, line: n.Position.Line, origin: append([]ast.Position{n.Position}, chain...)}
 }
 
-// macroText rebuilds a macro body's source from its nodes, with an empty
-// line for each line the tree does not hold.
+// macroText rebuilds a macro body as mod_macro keeps it: each logical
+// line trimmed, comment lines left out, blank lines kept, so that the
+// expansion's line numbers are httpd's.
 type macroText struct {
-	b    strings.Builder
-	line int // the line the next byte is on
+	b strings.Builder
 }
 
 func (w *macroText) node(n ast.Node) {
 	switch n := n.(type) {
 	case *ast.Directive:
-		w.put(n.Raw, n.Position.Line-strings.Count(n.Indent, "\n"))
-	case *ast.Comment:
-		w.put(n.Raw, n.Position.Line-strings.Count(n.Indent, "\n"))
+		w.line(n.Raw)
 	case *ast.Blank:
-		w.put(n.Raw, n.Position.Line)
+		w.line("")
 	case *ast.Bad:
-		w.put(n.Raw, n.Position.Line-strings.Count(n.Indent, "\n"))
+		w.line(n.Raw)
 	case *ast.Section:
-		w.put(n.Raw, n.Position.Line-strings.Count(n.Indent, "\n"))
+		w.line(n.Raw)
 		for _, c := range n.Body {
 			w.node(c)
 		}
 		if n.CloseRaw != "" {
-			lead := n.CloseRaw[:max(strings.Index(n.CloseRaw, "</"), 0)]
-			w.put(n.CloseRaw, n.ClosePos.Line-strings.Count(lead, "\n"))
+			w.line(n.CloseRaw)
 		}
 	}
 }
 
-// put writes raw, which starts on line, after empty lines up to it.
-func (w *macroText) put(raw string, line int) {
-	for ; w.line < line; w.line++ {
-		w.b.WriteByte('\n')
+func (w *macroText) line(raw string) {
+	if raw != "" {
+		w.b.WriteString(logical(raw))
 	}
-	w.b.WriteString(raw)
-	w.line += strings.Count(raw, "\n")
-	if raw != "" && !strings.HasSuffix(raw, "\n") {
-		w.b.WriteByte('\n')
-		w.line++
-	}
+	w.b.WriteByte('\n')
 }
 
 func (l *loader) use(n *ast.Directive, args []string, chain []ast.Position, depth, macroDepth int) []ast.Node {

@@ -59,7 +59,8 @@ type Config struct {
 	MaxFileSize   int
 	// SkipTrivia leaves comments and blank lines out of the tree, as
 	// go/parser does without ParseComments: a smaller tree for tools that
-	// only evaluate it, which no longer prints back byte for byte.
+	// only evaluate it, which no longer prints back byte for byte. Blank
+	// lines inside <Macro> stay: mod_macro counts them.
 	SkipTrivia bool
 	// KeepComment, with SkipTrivia, keeps the comments it accepts (given
 	// the text after '#'), such as a linter's suppression comments.
