@@ -364,8 +364,8 @@ func (l *loader) nodes(in []ast.Node, chain []ast.Position, depth, macroDepth in
 					if body := l.nodes(n.Body, chain, depth, macroDepth); len(body) > 0 {
 						// The body's nodes have this body's chain, which a
 						// run spliced just before may have changed.
-						if _, recorded := l.cfg.chains[body[0]]; spliced && !recorded {
-							l.cfg.chains[body[0]] = chain
+						if spliced {
+							l.enter(body, chain)
 						}
 						add(i, body...)
 						spliced = true
@@ -388,8 +388,9 @@ func (l *loader) nodes(in []ast.Node, chain []ast.Position, depth, macroDepth in
 	return out
 }
 
-// enter records chain for the first node of an included file or macro
-// body, unless a deeper Include already placed it.
+// enter records chain for the first node of a run spliced into a body
+// (an included file, a macro expansion, a true conditional's body after
+// another splice), unless a deeper Include already placed it.
 func (l *loader) enter(nodes []ast.Node, chain []ast.Position) {
 	if len(nodes) == 0 {
 		return
@@ -514,7 +515,7 @@ var loaderDirectives = map[string]bool{"define": true, "undefine": true, "server
 // tree, splice holds what an Include or Use brought in instead.
 func (l *loader) directive(n *ast.Directive, chain []ast.Position, depth, macroDepth int) (splice []ast.Node, keep bool) {
 	// Every line passes here: look at the name without allocating.
-	if len(n.Name) < 3 || len(n.Name) > 15 || !loaderDirectives[asciiLower(n.Name)] {
+	if !isLoaderDirective(n.Name) {
 		return nil, true
 	}
 	args := argVals(n.Args)
@@ -582,19 +583,21 @@ func (l *loader) directive(n *ast.Directive, chain []ast.Position, depth, macroD
 	return nil, true
 }
 
-// asciiLower lowers short ASCII names into a reused buffer; the result is
-// only valid until the next call.
-func asciiLower(s string) string {
+// isLoaderDirective looks name up in loaderDirectives, lowering it in a
+// stack buffer: a map index of string(bytes) does not allocate.
+func isLoaderDirective(name string) bool {
 	var buf [16]byte
-	b := buf[:len(s)]
-	for i := 0; i < len(s); i++ {
-		c := s[i]
+	if len(name) < 3 || len(name) > len(buf) {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
 		if 'A' <= c && c <= 'Z' {
 			c += 'a' - 'A'
 		}
-		b[i] = c
+		buf[i] = c
 	}
-	return string(b) // the compiler does not allocate for a map index
+	return loaderDirectives[string(buf[:len(name)])]
 }
 
 // moduleSource guesses the source file name a module identifier was built
