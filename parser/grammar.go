@@ -11,10 +11,13 @@ package parser
 //	file    = Lines? section* .
 //	section = Open section* Close? .
 //
-// The builder takes each token's lines from the lexer in order, so the
-// tree records only the structure: which sections nest and which close.
-// Every capture costs participle allocations per token; Open is matched
-// without one.
+// Leaf tokens (whole sections with no section inside) are elided, as
+// other grammars elide comments: they cannot change how the others nest,
+// and each one the grammar saw would cost participle a branch per
+// alternative tried. The builder takes each token's lines from the lexer
+// in order, Leaf tokens included, so the tree records only the
+// structure: which sections nest and which close. Every capture costs
+// participle allocations per token; Open is matched without one.
 type file struct {
 	Lines    bool       `parser:"@Lines?"`
 	Sections []*section `parser:"@@*"`

@@ -15,13 +15,18 @@ import (
 // one token per opening or closing line, each standing also for the plain
 // lines (directives, comments, blank lines) that follow it up to the next
 // opening or closing line; only the plain lines at the start of a file
-// form a token of their own. The line scanner reads lines exactly as
-// httpd's ap_cfg_getline does and builds each line's ast node as it goes;
-// the grammar then nests them.
+// form a token of their own. A section with no section inside (most of
+// them: <Directory>, <Location>, <Files>) is one Leaf token from its
+// opening line to the plain lines after its closing line: that language
+// is regular, and it spares participle two tokens and a struct per
+// section. The line scanner reads lines exactly as httpd's ap_cfg_getline
+// does and builds each line's ast node as it goes; the grammar then nests
+// them.
 const (
 	tokLines lexer.TokenType = -(iota + 2) // plain lines at the start of the file
 	tokOpen                                // "<Name ...>" and the plain lines after it
 	tokClose                               // "</Name>" and the plain lines after it
+	tokLeaf                                // "<Name ...>", plain lines, "</Name>", plain lines
 )
 
 var symbols = map[string]lexer.TokenType{
@@ -29,6 +34,7 @@ var symbols = map[string]lexer.TokenType{
 	"Lines": tokLines,
 	"Open":  tokOpen,
 	"Close": tokClose,
+	"Leaf":  tokLeaf,
 }
 
 // lineDefinition is the participle lexer.Definition. The parser makes its
@@ -46,8 +52,9 @@ func (lineDefinition) Lex(filename string, r io.Reader) (lexer.Lexer, error) {
 	return newLineLexer(filename, string(b), Config{}.withDefaults(), &ErrorList{}), nil
 }
 
-// span is the range of items a token stands for.
-type span struct{ first, n int }
+// span is the range of items a token stands for. For a Leaf, close is
+// the closing line's index within the span (it is never the first).
+type span struct{ first, n, close int }
 
 // lineLexer reads logical lines and turns each into an ast node.
 type lineLexer struct {
@@ -128,10 +135,23 @@ func (lx *lineLexer) Next() (lexer.Token, error) {
 	}
 	typ := lx.items[first].tok // tokLines only at the start of the file
 	lx.next++
+	lx.skipLines()
+	closeAt := 0
+	// A closing line closes the innermost open section, so an opening
+	// line whose plain lines end at a closing line is a whole section.
+	if typ == tokOpen && !lx.cfg.noLeaf && lx.fill() && lx.items[lx.next].tok == tokClose {
+		typ, closeAt = tokLeaf, lx.next-first
+		lx.next++
+		lx.skipLines()
+	}
+	return lx.token(typ, span{first, lx.next - first, closeAt}), nil
+}
+
+// skipLines moves next past the plain lines at it.
+func (lx *lineLexer) skipLines() {
 	for lx.fill() && lx.items[lx.next].tok == tokLines {
 		lx.next++
 	}
-	return lx.token(typ, first, lx.next-first), nil
 }
 
 // fill makes sure items[next] exists, scanning a line if needed; it
@@ -146,9 +166,9 @@ func (lx *lineLexer) fill() bool {
 	return true
 }
 
-func (lx *lineLexer) token(t lexer.TokenType, first, n int) lexer.Token {
-	lx.spans = append(lx.spans, span{first, n})
-	p := lx.items[first].node.Pos()
+func (lx *lineLexer) token(t lexer.TokenType, sp span) lexer.Token {
+	lx.spans = append(lx.spans, sp)
+	p := lx.items[sp.first].node.Pos()
 	return lexer.Token{Type: t, Pos: lexer.Position{Filename: p.Filename, Offset: p.Offset, Line: p.Line, Column: p.Column}}
 }
 

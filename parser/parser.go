@@ -65,6 +65,10 @@ type Config struct {
 	// KeepComment, with SkipTrivia, keeps the comments it accepts (given
 	// the text after '#'), such as a linter's suppression comments.
 	KeepComment func(text string) bool
+
+	// noLeaf makes the lexer hand every section to the grammar as Open
+	// and Close tokens: the reference the Leaf tokens are tested against.
+	noLeaf bool
 }
 
 func (c Config) withDefaults() Config {
@@ -112,8 +116,8 @@ func (c Config) ParseString(filename, src string) (*ast.File, error) {
 			"file starts with a UTF-8 byte order mark: httpd on Unix reads it as part of the first line; remove it")
 	}
 	lx := newLineLexer(filename, src, c, &errs)
-	peek, err := lexer.Upgrade(lx)
-	if err != nil { // our lexer never fails
+	peek, err := lexer.Upgrade(lx, tokLeaf) // see grammar.go
+	if err != nil {                         // our lexer never fails
 		errs.Add(ast.Position{Filename: filename, Line: 1, Column: 1}, "%v", err)
 		return f, errs
 	}
@@ -154,39 +158,74 @@ func (b *builder) span() span {
 	return s
 }
 
+// leafNext reports whether the next token is a Leaf.
+func (b *builder) leafNext() bool {
+	return b.next < len(b.lx.spans) && b.lx.spans[b.next].close > 0
+}
+
 // file assembles the top level.
 func (b *builder) file(f *file) []ast.Node {
 	var out []ast.Node
 	if f.Lines {
-		out = b.plain(out, b.span(), 0)
+		out = b.plain(out, b.span(), 0, -1)
 	}
-	for _, s := range f.Sections {
-		out = b.section(out, s)
+	return b.children(out, f.Sections)
+}
+
+// children appends the sections of a body in source order: the Leaf
+// tokens, which the grammar elides, and the nested sections it matched.
+func (b *builder) children(out []ast.Node, nested []*section) []ast.Node {
+	for {
+		for b.leafNext() {
+			out = b.leaf(out, b.span())
+		}
+		if len(nested) == 0 {
+			return out
+		}
+		out = b.section(out, nested[0])
+		nested = nested[1:]
+	}
+}
+
+// plain appends the nodes of a token's span from its skip-th line up to
+// (not including) its end-th, or to its end when end < 0.
+func (b *builder) plain(out []ast.Node, sp span, skip, end int) []ast.Node {
+	if end < 0 {
+		end = sp.n
+	}
+	for _, it := range b.lx.items[sp.first+skip : sp.first+end] {
+		out = append(out, it.node)
 	}
 	return out
 }
 
-// plain appends the nodes of a token's span, from its skip-th line on.
-func (b *builder) plain(out []ast.Node, sp span, skip int) []ast.Node {
-	for _, it := range b.lx.items[sp.first+skip : sp.first+sp.n] {
-		out = append(out, it.node)
+// open returns the section of an opening span, reporting a missing '>'.
+func (b *builder) open(sp span) *ast.Section {
+	it := b.lx.items[sp.first]
+	sec := it.node.(*ast.Section)
+	if it.missingGT {
+		b.errs.Add(sec.Position, "<%s> directive missing closing '>'", sec.Name)
 	}
-	return out
+	return sec
+}
+
+// leaf appends a section with no section inside, then the plain lines
+// after its closing line.
+func (b *builder) leaf(out []ast.Node, sp span) []ast.Node {
+	sec := b.open(sp)
+	sec.Body = b.plain(make([]ast.Node, 0, sp.close-1), sp, 1, sp.close)
+	out = append(out, sec)
+	b.close(sec, b.lx.items[sp.first+sp.close])
+	return b.plain(out, sp, sp.close+1, -1)
 }
 
 // section appends s, then the plain lines after its closing line (they
 // belong to the enclosing body).
 func (b *builder) section(out []ast.Node, s *section) []ast.Node {
 	sp := b.span()
-	it := b.lx.items[sp.first]
-	sec := it.node.(*ast.Section)
-	if it.missingGT {
-		b.errs.Add(sec.Position, "<%s> directive missing closing '>'", sec.Name)
-	}
-	sec.Body = b.plain(make([]ast.Node, 0, sp.n-1+len(s.Children)), sp, 1)
-	for _, c := range s.Children {
-		sec.Body = b.section(sec.Body, c)
-	}
+	sec := b.open(sp)
+	sec.Body = b.plain(make([]ast.Node, 0, sp.n-1+len(s.Children)), sp, 1, -1)
+	sec.Body = b.children(sec.Body, s.Children)
 	out = append(out, sec)
 	if !s.Closed {
 		sec.Unclosed = true
@@ -194,7 +233,12 @@ func (b *builder) section(out []ast.Node, s *section) []ast.Node {
 		return out
 	}
 	csp := b.span()
-	cl := b.lx.items[csp.first]
+	b.close(sec, b.lx.items[csp.first])
+	return b.plain(out, csp, 1, -1)
+}
+
+// close records sec's closing line and reports a mismatched name.
+func (b *builder) close(sec *ast.Section, cl item) {
 	bad := cl.node.(*ast.Bad)
 	sec.CloseRaw, sec.ClosePos = bad.Raw, bad.Position
 	switch {
@@ -203,7 +247,6 @@ func (b *builder) section(out []ast.Node, s *section) []ast.Node {
 	case !strings.EqualFold(cl.name(), sec.Name):
 		b.errs.Add(sec.ClosePos, "Expected </%s> but saw </%s>", sec.Name, cl.name())
 	}
-	return b.plain(out, csp, 1)
 }
 
 // grammar is built once; participle grammars are safe for concurrent use.
