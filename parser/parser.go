@@ -116,8 +116,9 @@ func (c Config) ParseString(filename, src string) (*ast.File, error) {
 			"file starts with a UTF-8 byte order mark: httpd on Unix reads it as part of the first line; remove it")
 	}
 	lx := newLineLexer(filename, src, c, &errs)
-	peek, err := lexer.Upgrade(lx, tokLeaf) // see grammar.go
-	if err != nil {                         // our lexer never fails
+	// Leaf tokens are elided: see grammar.go.
+	peek, err := lexer.Upgrade(lx, tokLeaf)
+	if err != nil { // our lexer never fails
 		errs.Add(ast.Position{Filename: filename, Line: 1, Column: 1}, "%v", err)
 		return f, errs
 	}
