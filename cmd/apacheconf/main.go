@@ -11,6 +11,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
+	"runtime/pprof"
 	"sort"
 )
 
@@ -27,7 +29,49 @@ var commands = map[string]command{
 }
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	stop := startProfiles(os.Stderr)
+	status := run(os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(status)
+}
+
+// startProfiles starts the profiles named by the environment, for
+// performance work on the real commands (go tool pprof reads them):
+// APACHECONF_CPUPROFILE=FILE and APACHECONF_MEMPROFILE=FILE (the heap live
+// at exit, after a collection, and everything allocated on the way).
+func startProfiles(stderr io.Writer) (stop func()) {
+	cpu, mem := os.Getenv("APACHECONF_CPUPROFILE"), os.Getenv("APACHECONF_MEMPROFILE")
+	var cpuFile *os.File
+	if cpu != "" {
+		f, err := os.Create(cpu)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "apacheconf: cpu profile: %v\n", err)
+		}
+		cpuFile = f
+	}
+	return func() {
+		if cpuFile != nil {
+			pprof.StopCPUProfile()
+			cpuFile.Close()
+		}
+		if mem == "" {
+			return
+		}
+		f, err := os.Create(mem)
+		if err == nil {
+			runtime.GC() // the profile shows the heap as of the last collection
+			err = pprof.WriteHeapProfile(f)
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "apacheconf: memory profile: %v\n", err)
+		}
+	}
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
