@@ -11,13 +11,14 @@ package parser
 //	file    = Lines? section* .
 //	section = Open section* Close? .
 //
-// Leaf tokens (whole sections with no section inside) are elided, as
-// other grammars elide comments: they cannot change how the others nest,
-// and each one the grammar saw would cost participle a branch per
-// alternative tried. The builder takes each token's lines from the lexer
-// in order, Leaf tokens included, so the tree records only the
-// structure: which sections nest and which close. Every capture costs
-// participle allocations per token; Open is matched without one.
+// Leaf sections (whole sections with no section inside) are not in the
+// token stream, as other grammars elide comments: they cannot change how
+// the other sections nest, and each one the grammar saw would cost
+// participle a stored token and a branch per alternative tried. The
+// builder takes the lines of each token and each leaf from the lexer in
+// source order, so the tree records only the structure: which sections
+// nest and which close. Every capture costs participle allocations per
+// token; Open is matched without one.
 type file struct {
 	Lines    bool       `parser:"@Lines?"`
 	Sections []*section `parser:"@@*"`

@@ -8,7 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// leafCases are nestings where a Leaf token could go wrong: sections
+// leafCases are nestings where a leaf section could go wrong: sections
 // unclosed at the end, mismatched and stray closing lines, a closing line
 // missing its '>', sections side by side and inside each other.
 var leafCases = []string{
@@ -26,7 +26,7 @@ var leafCases = []string{
 	"<Macro M>\n<A>\n\n</A>\n</Macro>\n",
 }
 
-// FuzzLeafTokens: with Leaf tokens the parser builds exactly the tree,
+// FuzzLeafTokens: with leaf sections matched by the lexer the parser builds exactly the tree,
 // and reports exactly the errors, that it builds from Open and Close
 // tokens alone.
 func FuzzLeafTokens(f *testing.F) {

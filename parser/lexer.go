@@ -16,17 +16,16 @@ import (
 // lines (directives, comments, blank lines) that follow it up to the next
 // opening or closing line; only the plain lines at the start of a file
 // form a token of their own. A section with no section inside (most of
-// them: <Directory>, <Location>, <Files>) is one Leaf token from its
-// opening line to the plain lines after its closing line: that language
-// is regular, and it spares participle two tokens and a struct per
-// section. The line scanner reads lines exactly as httpd's ap_cfg_getline
-// does and builds each line's ast node as it goes; the grammar then nests
-// them.
+// them: <Directory>, <Location>, <Files>) reaches participle as no token
+// at all: from its opening line to the plain lines after its closing
+// line it is a leaf span, a regular language the lexer matches itself
+// (see grammar.go). The line scanner reads lines exactly as httpd's
+// ap_cfg_getline does and builds each line's ast node as it goes; the
+// grammar then nests them.
 const (
 	tokLines lexer.TokenType = -(iota + 2) // plain lines at the start of the file
 	tokOpen                                // "<Name ...>" and the plain lines after it
 	tokClose                               // "</Name>" and the plain lines after it
-	tokLeaf                                // "<Name ...>", plain lines, "</Name>", plain lines
 )
 
 var symbols = map[string]lexer.TokenType{
@@ -34,7 +33,6 @@ var symbols = map[string]lexer.TokenType{
 	"Lines": tokLines,
 	"Open":  tokOpen,
 	"Close": tokClose,
-	"Leaf":  tokLeaf,
 }
 
 // lineDefinition is the participle lexer.Definition. The parser makes its
@@ -52,8 +50,9 @@ func (lineDefinition) Lex(filename string, r io.Reader) (lexer.Lexer, error) {
 	return newLineLexer(filename, string(b), Config{}.withDefaults(), &ErrorList{}), nil
 }
 
-// span is the range of items a token stands for. For a Leaf, close is
-// the closing line's index within the span (it is never the first).
+// span is the range of items a token, or a leaf section, stands for.
+// For a leaf, close is the closing line's index within the span (never
+// the first); it is 0 for a token.
 type span struct{ first, n, close int }
 
 // lineLexer reads logical lines and turns each into an ast node.
@@ -127,24 +126,30 @@ func newLineLexer(filename, src string, cfg Config, errs *ErrorList) *lineLexer 
 		items: make([]item, 0, lines)}
 }
 
-// Next implements lexer.Lexer.
+// Next implements lexer.Lexer. A whole section with no section inside
+// is not handed to participle (see grammar.go): its span is recorded for
+// the builder and the next token is read.
 func (lx *lineLexer) Next() (lexer.Token, error) {
-	first := lx.next
-	if !lx.fill() {
-		return lexer.EOFToken(lexer.Position{Filename: lx.filename, Offset: lx.at, Line: lx.line, Column: 1}), nil
-	}
-	typ := lx.items[first].tok // tokLines only at the start of the file
-	lx.next++
-	lx.skipLines()
-	closeAt := 0
-	// A closing line closes the innermost open section, so an opening
-	// line whose plain lines end at a closing line is a whole section.
-	if typ == tokOpen && !lx.cfg.noLeaf && lx.fill() && lx.items[lx.next].tok == tokClose {
-		typ, closeAt = tokLeaf, lx.next-first
+	for {
+		first := lx.next
+		if !lx.fill() {
+			return lexer.EOFToken(lexer.Position{Filename: lx.filename, Offset: lx.at, Line: lx.line, Column: 1}), nil
+		}
+		typ := lx.items[first].tok // tokLines only at the start of the file
 		lx.next++
 		lx.skipLines()
+		// A closing line closes the innermost open section, so an
+		// opening line whose plain lines end at a closing line is a
+		// whole section.
+		if typ == tokOpen && !lx.cfg.noLeaf && lx.fill() && lx.items[lx.next].tok == tokClose {
+			closeAt := lx.next - first
+			lx.next++
+			lx.skipLines()
+			lx.spans = append(lx.spans, span{first, lx.next - first, closeAt})
+			continue
+		}
+		return lx.token(typ, span{first, lx.next - first, 0}), nil
 	}
-	return lx.token(typ, span{first, lx.next - first, closeAt}), nil
 }
 
 // skipLines moves next past the plain lines at it.

@@ -67,7 +67,7 @@ type Config struct {
 	KeepComment func(text string) bool
 
 	// noLeaf makes the lexer hand every section to the grammar as Open
-	// and Close tokens: the reference the Leaf tokens are tested against.
+	// and Close tokens: the reference leaf sections are tested against.
 	noLeaf bool
 }
 
@@ -116,8 +116,7 @@ func (c Config) ParseString(filename, src string) (*ast.File, error) {
 			"file starts with a UTF-8 byte order mark: httpd on Unix reads it as part of the first line; remove it")
 	}
 	lx := newLineLexer(filename, src, c, &errs)
-	// Leaf tokens are elided: see grammar.go.
-	peek, err := lexer.Upgrade(lx, tokLeaf)
+	peek, err := lexer.Upgrade(lx)
 	if err != nil { // our lexer never fails
 		errs.Add(ast.Position{Filename: filename, Line: 1, Column: 1}, "%v", err)
 		return f, errs
@@ -159,7 +158,7 @@ func (b *builder) span() span {
 	return s
 }
 
-// leafNext reports whether the next token is a Leaf.
+// leafNext reports whether the next span is a leaf section's.
 func (b *builder) leafNext() bool {
 	return b.next < len(b.lx.spans) && b.lx.spans[b.next].close > 0
 }
@@ -173,8 +172,9 @@ func (b *builder) file(f *file) []ast.Node {
 	return b.children(out, f.Sections)
 }
 
-// children appends the sections of a body in source order: the Leaf
-// tokens, which the grammar elides, and the nested sections it matched.
+// children appends the sections of a body in source order: the leaf
+// sections, which the grammar does not see, and the nested sections it
+// matched.
 func (b *builder) children(out []ast.Node, nested []*section) []ast.Node {
 	for {
 		for b.leafNext() {
