@@ -49,8 +49,8 @@ type Arg struct {
 type Directive struct {
 	Name string // as written; httpd matches names case-insensitively, see Canonical
 	Args []Arg
-	// Position of the name.
-	Position Position
+	// At is the position of the name; Pos() expands it.
+	At Pos
 	// Raw is the node's exact source: indentation, continuations, line
 	// terminator. The printer reproduces it while Name and Args still
 	// read back from it; an edited directive is printed canonically.
@@ -66,16 +66,16 @@ type Section struct {
 	// where httpd's section handlers look for them.
 	Args []Arg
 	Body []Node
-	// Position of the '<'.
-	Position Position
+	// At is the position of the '<'; Pos() expands it.
+	At Pos
 	// Raw is the opening line's exact source; Indent its leading whitespace.
 	Raw    string
 	Indent string
-	// CloseRaw is the closing line's exact source; ClosePos the position
+	// CloseRaw is the closing line's exact source; CloseAt the position
 	// of its '<'. Both are zero when the section was not closed in the
 	// source (a syntax error), or is new.
 	CloseRaw string
-	ClosePos Position
+	CloseAt  Pos
 	// Unclosed records that the source ended (or a mismatched closing tag
 	// came) before this section's closing tag; the printer then writes no
 	// closing tag, so that printing stays lossless.
@@ -85,25 +85,25 @@ type Section struct {
 // Comment is a line whose first non-blank byte is '#'. A comment line that
 // ends in a backslash continues on the next line, as in httpd.
 type Comment struct {
-	Text     string // the logical line after '#', trailing whitespace removed
-	Position Position
-	Raw      string
-	Indent   string
+	Text   string // the logical line after '#', trailing whitespace removed
+	At     Pos    // the position of the '#'
+	Raw    string
+	Indent string
 }
 
 // Blank is an empty (or whitespace-only) line.
 type Blank struct {
-	Position Position
-	Raw      string
+	At  Pos // the line's start
+	Raw string
 }
 
 // Bad is a line that could not be placed in the tree, such as a closing
 // tag with no open section. It is kept so that nothing written is lost.
 type Bad struct {
-	Text     string // the logical line, trimmed
-	Position Position
-	Raw      string
-	Indent   string
+	Text   string // the logical line, trimmed
+	At     Pos
+	Raw    string
+	Indent string
 }
 
 func (*Directive) node() {}
@@ -113,42 +113,42 @@ func (*Blank) node()     {}
 func (*Bad) node()       {}
 
 // Pos implements Node.
-func (d *Directive) Pos() Position { return d.Position }
+func (d *Directive) Pos() Position { return d.At.Position() }
 
 // End implements Node.
-func (d *Directive) End() Position { return d.Position.advance(trimIndent(d.Raw, d.Indent)) }
+func (d *Directive) End() Position { return d.Pos().advance(trimIndent(d.Raw, d.Indent)) }
 
 // Pos implements Node.
-func (s *Section) Pos() Position { return s.Position }
+func (s *Section) Pos() Position { return s.At.Position() }
 
 // End implements Node.
 func (s *Section) End() Position {
-	if s.CloseRaw != "" && s.ClosePos.IsValid() {
-		return s.ClosePos.advance(s.CloseRaw[leadingTrivia(s.CloseRaw):])
+	if s.CloseRaw != "" && s.CloseAt.IsValid() {
+		return s.CloseAt.Position().advance(s.CloseRaw[leadingTrivia(s.CloseRaw):])
 	}
 	if n := len(s.Body); n > 0 {
 		return s.Body[n-1].End()
 	}
-	return s.Position.advance(trimIndent(s.Raw, s.Indent))
+	return s.Pos().advance(trimIndent(s.Raw, s.Indent))
 }
 
 // Pos implements Node.
-func (c *Comment) Pos() Position { return c.Position }
+func (c *Comment) Pos() Position { return c.At.Position() }
 
 // End implements Node.
-func (c *Comment) End() Position { return c.Position.advance(trimIndent(c.Raw, c.Indent)) }
+func (c *Comment) End() Position { return c.Pos().advance(trimIndent(c.Raw, c.Indent)) }
 
 // Pos implements Node.
-func (b *Blank) Pos() Position { return b.Position }
+func (b *Blank) Pos() Position { return b.At.Position() }
 
 // End implements Node.
-func (b *Blank) End() Position { return b.Position.advance(b.Raw) }
+func (b *Blank) End() Position { return b.Pos().advance(b.Raw) }
 
 // Pos implements Node.
-func (b *Bad) Pos() Position { return b.Position }
+func (b *Bad) Pos() Position { return b.At.Position() }
 
 // End implements Node.
-func (b *Bad) End() Position { return b.Position.advance(trimIndent(b.Raw, b.Indent)) }
+func (b *Bad) End() Position { return b.Pos().advance(trimIndent(b.Raw, b.Indent)) }
 
 // leadingTrivia is the length of what precedes a line's first word in
 // raw: httpd whitespace and backslash-newline continuations.

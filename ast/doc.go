@@ -4,9 +4,11 @@
 // A File's Body is a list of nodes in source order: *Directive (a name and
 // its arguments), *Section (<Name args> … </Name> with a Body of its own),
 // *Comment, *Blank, and *Bad (a line that could not be placed, such as a
-// closing tag with nothing open). Every node has a Position (file, line,
-// column, byte offset — like go/token.Position) and keeps its exact source
-// text in Raw. Names keep their spelling; httpd matches them without
+// closing tag with nothing open). Every node has a position: Pos() gives
+// it as a Position (file, line, column, byte offset — like
+// go/token.Position); the node stores it compactly in its At field, a Pos
+// whose file name is shared through a PosBase. Every node keeps its exact
+// source text in Raw. Names keep their spelling; httpd matches them without
 // regard to case, so compare with Is or Canonical.
 //
 // Printing is lossless: Fprint writes each node whose Name and Args still

@@ -45,7 +45,7 @@ func (f *File) UnmarshalJSON(data []byte) error {
 	if err := json.Unmarshal(data, &jf); err != nil {
 		return err
 	}
-	body, err := fromJSON(jf.File, jf.Parsed)
+	body, err := fromJSON(jf.File, NewPosBase(jf.File), jf.Parsed)
 	if err != nil {
 		return err
 	}
@@ -84,10 +84,11 @@ func toJSON(nodes []Node) []jsonNode {
 	return out
 }
 
-func fromJSON(file string, js []jsonNode) ([]Node, error) {
+func fromJSON(file string, base *PosBase, js []jsonNode) ([]Node, error) {
 	out := make([]Node, 0, len(js))
 	for _, j := range js {
 		pos := Position{Filename: file, Line: j.Line, Column: j.Column, Offset: j.Offset}
+		at := base.Pos(j.Offset, j.Line, j.Column)
 		var err error
 		if j.Raw, err = decodeRaw(j.Raw, j.RawB64); err != nil {
 			return nil, fmt.Errorf("%s: raw_base64: %v", pos, err)
@@ -97,26 +98,27 @@ func fromJSON(file string, js []jsonNode) ([]Node, error) {
 		}
 		switch j.Type {
 		case "directive":
-			d := &Directive{Name: j.Directive, Position: pos, Raw: j.Raw, Args: NewArgs(j.Args...)}
+			d := &Directive{Name: j.Directive, At: at, Raw: j.Raw, Args: NewArgs(j.Args...)}
 			d.Name = fromRaw(d.Name, syntax.Classify(logicalLine(j.Raw)).Name, j.Raw)
 			d.Indent = restoreArgs(j.Raw, d.Args, false)
 			out = append(out, d)
 		case "section":
-			s := &Section{Name: j.Directive, Position: pos, Raw: j.Raw, Args: NewArgs(j.Args...),
+			s := &Section{Name: j.Directive, At: at, Raw: j.Raw, Args: NewArgs(j.Args...),
 				CloseRaw: j.Close, Unclosed: j.Unclosed}
 			s.Name = fromRaw(s.Name, syntax.Classify(logicalLine(j.Raw)).Name, j.Raw)
 			s.Indent = restoreArgs(j.Raw, s.Args, true)
-			body, err := fromJSON(file, j.Block)
+			body, err := fromJSON(file, base, j.Block)
 			if err != nil {
 				return nil, err
 			}
 			s.Body = body
 			if s.CloseRaw != "" && pos.IsValid() {
-				s.ClosePos = closePos(s, body)
+				c := closePos(s, body)
+				s.CloseAt = base.Pos(c.Offset, c.Line, c.Column)
 			}
 			out = append(out, s)
 		case "comment":
-			c := &Comment{Position: pos, Raw: j.Raw, Indent: indentOf(j.Raw)}
+			c := &Comment{At: at, Raw: j.Raw, Indent: indentOf(j.Raw)}
 			if j.Comment != nil {
 				c.Text = *j.Comment
 				if line := logicalLine(j.Raw); strings.HasPrefix(line, "#") {
@@ -125,10 +127,10 @@ func fromJSON(file string, js []jsonNode) ([]Node, error) {
 			}
 			out = append(out, c)
 		case "blank":
-			out = append(out, &Blank{Position: pos, Raw: j.Raw})
+			out = append(out, &Blank{At: at, Raw: j.Raw})
 		case "bad":
 			text := fromRaw(j.Text, logicalLine(j.Raw), j.Raw)
-			out = append(out, &Bad{Text: text, Position: pos, Raw: j.Raw, Indent: indentOf(j.Raw)})
+			out = append(out, &Bad{Text: text, At: at, Raw: j.Raw, Indent: indentOf(j.Raw)})
 		default:
 			return nil, fmt.Errorf("%s: unknown node type %q", pos, j.Type)
 		}
@@ -143,7 +145,7 @@ func closePos(s *Section, body []Node) Position {
 	if n := len(body); n > 0 {
 		at = body[n-1].End()
 	} else {
-		at = s.Position.advance(trimIndent(s.Raw, s.Indent))
+		at = s.Pos().advance(trimIndent(s.Raw, s.Indent))
 	}
 	return at.advance(s.CloseRaw[:leadingTrivia(s.CloseRaw)])
 }

@@ -17,6 +17,53 @@ type Position struct {
 	Column   int    `json:"column"`
 }
 
+// Pos is the position a node keeps: a Position in 24 bytes instead of
+// 40, its file name shared by all the positions made from one PosBase.
+// A configuration has hundreds of thousands of nodes. The zero Pos is no
+// position; Position() expands it.
+type Pos struct {
+	base                 *PosBase
+	offset, line, column int32
+}
+
+// PosBase is what the positions of one file share: its name.
+type PosBase struct {
+	Filename string
+}
+
+// NewPosBase returns the base for positions in the named file.
+func NewPosBase(filename string) *PosBase { return &PosBase{Filename: filename} }
+
+// Pos returns the position at that offset, line and column of b's file.
+// Sources are bounded well below 2 GiB (parser's MaxFileSize), so each
+// fits in 32 bits.
+func (b *PosBase) Pos(offset, line, column int) Pos {
+	return Pos{base: b, offset: int32(offset), line: int32(line), column: int32(column)}
+}
+
+// CompactPos returns p as a Pos with a base of its own; positions of one
+// file made in bulk should share a PosBase instead.
+func CompactPos(p Position) Pos {
+	if p == (Position{}) {
+		return Pos{}
+	}
+	return NewPosBase(p.Filename).Pos(p.Offset, p.Line, p.Column)
+}
+
+// Position expands p.
+func (p Pos) Position() Position {
+	if p.base == nil {
+		return Position{Offset: int(p.offset), Line: int(p.line), Column: int(p.column)}
+	}
+	return Position{Filename: p.base.Filename, Offset: int(p.offset), Line: int(p.line), Column: int(p.column)}
+}
+
+// IsValid reports whether p refers to a source location.
+func (p Pos) IsValid() bool { return p.line > 0 }
+
+// Line is p's line (0 for no position), without expanding it.
+func (p Pos) Line() int { return int(p.line) }
+
 // IsValid reports whether the position refers to a source location.
 // Nodes built by code rather than parsed have no position.
 func (p Position) IsValid() bool { return p.Line > 0 }
@@ -159,12 +206,12 @@ func argPos(raw string, pos Position, i, nargs int, header bool) Position {
 
 // ArgPositions is ArgPos for every argument, computed in one pass.
 func (d *Directive) ArgPositions() []Position {
-	return argPositions(d.Raw, d.Position, len(d.Args), false)
+	return argPositions(d.Raw, d.Pos(), len(d.Args), false)
 }
 
 // ArgPositions is Directive.ArgPositions for the section's header.
 func (s *Section) ArgPositions() []Position {
-	return argPositions(s.Raw, s.Position, len(s.Args), true)
+	return argPositions(s.Raw, s.Pos(), len(s.Args), true)
 }
 
 // ArgPos returns where the i-th argument starts in the source: the
@@ -173,7 +220,7 @@ func (s *Section) ArgPositions() []Position {
 // file. For a directive built by code, one whose arguments are not the
 // words written one for one (a ${VAR} that expanded to several words, an
 // edit), or an i past the arguments, it is the directive's own position.
-func (d *Directive) ArgPos(i int) Position { return argPos(d.Raw, d.Position, i, len(d.Args), false) }
+func (d *Directive) ArgPos(i int) Position { return argPos(d.Raw, d.Pos(), i, len(d.Args), false) }
 
 // ArgPos is Directive.ArgPos for the section's header arguments.
-func (s *Section) ArgPos(i int) Position { return argPos(s.Raw, s.Position, i, len(s.Args), true) }
+func (s *Section) ArgPos(i int) Position { return argPos(s.Raw, s.Pos(), i, len(s.Args), true) }

@@ -83,7 +83,7 @@ func (p *printer) node(n Node, indent string) {
 			return
 		}
 		p.buf.WriteString(pick(n.Raw, n.Indent, indent))
-		p.name(n.Name, n.Position)
+		p.name(n.Name, n.Pos())
 		p.args(n.Args, n.ArgPos)
 		p.buf.WriteString(p.lineEnd(n.Raw))
 	case *Section:
@@ -94,7 +94,7 @@ func (p *printer) node(n Node, indent string) {
 			return
 		}
 		if strings.ContainsAny(n.Text, "\n\x00") {
-			p.fail(n.Position, "comment text holds a line feed or NUL byte")
+			p.fail(n.Pos(), "comment text holds a line feed or NUL byte")
 			return
 		}
 		p.buf.WriteString(pick(n.Raw, n.Indent, indent))
@@ -125,7 +125,7 @@ func (p *printer) section(s *Section, indent string) {
 	} else {
 		p.buf.WriteString(own)
 		p.buf.WriteByte('<')
-		p.name(s.Name, s.Position)
+		p.name(s.Name, s.Pos())
 		p.args(s.Args, s.ArgPos)
 		p.buf.WriteString(">" + s.trailer())
 		p.buf.WriteString(p.lineEnd(s.Raw))

@@ -72,9 +72,9 @@ func CheckTree(body []ast.Node, loaded Modules) []*PosError {
 			var sec *ast.Section
 			switch n := n.(type) {
 			case *ast.Directive:
-				name, args, pos = n.Name, values(n.Args), n.Position
+				name, args, pos = n.Name, values(n.Args), n.Pos()
 			case *ast.Section:
-				name, args, pos, sec = "<"+n.Name, values(n.Args), n.Position, n
+				name, args, pos, sec = "<"+n.Name, values(n.Args), n.Pos(), n
 			default:
 				continue
 			}

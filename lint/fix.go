@@ -12,9 +12,9 @@ import (
 func nodeSpan(n ast.Node) (start, end int) {
 	switch n := n.(type) {
 	case *ast.Directive:
-		return n.Position.Offset - len(n.Indent), n.End().Offset
+		return n.Pos().Offset - len(n.Indent), n.End().Offset
 	case *ast.Section:
-		return n.Position.Offset - len(n.Indent), n.End().Offset
+		return n.Pos().Offset - len(n.Indent), n.End().Offset
 	}
 	return n.Pos().Offset, n.End().Offset
 }
@@ -30,7 +30,7 @@ func ReplaceArgs(msg string, d *ast.Directive, values ...string) SuggestedFix {
 		return SuggestedFix{}
 	}
 	start, end := nodeSpan(d)
-	return SuggestedFix{Message: msg, Edits: []TextEdit{{Filename: d.Position.Filename, Offset: start, End: end, NewText: string(out)}}}
+	return SuggestedFix{Message: msg, Edits: []TextEdit{{Filename: d.Pos().Filename, Offset: start, End: end, NewText: string(out)}}}
 }
 
 // Rename is a fix that changes a directive's name.
@@ -42,7 +42,7 @@ func Rename(msg string, d *ast.Directive, name string) SuggestedFix {
 		return SuggestedFix{}
 	}
 	start, end := nodeSpan(d)
-	return SuggestedFix{Message: msg, Edits: []TextEdit{{Filename: d.Position.Filename, Offset: start, End: end, NewText: string(out)}}}
+	return SuggestedFix{Message: msg, Edits: []TextEdit{{Filename: d.Pos().Filename, Offset: start, End: end, NewText: string(out)}}}
 }
 
 // RemoveNode is a fix that deletes a node's lines.

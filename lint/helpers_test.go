@@ -66,7 +66,7 @@ func testLoad(conf string, files map[string]string) ([]ast.Node, fstest.MapFS, e
 					pat := strings.TrimPrefix(d.Args[0].Value, "/")
 					matches, _ := fsGlob(fsys, pat)
 					if len(matches) == 0 && d.Is("Include") && !strings.ContainsAny(pat, "*?[") {
-						errs.Add(d.Position, "Could not open configuration file %s: no such file or directory", d.Args[0].Value)
+						errs.Add(d.Pos(), "Could not open configuration file %s: no such file or directory", d.Args[0].Value)
 					}
 					for _, m := range matches {
 						out = append(out, read("/"+m, string(fsys[m].Data), depth+1)...)

@@ -134,10 +134,10 @@ func endOfLine(n ast.Node) ast.Position {
 	switch n := n.(type) {
 	case *ast.Section:
 		raw := strings.TrimRight(n.Raw[len(n.Indent):], "\r\n")
-		return advance(n.Position, raw)
+		return advance(n.Pos(), raw)
 	case *ast.Directive:
 		raw := strings.TrimRight(n.Raw[len(n.Indent):], "\r\n")
-		return advance(n.Position, raw)
+		return advance(n.Pos(), raw)
 	}
 	return n.End()
 }

@@ -199,7 +199,7 @@ var BadArguments = register(&Analyzer{
 					fixes = append(fixes, ReplaceArgs(s.Name+" Off", d, "Off"))
 				}
 			}
-			p.Report(Diagnostic{Pos: d.Position, End: endOfLine(d), Message: msg, Fixes: fixes})
+			p.Report(Diagnostic{Pos: d.Pos(), End: endOfLine(d), Message: msg, Fixes: fixes})
 		})
 	},
 })

@@ -29,7 +29,7 @@ var HTAccessNotAllowed = register(&Analyzer{
 			}
 			by := "AllowOverride None (the default)"
 			if h.OverrideBy != nil {
-				by = "AllowOverride " + strings.Join(h.OverrideBy.Values(), " ") + " at " + posString(h.OverrideBy.Position)
+				by = "AllowOverride " + strings.Join(h.OverrideBy.Values(), " ") + " at " + posString(h.OverrideBy.Pos())
 			}
 			ast.Inspect(h.File.Body, func(n ast.Node) bool {
 				var name string

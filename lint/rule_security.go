@@ -56,8 +56,8 @@ var OptionsIndexes = register(&Analyzer{
 			if vals := withoutIndexes(by.Values()); vals != nil {
 				fixes = append(fixes, ReplaceArgs("drop Indexes", by, vals...))
 			}
-			p.Report(Diagnostic{Pos: by.Position, End: endOfLine(by), Fixes: fixes,
-				Message: fmt.Sprintf("Options Indexes is in force on the document root %s of %s (DocumentRoot at %s:%d): directories without an index file are listed", root, serverLabel(v), d.Position.Filename, d.Position.Line)})
+			p.Report(Diagnostic{Pos: by.Pos(), End: endOfLine(by), Fixes: fixes,
+				Message: fmt.Sprintf("Options Indexes is in force on the document root %s of %s (DocumentRoot at %s:%d): directories without an index file are listed", root, serverLabel(v), d.Pos().Filename, d.Pos().Line)})
 		}
 	},
 })
@@ -100,7 +100,7 @@ var RequireAllGrantedRoot = register(&Analyzer{
 			for _, c := range s.Body {
 				if d, ok := c.(*ast.Directive); ok && d.Is("Require") && len(d.Args) == 2 &&
 					strings.EqualFold(d.Args[0].Value, "all") && strings.EqualFold(d.Args[1].Value, "granted") {
-					p.Report(Diagnostic{Pos: d.Position, End: endOfLine(d),
+					p.Report(Diagnostic{Pos: d.Pos(), End: endOfLine(d),
 						Message: "Require all granted on <Directory /> opens the whole file system; deny there and grant per directory",
 						Fixes:   []SuggestedFix{ReplaceArgs("deny by default", d, "all", "denied")}})
 				}
@@ -151,7 +151,7 @@ var AllowOverrideAllUserContent = register(&Analyzer{
 			}
 			for _, c := range s.Body {
 				if d, ok := c.(*ast.Directive); ok && d.Is("AllowOverride") && len(d.Args) >= 1 && strings.EqualFold(d.Args[0].Value, "All") {
-					p.Report(Diagnostic{Pos: d.Position, End: endOfLine(d),
+					p.Report(Diagnostic{Pos: d.Pos(), End: endOfLine(d),
 						Message: fmt.Sprintf("AllowOverride All on %s, where users write content: their .htaccess can change Options, handlers and rewriting; admit only the classes they need (e.g. AuthConfig FileInfo)", dir)})
 				}
 			}
@@ -174,7 +174,7 @@ func serverSetting(p *Pass, name string, bad []string, fix string, msg string) {
 				if fix != "" {
 					fixes = append(fixes, ReplaceArgs(name+" "+fix, d, fix))
 				}
-				p.Report(Diagnostic{Pos: d.Position, End: endOfLine(d), Message: fmt.Sprintf(msg, d.Args[0].Value), Fixes: fixes})
+				p.Report(Diagnostic{Pos: d.Pos(), End: endOfLine(d), Message: fmt.Sprintf(msg, d.Args[0].Value), Fixes: fixes})
 				return
 			}
 		}
@@ -258,7 +258,7 @@ var WeakTLS = register(&Analyzer{
 					}
 				}
 				if len(weak) > 0 {
-					p.Report(Diagnostic{Pos: d.Position, End: endOfLine(d),
+					p.Report(Diagnostic{Pos: d.Pos(), End: endOfLine(d),
 						Message: fmt.Sprintf("%s enables %s; allow TLS 1.2 and newer only", d.Name, strings.Join(weak, ", ")),
 						Fixes:   []SuggestedFix{ReplaceArgs("TLS 1.2 and newer", d, "-all", "+TLSv1.2", "+TLSv1.3")}})
 				}
@@ -281,7 +281,7 @@ var WeakTLS = register(&Analyzer{
 				}
 			}
 			if len(weak) > 0 {
-				p.Report(Diagnostic{Pos: d.Position, End: endOfLine(d),
+				p.Report(Diagnostic{Pos: d.Pos(), End: endOfLine(d),
 					Message: fmt.Sprintf("SSLCipherSuite admits weak ciphers (%s); use e.g. HIGH:!aNULL:!MD5:!3DES or Mozilla's intermediate list", strings.Join(weak, ", "))})
 			}
 		}, "SSLProtocol", "SSLProxyProtocol", "SSLCipherSuite", "SSLProxyCipherSuite")

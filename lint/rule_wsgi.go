@@ -178,7 +178,7 @@ var WSGIRestrictInHTAccess = register(&Analyzer{
 		for _, h := range p.HTAccessFiles() {
 			for _, d := range ast.Directives(h.File.Body) {
 				if d.Is("WSGIRestrictProcess") {
-					p.Report(Diagnostic{Pos: d.Position, End: endOfLine(d),
+					p.Report(Diagnostic{Pos: d.Pos(), End: endOfLine(d),
 						Message: "WSGIRestrictProcess not allowed here: httpd answers 500 for " + h.Dir + "; put it in the <Directory> section of the server configuration",
 						Fixes:   []SuggestedFix{RemoveNode("remove WSGIRestrictProcess from .htaccess", d)}})
 				}
@@ -288,7 +288,7 @@ var WSGIEmbeddedRestricted = register(&Analyzer{
 		groupAt := func(v *scope.VirtualHost, dir string) *ast.Directive {
 			return p.Server.EffectiveAt(v, dir, nil).Directive("WSGIProcessGroup")
 		}
-		where := fmt.Sprintf("%s:%d", on.Position.Filename, on.Position.Line)
+		where := fmt.Sprintf("%s:%d", on.Pos().Filename, on.Pos().Line)
 		p.Directives(func(d *ast.Directive, parents []*ast.Section) {
 			v := p.serverOf(parents)
 			switch {
@@ -427,7 +427,7 @@ var WSGIRestrictedGroup = register(&Analyzer{
 				seen[key] = true
 				by := "no WSGIProcessGroup"
 				if pg != nil {
-					by = fmt.Sprintf("WSGIProcessGroup at %s:%d", pg.Position.Filename, pg.Position.Line)
+					by = fmt.Sprintf("WSGIProcessGroup at %s:%d", pg.Pos().Filename, pg.Pos().Line)
 				}
 				p.Reportf(rp, "WSGI scripts of %s under %s run in %s (%s), which this WSGIRestrictProcess does not list: mod_wsgi answers 500 for every one",
 					serverLabel(v), dir, label, by)
@@ -512,7 +512,7 @@ func (p *Program) checkLocationGroups(v *scope.VirtualHost, seen map[string]bool
 		}
 		seen[key] = true
 		report(d, fmt.Sprintf("WSGIProcessGroup %s for <Location %s> is not in the WSGIRestrictProcess in force (%s:%d): mod_wsgi answers 500 for every WSGI script there",
-			d.Args[0].Raw, loc.ArgText(), rp.Position.Filename, rp.Position.Line))
+			d.Args[0].Raw, loc.ArgText(), rp.Pos().Filename, rp.Pos().Line))
 		return true
 	})
 }

@@ -58,6 +58,7 @@ type span struct{ first, n, close int }
 // lineLexer reads logical lines and turns each into an ast node.
 type lineLexer struct {
 	filename string
+	base     *ast.PosBase // shared by the positions of the file's nodes
 	src      string
 	cfg      Config
 	errs     *ErrorList
@@ -122,7 +123,7 @@ type curLine struct {
 
 func newLineLexer(filename, src string, cfg Config, errs *ErrorList) *lineLexer {
 	lines := strings.Count(src, "\n") + 1
-	return &lineLexer{filename: filename, src: src, cfg: cfg, errs: errs, line: 1, lines: lines,
+	return &lineLexer{filename: filename, base: ast.NewPosBase(filename), src: src, cfg: cfg, errs: errs, line: 1, lines: lines,
 		items: make([]item, 0, lines)}
 }
 
@@ -181,7 +182,7 @@ func (lx *lineLexer) token(t lexer.TokenType, sp span) lexer.Token {
 func (lx *lineLexer) scan() {
 	l := &lx.cur
 	if !lx.read() {
-		lx.items = append(lx.items, item{tok: tokLines, node: &ast.Bad{Position: lx.startPos(), Raw: l.raw}})
+		lx.items = append(lx.items, item{tok: tokLines, node: &ast.Bad{At: lx.compact(lx.startPos()), Raw: l.raw}})
 		return
 	}
 	h := syntax.Classify(l.text)
@@ -196,7 +197,7 @@ func (lx *lineLexer) scan() {
 			lx.blank = make([]ast.Blank, 0, lx.slab(64))
 		}
 		// A blank line has no text to point at: its position is its start.
-		lx.blank = append(lx.blank, ast.Blank{Raw: l.raw, Position: lx.startPos()})
+		lx.blank = append(lx.blank, ast.Blank{Raw: l.raw, At: lx.compact(lx.startPos())})
 		lx.items = append(lx.items, item{tok: tokLines, node: &lx.blank[len(lx.blank)-1]})
 	case syntax.Comment:
 		if lx.cfg.SkipTrivia && (lx.cfg.KeepComment == nil || !lx.cfg.KeepComment(l.text[1:])) {
@@ -205,13 +206,15 @@ func (lx *lineLexer) scan() {
 		if len(lx.comms) == cap(lx.comms) {
 			lx.comms = make([]ast.Comment, 0, lx.slab(64))
 		}
-		lx.comms = append(lx.comms, ast.Comment{Text: l.text[1:], Position: lx.pos(0), Raw: l.raw, Indent: lx.indent()})
+		at, indent := lx.here()
+		lx.comms = append(lx.comms, ast.Comment{Text: l.text[1:], At: at, Raw: l.raw, Indent: indent})
 		lx.items = append(lx.items, item{tok: tokLines, node: &lx.comms[len(lx.comms)-1]})
 	case syntax.Directive:
 		if len(lx.dirs) == cap(lx.dirs) {
 			lx.dirs = make([]ast.Directive, 0, lx.slab(256))
 		}
-		lx.dirs = append(lx.dirs, ast.Directive{Name: h.Name, Position: lx.pos(0), Raw: l.raw, Indent: lx.indent()})
+		at, indent := lx.here()
+		lx.dirs = append(lx.dirs, ast.Directive{Name: h.Name, At: at, Raw: l.raw, Indent: indent})
 		d := &lx.dirs[len(lx.dirs)-1]
 		d.Args = lx.args(h.Rest, len(l.text))
 		lx.items = append(lx.items, item{tok: tokLines, node: d})
@@ -228,7 +231,8 @@ func (lx *lineLexer) scan() {
 		if len(lx.secs) == cap(lx.secs) {
 			lx.secs = make([]ast.Section, 0, lx.slab(32))
 		}
-		lx.secs = append(lx.secs, ast.Section{Name: h.Name, Position: lx.pos(0), Raw: l.raw, Indent: lx.indent()})
+		at, indent := lx.here()
+		lx.secs = append(lx.secs, ast.Section{Name: h.Name, At: at, Raw: l.raw, Indent: indent})
 		s := &lx.secs[len(lx.secs)-1]
 		a, e := syntax.HeaderArgs(l.text, h)
 		s.Args = lx.args(a, e)
@@ -256,7 +260,8 @@ func (lx *lineLexer) bad() *ast.Bad {
 	if len(lx.bads) == cap(lx.bads) {
 		lx.bads = make([]ast.Bad, 0, lx.slab(64))
 	}
-	lx.bads = append(lx.bads, ast.Bad{Text: lx.cur.text, Position: lx.pos(0), Raw: lx.cur.raw, Indent: lx.indent()})
+	at, indent := lx.here()
+	lx.bads = append(lx.bads, ast.Bad{Text: lx.cur.text, At: at, Raw: lx.cur.raw, Indent: indent})
 	return &lx.bads[len(lx.bads)-1]
 }
 
@@ -366,9 +371,16 @@ func (lx *lineLexer) pos(i int) ast.Position {
 	return ast.Position{Filename: lx.filename, Offset: p.src + d, Line: p.line, Column: d + 1}
 }
 
-// indent is the source text between the line start and its text.
-func (lx *lineLexer) indent() string {
-	return lx.cur.raw[:lx.pos(0).Offset-lx.cur.start]
+// here is the compact position of the current line's text and the
+// source between the line start and it (the node's Indent).
+func (lx *lineLexer) here() (ast.Pos, string) {
+	p := lx.pos(0)
+	return lx.compact(p), lx.cur.raw[:p.Offset-lx.cur.start]
+}
+
+// compact is p as a node keeps it, sharing the file's PosBase.
+func (lx *lineLexer) compact(p ast.Position) ast.Pos {
+	return lx.base.Pos(p.Offset, p.Line, p.Column)
 }
 
 // args splits text[from:to] of the current line into arguments.

@@ -371,7 +371,7 @@ func (l *loader) nodes(in []ast.Node, chain []ast.Position, depth, macroDepth in
 						spliced = true
 					}
 				} else {
-					l.cfg.Dropped = append(l.cfg.Dropped, Dropped{Section: n, Origin: append([]ast.Position{n.Position}, chain...)})
+					l.cfg.Dropped = append(l.cfg.Dropped, Dropped{Section: n, Origin: append([]ast.Position{n.Pos()}, chain...)})
 				}
 				continue
 			}
@@ -474,7 +474,7 @@ func (l *loader) substDirective(n *ast.Directive) {
 		return
 	}
 	line := l.resolveEnv(logical(n.Raw))
-	l.flushWarnings(n.Position)
+	l.flushWarnings(n.Pos())
 	h := syntax.Classify(line)
 	n.Name = h.Name
 	n.Args = words(line, h.Rest, n.Args)
@@ -485,7 +485,7 @@ func (l *loader) substSection(n *ast.Section) {
 		return
 	}
 	line := l.resolveEnv(logical(n.Raw))
-	l.flushWarnings(n.Position)
+	l.flushWarnings(n.Pos())
 	h := syntax.Classify(line)
 	a, b := syntax.HeaderArgs(line, h)
 	n.Name = h.Name
@@ -522,7 +522,7 @@ func (l *loader) directive(n *ast.Directive, chain []ast.Position, depth, macroD
 	switch strings.ToLower(n.Name) {
 	case "define":
 		if len(args) >= 1 && strings.Contains(args[0], ":") {
-			l.errorf(n.Position, chain, "Variable name must not contain ':'")
+			l.errorf(n.Pos(), chain, "Variable name must not contain ':'")
 			return nil, false
 		}
 		switch len(args) {
@@ -534,17 +534,17 @@ func (l *loader) directive(n *ast.Directive, chain []ast.Position, depth, macroD
 			l.defines[args[0]] = true
 			l.vars[strings.ToLower(args[0])] = args[1]
 		default:
-			l.errorf(n.Position, chain, "Define takes one or two arguments")
+			l.errorf(n.Pos(), chain, "Define takes one or two arguments")
 		}
 		return nil, false
 	case "undefine":
 		if len(args) == 1 && strings.Contains(args[0], ":") {
-			l.errorf(n.Position, chain, "Variable name must not contain ':'")
+			l.errorf(n.Pos(), chain, "Variable name must not contain ':'")
 		} else if len(args) == 1 {
 			delete(l.defines, args[0])
 			delete(l.vars, strings.ToLower(args[0]))
 		} else {
-			l.errorf(n.Position, chain, "UnDefine takes one argument")
+			l.errorf(n.Pos(), chain, "UnDefine takes one argument")
 		}
 		return nil, false
 	case "serverroot":
@@ -563,7 +563,7 @@ func (l *loader) directive(n *ast.Directive, chain []ast.Position, depth, macroD
 		if len(args) == 1 {
 			k := strings.ToLower(args[0])
 			if l.macros[k] == nil {
-				l.errorf(n.Position, chain, "cannot remove undefined macro '%s'", args[0])
+				l.errorf(n.Pos(), chain, "cannot remove undefined macro '%s'", args[0])
 			}
 			delete(l.macros, k)
 		}
@@ -575,7 +575,7 @@ func (l *loader) directive(n *ast.Directive, chain []ast.Position, depth, macroD
 		return l.use(n, args, chain, depth, macroDepth), false
 	case "include", "includeoptional":
 		if len(args) != 1 {
-			l.errorf(n.Position, chain, "%s takes one argument, Name of the config file to be included", n.Name)
+			l.errorf(n.Pos(), chain, "%s takes one argument, Name of the config file to be included", n.Name)
 			return nil, false
 		}
 		return l.include(n, args[0], strings.EqualFold(n.Name, "includeoptional"), chain, depth), false
@@ -626,12 +626,12 @@ func (l *loader) include(n *ast.Directive, name string, optional bool, chain []a
 	}
 	if depth+1 > MaxIncludeDepth {
 		l.abort = true
-		l.errorf(n.Position, chain, "Exceeded maximum include depth of %d, There appears to be a recursion.", MaxIncludeDepth)
+		l.errorf(n.Pos(), chain, "Exceeded maximum include depth of %d, There appears to be a recursion.", MaxIncludeDepth)
 		return nil
 	}
-	l.lastInc = n.Position.Line
+	l.lastInc = n.Pos().Line
 	p := l.abs(name)
-	inner := append([]ast.Position{n.Position}, chain...)
+	inner := append([]ast.Position{n.Pos()}, chain...)
 	var files []string
 	var err string
 	if !isGlob(p) {
@@ -640,7 +640,7 @@ func (l *loader) include(n *ast.Directive, name string, optional bool, chain []a
 		files, err = l.fnmatch("/", strings.TrimPrefix(p, "/"), optional, 0)
 	}
 	if err != "" {
-		l.errorf(n.Position, chain, "%s", err)
+		l.errorf(n.Pos(), chain, "%s", err)
 		return nil
 	}
 	l.prefetch(files)
@@ -648,7 +648,7 @@ func (l *loader) include(n *ast.Directive, name string, optional bool, chain []a
 	for _, f := range files {
 		// httpd has no cycle check of its own: a file may include itself
 		// (guarded by a Define, say); a real cycle ends at the depth limit.
-		out = append(out, l.file(f, inner, depth+1, n.Position.Line, n.Position)...)
+		out = append(out, l.file(f, inner, depth+1, n.Pos().Line, n.Pos())...)
 	}
 	return out
 }
@@ -778,7 +778,7 @@ func (l *loader) cond(n *ast.Section, key string, chain []ast.Position) (ok, val
 	}
 	w, _, ok := syntax.NextWord(text, 0)
 	if !ok || w.Value == "" {
-		l.errorf(n.Position, chain, "<%s> directive requires additional arguments", n.Name)
+		l.errorf(n.Pos(), chain, "<%s> directive requires additional arguments", n.Name)
 		return false, false
 	}
 	a := w.Value
@@ -810,7 +810,7 @@ func (l *loader) ifVersion(n *ast.Section, args []string, chain []ast.Position) 
 	case 2:
 		op, v = args[0], args[1]
 	default:
-		l.errorf(n.Position, chain, "%s", versionSyntax)
+		l.errorf(n.Pos(), chain, "%s", versionSyntax)
 		return false, false
 	}
 	neg := false
@@ -828,7 +828,7 @@ func (l *loader) versionMatch(n *ast.Section, op, v string, chain []ast.Position
 	if op == "~" {
 		re, err := pcre.Compile(v, false) // ap_pregcomp: PCRE
 		if err != nil {
-			l.errorf(n.Position, chain, "Unable to compile regular expression")
+			l.errorf(n.Pos(), chain, "Unable to compile regular expression")
 			return false, false
 		}
 		return re.MatchString(l.opts.Version), true
@@ -836,7 +836,7 @@ func (l *loader) versionMatch(n *ast.Section, op, v string, chain []ast.Position
 	have := parseVersion(l.opts.Version)
 	want, ok := strictVersion(v)
 	if !ok {
-		l.errorf(n.Position, chain, "%s", versionSyntax)
+		l.errorf(n.Pos(), chain, "%s", versionSyntax)
 		return false, false
 	}
 	c := 0
@@ -855,7 +855,7 @@ func (l *loader) versionMatch(n *ast.Section, op, v string, chain []ast.Position
 	case "<=":
 		return c <= 0, true
 	}
-	l.errorf(n.Position, chain, "unrecognized operator '%s'", op)
+	l.errorf(n.Pos(), chain, "unrecognized operator '%s'", op)
 	return false, false
 }
 
@@ -905,7 +905,7 @@ func parseVersion(s string) [3]int {
 func (l *loader) defineMacro(n *ast.Section, chain []ast.Position) {
 	args := argVals(n.Args)
 	if len(args) == 0 {
-		l.errorf(n.Position, chain, "macro definition: name not specified")
+		l.errorf(n.Pos(), chain, "macro definition: name not specified")
 		return
 	}
 	var w macroText
@@ -914,7 +914,7 @@ func (l *loader) defineMacro(n *ast.Section, chain []ast.Position) {
 	}
 	l.macroSeen = true
 	l.macros[strings.ToLower(args[0])] = &macro{name: strings.ToLower(args[0]), params: args[1:], body: w.b.String(),
-		file: n.Position.Filename, line: n.Position.Line, origin: append([]ast.Position{n.Position}, chain...)}
+		file: n.Pos().Filename, line: n.Pos().Line, origin: append([]ast.Position{n.Pos()}, chain...)}
 }
 
 // macroText rebuilds a macro body as mod_macro keeps it: each logical
@@ -952,48 +952,48 @@ func (w *macroText) line(raw string) {
 
 func (l *loader) use(n *ast.Directive, args []string, chain []ast.Position, depth, macroDepth int) []ast.Node {
 	if len(args) == 0 {
-		l.errorf(n.Position, chain, "no macro defined before Use")
+		l.errorf(n.Pos(), chain, "no macro defined before Use")
 		return nil
 	}
 	if !l.macroSeen {
-		l.errorf(n.Position, chain, "no macro defined before Use")
+		l.errorf(n.Pos(), chain, "no macro defined before Use")
 		return nil
 	}
 	m := l.macros[strings.ToLower(args[0])]
 	if m == nil {
-		l.errorf(n.Position, chain, "macro '%s' undefined", strings.ToLower(args[0]))
+		l.errorf(n.Pos(), chain, "macro '%s' undefined", strings.ToLower(args[0]))
 		return nil
 	}
 	for _, c := range chain {
 		if strings.HasPrefix(c.Filename, "macro '"+m.name+"'") {
-			l.errorf(n.Position, chain, "recursive use of macro '%s' is invalid", m.name)
+			l.errorf(n.Pos(), chain, "recursive use of macro '%s' is invalid", m.name)
 			return nil
 		}
 	}
 	if macroDepth > MaxIncludeDepth {
-		l.errorf(n.Position, chain, "recursive use of macro '%s' is invalid", m.name)
+		l.errorf(n.Pos(), chain, "recursive use of macro '%s' is invalid", m.name)
 		return nil
 	}
 	loc := fmt.Sprintf("defined on line %d of \"%s\"", m.line, m.file)
 	if len(args)-1 != len(m.params) {
-		l.errorf(n.Position, chain, "macro '%s' (%s) used with %d arguments instead of %d", m.name, loc, len(args)-1, len(m.params))
+		l.errorf(n.Pos(), chain, "macro '%s' (%s) used with %d arguments instead of %d", m.name, loc, len(args)-1, len(m.params))
 		return nil
 	}
 	body := substituteMacro(m.body, m.params, args[1:])
 	// The expanded body's positions name the macro, as httpd's config_file
 	// name does; the chain leads back to the Use line.
-	fname := fmt.Sprintf("macro '%s' (%s) used on line %d of \"%s\"", m.name, loc, n.Position.Line, n.Position.Filename)
+	fname := fmt.Sprintf("macro '%s' (%s) used on line %d of \"%s\"", m.name, loc, n.Pos().Line, n.Pos().Filename)
 	f, perr := l.parseConfig().ParseString(fname, body)
 	if el, ok := perr.(ErrorList); ok {
 		for _, e := range el {
-			e.Chain = append([]ast.Position{n.Position}, chain...)
+			e.Chain = append([]ast.Position{n.Pos()}, chain...)
 			l.errs = append(l.errs, e)
 		}
 	}
 	if f == nil {
 		return nil
 	}
-	inner := append([]ast.Position{n.Position}, chain...)
+	inner := append([]ast.Position{n.Pos()}, chain...)
 	expanded := l.nodes(f.Body, inner, depth, macroDepth+1)
 	l.enter(expanded, inner)
 	return expanded

@@ -318,7 +318,7 @@ func TestLoadOriginConditionalAfterInclude(t *testing.T) {
 			assert.Len(t, o, 2)
 			continue
 		}
-		assert.Equal(t, []ast.Position{d.Position}, o, "%s", d.Name)
+		assert.Equal(t, []ast.Position{d.Pos()}, o, "%s", d.Name)
 	}
 }
 
@@ -338,9 +338,9 @@ func TestLoadMacroLinesWithoutTrivia(t *testing.T) {
 		ast.Inspect(cfg.Body, func(n ast.Node) bool {
 			switch n := n.(type) {
 			case *ast.Directive:
-				got[i] = append(got[i], fmt.Sprintf("%s %d:%d", n.Name, n.Position.Line, n.Position.Column))
+				got[i] = append(got[i], fmt.Sprintf("%s %d:%d", n.Name, n.Pos().Line, n.Pos().Column))
 			case *ast.Section:
-				got[i] = append(got[i], fmt.Sprintf("<%s %d:%d close %d", n.Name, n.Position.Line, n.Position.Column, n.ClosePos.Line))
+				got[i] = append(got[i], fmt.Sprintf("<%s %d:%d close %d", n.Name, n.Pos().Line, n.Pos().Column, n.CloseAt.Line()))
 			}
 			return true
 		})
@@ -363,7 +363,7 @@ func TestLoadArgPosAfterSubstitution(t *testing.T) {
 	foo, elog := ds[0], ds[1]
 	assert.Equal(t, []string{"a", "b", "c"}, foo.Values())
 	for i := range foo.Args {
-		assert.Equal(t, foo.Position, foo.ArgPos(i), "argument %d", i)
+		assert.Equal(t, foo.Pos(), foo.ArgPos(i), "argument %d", i)
 	}
 	assert.Equal(t, []string{"/logs/e.log"}, elog.Values())
 	assert.Equal(t, 11, elog.ArgPos(0).Column, "the written word ${D}/e.log")

@@ -108,7 +108,7 @@ func (c Config) ParseString(filename, src string) (*ast.File, error) {
 	if len(src) > c.MaxFileSize {
 		start := ast.Position{Filename: filename, Line: 1, Column: 1}
 		errs.Add(start, "file too large: %d bytes (the limit is %d)", len(src), c.MaxFileSize)
-		f.Body = []ast.Node{&ast.Bad{Position: start, Raw: src}} // kept, unread
+		f.Body = []ast.Node{&ast.Bad{At: ast.CompactPos(start), Raw: src}} // kept, unread
 		return f, errs
 	}
 	if strings.HasPrefix(src, "\xEF\xBB\xBF") {
@@ -205,7 +205,7 @@ func (b *builder) open(sp span) *ast.Section {
 	it := b.lx.items[sp.first]
 	sec := it.node.(*ast.Section)
 	if it.missingGT {
-		b.errs.Add(sec.Position, "<%s> directive missing closing '>'", sec.Name)
+		b.errs.Add(sec.Pos(), "<%s> directive missing closing '>'", sec.Name)
 	}
 	return sec
 }
@@ -230,7 +230,7 @@ func (b *builder) section(out []ast.Node, s *section) []ast.Node {
 	out = append(out, sec)
 	if !s.Closed {
 		sec.Unclosed = true
-		b.errs.Add(sec.Position, "<%s> was not closed.", sec.Name)
+		b.errs.Add(sec.Pos(), "<%s> was not closed.", sec.Name)
 		return out
 	}
 	csp := b.span()
@@ -241,12 +241,12 @@ func (b *builder) section(out []ast.Node, s *section) []ast.Node {
 // close records sec's closing line and reports a mismatched name.
 func (b *builder) close(sec *ast.Section, cl item) {
 	bad := cl.node.(*ast.Bad)
-	sec.CloseRaw, sec.ClosePos = bad.Raw, bad.Position
+	sec.CloseRaw, sec.CloseAt = bad.Raw, bad.At
 	switch {
 	case cl.missingGT:
-		b.errs.Add(sec.ClosePos, "</%s> directive missing closing '>'", cl.name())
+		b.errs.Add(bad.Pos(), "</%s> directive missing closing '>'", cl.name())
 	case !strings.EqualFold(cl.name(), sec.Name):
-		b.errs.Add(sec.ClosePos, "Expected </%s> but saw </%s>", sec.Name, cl.name())
+		b.errs.Add(bad.Pos(), "Expected </%s> but saw </%s>", sec.Name, cl.name())
 	}
 }
 

@@ -102,7 +102,7 @@ func TestArgPositions(t *testing.T) {
 	assert.Equal(t, ast.Position{Filename: "t.conf", Offset: 8, Line: 1, Column: 9}, d.ArgPos(0))
 	assert.Equal(t, ast.Position{Filename: "t.conf", Offset: 15, Line: 2, Column: 4}, d.ArgPos(1))
 	// Past the words, and for nodes built by code: the node's position.
-	assert.Equal(t, d.Position, d.ArgPos(2))
+	assert.Equal(t, d.Pos(), d.ArgPos(2))
 	built := &ast.Directive{Name: "Listen", Args: ast.NewArgs("80")}
 	assert.False(t, built.ArgPos(0).IsValid())
 }
@@ -163,13 +163,13 @@ func TestSkipTrivia(t *testing.T) {
 		switch w := want[i].(type) {
 		case *ast.Directive:
 			g := got[i].(*ast.Directive)
-			assert.Equal(t, w.Position, g.Position)
+			assert.Equal(t, w.Pos(), g.Pos())
 			assert.Equal(t, w.Values(), g.Values())
 			assert.Equal(t, w.ArgPositions(), g.ArgPositions())
 		case *ast.Section:
 			g := got[i].(*ast.Section)
-			assert.Equal(t, w.Position, g.Position)
-			assert.Equal(t, w.ClosePos, g.ClosePos)
+			assert.Equal(t, w.Pos(), g.Pos())
+			assert.Equal(t, w.CloseAt.Position(), g.CloseAt.Position())
 			assert.Len(t, g.Body, 1)
 		}
 	}

@@ -61,7 +61,7 @@ func TestAudit(t *testing.T) {
 	assert.Equal(t, "PROCESS_GROUP", bob.Variable)
 	assert.Equal(t, []string{"bob:1", "bob:2"}, bob.Reachable)
 	assert.Equal(t, []string{"default", "joe:1"}, bob.Rejected)
-	assert.Equal(t, 11, bob.Restrict.Position.Line)
+	assert.Equal(t, 11, bob.Restrict.Pos().Line)
 	joe := got["/home/joe/public_html"]
 	assert.Nil(t, joe.Restrict)
 	assert.Equal(t, []string{"bob:1", "bob:2", "default", "joe:1"}, joe.Reachable, "without WSGIRestrictProcess joe can run code as bob")

@@ -181,7 +181,7 @@ func GroupsWith(s *scope.Server, opts GroupOptions) (*Inventory, error) {
 				}
 			}
 			if _, dup := inv.byName[g.Name]; dup {
-				errs.Add(d.Position, "Name duplicates previous WSGI daemon definition.")
+				errs.Add(d.Pos(), "Name duplicates previous WSGI daemon definition.")
 				continue
 			}
 			inv.byName[g.Name] = g
@@ -272,7 +272,7 @@ type Trace struct {
 }
 
 func traceOf(d *ast.Directive) Trace {
-	return Trace{Directive: strings.TrimSpace(ast.JoinContinuations(strings.TrimPrefix(d.Raw, d.Indent))), File: d.Position.Filename, Line: d.Position.Line}
+	return Trace{Directive: strings.TrimSpace(ast.JoinContinuations(strings.TrimPrefix(d.Raw, d.Indent))), File: d.Pos().Filename, Line: d.Pos().Line}
 }
 
 // Options control Resolve.
@@ -333,7 +333,7 @@ func (inv *Inventory) Resolve(r *scope.Result, opts Options) Decision {
 		}
 		if v, ok := r.Mapping.Options["application-group"]; ok {
 			agVal = &v
-			if r.Mapping.Directive != nil && (len(d.Trace) == 0 || d.Trace[len(d.Trace)-1].Line != r.Mapping.Directive.Position.Line) {
+			if r.Mapping.Directive != nil && (len(d.Trace) == 0 || d.Trace[len(d.Trace)-1].Line != r.Mapping.Directive.Pos().Line) {
 				d.Trace = append(d.Trace, traceOf(r.Mapping.Directive))
 			}
 		}
@@ -350,7 +350,7 @@ func (inv *Inventory) Resolve(r *scope.Result, opts Options) Decision {
 			default:
 				continue
 			}
-			if len(d.Trace) == 0 || d.Trace[len(d.Trace)-1].Line != hs.Position.Line {
+			if len(d.Trace) == 0 || d.Trace[len(d.Trace)-1].Line != hs.Pos().Line {
 				d.Trace = append(d.Trace, traceOf(hs))
 			}
 		}
@@ -397,7 +397,7 @@ func (inv *Inventory) Resolve(r *scope.Result, opts Options) Decision {
 		return d.fail("other-server", fmt.Sprintf("Daemon process called '%s' cannot be accessed by this WSGI application: %s", d.ProcessGroup, r.Filename))
 	}
 	d.Verdict = "allowed"
-	d.Reason = fmt.Sprintf("runs in daemon process group '%s' defined at %s", g.Name, g.Directive.Position)
+	d.Reason = fmt.Sprintf("runs in daemon process group '%s' defined at %s", g.Name, g.Directive.Pos())
 	return d
 }
 

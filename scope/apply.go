@@ -87,7 +87,7 @@ func (a *applier) allowed(d *ast.Directive) bool {
 	classes, inHT, known := a.table.Classes(d.Name)
 	if !known {
 		if a.override&NonfatalUnknown == 0 {
-			a.fail(d.Position, "Invalid command '%s', perhaps misspelled or defined by a module not included in the server configuration", d.Name)
+			a.fail(d.Pos(), "Invalid command '%s', perhaps misspelled or defined by a module not included in the server configuration", d.Name)
 		}
 		return false
 	}
@@ -96,7 +96,7 @@ func (a *applier) allowed(d *ast.Directive) bool {
 	}
 	if !inHT || classes&a.override == 0 {
 		if a.override&NonfatalOverride == 0 {
-			a.fail(d.Position, "%s not allowed here", d.Name)
+			a.fail(d.Pos(), "%s not allowed here", d.Name)
 		}
 		return false
 	}
@@ -117,7 +117,7 @@ func (a *applier) directive(c *dirConfig, d *ast.Directive) {
 		a.options(c, d, vals)
 	case "allowoverride":
 		if a.ctx == CtxHTAccess {
-			a.fail(d.Position, "AllowOverride not allowed here")
+			a.fail(d.Pos(), "AllowOverride not allowed here")
 			return
 		}
 		a.allowOverride(c, d, vals)
@@ -266,14 +266,14 @@ func (a *applier) options(c *dirConfig, d *ast.Directive, vals []string) {
 		if w != "" && (w[0] == '+' || w[0] == '-') {
 			action, w = w[0], w[1:]
 			if !mergeMode && !first && !allNone {
-				a.fail(d.Position, "Either all Options must start with + or -, or no Option may.")
+				a.fail(d.Pos(), "Either all Options must start with + or -, or no Option may.")
 				return
 			}
 			mergeMode = true
 		} else if first {
 			c.opts = 0
 		} else if mergeMode {
-			a.fail(d.Position, "Either all Options must start with + or -, or no Option may.")
+			a.fail(d.Pos(), "Either all Options must start with + or -, or no Option may.")
 			return
 		}
 		var opt int
@@ -296,22 +296,22 @@ func (a *applier) options(c *dirConfig, d *ast.Directive, vals []string) {
 			opt = OptMultiViews | OptExecCGI
 		case "none":
 			if !first {
-				a.fail(d.Position, "'Options None' must be the first Option given.")
+				a.fail(d.Pos(), "'Options None' must be the first Option given.")
 				return
 			}
 			opt, allNone = 0, true
 		case "all":
 			if !first {
-				a.fail(d.Position, "'Options All' must be the first option given.")
+				a.fail(d.Pos(), "'Options All' must be the first option given.")
 				return
 			}
 			opt, allNone = OptAll, true
 		default:
-			a.fail(d.Position, "Illegal option %s", w)
+			a.fail(d.Pos(), "Illegal option %s", w)
 			return
 		}
 		if a.ctx == CtxHTAccess && a.overrideOpts&opt != opt {
-			a.fail(d.Position, "Option %s not allowed here", w)
+			a.fail(d.Pos(), "Option %s not allowed here", w)
 			return
 		}
 		switch action {
@@ -366,7 +366,7 @@ func (a *applier) allowOverride(c *dirConfig, d *ast.Directive, vals []string) {
 		case "all":
 			c.override = OrAll
 		default:
-			a.fail(d.Position, "Illegal override option %s", w)
+			a.fail(d.Pos(), "Illegal override option %s", w)
 		}
 	}
 	c.overrideBy = d

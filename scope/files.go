@@ -55,7 +55,7 @@ func (s *Server) CheckFiles(fsys fs.FS, serverRoot string) *FileCheck {
 	}
 	fc.dirs = statDirs(fsys, roots)
 	fail := func(list *[]Problem, d *ast.Directive, msg string) {
-		*list = append(*list, Problem{Pos: d.Position, Msg: msg})
+		*list = append(*list, Problem{Pos: d.Pos(), Msg: msg})
 	}
 	var loaded []string
 	for _, v := range append([]*VirtualHost{s.Main}, s.VHosts...) {
@@ -122,14 +122,14 @@ func (fc *FileCheck) LogDirs() []Problem {
 		if fc.isDir(dir) {
 			continue
 		}
-		msg := "Cannot access directory '" + dir + "' for log file '" + name + "' defined at " + l.d.Position.Filename + ":" + strconv.Itoa(l.d.Position.Line)
+		msg := "Cannot access directory '" + dir + "' for log file '" + name + "' defined at " + l.d.Pos().Filename + ":" + strconv.Itoa(l.d.Pos().Line)
 		if l.error {
 			msg = "Cannot access directory '" + dir + "' for main error log"
 			if l.v != fc.s.Main {
-				msg = "Cannot access directory '" + dir + "' for error log of vhost defined at " + l.v.Section.Position.Filename + ":" + strconv.Itoa(l.v.Section.Position.Line)
+				msg = "Cannot access directory '" + dir + "' for error log of vhost defined at " + l.v.Section.Pos().Filename + ":" + strconv.Itoa(l.v.Section.Pos().Line)
 			}
 		}
-		out = append(out, Problem{Pos: l.d.Position, Msg: msg})
+		out = append(out, Problem{Pos: l.d.Pos(), Msg: msg})
 	}
 	if !fc.mainErrorLog {
 		// DEFAULT_ERRORLOG of Debian's build (apache2 -V).

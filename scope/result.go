@@ -419,7 +419,7 @@ func outcome(r *Result) (int, string) {
 	if r.HandlerScript != nil {
 		// wsgi_hook_handler's handler-script branch: no file, directory
 		// or ExecCGI checks; the script's handle_request answers.
-		return 200, "served by mod_wsgi's handler script " + r.HandlerScript.Values()[1] + " (WSGIHandlerScript at " + r.HandlerScript.Position.String() + ")"
+		return 200, "served by mod_wsgi's handler script " + r.HandlerScript.Values()[1] + " (WSGIHandlerScript at " + r.HandlerScript.Pos().String() + ")"
 	}
 	if !r.Exists {
 		return 404, "File does not exist"
@@ -437,5 +437,5 @@ func describe(d *ast.Directive) string {
 	if d == nil {
 		return "configuration"
 	}
-	return d.Name + " at " + d.Position.String()
+	return d.Name + " at " + d.Pos().String()
 }

@@ -137,7 +137,7 @@ func runRewrite(set *rewriteSet, match string, rc *rewriteCtx) (notModelled stri
 			rc.env.set(EnvVar{Name: k, Value: expandRewrite(v, match, m, cm, rc), By: d})
 		}
 		if vals[1] != "-" {
-			return "RewriteRule at " + d.Position.String() + " rewrites the URL; mod_rewrite substitutions are not modelled"
+			return "RewriteRule at " + d.Pos().String() + " rewrites the URL; mod_rewrite substitutions are not modelled"
 		}
 		if flags.last {
 			return ""
@@ -225,11 +225,11 @@ func evalConds(conds []*ast.Directive, rc *rewriteCtx, match string, rm []int) (
 				ok = test == pat[1:]
 			}
 		case strings.HasPrefix(pat, "-"):
-			return false, nil, "RewriteCond test " + pat + " at " + d.Position.String() + " is not modelled"
+			return false, nil, "RewriteCond test " + pat + " at " + d.Pos().String() + " is not modelled"
 		default:
 			re, err := pcre.Compile(pat, nocase)
 			if err != nil {
-				return false, nil, "RewriteCond pattern at " + d.Position.String() + " is not supported by Go's regexp"
+				return false, nil, "RewriteCond pattern at " + d.Pos().String() + " is not supported by Go's regexp"
 			}
 			sm := re.FindStringSubmatch(test)
 			ok = sm != nil

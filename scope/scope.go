@@ -97,7 +97,7 @@ func Build(nodes []ast.Node, opts Options) (*Server, error) {
 				addrs, err := parseVHostAddr(a.Value, v.Port, r)
 				switch {
 				case err != nil:
-					errs.Add(n.Position, "%s", err)
+					errs.Add(n.Pos(), "%s", err)
 				case addrs == nil:
 					s.Warnings.Add(n.ArgPos(i), "Could not resolve host name %s -- ignoring!", a.Value)
 				}
@@ -162,7 +162,7 @@ func applyServerDirective(v *VirtualHost, d *ast.Directive, errs *parser.ErrorLi
 	case d.Is("ServerName") && len(d.Args) == 1:
 		arg := d.Args[0].Value
 		if strings.ContainsAny(arg, "*?[") {
-			errs.Add(d.Position, "Invalid ServerName \"%s\" use ServerAlias to set multiple server names.", arg)
+			errs.Add(d.Pos(), "Invalid ServerName \"%s\" use ServerAlias to set multiple server names.", arg)
 			return
 		}
 		part := arg
@@ -173,7 +173,7 @@ func applyServerDirective(v *VirtualHost, d *ast.Directive, errs *parser.ErrorLi
 		if i := strings.IndexByte(part, ':'); i >= 0 {
 			port = atoi(part[i+1:])
 			if port <= 0 || port >= 65536 {
-				errs.Add(d.Position, "The port number \"%s\" is outside the appropriate range (i.e., 1..65535).", arg)
+				errs.Add(d.Pos(), "The port number \"%s\" is outside the appropriate range (i.e., 1..65535).", arg)
 				return
 			}
 			part = part[:i]

@@ -83,7 +83,7 @@ func (v *VirtualHost) Pos() ast.Position {
 	if v.Section == nil {
 		return ast.Position{}
 	}
-	return v.Section.Position
+	return v.Section.Pos()
 }
 
 // Resolver resolves host names for <VirtualHost> addresses and for

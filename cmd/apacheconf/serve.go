@@ -170,7 +170,7 @@ func explainText(r *scope.Result) string {
 	m := r.Mapping
 	by := ""
 	if m.Directive != nil {
-		by = " by " + m.Directive.Name + " at " + m.Directive.Position.String()
+		by = " by " + m.Directive.Name + " at " + m.Directive.Pos().String()
 	}
 	fmt.Fprintf(&b, "mapping:  %s%s -> %s\n", m.Kind, by, m.Filename)
 	if r.Filename != "" {
@@ -183,14 +183,14 @@ func explainText(r *scope.Result) string {
 	if r.Handler != "" {
 		fmt.Fprintf(&b, "handler:  %s", r.Handler)
 		if r.HandlerBy != nil {
-			fmt.Fprintf(&b, " (%s at %s)", r.HandlerBy.Name, r.HandlerBy.Position)
+			fmt.Fprintf(&b, " (%s at %s)", r.HandlerBy.Name, r.HandlerBy.Pos())
 		}
 		b.WriteString("\n")
 	}
 	for _, e := range r.Env {
 		fmt.Fprintf(&b, "env:      %s=%s", e.Name, e.Value)
 		if e.By != nil {
-			fmt.Fprintf(&b, " (%s)", e.By.Position)
+			fmt.Fprintf(&b, " (%s)", e.By.Pos())
 		}
 		b.WriteString("\n")
 	}
@@ -211,7 +211,7 @@ func stepText(st scope.Step) string {
 	case st.File != "":
 		return st.Phase + " " + st.File
 	case st.Section != nil:
-		s := fmt.Sprintf("%s <%s %s> at %s", st.Phase, st.Section.Name, st.Section.ArgText(), st.Section.Position)
+		s := fmt.Sprintf("%s <%s %s> at %s", st.Phase, st.Section.Name, st.Section.ArgText(), st.Section.Pos())
 		if st.Note != "" {
 			s += " — " + st.Note
 		}
@@ -231,7 +231,7 @@ func effectiveText(e scope.Effective) string {
 	var at []string
 	for _, d := range e.By {
 		if d != nil {
-			at = append(at, d.Position.String())
+			at = append(at, d.Pos().String())
 		}
 	}
 	if len(at) > 0 {
@@ -282,7 +282,7 @@ func explainJSON(r *scope.Result) explainOut {
 		o.VHostAt = p.String()
 	}
 	if r.Mapping.Directive != nil {
-		o.MappedBy = r.Mapping.Directive.Position.String()
+		o.MappedBy = r.Mapping.Directive.Pos().String()
 	}
 	for _, st := range r.Steps {
 		o.Steps = append(o.Steps, stepText(st))
@@ -290,7 +290,7 @@ func explainJSON(r *scope.Result) explainOut {
 	for _, e := range r.Env {
 		eo := envOut{Name: e.Name, Value: e.Value}
 		if e.By != nil {
-			eo.At = e.By.Position.String()
+			eo.At = e.By.Pos().String()
 		}
 		o.Env = append(o.Env, eo)
 	}
@@ -302,7 +302,7 @@ func explainJSON(r *scope.Result) explainOut {
 		eo := effOut{Directive: e.Name, Key: e.Key, Values: e.Values, Rule: e.Rule, At: []string{}}
 		for _, d := range e.By {
 			if d != nil {
-				eo.At = append(eo.At, d.Position.String())
+				eo.At = append(eo.At, d.Pos().String())
 			}
 		}
 		o.InForce = append(o.InForce, eo)

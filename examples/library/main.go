@@ -81,13 +81,13 @@ func runWith(w io.Writer, fsys fs.FS, conf string, opts apacheconf.Options, host
 	fmt.Fprintf(w, "%s%s -> %s (%s), handler %s, status %d\n", host, path, r.Filename, r.Mapping.Kind, r.Handler, r.Status)
 	for _, st := range r.Steps {
 		if st.Section != nil {
-			fmt.Fprintf(w, "  merged <%s %s> from %s\n", st.Section.Name, st.Section.ArgText(), st.Section.Position)
+			fmt.Fprintf(w, "  merged <%s %s> from %s\n", st.Section.Name, st.Section.ArgText(), st.Section.Pos())
 		} else if st.File != "" {
 			fmt.Fprintf(w, "  merged %s\n", st.File)
 		}
 	}
 	for _, e := range r.Env {
-		fmt.Fprintf(w, "  env %s=%s (set at %s)\n", e.Name, e.Value, e.By.Position)
+		fmt.Fprintf(w, "  env %s=%s (set at %s)\n", e.Name, e.Value, e.By.Pos())
 	}
 	d := cfg.Resolve(apacheconf.Request(host, path))
 	fmt.Fprintf(w, "mod_wsgi: %s in group %q, application group %q\n", d.Verdict, d.ProcessGroup, d.ApplicationGroup)

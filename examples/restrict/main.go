@@ -73,7 +73,7 @@ func plan(fsys fs.FS, conf string) ([]change, error) {
 				}
 			}
 		}
-		file := e.Directory.Position.Filename
+		file := e.Directory.Pos().Filename
 		if owner == "" || len(groups) == 0 {
 			notes[file] = append(notes[file], fmt.Sprintf("%s: no daemon group runs as its owner; left alone", e.Path))
 			continue
@@ -90,9 +90,9 @@ func plan(fsys fs.FS, conf string) ([]change, error) {
 			files[file], srcs[file] = f, string(b)
 			order = append(order, file)
 		}
-		sec := sectionAt(f, e.Directory.Position.Offset)
+		sec := sectionAt(f, e.Directory.Pos().Offset)
 		if sec == nil {
-			return nil, fmt.Errorf("%s: section not found in %s", e.Directory.Position, file)
+			return nil, fmt.Errorf("%s: section not found in %s", e.Directory.Pos(), file)
 		}
 		sort.Strings(groups)
 		ast.Set(sec, "WSGIRestrictProcess", groups...)
@@ -124,7 +124,7 @@ func ownerOf(dir string) string {
 func sectionAt(f *ast.File, offset int) *ast.Section {
 	var found *ast.Section
 	ast.Inspect(f.Body, func(n ast.Node) bool {
-		if s, ok := n.(*ast.Section); ok && s.Position.Offset == offset {
+		if s, ok := n.(*ast.Section); ok && s.Pos().Offset == offset {
 			found = s
 		}
 		return found == nil

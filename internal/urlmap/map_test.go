@@ -312,7 +312,7 @@ Alias /rel relative/dir
 			assert.Equal(t, w.Options, got.Options, "Options")
 			if w.Line != 0 {
 				require.NotNil(t, got.Directive, "Directive")
-				assert.Equal(t, w.Line, got.Directive.Position.Line, "Directive line")
+				assert.Equal(t, w.Line, got.Directive.Pos().Line, "Directive line")
 				src := mainBody
 				if w.InVhost {
 					src = vhostBody
