@@ -28,20 +28,29 @@ type File struct {
 
 // Arg is one argument word.
 //
-// An Arg holds no position of its own: a config has several arguments
-// per line and a position costs 40 bytes, more than the word. Ask its
-// node: Directive.ArgPos and Section.ArgPos.
+// An Arg holds no position of its own and no quote character apart from
+// its Raw text: a config has several arguments per line, each costing
+// its size again. Ask its node for the position (Directive.ArgPos,
+// Section.ArgPos) and the Arg for the quote (Quote).
 type Arg struct {
 	// Value is the word as httpd reads it: quotes removed, \\ and \"
 	// escapes applied. ${VAR} references are not expanded here; the
 	// loader does that.
 	Value string
-	// Raw is the word exactly as written, quotes included. It is empty
-	// for arguments built by code.
+	// Raw is the word exactly as written, quotes included; for a value
+	// set by Directive.SetArgs, as it will be written. It is empty for
+	// arguments built by NewArgs.
 	Raw string
-	// Quote is the quote character the word was written with ('"' or
-	// '\''), or 0. A printer writing an edited argument keeps it.
-	Quote byte
+}
+
+// Quote is the quote character the word is written with ('"' or '\”),
+// or 0: httpd reads a word that starts with a quote as quoted. A printer
+// writing an edited argument keeps it.
+func (a Arg) Quote() byte {
+	if a.Raw != "" && (a.Raw[0] == '"' || a.Raw[0] == '\'') {
+		return a.Raw[0]
+	}
+	return 0
 }
 
 // Directive is a simple directive: a name and its arguments on one
@@ -293,12 +302,12 @@ func argText(a Arg) string {
 	if a.Raw != "" && rawMatches(a) {
 		return a.Raw
 	}
-	return syntax.Quote(a.Value, a.Quote)
+	return syntax.Quote(a.Value, a.Quote())
 }
 
 // rawMatches reports whether an argument's Raw still reads back as its
-// Value and Quote.
+// Value.
 func rawMatches(a Arg) bool {
 	w, next, ok := syntax.NextWord(a.Raw, 0)
-	return ok && next == len(a.Raw) && w.Value == a.Value && w.Quote == a.Quote
+	return ok && next == len(a.Raw) && w.Value == a.Value
 }

@@ -1,6 +1,10 @@
 package ast
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/apacheconf/apacheconf/internal/syntax"
+)
 
 // Editing. A configuration-management tool changes a tree through these
 // functions and prints it with Fprint: untouched lines keep their bytes,
@@ -88,9 +92,11 @@ func (d *Directive) SetArgs(values ...string) {
 	for i, v := range values {
 		args[i].Value = v
 		if i < len(d.Args) {
-			args[i].Quote = d.Args[i].Quote
 			if d.Args[i].Value == v {
 				args[i] = d.Args[i]
+			} else if q := d.Args[i].Quote(); q != 0 {
+				// The quote is kept in the text it will be printed as.
+				args[i].Raw = syntax.Quote(v, q)
 			}
 		}
 	}

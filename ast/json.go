@@ -160,7 +160,7 @@ func indentOf(raw string) string {
 }
 
 // restoreArgs gives args whose values match the words of raw their Raw
-// and Quote back. It returns the indentation of raw.
+// back. It returns the indentation of raw.
 func restoreArgs(raw string, args []Arg, header bool) string {
 	if raw == "" {
 		return ""
@@ -177,7 +177,6 @@ func restoreArgs(raw string, args []Arg, header bool) string {
 	for i, w := range sl.words {
 		args[i].Value = w.Value // exact bytes, where JSON showed U+FFFD
 		args[i].Raw = w.Raw(sl.text[sl.from:])
-		args[i].Quote = w.Quote
 	}
 	return sl.indent
 }

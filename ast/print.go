@@ -275,7 +275,7 @@ func argsMatch(line string, from, to int, args []Arg) bool {
 		if !ok {
 			return k == len(args)
 		}
-		if k >= len(args) || args[k].Value != w.Value || args[k].Quote != w.Quote {
+		if k >= len(args) || args[k].Value != w.Value || args[k].Quote() != w.Quote {
 			return false
 		}
 		k++

@@ -408,7 +408,7 @@ func (lx *lineLexer) args(from, to int) []ast.Arg {
 	// the next directive's arguments.
 	args := lx.argSlab[start : start+n : start+n]
 	for i, w := range lx.words {
-		args[i] = ast.Arg{Value: w.Value, Quote: w.Quote, Raw: text[w.Start:w.End]}
+		args[i] = ast.Arg{Value: w.Value, Raw: text[w.Start:w.End]}
 	}
 	return args
 }

@@ -464,7 +464,7 @@ func words(line string, start int, reuse []ast.Arg) []ast.Arg {
 	}
 	args = args[:len(ws)]
 	for i, w := range ws {
-		args[i] = ast.Arg{Value: w.Value, Quote: w.Quote, Raw: w.Raw(line[start:])}
+		args[i] = ast.Arg{Value: w.Value, Raw: w.Raw(line[start:])}
 	}
 	return args
 }
@@ -768,7 +768,7 @@ func (l *loader) cond(n *ast.Section, key string, chain []ast.Position) (ok, val
 	for i, a := range n.Args {
 		raws[i] = a.Raw
 		if raws[i] == "" {
-			raws[i] = syntax.Quote(a.Value, a.Quote)
+			raws[i] = syntax.Quote(a.Value, a.Quote())
 		}
 	}
 	text := strings.Join(raws, " ")

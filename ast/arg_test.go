@@ -1,0 +1,31 @@
+package ast_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/apacheconf/apacheconf/ast"
+	"github.com/apacheconf/apacheconf/parser"
+)
+
+// The quote character comes from the text: httpd reads a word starting
+// with a quote as quoted, to the matching quote or the end of the line.
+func TestArgQuote(t *testing.T) {
+	f, err := parser.ParseFile("q.conf", []byte(`D "a b" 'c' e "unterminated`+"\n"))
+	assert.NoError(t, err)
+	d := f.Body[0].(*ast.Directive)
+	var got []byte
+	for _, a := range d.Args {
+		got = append(got, a.Quote())
+	}
+	assert.Equal(t, []byte{'"', '\'', 0, '"'}, got)
+	assert.Equal(t, byte(0), ast.NewArgs("x")[0].Quote(), "built by code")
+
+	// SetArgs keeps a changed word's quote in the text it prints.
+	d.SetArgs("x y", "z", "e", "w")
+	assert.Equal(t, []byte{'"', '\'', 0, '"'}, []byte{d.Args[0].Quote(), d.Args[1].Quote(), d.Args[2].Quote(), d.Args[3].Quote()})
+	out, err := ast.FormatNode(d)
+	assert.NoError(t, err)
+	assert.Equal(t, "D \"x y\" 'z' e \"w\"\n", string(out))
+}
