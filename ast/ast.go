@@ -43,9 +43,9 @@ type Arg struct {
 	Raw string
 }
 
-// Quote is the quote character the word is written with ('"' or '\”),
-// or 0: httpd reads a word that starts with a quote as quoted. A printer
-// writing an edited argument keeps it.
+// Quote is the quote character the word is written with, a double or a
+// single quote, or 0: httpd reads a word that starts with a quote as
+// quoted. A printer writing an edited argument keeps it.
 func (a Arg) Quote() byte {
 	if a.Raw != "" && (a.Raw[0] == '"' || a.Raw[0] == '\'') {
 		return a.Raw[0]
