@@ -63,9 +63,8 @@ type Directive struct {
 	// Raw is the node's exact source: indentation, continuations, line
 	// terminator. The printer reproduces it while Name and Args still
 	// read back from it; an edited directive is printed canonically.
+	// Indent() is its indentation.
 	Raw string
-	// Indent is the whitespace before the name on its line (a prefix of Raw).
-	Indent string
 }
 
 // Section is a container: <Name args> … </Name>.
@@ -77,9 +76,8 @@ type Section struct {
 	Body []Node
 	// At is the position of the '<'; Pos() expands it.
 	At Pos
-	// Raw is the opening line's exact source; Indent its leading whitespace.
-	Raw    string
-	Indent string
+	// Raw is the opening line's exact source; Indent() its indentation.
+	Raw string
 	// CloseRaw is the closing line's exact source; CloseAt the position
 	// of its '<'. Both are zero when the section was not closed in the
 	// source (a syntax error), or is new.
@@ -94,10 +92,9 @@ type Section struct {
 // Comment is a line whose first non-blank byte is '#'. A comment line that
 // ends in a backslash continues on the next line, as in httpd.
 type Comment struct {
-	Text   string // the logical line after '#', trailing whitespace removed
-	At     Pos    // the position of the '#'
-	Raw    string
-	Indent string
+	Text string // the logical line after '#', trailing whitespace removed
+	At   Pos    // the position of the '#'
+	Raw  string
 }
 
 // Blank is an empty (or whitespace-only) line.
@@ -109,10 +106,9 @@ type Blank struct {
 // Bad is a line that could not be placed in the tree, such as a closing
 // tag with no open section. It is kept so that nothing written is lost.
 type Bad struct {
-	Text   string // the logical line, trimmed
-	At     Pos
-	Raw    string
-	Indent string
+	Text string // the logical line, trimmed
+	At   Pos    // the position of its first byte after the indentation
+	Raw  string
 }
 
 func (*Directive) node() {}
@@ -125,7 +121,7 @@ func (*Bad) node()       {}
 func (d *Directive) Pos() Position { return d.At.Position() }
 
 // End implements Node.
-func (d *Directive) End() Position { return d.Pos().advance(trimIndent(d.Raw, d.Indent)) }
+func (d *Directive) End() Position { return d.Pos().advance(afterIndent(d.Raw)) }
 
 // Pos implements Node.
 func (s *Section) Pos() Position { return s.At.Position() }
@@ -138,14 +134,14 @@ func (s *Section) End() Position {
 	if n := len(s.Body); n > 0 {
 		return s.Body[n-1].End()
 	}
-	return s.Pos().advance(trimIndent(s.Raw, s.Indent))
+	return s.Pos().advance(afterIndent(s.Raw))
 }
 
 // Pos implements Node.
 func (c *Comment) Pos() Position { return c.At.Position() }
 
 // End implements Node.
-func (c *Comment) End() Position { return c.Pos().advance(trimIndent(c.Raw, c.Indent)) }
+func (c *Comment) End() Position { return c.Pos().advance(afterIndent(c.Raw)) }
 
 // Pos implements Node.
 func (b *Blank) Pos() Position { return b.At.Position() }
@@ -157,7 +153,7 @@ func (b *Blank) End() Position { return b.Pos().advance(b.Raw) }
 func (b *Bad) Pos() Position { return b.At.Position() }
 
 // End implements Node.
-func (b *Bad) End() Position { return b.Pos().advance(trimIndent(b.Raw, b.Indent)) }
+func (b *Bad) End() Position { return b.Pos().advance(afterIndent(b.Raw)) }
 
 // leadingTrivia is the length of what precedes a line's first word in
 // raw: httpd whitespace and backslash-newline continuations.
@@ -178,11 +174,22 @@ func leadingTrivia(raw string) int {
 	return i
 }
 
-// trimIndent is raw without its indentation (nodes built by code may set
-// an Indent that raw does not start with).
-func trimIndent(raw, indent string) string {
-	return strings.TrimPrefix(raw, indent)
-}
+// Indent is the source before the directive's name on its line:
+// whitespace, and continuation lines holding only that. It is a prefix of
+// Raw ("" for a node built by code); a node keeps no copy of it.
+func (d *Directive) Indent() string { return d.Raw[:leadingTrivia(d.Raw)] }
+
+// Indent is the source before the section's '<'; see Directive.Indent.
+func (s *Section) Indent() string { return s.Raw[:leadingTrivia(s.Raw)] }
+
+// Indent is the source before the comment's '#'; see Directive.Indent.
+func (c *Comment) Indent() string { return c.Raw[:leadingTrivia(c.Raw)] }
+
+// Indent is the source before the line's first byte; see Directive.Indent.
+func (b *Bad) Indent() string { return b.Raw[:leadingTrivia(b.Raw)] }
+
+// afterIndent is raw from the node's position on.
+func afterIndent(raw string) string { return raw[leadingTrivia(raw):] }
 
 // Canonical returns the name in the form httpd looks it up: lower case.
 func Canonical(name string) string {

@@ -23,17 +23,17 @@ func reformat(nodes []Node, indent, unit string) {
 	for _, n := range nodes {
 		switch n := n.(type) {
 		case *Directive:
-			n.Raw, n.Indent = reindent(n.Raw, n.Indent, indent), indent
+			n.Raw = reindent(n.Raw, n.Indent(), indent)
 		case *Comment:
-			n.Raw, n.Indent = reindent(n.Raw, n.Indent, indent), indent
+			n.Raw = reindent(n.Raw, n.Indent(), indent)
 		case *Bad:
-			n.Raw, n.Indent = reindent(n.Raw, n.Indent, indent), indent
+			n.Raw = reindent(n.Raw, n.Indent(), indent)
 		case *Blank:
 			if n.Raw != "" {
 				n.Raw = lineEnding(n.Raw)
 			}
 		case *Section:
-			n.Raw, n.Indent = reindent(n.Raw, n.Indent, indent), indent
+			n.Raw = reindent(n.Raw, n.Indent(), indent)
 			if n.CloseRaw != "" {
 				n.CloseRaw = reindent(n.CloseRaw, n.CloseRaw[:leadingTrivia(n.CloseRaw)], indent)
 			}

@@ -100,13 +100,13 @@ func fromJSON(file string, base *PosBase, js []jsonNode) ([]Node, error) {
 		case "directive":
 			d := &Directive{Name: j.Directive, At: at, Raw: j.Raw, Args: NewArgs(j.Args...)}
 			d.Name = fromRaw(d.Name, syntax.Classify(logicalLine(j.Raw)).Name, j.Raw)
-			d.Indent = restoreArgs(j.Raw, d.Args, false)
+			restoreArgs(j.Raw, d.Args, false)
 			out = append(out, d)
 		case "section":
 			s := &Section{Name: j.Directive, At: at, Raw: j.Raw, Args: NewArgs(j.Args...),
 				CloseRaw: j.Close, Unclosed: j.Unclosed}
 			s.Name = fromRaw(s.Name, syntax.Classify(logicalLine(j.Raw)).Name, j.Raw)
-			s.Indent = restoreArgs(j.Raw, s.Args, true)
+			restoreArgs(j.Raw, s.Args, true)
 			body, err := fromJSON(file, base, j.Block)
 			if err != nil {
 				return nil, err
@@ -118,7 +118,7 @@ func fromJSON(file string, base *PosBase, js []jsonNode) ([]Node, error) {
 			}
 			out = append(out, s)
 		case "comment":
-			c := &Comment{At: at, Raw: j.Raw, Indent: indentOf(j.Raw)}
+			c := &Comment{At: at, Raw: j.Raw}
 			if j.Comment != nil {
 				c.Text = *j.Comment
 				if line := logicalLine(j.Raw); strings.HasPrefix(line, "#") {
@@ -130,7 +130,7 @@ func fromJSON(file string, base *PosBase, js []jsonNode) ([]Node, error) {
 			out = append(out, &Blank{At: at, Raw: j.Raw})
 		case "bad":
 			text := fromRaw(j.Text, logicalLine(j.Raw), j.Raw)
-			out = append(out, &Bad{Text: text, At: at, Raw: j.Raw, Indent: indentOf(j.Raw)})
+			out = append(out, &Bad{Text: text, At: at, Raw: j.Raw})
 		default:
 			return nil, fmt.Errorf("%s: unknown node type %q", pos, j.Type)
 		}
@@ -145,40 +145,30 @@ func closePos(s *Section, body []Node) Position {
 	if n := len(body); n > 0 {
 		at = body[n-1].End()
 	} else {
-		at = s.Pos().advance(trimIndent(s.Raw, s.Indent))
+		at = s.Pos().advance(afterIndent(s.Raw))
 	}
 	return at.advance(s.CloseRaw[:leadingTrivia(s.CloseRaw)])
 }
 
-// indentOf returns the whitespace that starts raw.
-func indentOf(raw string) string {
-	i := 0
-	for i < len(raw) && (raw[i] == ' ' || raw[i] == '\t') {
-		i++
-	}
-	return raw[:i]
-}
-
 // restoreArgs gives args whose values match the words of raw their Raw
-// back. It returns the indentation of raw.
-func restoreArgs(raw string, args []Arg, header bool) string {
+// back.
+func restoreArgs(raw string, args []Arg, header bool) {
 	if raw == "" {
-		return ""
+		return
 	}
 	sl := splitSource(raw, header, nil)
 	if len(sl.words) != len(args) {
-		return sl.indent
+		return
 	}
 	for i, w := range sl.words {
 		if lossy(w.Value) != args[i].Value {
-			return sl.indent
+			return
 		}
 	}
 	for i, w := range sl.words {
 		args[i].Value = w.Value // exact bytes, where JSON showed U+FFFD
 		args[i].Raw = w.Raw(sl.text[sl.from:])
 	}
-	return sl.indent
 }
 
 // encodeRaw returns s for the "raw" field, or its base64 form for the

@@ -82,7 +82,7 @@ func (p *printer) node(n Node, indent string) {
 			p.buf.WriteString(n.Raw)
 			return
 		}
-		p.buf.WriteString(pick(n.Raw, n.Indent, indent))
+		p.buf.WriteString(pick(n.Raw, n.Indent(), indent))
 		p.name(n.Name, n.Pos())
 		p.args(n.Args, n.ArgPos)
 		p.buf.WriteString(p.lineEnd(n.Raw))
@@ -97,7 +97,7 @@ func (p *printer) node(n Node, indent string) {
 			p.fail(n.Pos(), "comment text holds a line feed or NUL byte")
 			return
 		}
-		p.buf.WriteString(pick(n.Raw, n.Indent, indent))
+		p.buf.WriteString(pick(n.Raw, n.Indent(), indent))
 		p.buf.WriteString("#" + n.Text)
 		p.buf.WriteString(p.lineEnd(n.Raw))
 	case *Blank:
@@ -119,7 +119,7 @@ func (p *printer) node(n Node, indent string) {
 }
 
 func (p *printer) section(s *Section, indent string) {
-	own := pick(s.Raw, s.Indent, indent)
+	own := pick(s.Raw, s.Indent(), indent)
 	if s.Raw != "" && sectionHeaderUnchanged(s) {
 		p.buf.WriteString(s.Raw)
 	} else {
@@ -202,11 +202,11 @@ func siblingIndent(nodes []Node, fallback string) string {
 		var raw, ind string
 		switch n := n.(type) {
 		case *Directive:
-			raw, ind = n.Raw, n.Indent
+			raw, ind = n.Raw, n.Indent()
 		case *Section:
-			raw, ind = n.Raw, n.Indent
+			raw, ind = n.Raw, n.Indent()
 		case *Comment:
-			raw, ind = n.Raw, n.Indent
+			raw, ind = n.Raw, n.Indent()
 		}
 		if raw != "" && !strings.ContainsAny(ind, "\\\n") {
 			return ind
@@ -227,14 +227,14 @@ func indentUnit(nodes []Node, _ string) string {
 			var ind string
 			switch c := c.(type) {
 			case *Directive:
-				ind = c.Indent
+				ind = c.Indent()
 			case *Section:
-				ind = c.Indent
+				ind = c.Indent()
 			default:
 				continue
 			}
-			if len(ind) > len(s.Indent) && strings.HasPrefix(ind, s.Indent) && !strings.ContainsAny(ind, "\\\n") {
-				return ind[len(s.Indent):]
+			if len(ind) > len(s.Indent()) && strings.HasPrefix(ind, s.Indent()) && !strings.ContainsAny(ind, "\\\n") {
+				return ind[len(s.Indent()):]
 			}
 		}
 	}

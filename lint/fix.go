@@ -12,9 +12,9 @@ import (
 func nodeSpan(n ast.Node) (start, end int) {
 	switch n := n.(type) {
 	case *ast.Directive:
-		return n.Pos().Offset - len(n.Indent), n.End().Offset
+		return n.Pos().Offset - len(n.Indent()), n.End().Offset
 	case *ast.Section:
-		return n.Pos().Offset - len(n.Indent), n.End().Offset
+		return n.Pos().Offset - len(n.Indent()), n.End().Offset
 	}
 	return n.Pos().Offset, n.End().Offset
 }

@@ -133,10 +133,10 @@ func (p *Pass) Reportf(n ast.Node, format string, args ...any) {
 func endOfLine(n ast.Node) ast.Position {
 	switch n := n.(type) {
 	case *ast.Section:
-		raw := strings.TrimRight(n.Raw[len(n.Indent):], "\r\n")
+		raw := strings.TrimRight(n.Raw[len(n.Indent()):], "\r\n")
 		return advance(n.Pos(), raw)
 	case *ast.Directive:
-		raw := strings.TrimRight(n.Raw[len(n.Indent):], "\r\n")
+		raw := strings.TrimRight(n.Raw[len(n.Indent()):], "\r\n")
 		return advance(n.Pos(), raw)
 	}
 	return n.End()

@@ -182,7 +182,7 @@ func (lx *lineLexer) token(t lexer.TokenType, sp span) lexer.Token {
 func (lx *lineLexer) scan() {
 	l := &lx.cur
 	if !lx.read() {
-		lx.items = append(lx.items, item{tok: tokLines, node: &ast.Bad{At: lx.compact(lx.startPos()), Raw: l.raw}})
+		lx.items = append(lx.items, item{tok: tokLines, node: unreadLine(lx.base, lx.startPos(), l.raw)})
 		return
 	}
 	h := syntax.Classify(l.text)
@@ -206,15 +206,15 @@ func (lx *lineLexer) scan() {
 		if len(lx.comms) == cap(lx.comms) {
 			lx.comms = make([]ast.Comment, 0, lx.slab(64))
 		}
-		at, indent := lx.here()
-		lx.comms = append(lx.comms, ast.Comment{Text: l.text[1:], At: at, Raw: l.raw, Indent: indent})
+		at := lx.here()
+		lx.comms = append(lx.comms, ast.Comment{Text: l.text[1:], At: at, Raw: l.raw})
 		lx.items = append(lx.items, item{tok: tokLines, node: &lx.comms[len(lx.comms)-1]})
 	case syntax.Directive:
 		if len(lx.dirs) == cap(lx.dirs) {
 			lx.dirs = make([]ast.Directive, 0, lx.slab(256))
 		}
-		at, indent := lx.here()
-		lx.dirs = append(lx.dirs, ast.Directive{Name: h.Name, At: at, Raw: l.raw, Indent: indent})
+		at := lx.here()
+		lx.dirs = append(lx.dirs, ast.Directive{Name: h.Name, At: at, Raw: l.raw})
 		d := &lx.dirs[len(lx.dirs)-1]
 		d.Args = lx.args(h.Rest, len(l.text))
 		lx.items = append(lx.items, item{tok: tokLines, node: d})
@@ -231,8 +231,8 @@ func (lx *lineLexer) scan() {
 		if len(lx.secs) == cap(lx.secs) {
 			lx.secs = make([]ast.Section, 0, lx.slab(32))
 		}
-		at, indent := lx.here()
-		lx.secs = append(lx.secs, ast.Section{Name: h.Name, At: at, Raw: l.raw, Indent: indent})
+		at := lx.here()
+		lx.secs = append(lx.secs, ast.Section{Name: h.Name, At: at, Raw: l.raw})
 		s := &lx.secs[len(lx.secs)-1]
 		a, e := syntax.HeaderArgs(l.text, h)
 		s.Args = lx.args(a, e)
@@ -260,8 +260,8 @@ func (lx *lineLexer) bad() *ast.Bad {
 	if len(lx.bads) == cap(lx.bads) {
 		lx.bads = make([]ast.Bad, 0, lx.slab(64))
 	}
-	at, indent := lx.here()
-	lx.bads = append(lx.bads, ast.Bad{Text: lx.cur.text, At: at, Raw: lx.cur.raw, Indent: indent})
+	at := lx.here()
+	lx.bads = append(lx.bads, ast.Bad{Text: lx.cur.text, At: at, Raw: lx.cur.raw})
 	return &lx.bads[len(lx.bads)-1]
 }
 
@@ -371,11 +371,26 @@ func (lx *lineLexer) pos(i int) ast.Position {
 	return ast.Position{Filename: lx.filename, Offset: p.src + d, Line: p.line, Column: d + 1}
 }
 
-// here is the compact position of the current line's text and the
-// source between the line start and it (the node's Indent).
-func (lx *lineLexer) here() (ast.Pos, string) {
-	p := lx.pos(0)
-	return lx.compact(p), lx.cur.raw[:p.Offset-lx.cur.start]
+// here is the compact position of the current line's text.
+func (lx *lineLexer) here() ast.Pos { return lx.compact(lx.pos(0)) }
+
+// unreadLine is a Bad for source the parser did not read (a line or a
+// file over the limits) starting at start. Like every node's, its
+// position is past its indentation.
+func unreadLine(base *ast.PosBase, start ast.Position, raw string) *ast.Bad {
+	b := &ast.Bad{Raw: raw}
+	p := start
+	indent := b.Indent()
+	for i := 0; i < len(indent); i++ {
+		p.Offset++
+		p.Column++
+		if indent[i] == '\n' {
+			p.Line++
+			p.Column = 1
+		}
+	}
+	b.At = base.Pos(p.Offset, p.Line, p.Column)
+	return b
 }
 
 // compact is p as a node keeps it, sharing the file's PosBase.

@@ -55,6 +55,18 @@ func TestLimits(t *testing.T) {
 	}
 }
 
+// A line the parser did not read is a Bad placed like every node: past
+// its indentation, and ending where its source ends.
+func TestUnreadLinePosition(t *testing.T) {
+	src := "Define a 1\n  \\\n\t" + strings.Repeat("x", 200) + "\nDefine b 2\n"
+	f, err := parser.Config{MaxLineLength: 100}.ParseString("t.conf", src)
+	require.Error(t, err)
+	bad := f.Body[1].(*ast.Bad)
+	assert.Equal(t, "  \\\n\t", bad.Indent())
+	assert.Equal(t, ast.Position{Filename: "t.conf", Offset: 16, Line: 3, Column: 2}, bad.Pos())
+	assert.Equal(t, strings.Index(src, "Define b"), bad.End().Offset)
+}
+
 // A pathological nesting depth is bounded in time and stack.
 func TestDeepNestingIsCheap(t *testing.T) {
 	src := strings.Repeat("<Directory /x>\n", 100000) + strings.Repeat("</Directory>\n", 100000)

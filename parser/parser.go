@@ -108,7 +108,7 @@ func (c Config) ParseString(filename, src string) (*ast.File, error) {
 	if len(src) > c.MaxFileSize {
 		start := ast.Position{Filename: filename, Line: 1, Column: 1}
 		errs.Add(start, "file too large: %d bytes (the limit is %d)", len(src), c.MaxFileSize)
-		f.Body = []ast.Node{&ast.Bad{At: ast.CompactPos(start), Raw: src}} // kept, unread
+		f.Body = []ast.Node{unreadLine(ast.NewPosBase(filename), start, src)} // kept, unread
 		return f, errs
 	}
 	if strings.HasPrefix(src, "\xEF\xBB\xBF") {

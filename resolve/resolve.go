@@ -272,7 +272,7 @@ type Trace struct {
 }
 
 func traceOf(d *ast.Directive) Trace {
-	return Trace{Directive: strings.TrimSpace(ast.JoinContinuations(strings.TrimPrefix(d.Raw, d.Indent))), File: d.Pos().Filename, Line: d.Pos().Line}
+	return Trace{Directive: strings.TrimSpace(ast.JoinContinuations(strings.TrimPrefix(d.Raw, d.Indent()))), File: d.Pos().Filename, Line: d.Pos().Line}
 }
 
 // Options control Resolve.
