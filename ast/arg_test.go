@@ -29,3 +29,13 @@ func TestArgQuote(t *testing.T) {
 	assert.NoError(t, err)
 	assert.Equal(t, "D \"x y\" 'z' e \"w\"\n", string(out))
 }
+
+// Canonical names are remembered: the second lookup of a spelling
+// allocates nothing (scope and lint ask for every directive's, often).
+func TestCanonicalRemembers(t *testing.T) {
+	assert.Equal(t, "wsgiprocessgroup", ast.Canonical("WSGIProcessGroup"))
+	assert.Equal(t, "servername", ast.Canonical("servername"))
+	name := string([]byte("DocumentRoot")) // not a constant
+	ast.Canonical(name)
+	assert.Zero(t, testing.AllocsPerRun(100, func() { ast.Canonical(name) }))
+}

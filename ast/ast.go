@@ -2,6 +2,7 @@ package ast
 
 import (
 	"strings"
+	"sync"
 
 	"github.com/apacheconf/apacheconf/internal/syntax"
 )
@@ -195,10 +196,39 @@ func afterIndent(raw string) string { return raw[leadingTrivia(raw):] }
 func Canonical(name string) string {
 	for i := 0; i < len(name); i++ {
 		if c := name[i]; c >= 'A' && c <= 'Z' {
-			return strings.ToLower(name)
+			return lowered.of(name)
 		}
 	}
 	return name
+}
+
+// lowered remembers the lower case of the names met: a configuration
+// spells a few hundred names over and over, and scope and lint ask for
+// each directive's canonical name many times (strings.ToLower allocates
+// every time). It is bounded, since names come from the input.
+var lowered = loweredNames{m: map[string]string{}}
+
+const maxLoweredNames = 4096
+
+type loweredNames struct {
+	mu sync.RWMutex
+	m  map[string]string
+}
+
+func (l *loweredNames) of(name string) string {
+	l.mu.RLock()
+	low, ok := l.m[name]
+	l.mu.RUnlock()
+	if ok {
+		return low
+	}
+	low = strings.ToLower(name)
+	l.mu.Lock()
+	if len(l.m) < maxLoweredNames {
+		l.m[strings.Clone(name)] = low // not a piece of someone's input
+	}
+	l.mu.Unlock()
+	return low
 }
 
 // Canonical returns the directive name in lower case.
