@@ -252,7 +252,7 @@ func (a *applier) directive(c *dirConfig, d *ast.Directive) {
 		c.authz.by = d
 	default:
 		if c.last == nil {
-			c.last = &lastSet{own: map[string]*ast.Directive{}}
+			c.last = &lastSet{}
 		}
 		c.last.set(d.Canonical(), d)
 	}

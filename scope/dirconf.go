@@ -98,19 +98,64 @@ type dirConfig struct {
 // every virtual host and every request merges onto the main server's
 // table.
 type lastSet struct {
-	own    map[string]*ast.Directive // canonical name → directive
+	own    lastTable
 	parent *lastSet
 }
 
+// lastTable maps canonical names to directives. Most sections set a few
+// names, so entries are a slice searched in order (a Go map costs
+// several hundred bytes even for one entry, and there is a table per
+// section and per virtual host); an index is built past smallTable.
+type lastTable struct {
+	entries []lastEntry
+	index   map[string]int32 // name → entries index, once large
+}
+
+type lastEntry struct {
+	name string
+	d    *ast.Directive
+}
+
+const smallTable = 16
+
+func (t *lastTable) find(name string) int {
+	if t.index != nil {
+		if i, ok := t.index[name]; ok {
+			return int(i)
+		}
+		return -1
+	}
+	for i := range t.entries {
+		if t.entries[i].name == name {
+			return i
+		}
+	}
+	return -1
+}
+
 func (l *lastSet) set(name string, d *ast.Directive) {
-	l.own[name] = d
+	t := &l.own
+	if i := t.find(name); i >= 0 {
+		t.entries[i].d = d
+		return
+	}
+	t.entries = append(t.entries, lastEntry{name, d})
+	switch {
+	case t.index != nil:
+		t.index[name] = int32(len(t.entries) - 1)
+	case len(t.entries) > smallTable:
+		t.index = make(map[string]int32, 2*len(t.entries))
+		for i, e := range t.entries {
+			t.index[e.name] = int32(i)
+		}
+	}
 }
 
 // get returns the innermost directive of that canonical name, or nil.
 func (l *lastSet) get(name string) *ast.Directive {
 	for ; l != nil; l = l.parent {
-		if d, ok := l.own[name]; ok {
-			return d
+		if i := l.own.find(name); i >= 0 {
+			return l.own.entries[i].d
 		}
 	}
 	return nil
@@ -118,25 +163,26 @@ func (l *lastSet) get(name string) *ast.Directive {
 
 // over returns add's entries over l's (l itself when add has none).
 func (l *lastSet) over(add *lastSet) *lastSet {
-	if add == nil || len(add.own) == 0 && add.parent == nil {
+	if add == nil || len(add.own.entries) == 0 && add.parent == nil {
 		return l
 	}
 	if add.parent != nil { // not a section's own table: flatten it
-		flat := &lastSet{own: map[string]*ast.Directive{}}
-		add.each(func(k string, d *ast.Directive) { flat.own[k] = d })
+		flat := &lastSet{}
+		add.each(func(k string, d *ast.Directive) { flat.set(k, d) })
 		add = flat
 	}
 	return &lastSet{own: add.own, parent: l}
 }
 
-// each calls f once per name with the innermost directive.
+// each calls f once per name with the innermost directive: the
+// innermost table's names in the order they were set, then the next's.
 func (l *lastSet) each(f func(name string, d *ast.Directive)) {
 	seen := map[string]bool{}
 	for ; l != nil; l = l.parent {
-		for k, d := range l.own {
-			if !seen[k] {
-				seen[k] = true
-				f(k, d)
+		for _, e := range l.own.entries {
+			if !seen[e.name] {
+				seen[e.name] = true
+				f(e.name, e.d)
 			}
 		}
 	}

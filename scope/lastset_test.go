@@ -12,7 +12,7 @@ import (
 func TestLastSet(t *testing.T) {
 	d := func(name, v string) *ast.Directive { return &ast.Directive{Name: name, Args: ast.NewArgs(v)} }
 	table := func(ds ...*ast.Directive) *lastSet {
-		l := &lastSet{own: map[string]*ast.Directive{}}
+		l := &lastSet{}
 		for _, x := range ds {
 			l.set(x.Canonical(), x)
 		}
@@ -41,4 +41,25 @@ func TestLastSet(t *testing.T) {
 	flat := table(d("D", "x")).over(dir)
 	assert.Same(t, dirC, flat.get("c"))
 	assert.Equal(t, "x", flat.get("d").Args[0].Value)
+
+	// A name set again keeps its place and takes the new directive, in a
+	// small table and in one large enough for an index.
+	for _, n := range []int{3, smallTable + 5} {
+		l := &lastSet{}
+		var want []string
+		for i := 0; i < n; i++ {
+			name := string(rune('a'+i%26)) + string(rune('0'+i/26))
+			l.set(name, d(name, "first"))
+			want = append(want, name+"=last")
+		}
+		for i := n - 1; i >= 0; i-- {
+			name := string(rune('a'+i%26)) + string(rune('0'+i/26))
+			l.set(name, d(name, "last"))
+		}
+		got = nil
+		l.each(func(k string, x *ast.Directive) { got = append(got, k+"="+x.Args[0].Value) })
+		assert.Equal(t, want, got, "%d names: each in the order first set", n)
+		assert.Nil(t, l.get("zz"))
+		assert.Equal(t, n > smallTable, l.own.index != nil)
+	}
 }
