@@ -70,9 +70,9 @@ type lineLexer struct {
 	// included): SkipTrivia keeps blank lines there.
 	macroDepth int
 
-	items []item // one per logical line, in order
-	next  int    // first item not yet handed out in a token
-	spans []span // per token handed out, in order
+	items []ast.Node // one per logical line, in order
+	next  int        // first item not yet handed out in a token
+	spans []span     // per token handed out, in order
 
 	cur     curLine // the line being read; reused
 	words   []syntax.Word
@@ -85,23 +85,26 @@ type lineLexer struct {
 	argSlab []ast.Arg
 }
 
-// item is one logical line's node. Opening lines are *ast.Section (body
-// not yet filled); closing lines are *ast.Bad until the grammar pairs
-// them with their section.
-// There is one per line of a file, so it is kept small: a closing line's
-// name is read again from its text when needed.
-type item struct {
-	node      ast.Node
-	tok       lexer.TokenType // tokLines for plain lines
-	missingGT bool            // see syntax.Head
-}
+// items holds one node per logical line, in order. Opening lines are
+// *ast.Section (body not yet filled); closing lines are closeLine until
+// the grammar pairs them with their section; a line's token type follows
+// from its node (tokenOf). There is one per line of a file, so it is a
+// bare interface value.
 
-// name is the section name of an opening or closing line.
-func (it item) name() string {
-	if s, ok := it.node.(*ast.Section); ok {
-		return s.Name
+// closeLine is a closing line the lexer counted as closing a section.
+// It never reaches the tree: the builder copies its Raw and At to the
+// section it closes. (A closing line with nothing open is a plain *ast.Bad.)
+type closeLine struct{ *ast.Bad }
+
+// tokenOf is the token type of a line's node.
+func tokenOf(n ast.Node) lexer.TokenType {
+	switch n.(type) {
+	case *ast.Section:
+		return tokOpen
+	case closeLine:
+		return tokClose
 	}
-	return syntax.Classify(it.node.(*ast.Bad).Text).Name
+	return tokLines
 }
 
 // piece maps one physical line's share of a logical line to the source.
@@ -124,7 +127,7 @@ type curLine struct {
 func newLineLexer(filename, src string, cfg Config, errs *ErrorList) *lineLexer {
 	lines := strings.Count(src, "\n") + 1
 	return &lineLexer{filename: filename, base: ast.NewPosBase(filename), src: src, cfg: cfg, errs: errs, line: 1, lines: lines,
-		items: make([]item, 0, lines)}
+		items: make([]ast.Node, 0, lines)}
 }
 
 // Next implements lexer.Lexer. A whole section with no section inside
@@ -136,13 +139,13 @@ func (lx *lineLexer) Next() (lexer.Token, error) {
 		if !lx.fill() {
 			return lexer.EOFToken(lexer.Position{Filename: lx.filename, Offset: lx.at, Line: lx.line, Column: 1}), nil
 		}
-		typ := lx.items[first].tok // tokLines only at the start of the file
+		typ := tokenOf(lx.items[first]) // tokLines only at the start of the file
 		lx.next++
 		lx.skipLines()
 		// A closing line closes the innermost open section, so an
 		// opening line whose plain lines end at a closing line is a
 		// whole section.
-		if typ == tokOpen && !lx.cfg.noLeaf && lx.fill() && lx.items[lx.next].tok == tokClose {
+		if typ == tokOpen && !lx.cfg.noLeaf && lx.fill() && tokenOf(lx.items[lx.next]) == tokClose {
 			closeAt := lx.next - first
 			lx.next++
 			lx.skipLines()
@@ -155,7 +158,7 @@ func (lx *lineLexer) Next() (lexer.Token, error) {
 
 // skipLines moves next past the plain lines at it.
 func (lx *lineLexer) skipLines() {
-	for lx.fill() && lx.items[lx.next].tok == tokLines {
+	for lx.fill() && tokenOf(lx.items[lx.next]) == tokLines {
 		lx.next++
 	}
 }
@@ -174,7 +177,7 @@ func (lx *lineLexer) fill() bool {
 
 func (lx *lineLexer) token(t lexer.TokenType, sp span) lexer.Token {
 	lx.spans = append(lx.spans, sp)
-	p := lx.items[sp.first].node.Pos()
+	p := lx.items[sp.first].Pos()
 	return lexer.Token{Type: t, Pos: lexer.Position{Filename: p.Filename, Offset: p.Offset, Line: p.Line, Column: p.Column}}
 }
 
@@ -182,7 +185,7 @@ func (lx *lineLexer) token(t lexer.TokenType, sp span) lexer.Token {
 func (lx *lineLexer) scan() {
 	l := &lx.cur
 	if !lx.read() {
-		lx.items = append(lx.items, item{tok: tokLines, node: unreadLine(lx.base, lx.startPos(), l.raw)})
+		lx.items = append(lx.items, unreadLine(lx.base, lx.startPos(), l.raw))
 		return
 	}
 	h := syntax.Classify(l.text)
@@ -198,7 +201,7 @@ func (lx *lineLexer) scan() {
 		}
 		// A blank line has no text to point at: its position is its start.
 		lx.blank = append(lx.blank, ast.Blank{Raw: l.raw, At: lx.compact(lx.startPos())})
-		lx.items = append(lx.items, item{tok: tokLines, node: &lx.blank[len(lx.blank)-1]})
+		lx.items = append(lx.items, &lx.blank[len(lx.blank)-1])
 	case syntax.Comment:
 		if lx.cfg.SkipTrivia && (lx.cfg.KeepComment == nil || !lx.cfg.KeepComment(l.text[1:])) {
 			return
@@ -208,7 +211,7 @@ func (lx *lineLexer) scan() {
 		}
 		at := lx.here()
 		lx.comms = append(lx.comms, ast.Comment{Text: l.text[1:], At: at, Raw: l.raw})
-		lx.items = append(lx.items, item{tok: tokLines, node: &lx.comms[len(lx.comms)-1]})
+		lx.items = append(lx.items, &lx.comms[len(lx.comms)-1])
 	case syntax.Directive:
 		if len(lx.dirs) == cap(lx.dirs) {
 			lx.dirs = make([]ast.Directive, 0, lx.slab(256))
@@ -217,11 +220,11 @@ func (lx *lineLexer) scan() {
 		lx.dirs = append(lx.dirs, ast.Directive{Name: h.Name, At: at, Raw: l.raw})
 		d := &lx.dirs[len(lx.dirs)-1]
 		d.Args = lx.args(h.Rest, len(l.text))
-		lx.items = append(lx.items, item{tok: tokLines, node: d})
+		lx.items = append(lx.items, d)
 	case syntax.Open:
 		if lx.depth >= lx.cfg.MaxDepth {
 			lx.errs.Add(lx.pos(0), "<%s> is nested more than %d sections deep", h.Name, lx.cfg.MaxDepth)
-			lx.items = append(lx.items, item{tok: tokLines, node: lx.bad()})
+			lx.items = append(lx.items, lx.bad())
 			return
 		}
 		lx.depth++
@@ -236,20 +239,27 @@ func (lx *lineLexer) scan() {
 		s := &lx.secs[len(lx.secs)-1]
 		a, e := syntax.HeaderArgs(l.text, h)
 		s.Args = lx.args(a, e)
-		lx.items = append(lx.items, item{tok: tokOpen, node: s, missingGT: h.MissingGT})
+		if h.MissingGT {
+			lx.errs.Add(s.Pos(), "<%s> directive missing closing '>'", s.Name)
+		}
+		lx.items = append(lx.items, s)
 	case syntax.Close:
 		if lx.depth == 0 {
 			// Nothing is open (the grammar would agree: every Open it
 			// sees is counted here): a plain line, kept as Bad.
 			lx.errs.Add(lx.pos(0), "</%s> without matching <%s> section", h.Name, h.Name)
-			lx.items = append(lx.items, item{tok: tokLines, node: lx.bad()})
+			lx.items = append(lx.items, lx.bad())
 			return
 		}
 		lx.depth--
 		if lx.macroDepth > 0 {
 			lx.macroDepth--
 		}
-		lx.items = append(lx.items, item{tok: tokClose, node: lx.bad(), missingGT: h.MissingGT})
+		cl := closeLine{lx.bad()}
+		if h.MissingGT {
+			lx.errs.Add(cl.Pos(), "</%s> directive missing closing '>'", h.Name)
+		}
+		lx.items = append(lx.items, cl)
 	}
 }
 

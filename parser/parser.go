@@ -31,6 +31,7 @@ import (
 	"github.com/alecthomas/participle/v2/lexer"
 
 	"github.com/apacheconf/apacheconf/ast"
+	"github.com/apacheconf/apacheconf/internal/syntax"
 )
 
 // Limits applied when a Config leaves them zero.
@@ -194,20 +195,12 @@ func (b *builder) plain(out []ast.Node, sp span, skip, end int) []ast.Node {
 	if end < 0 {
 		end = sp.n
 	}
-	for _, it := range b.lx.items[sp.first+skip : sp.first+end] {
-		out = append(out, it.node)
-	}
-	return out
+	return append(out, b.lx.items[sp.first+skip:sp.first+end]...)
 }
 
-// open returns the section of an opening span, reporting a missing '>'.
+// open returns the section of an opening span.
 func (b *builder) open(sp span) *ast.Section {
-	it := b.lx.items[sp.first]
-	sec := it.node.(*ast.Section)
-	if it.missingGT {
-		b.errs.Add(sec.Pos(), "<%s> directive missing closing '>'", sec.Name)
-	}
-	return sec
+	return b.lx.items[sp.first].(*ast.Section)
 }
 
 // leaf appends a section with no section inside, then the plain lines
@@ -216,7 +209,7 @@ func (b *builder) leaf(out []ast.Node, sp span) []ast.Node {
 	sec := b.open(sp)
 	sec.Body = b.plain(make([]ast.Node, 0, sp.close-1), sp, 1, sp.close)
 	out = append(out, sec)
-	b.close(sec, b.lx.items[sp.first+sp.close])
+	b.close(sec, b.lx.items[sp.first+sp.close].(closeLine))
 	return b.plain(out, sp, sp.close+1, -1)
 }
 
@@ -234,19 +227,17 @@ func (b *builder) section(out []ast.Node, s *section) []ast.Node {
 		return out
 	}
 	csp := b.span()
-	b.close(sec, b.lx.items[csp.first])
+	b.close(sec, b.lx.items[csp.first].(closeLine))
 	return b.plain(out, csp, 1, -1)
 }
 
-// close records sec's closing line and reports a mismatched name.
-func (b *builder) close(sec *ast.Section, cl item) {
-	bad := cl.node.(*ast.Bad)
-	sec.CloseRaw, sec.CloseAt = bad.Raw, bad.At
-	switch {
-	case cl.missingGT:
-		b.errs.Add(bad.Pos(), "</%s> directive missing closing '>'", cl.name())
-	case !strings.EqualFold(cl.name(), sec.Name):
-		b.errs.Add(bad.Pos(), "Expected </%s> but saw </%s>", sec.Name, cl.name())
+// close records sec's closing line and reports a mismatched name (the
+// lexer reported a missing '>', which httpd reports instead).
+func (b *builder) close(sec *ast.Section, cl closeLine) {
+	sec.CloseRaw, sec.CloseAt = cl.Raw, cl.At
+	h := syntax.Classify(cl.Text)
+	if !h.MissingGT && !strings.EqualFold(h.Name, sec.Name) {
+		b.errs.Add(cl.Pos(), "Expected </%s> but saw </%s>", sec.Name, h.Name)
 	}
 }
 
