@@ -148,18 +148,12 @@ func (a *applier) directive(c *dirConfig, d *ast.Directive) {
 			if len(vals) > 1 {
 				v = vals[1]
 			}
-			if c.env == nil {
-				c.env = map[string]EnvVar{}
-			}
-			c.env[envKey(vals[0])] = EnvVar{Name: vals[0], Value: v, By: d}
+			c.env.set(EnvVar{Name: vals[0], Value: v, By: d})
 		}
 	case "unsetenv":
 		for _, name := range vals {
-			if c.envUnset == nil {
-				c.envUnset = map[string]*ast.Directive{}
-			}
-			delete(c.env, envKey(name))
-			c.envUnset[envKey(name)] = d
+			c.env.unset(name)
+			c.envUnset = append(c.envUnset, name)
 		}
 	case "addhandler", "removehandler":
 		if len(vals) == 0 {

@@ -54,8 +54,8 @@ type dirConfig struct {
 	handler                   *Setting // SetHandler ("" after SetHandler None)
 	forceType                 *Setting
 	// mod_env: merge_env_dir_configs (names are case-insensitive)
-	env      map[string]EnvVar // key: lower-case name
-	envUnset map[string]*ast.Directive
+	env      confEnv
+	envUnset []string // names UnsetEnv removes from the parent's
 	// mod_mime: AddHandler/RemoveHandler and AddType/RemoveType by
 	// extension (lower case, no dot)
 	extHandler map[string]Setting
@@ -243,15 +243,12 @@ func merge(base, add *dirConfig) *dirConfig {
 	}
 	// mod_env
 	if len(add.envUnset) > 0 || len(add.env) > 0 {
-		c.env = make(map[string]EnvVar, len(base.env)+len(add.env))
-		for k, v := range base.env {
-			c.env[k] = v
+		c.env = append(make(confEnv, 0, len(base.env)+len(add.env)), base.env...)
+		for _, name := range add.envUnset {
+			c.env.unset(name)
 		}
-		for k := range add.envUnset {
-			delete(c.env, k)
-		}
-		for k, v := range add.env {
-			c.env[k] = v
+		for _, v := range add.env {
+			c.env.set(v)
 		}
 	}
 	// mod_mime: extension maps overlay, RemoveHandler/RemoveType entries
@@ -298,10 +295,7 @@ func merge(base, add *dirConfig) *dirConfig {
 // Env returns the environment variables the configuration sets, sorted
 // by name.
 func (c *dirConfig) envList() []EnvVar {
-	out := make([]EnvVar, 0, len(c.env))
-	for _, v := range c.env {
-		out = append(out, v)
-	}
+	out := append([]EnvVar(nil), c.env...)
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out
 }
@@ -313,8 +307,37 @@ type EnvVar struct {
 	By    *ast.Directive
 }
 
-// envKey is the table key: apr tables compare names without case.
-func envKey(name string) string { return strings.ToLower(name) }
+// confEnv is mod_env's table of one configuration: SetEnv's variables,
+// names compared without case as apr tables do. A slice: a section sets
+// none or a few, and a Go map costs hundreds of bytes even for one entry,
+// with a table per section and per virtual host.
+type confEnv []EnvVar
+
+func (t confEnv) find(name string) int {
+	for i := range t {
+		if strings.EqualFold(t[i].Name, name) {
+			return i
+		}
+	}
+	return -1
+}
+
+// set sets the variable, in place when its name is set already.
+func (t *confEnv) set(v EnvVar) {
+	if i := t.find(v.Name); i >= 0 {
+		(*t)[i] = v
+		return
+	}
+	*t = append(*t, v)
+}
+
+// unset removes the named variable. It never writes to the array it was
+// given: merged tables share their parent's until they change.
+func (t *confEnv) unset(name string) {
+	if i := t.find(name); i >= 0 {
+		*t = append((*t)[:i:i], (*t)[i+1:]...)
+	}
+}
 
 // overlay is apr_hash_overlay / mod_mime's extension merge: add's
 // entries over base's, an entry for which drop is true deleting the key.

@@ -292,3 +292,26 @@ type stubResolver struct{}
 func (stubResolver) LookupHost(string) ([]netip.Addr, error) { return nil, errUndecided }
 func (stubResolver) LookupAddr(netip.Addr) (string, error)   { return "", errUndecided }
 func (stubResolver) LocalHost() string                       { return "localhost" }
+
+// A merged environment is a new table: the parent's is left as it was,
+// whatever the child unsets or sets.
+func TestEnvMergeLeavesParent(t *testing.T) {
+	base := newSectionDirConfig()
+	base.env.set(EnvVar{Name: "A", Value: "1"})
+	base.env.set(EnvVar{Name: "B", Value: "2"})
+	base.env.set(EnvVar{Name: "C", Value: "3"})
+	add := newSectionDirConfig()
+	add.env.unset("a")
+	add.envUnset = append(add.envUnset, "a")
+	add.env.set(EnvVar{Name: "c", Value: "three"})
+	add.env.set(EnvVar{Name: "D", Value: "4"})
+	merged := merge(base, add)
+	names := func(c *dirConfig) (out []string) {
+		for _, v := range c.envList() {
+			out = append(out, v.Name+"="+v.Value)
+		}
+		return out
+	}
+	assert.Equal(t, []string{"B=2", "D=4", "c=three"}, names(merged))
+	assert.Equal(t, []string{"A=1", "B=2", "C=3"}, names(base))
+}
