@@ -52,6 +52,7 @@ type applier struct {
 	cond     func(*ast.Section) (holds, known bool)
 	problems []Problem
 	vals     []string // directive's buffer
+	bodyLen  int      // nodes in the body being applied: room for its table
 }
 
 func (a *applier) fail(pos ast.Position, format string, args ...any) {
@@ -66,6 +67,9 @@ func (a *applier) build(body []ast.Node) *dirConfig {
 }
 
 func (a *applier) apply(c *dirConfig, body []ast.Node) {
+	if c.last == nil {
+		a.bodyLen = len(body)
+	}
 	for _, n := range body {
 		switch n := n.(type) {
 		case *ast.Directive:
@@ -246,7 +250,8 @@ func (a *applier) directive(c *dirConfig, d *ast.Directive) {
 		c.authz.by = d
 	default:
 		if c.last == nil {
-			c.last = &lastSet{}
+			// Sized once: growing it by appends cost twice its size.
+			c.last = &lastSet{own: lastTable{entries: make([]lastEntry, 0, max(a.bodyLen, 1))}}
 		}
 		c.last.set(d.Canonical(), d)
 	}
