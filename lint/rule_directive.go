@@ -121,6 +121,7 @@ var WrongContext = register(&Analyzer{
 		if p.Specs == nil {
 			return
 		}
+		var sections []string // reused: the checks keep no reference
 		p.directiveNodes(func(n ast.Node, name string, parents []*ast.Section) {
 			s, ok := p.Specs.Lookup(name)
 			if !ok {
@@ -129,10 +130,11 @@ var WrongContext = register(&Analyzer{
 			if p.Server != nil && s.Module != "" && s.Module != "core" && !p.Server.Loaded(s.Module) && p.loadsModules() {
 				return // AC2004
 			}
-			ctx := directive.Context{}
+			sections = sections[:0]
 			for _, sec := range parents {
-				ctx.Sections = append(ctx.Sections, sec.Name)
+				sections = append(sections, sec.Name)
 			}
+			ctx := directive.Context{Sections: sections}
 			info := s.info()
 			err := info.CheckContext(ctx)
 			if err == nil {

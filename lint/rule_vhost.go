@@ -84,7 +84,7 @@ var DuplicateServerName = register(&Analyzer{
 		}
 		reported := map[string]bool{}
 		for _, set := range addrSets(p.Server) {
-			first := map[string]*scope.VirtualHost{}
+			first := make(map[string]*scope.VirtualHost, 2*len(set.vhosts))
 			for _, v := range set.vhosts {
 				for _, n := range vhostNames(v) {
 					prev, ok := first[n.name]
@@ -125,7 +125,7 @@ var VHostUnreachable = register(&Analyzer{
 		}
 		reachable := map[*scope.VirtualHost]bool{}
 		for _, set := range addrSets(p.Server) {
-			taken := map[string]bool{}
+			taken := make(map[string]bool, 2*len(set.vhosts))
 			for i, v := range set.vhosts {
 				if i == 0 || len(v.WildAliases) > 0 {
 					reachable[v] = true
