@@ -1,10 +1,18 @@
 // Command apacheconf reads Apache httpd configuration the way httpd does.
 //
-//	apacheconf parse [--json] [-q] FILE|DIR...  check syntax; print the tree as JSON
-//	apacheconf fmt [-w] [-d] [-l] FILE...   normalise layout (indentation, trailing space)
+//	apacheconf lint [flags] [FILE|DIR]    findings for CI (text, json, sarif, github, checkstyle)
+//	apacheconf check [-f FILE] [-d DIR]   apache2 -t: load and validate, every error with its position
+//	apacheconf vhosts                     the virtual hosts, as apache2 -S prints them
+//	apacheconf explain --host H PATH      how httpd answers a request: vhost, mapping, merge, outcome
+//	apacheconf resolve --host H PATH...   which mod_wsgi daemon group serves each path, and whether it may
+//	apacheconf dump                       files read (DUMP_INCLUDES) or the loaded tree as JSON
+//	apacheconf parse [--json] FILE|DIR... check syntax; print the tree as JSON
+//	apacheconf fmt [-w] [-d] [-l] FILE... normalise layout
+//	apacheconf conformance                compare with cases recorded by the real server
 //
-// Exit status: 0 when all is well, 1 when a file has syntax errors (or, for
-// fmt -l/-d, is not formatted), 2 for usage and I/O errors.
+// "apacheconf help" lists the commands and "apacheconf COMMAND -h" their
+// flags. Exit status: 0 when all is well, 1 for findings or errors in the
+// configuration, 2 for usage and I/O errors.
 package main
 
 import (
