@@ -39,3 +39,16 @@ func TestCanonicalRemembers(t *testing.T) {
 	ast.Canonical(name)
 	assert.Zero(t, testing.AllocsPerRun(100, func() { ast.Canonical(name) }))
 }
+
+// A Pos gives back the Position it was made from; the zero Pos is none.
+func TestPosRoundTrip(t *testing.T) {
+	p := ast.Position{Filename: "a.conf", Offset: 120, Line: 7, Column: 3}
+	assert.Equal(t, p, ast.CompactPos(p).Position())
+	assert.True(t, ast.CompactPos(p).IsValid())
+	assert.Equal(t, 7, ast.CompactPos(p).Line())
+	assert.False(t, ast.Pos{}.IsValid())
+	assert.Equal(t, ast.Position{}, ast.Pos{}.Position())
+	base := ast.NewPosBase("b.conf")
+	assert.Equal(t, ast.Position{Filename: "b.conf", Offset: 1, Line: 1, Column: 2}, base.Pos(1, 1, 2).Position())
+	assert.Equal(t, "b.conf:1:2", (&ast.Directive{At: base.Pos(1, 1, 2)}).Pos().String())
+}
