@@ -1,6 +1,8 @@
 package ast_test
 
 import (
+	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -30,6 +32,23 @@ func TestArgQuote(t *testing.T) {
 	assert.Equal(t, "D \"x y\" 'z' e \"w\"\n", string(out))
 }
 
+// An argument whose quote the end of its line closed is printed with its
+// closing quote once another argument follows it (httpd would read the
+// two as one word otherwise).
+func TestUnterminatedQuoteGetsClosed(t *testing.T) {
+	for _, src := range []string{"D \"abc\n", "D 'abc\n", "D \"a\\\"\n"} {
+		f, err := parser.ParseFile("q.conf", []byte(src))
+		assert.NoError(t, err)
+		d := f.Body[0].(*ast.Directive)
+		d.SetArgs(d.Args[0].Value, "x")
+		out, err := ast.FormatNode(d)
+		assert.NoError(t, err)
+		g, err := parser.ParseFile("q.conf", out)
+		assert.NoError(t, err)
+		assert.Equal(t, []string{d.Args[0].Value, "x"}, g.Body[0].(*ast.Directive).Values(), "%q printed as %q", src, out)
+	}
+}
+
 // Canonical names are remembered: the second lookup of a spelling
 // allocates nothing (scope and lint ask for every directive's, often).
 func TestCanonicalRemembers(t *testing.T) {
@@ -51,4 +70,24 @@ func TestPosRoundTrip(t *testing.T) {
 	base := ast.NewPosBase("b.conf")
 	assert.Equal(t, ast.Position{Filename: "b.conf", Offset: 1, Line: 1, Column: 2}, base.Pos(1, 1, 2).Position())
 	assert.Equal(t, "b.conf:1:2", (&ast.Directive{At: base.Pos(1, 1, 2)}).Pos().String())
+}
+
+// Positions are 32-bit: JSON with larger ones is refused, not wrapped.
+func TestJSONPositionOutOfRange(t *testing.T) {
+	for _, line := range []string{"4294967297", "2147483648", "-1"} {
+		var f ast.File
+		err := json.Unmarshal([]byte(`{"file":"x","parsed":[{"type":"directive","directive":"A","args":["b"],"line":`+line+`,"column":1,"offset":0,"raw":"A b\n"}]}`), &f)
+		assert.ErrorContains(t, err, "position out of range", "line %s", line)
+	}
+	var f ast.File
+	assert.NoError(t, json.Unmarshal([]byte(`{"file":"x","parsed":[{"type":"directive","directive":"A","args":["b"],"line":2147483647,"column":1,"offset":0,"raw":"A b\n"}]}`), &f))
+	assert.Equal(t, 2147483647, f.Body[0].Pos().Line)
+}
+
+// Long names are lowered but not remembered: the cache holds no input
+// beyond names of a directive's length.
+func TestCanonicalLongNameNotKept(t *testing.T) {
+	long := "X" + strings.Repeat("A", 1<<16)
+	assert.Equal(t, strings.ToLower(long), ast.Canonical(long))
+	assert.NotZero(t, testing.AllocsPerRun(10, func() { ast.Canonical(long) }), "lowered anew every time")
 }

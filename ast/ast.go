@@ -157,11 +157,15 @@ func (b *Bad) Pos() Position { return b.At.Position() }
 func (b *Bad) End() Position { return b.Pos().advance(afterIndent(b.Raw)) }
 
 // leadingTrivia is the length of what precedes a line's first word in
-// raw: httpd whitespace and backslash-newline continuations.
+// raw: httpd whitespace and backslash-newline continuations. It stops at
+// a line terminator: the indentation of a line with no word (a Bad for
+// an over-long blank line, a file over the size limit) stays on its line.
 func leadingTrivia(raw string) int {
 	i := 0
 	for i < len(raw) {
 		switch {
+		case raw[i] == '\n' || raw[i] == '\r' && strings.HasPrefix(raw[i+1:], "\n"):
+			return i
 		case syntax.IsSpace(raw[i]):
 			i++
 		case raw[i] == '\\' && strings.HasPrefix(raw[i+1:], "\n"):
@@ -205,10 +209,15 @@ func Canonical(name string) string {
 // lowered remembers the lower case of the names met: a configuration
 // spells a few hundred names over and over, and scope and lint ask for
 // each directive's canonical name many times (strings.ToLower allocates
-// every time). It is bounded, since names come from the input.
+// every time). Names come from the input, so it is bounded: names longer
+// than any of httpd's are not kept, nor more than maxLoweredNames (under
+// 1 MB in all, for the life of the process).
 var lowered = loweredNames{m: map[string]string{}}
 
-const maxLoweredNames = 4096
+const (
+	maxLoweredNames = 4096
+	maxLoweredLen   = 64 // httpd's longest directive name has 35 bytes
+)
 
 type loweredNames struct {
 	mu sync.RWMutex
@@ -223,6 +232,9 @@ func (l *loweredNames) of(name string) string {
 		return low
 	}
 	low = strings.ToLower(name)
+	if len(name) > maxLoweredLen {
+		return low
+	}
 	l.mu.Lock()
 	if len(l.m) < maxLoweredNames {
 		l.m[strings.Clone(name)] = low // not a piece of someone's input
@@ -343,8 +355,9 @@ func argText(a Arg) string {
 }
 
 // rawMatches reports whether an argument's Raw still reads back as its
-// Value.
+// Value, also with more words after it: a quoted word written without
+// its closing quote (the end of its line closed it) does not.
 func rawMatches(a Arg) bool {
-	w, next, ok := syntax.NextWord(a.Raw, 0)
-	return ok && next == len(a.Raw) && w.Value == a.Value
+	w, _, ok := syntax.NextWord(a.Raw+" x", 0)
+	return ok && w.End == len(a.Raw) && w.Value == a.Value
 }

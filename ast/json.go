@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"math"
 	"strings"
 	"unicode/utf8"
 
@@ -88,6 +89,9 @@ func fromJSON(file string, base *PosBase, js []jsonNode) ([]Node, error) {
 	out := make([]Node, 0, len(js))
 	for _, j := range js {
 		pos := Position{Filename: file, Line: j.Line, Column: j.Column, Offset: j.Offset}
+		if !fitsPos(j.Offset) || !fitsPos(j.Line) || !fitsPos(j.Column) {
+			return nil, fmt.Errorf("%s: position out of range (offset, line and column are 0..%d)", pos, math.MaxInt32)
+		}
 		at := base.Pos(j.Offset, j.Line, j.Column)
 		var err error
 		if j.Raw, err = decodeRaw(j.Raw, j.RawB64); err != nil {
@@ -209,3 +213,6 @@ func fromRaw(jsonValue, exact, raw string) string {
 	}
 	return jsonValue
 }
+
+// fitsPos reports whether n fits a Pos field.
+func fitsPos(n int) bool { return n >= 0 && n <= math.MaxInt32 }

@@ -35,8 +35,9 @@ type PosBase struct {
 func NewPosBase(filename string) *PosBase { return &PosBase{Filename: filename} }
 
 // Pos returns the position at that offset, line and column of b's file.
-// Sources are bounded well below 2 GiB (parser's MaxFileSize), so each
-// fits in 32 bits.
+// Each must fit in 32 bits: the parser reads no file of 2 GiB or more
+// (Config.MaxFileSize is capped there), and the JSON decoder refuses
+// larger positions.
 func (b *PosBase) Pos(offset, line, column int) Pos {
 	return Pos{base: b, offset: int32(offset), line: int32(line), column: int32(column)}
 }

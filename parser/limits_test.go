@@ -65,6 +65,29 @@ func TestUnreadLinePosition(t *testing.T) {
 	assert.Equal(t, "  \\\n\t", bad.Indent())
 	assert.Equal(t, ast.Position{Filename: "t.conf", Offset: 16, Line: 3, Column: 2}, bad.Pos())
 	assert.Equal(t, strings.Index(src, "Define b"), bad.End().Offset)
+
+	// A blank line over the limit keeps its place: its indentation stops
+	// at its line end.
+	blank := strings.Repeat(" ", 50) + "\nD x\n"
+	f, err = parser.Config{MaxLineLength: 40}.ParseString("t.conf", blank)
+	require.Error(t, err)
+	bad = f.Body[0].(*ast.Bad)
+	assert.Equal(t, 1, bad.Pos().Line)
+	assert.Equal(t, 51, bad.End().Offset)
+	assert.Equal(t, strings.Repeat(" ", 50), bad.Indent())
+
+	// So does a file over the size limit that starts with blank lines,
+	// and Reformat leaves its unread text alone but for trailing space.
+	big := "\n\n  # c\nFoo bar\n"
+	f, err = parser.Config{MaxFileSize: 5}.ParseString("t.conf", big)
+	require.Error(t, err)
+	bad = f.Body[0].(*ast.Bad)
+	assert.Equal(t, ast.Position{Filename: "t.conf", Line: 1, Column: 1}, bad.Pos())
+	assert.Equal(t, len(big), bad.End().Offset)
+	ast.Reformat(f, "  ")
+	out, err := ast.Format(f)
+	require.NoError(t, err)
+	assert.Equal(t, big, string(out))
 }
 
 // A pathological nesting depth is bounded in time and stack.

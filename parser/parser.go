@@ -25,6 +25,7 @@
 package parser
 
 import (
+	"math"
 	"strings"
 
 	"github.com/alecthomas/participle/v2"
@@ -54,7 +55,8 @@ const (
 type Config struct {
 	// HTAccess selects .htaccess limits (8192-byte lines, as httpd).
 	HTAccess bool
-	// MaxLineLength, MaxDepth and MaxFileSize override the limits above.
+	// MaxLineLength, MaxDepth and MaxFileSize override the limits above;
+	// MaxFileSize is at most 2 GiB - 1, as node positions are 32-bit.
 	MaxLineLength int
 	MaxDepth      int
 	MaxFileSize   int
@@ -85,6 +87,8 @@ func (c Config) withDefaults() Config {
 	if c.MaxFileSize <= 0 {
 		c.MaxFileSize = DefaultMaxFileSize
 	}
+	// Node positions are 32-bit (ast.Pos).
+	c.MaxFileSize = min(c.MaxFileSize, math.MaxInt32)
 	return c
 }
 
