@@ -143,9 +143,27 @@ type GroupOptions struct {
 // checked; see GroupsWith.
 func Groups(s *scope.Server) (*Inventory, error) { return GroupsWith(s, GroupOptions{}) }
 
+// countDaemons counts the WSGIDaemonProcess lines of a body.
+func countDaemons(body []ast.Node) int {
+	n := 0
+	for _, x := range body {
+		if d, ok := x.(*ast.Directive); ok && d.Is("WSGIDaemonProcess") {
+			n++
+		}
+	}
+	return n
+}
+
 // GroupsWith is Groups with options.
 func GroupsWith(s *scope.Server, opts GroupOptions) (*Inventory, error) {
-	inv := &Inventory{byName: map[string]*Group{}, main: s.Main, byServerName: map[string][]*Group{}}
+	// Sized once: a hosting configuration has a group per virtual host,
+	// and tables grown by doubling leave twice their size behind.
+	n := countDaemons(s.Main.Body)
+	for _, v := range s.VHosts {
+		n += countDaemons(v.Body)
+	}
+	inv := &Inventory{byName: make(map[string]*Group, n), main: s.Main, byServerName: make(map[string][]*Group, n),
+		Groups: make([]*Group, 0, n)}
 	var errs parser.ErrorList
 	if opts.Accounts != nil {
 		// Thousands of groups name the same few accounts.
