@@ -122,7 +122,7 @@ func (*Bad) node()       {}
 func (d *Directive) Pos() Position { return d.At.Position() }
 
 // End implements Node.
-func (d *Directive) End() Position { return d.Pos().advance(afterIndent(d.Raw)) }
+func (d *Directive) End() Position { return d.Pos().Advance(afterIndent(d.Raw)) }
 
 // Pos implements Node.
 func (s *Section) Pos() Position { return s.At.Position() }
@@ -130,31 +130,31 @@ func (s *Section) Pos() Position { return s.At.Position() }
 // End implements Node.
 func (s *Section) End() Position {
 	if s.CloseRaw != "" && s.CloseAt.IsValid() {
-		return s.CloseAt.Position().advance(s.CloseRaw[leadingTrivia(s.CloseRaw):])
+		return s.CloseAt.Position().Advance(s.CloseRaw[leadingTrivia(s.CloseRaw):])
 	}
 	if n := len(s.Body); n > 0 {
 		return s.Body[n-1].End()
 	}
-	return s.Pos().advance(afterIndent(s.Raw))
+	return s.Pos().Advance(afterIndent(s.Raw))
 }
 
 // Pos implements Node.
 func (c *Comment) Pos() Position { return c.At.Position() }
 
 // End implements Node.
-func (c *Comment) End() Position { return c.Pos().advance(afterIndent(c.Raw)) }
+func (c *Comment) End() Position { return c.Pos().Advance(afterIndent(c.Raw)) }
 
 // Pos implements Node.
 func (b *Blank) Pos() Position { return b.At.Position() }
 
 // End implements Node.
-func (b *Blank) End() Position { return b.Pos().advance(b.Raw) }
+func (b *Blank) End() Position { return b.Pos().Advance(b.Raw) }
 
 // Pos implements Node.
 func (b *Bad) Pos() Position { return b.At.Position() }
 
 // End implements Node.
-func (b *Bad) End() Position { return b.Pos().advance(afterIndent(b.Raw)) }
+func (b *Bad) End() Position { return b.Pos().Advance(afterIndent(b.Raw)) }
 
 // leadingTrivia is the length of what precedes a line's first word in
 // raw: httpd whitespace and backslash-newline continuations. It stops at

@@ -149,9 +149,9 @@ func closePos(s *Section, body []Node) Position {
 	if n := len(body); n > 0 {
 		at = body[n-1].End()
 	} else {
-		at = s.Pos().advance(afterIndent(s.Raw))
+		at = s.Pos().Advance(afterIndent(s.Raw))
 	}
-	return at.advance(s.CloseRaw[:leadingTrivia(s.CloseRaw)])
+	return at.Advance(s.CloseRaw[:leadingTrivia(s.CloseRaw)])
 }
 
 // restoreArgs gives args whose values match the words of raw their Raw

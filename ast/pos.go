@@ -85,8 +85,9 @@ func (p Position) String() string {
 	return s
 }
 
-// advance returns the position just after text, which starts at p.
-func (p Position) advance(text string) Position {
+// Advance returns the position just after text, which starts at p (an
+// invalid position stays invalid).
+func (p Position) Advance(text string) Position {
 	if !p.IsValid() {
 		return p
 	}
@@ -191,7 +192,7 @@ func argPositions(raw string, pos Position, n int, header bool) []Position {
 	done := 0
 	for i := 0; i < n && i < len(sl.words); i++ {
 		off := sl.rawOffset(sl.words[i].Start)
-		p = p.advance(raw[done:off])
+		p = p.Advance(raw[done:off])
 		done = off
 		out[i] = p
 	}

@@ -134,25 +134,12 @@ func endOfLine(n ast.Node) ast.Position {
 	switch n := n.(type) {
 	case *ast.Section:
 		raw := strings.TrimRight(n.Raw[len(n.Indent()):], "\r\n")
-		return advance(n.Pos(), raw)
+		return n.Pos().Advance(raw)
 	case *ast.Directive:
 		raw := strings.TrimRight(n.Raw[len(n.Indent()):], "\r\n")
-		return advance(n.Pos(), raw)
+		return n.Pos().Advance(raw)
 	}
 	return n.End()
-}
-
-func advance(p ast.Position, s string) ast.Position {
-	for i := 0; i < len(s); i++ {
-		p.Offset++
-		if s[i] == '\n' {
-			p.Line++
-			p.Column = 1
-		} else {
-			p.Column++
-		}
-	}
-	return p
 }
 
 // ProgramOptions control NewProgram.

@@ -151,7 +151,7 @@ var WSGIRestrictUnselectable = register(&Analyzer{
 					why = fmt.Sprintf("it belongs to the virtual host %s (%s)", g.Server.ServerName, posOf(g.Server))
 				}
 				pos := d.ArgPos(i)
-				p.Report(Diagnostic{Pos: pos, End: advance(pos, a.Raw),
+				p.Report(Diagnostic{Pos: pos, End: pos.Advance(a.Raw),
 					Message: fmt.Sprintf("WSGIRestrictProcess lists '%s', which %s cannot select: %s", a.Value, serverLabel(v), why)})
 			}
 		}, "WSGIRestrictProcess")

@@ -389,16 +389,7 @@ func (lx *lineLexer) here() ast.Pos { return lx.compact(lx.pos(0)) }
 // position is past its indentation.
 func unreadLine(base *ast.PosBase, start ast.Position, raw string) *ast.Bad {
 	b := &ast.Bad{Raw: raw}
-	p := start
-	indent := b.Indent()
-	for i := 0; i < len(indent); i++ {
-		p.Offset++
-		p.Column++
-		if indent[i] == '\n' {
-			p.Line++
-			p.Column = 1
-		}
-	}
+	p := start.Advance(b.Indent())
 	b.At = base.Pos(p.Offset, p.Line, p.Column)
 	return b
 }
