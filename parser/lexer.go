@@ -70,9 +70,14 @@ type lineLexer struct {
 	// included): SkipTrivia keeps blank lines there.
 	macroDepth int
 
-	items []ast.Node // one per logical line, in order
-	next  int        // first item not yet handed out in a token
-	spans []span     // per token handed out, in order
+	// items holds one node per logical line, in order: a bare interface
+	// value, as there is one per line of a file. Opening lines are
+	// *ast.Section (body not yet filled), closing lines closeLine until
+	// the builder pairs them with their section; a line's token type
+	// follows from its node (tokenOf).
+	items []ast.Node
+	next  int    // first item not yet handed out
+	spans []span // per token handed out or leaf section matched, in order
 
 	cur     curLine // the line being read; reused
 	words   []syntax.Word
@@ -84,12 +89,6 @@ type lineLexer struct {
 	bads    []ast.Bad
 	argSlab []ast.Arg
 }
-
-// items holds one node per logical line, in order. Opening lines are
-// *ast.Section (body not yet filled); closing lines are closeLine until
-// the grammar pairs them with their section; a line's token type follows
-// from its node (tokenOf). There is one per line of a file, so it is a
-// bare interface value.
 
 // closeLine is a closing line the lexer counted as closing a section.
 // It never reaches the tree: the builder copies its Raw and At to the
