@@ -53,10 +53,11 @@ func CompactPos(p Position) Pos {
 
 // Position expands p.
 func (p Pos) Position() Position {
-	if p.base == nil {
-		return Position{Offset: int(p.offset), Line: int(p.line), Column: int(p.column)}
+	q := Position{Offset: int(p.offset), Line: int(p.line), Column: int(p.column)}
+	if p.base != nil {
+		q.Filename = p.base.Filename
 	}
-	return Position{Filename: p.base.Filename, Offset: int(p.offset), Line: int(p.line), Column: int(p.column)}
+	return q
 }
 
 // IsValid reports whether p refers to a source location.
