@@ -196,7 +196,8 @@ func (b *Bad) Indent() string { return b.Raw[:leadingTrivia(b.Raw)] }
 // afterIndent is raw from the node's position on.
 func afterIndent(raw string) string { return raw[leadingTrivia(raw):] }
 
-// Canonical returns the name in the form httpd looks it up: lower case.
+// Canonical returns the name in the form httpd looks it up: ASCII letters
+// in lower case (httpd compares names with strcasecmp in the C locale).
 func Canonical(name string) string {
 	for i := 0; i < len(name); i++ {
 		if c := name[i]; c >= 'A' && c <= 'Z' {
@@ -208,7 +209,7 @@ func Canonical(name string) string {
 
 // lowered remembers the lower case of the names met: a configuration
 // spells a few hundred names over and over, and scope and lint ask for
-// each directive's canonical name many times (strings.ToLower allocates
+// each directive's canonical name many times (lowering allocates
 // every time). Names come from the input, so it is bounded: names longer
 // than any of httpd's are not kept, nor more than maxLoweredNames (under
 // 1 MB in all, for the life of the process).
@@ -231,7 +232,7 @@ func (l *loweredNames) of(name string) string {
 	if ok {
 		return low
 	}
-	low = strings.ToLower(name)
+	low = syntax.ToLowerASCII(name)
 	if len(name) > maxLoweredLen {
 		return low
 	}
@@ -250,10 +251,10 @@ func (d *Directive) Canonical() string { return Canonical(d.Name) }
 func (s *Section) Canonical() string { return Canonical(s.Name) }
 
 // Is reports whether the directive's name is name, ignoring case.
-func (d *Directive) Is(name string) bool { return strings.EqualFold(d.Name, name) }
+func (d *Directive) Is(name string) bool { return syntax.EqualFoldASCII(d.Name, name) }
 
 // Is reports whether the section's name is name, ignoring case.
-func (s *Section) Is(name string) bool { return strings.EqualFold(s.Name, name) }
+func (s *Section) Is(name string) bool { return syntax.EqualFoldASCII(s.Name, name) }
 
 // Values returns the argument values.
 func (d *Directive) Values() []string { return values(d.Args) }

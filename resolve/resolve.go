@@ -162,8 +162,10 @@ func GroupsWith(s *scope.Server, opts GroupOptions) (*Inventory, error) {
 	for _, v := range s.VHosts {
 		n += countDaemons(v.Body)
 	}
-	inv := &Inventory{byName: make(map[string]*Group, n), main: s.Main, byServerName: make(map[string][]*Group, n),
-		Groups: make([]*Group, 0, n)}
+	inv := &Inventory{byName: make(map[string]*Group, n), main: s.Main, byServerName: make(map[string][]*Group, n)}
+	if n > 0 {
+		inv.Groups = make([]*Group, 0, n)
+	}
 	var errs parser.ErrorList
 	if opts.Accounts != nil {
 		// Thousands of groups name the same few accounts.

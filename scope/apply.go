@@ -52,7 +52,7 @@ type applier struct {
 	cond     func(*ast.Section) (holds, known bool)
 	problems []Problem
 	vals     []string // directive's buffer
-	bodyLen  int      // nodes in the body being applied: room for its table
+	bodyLen  int      // nodes in the body being built: room for its table
 }
 
 func (a *applier) fail(pos ast.Position, format string, args ...any) {
@@ -62,14 +62,12 @@ func (a *applier) fail(pos ast.Position, format string, args ...any) {
 // build returns the configuration the body sets.
 func (a *applier) build(body []ast.Node) *dirConfig {
 	c := newSectionDirConfig()
+	a.bodyLen = len(body)
 	a.apply(c, body)
 	return c
 }
 
 func (a *applier) apply(c *dirConfig, body []ast.Node) {
-	if c.last == nil {
-		a.bodyLen = len(body)
-	}
 	for _, n := range body {
 		switch n := n.(type) {
 		case *ast.Directive:

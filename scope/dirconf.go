@@ -2,9 +2,9 @@ package scope
 
 import (
 	"sort"
-	"strings"
 
 	"github.com/apacheconf/apacheconf/ast"
+	"github.com/apacheconf/apacheconf/internal/syntax"
 )
 
 // Options bits, as include/http_core.h defines them.
@@ -308,14 +308,14 @@ type EnvVar struct {
 }
 
 // confEnv is mod_env's table of one configuration: SetEnv's variables,
-// names compared without case as apr tables do. A slice: a section sets
+// names compared without ASCII case as apr tables do. A slice: a section sets
 // none or a few, and a Go map costs hundreds of bytes even for one entry,
 // with a table per section and per virtual host.
 type confEnv []EnvVar
 
 func (t confEnv) find(name string) int {
 	for i := range t {
-		if strings.EqualFold(t[i].Name, name) {
+		if syntax.EqualFoldASCII(t[i].Name, name) {
 			return i
 		}
 	}

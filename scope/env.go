@@ -1,21 +1,22 @@
 package scope
 
 import (
-	"github.com/apacheconf/apacheconf/internal/pcre"
 	"strings"
 
 	"github.com/apacheconf/apacheconf/ast"
+	"github.com/apacheconf/apacheconf/internal/pcre"
+	"github.com/apacheconf/apacheconf/internal/syntax"
 	"github.com/apacheconf/apacheconf/internal/urlmap"
 )
 
 // envTable is r->subprocess_env: an apr table, so names compare without
-// case, a lookup returns the first entry, set replaces every entry of
+// ASCII case, a lookup returns the first entry, set replaces every entry of
 // the name, and overlay appends.
 type envTable struct{ entries []EnvVar }
 
 func (t *envTable) get(name string) (EnvVar, bool) {
 	for _, e := range t.entries {
-		if strings.EqualFold(e.Name, name) {
+		if syntax.EqualFoldASCII(e.Name, name) {
 			return e, true
 		}
 	}
@@ -25,7 +26,7 @@ func (t *envTable) get(name string) (EnvVar, bool) {
 func (t *envTable) unset(name string) {
 	out := t.entries[:0]
 	for _, e := range t.entries {
-		if !strings.EqualFold(e.Name, name) {
+		if !syntax.EqualFoldASCII(e.Name, name) {
 			out = append(out, e)
 		}
 	}

@@ -315,3 +315,24 @@ func TestEnvMergeLeavesParent(t *testing.T) {
 	assert.Equal(t, []string{"B=2", "D=4", "c=three"}, names(merged))
 	assert.Equal(t, []string{"A=1", "B=2", "C=3"}, names(base))
 }
+
+// Variable names compare as apr tables do (strcasecmp in the C locale):
+// ASCII letters without case, nothing else. "ſ" is not "s" to httpd.
+func TestEnvNamesFoldOnlyASCII(t *testing.T) {
+	c, _ := mergeAll(t, `<X>
+SetEnv S 1
+SetEnv ſ 2
+SetEnv Σ 3
+SetEnv ς 4
+SetEnv site_id 5
+SetEnv SITE_ID 6
+</X>
+<X>
+UnsetEnv σ
+</X>`)
+	var got []string
+	for _, v := range c.envList() {
+		got = append(got, v.Name+"="+v.Value)
+	}
+	assert.Equal(t, []string{"S=1", "SITE_ID=6", "ſ=2", "Σ=3", "ς=4"}, got) // sorted by bytes
+}

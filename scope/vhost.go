@@ -329,7 +329,9 @@ type Selection struct {
 
 // SelectVHost picks the server for a connection to ip:port carrying a
 // Host header host ("" for none), as ap_update_vhost_given_ip and
-// ap_update_vhost_from_headers do.
+// ap_update_vhost_from_headers do. The names it matches are read from
+// the VirtualHosts when an address is first selected: like every part
+// of a built Server, they are not to be changed after Build.
 func (s *Server) SelectVHost(ip netip.Addr, port int, host string) Selection {
 	ip = ip.Unmap()
 	ic := s.index.findIP(ip, port)
