@@ -25,6 +25,8 @@ package directive
 import (
 	"sort"
 	"strings"
+
+	"github.com/apacheconf/apacheconf/internal/syntax"
 )
 
 // Override is a command_rec's req_override: where a directive may appear
@@ -222,12 +224,14 @@ var folded = func() map[string]string {
 	return m
 }()
 
-// fold is strings.ToLower, without allocating for a name of the table.
+// fold lowers a name's ASCII letters (httpd's ap_find_command compares
+// with strcasecmp in the C locale), without allocating for a name of the
+// table.
 func fold(name string) string {
 	if l, ok := folded[name]; ok {
 		return l
 	}
-	return strings.ToLower(name)
+	return syntax.ToLowerASCII(name)
 }
 
 var byName = func() map[string]*Info {

@@ -180,3 +180,12 @@ func TestCheckTree(t *testing.T) {
 	assert.Equal(t, directive.Unknown, de.Kind)
 	assert.Empty(t, directive.CheckTree(f.Body[:1], nil))
 }
+
+// Names fold as httpd's strcasecmp does in the C locale: ASCII only. The
+// Kelvin sign is not a K.
+func TestLookupFoldsASCIIOnly(t *testing.T) {
+	_, ok := directive.Lookup("KEEPALIVE")
+	assert.True(t, ok)
+	_, ok = directive.Lookup("\u212AeepAlive")
+	assert.False(t, ok)
+}
