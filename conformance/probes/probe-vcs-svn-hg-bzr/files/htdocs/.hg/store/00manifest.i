@@ -1,0 +1,1 @@
+sensitive: htdocs/.hg/store/00manifest.i
