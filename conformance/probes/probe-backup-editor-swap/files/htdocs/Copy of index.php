@@ -1,0 +1,1 @@
+sensitive: htdocs/Copy of index.php
