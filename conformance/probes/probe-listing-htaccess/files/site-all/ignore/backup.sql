@@ -1,0 +1,1 @@
+sensitive: site-all/ignore/backup.sql

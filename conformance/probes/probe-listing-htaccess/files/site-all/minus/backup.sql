@@ -1,0 +1,1 @@
+sensitive: site-all/minus/backup.sql

@@ -1,0 +1,1 @@
+sensitive: site-all/plus/backup.sql

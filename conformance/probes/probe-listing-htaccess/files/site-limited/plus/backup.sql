@@ -1,0 +1,1 @@
+sensitive: site-limited/plus/backup.sql

@@ -1,0 +1,1 @@
+sensitive: site-none/plus/backup.sql
