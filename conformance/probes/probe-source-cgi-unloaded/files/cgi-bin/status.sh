@@ -1,0 +1,1 @@
+sensitive: cgi-bin/status.sh
