@@ -1,0 +1,1 @@
+sensitive: users/alice/public_html/backup.sql
