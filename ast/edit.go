@@ -103,32 +103,115 @@ func (d *Directive) SetArgs(values ...string) {
 	d.Args = args
 }
 
-// Set makes c's body hold exactly one directive named name with these
-// values: the first existing one is updated (others of that name are
-// removed), else a new directive is appended (before any closing
-// comments and blank lines at the end of the body). It returns the
-// directive.
+// Set makes c hold one directive named name with these values, and
+// returns it.
+//
+// For a keyed directive (see KeyOf: SetEnv by variable, AddHandler by
+// extension, Header by header name, Alias by URL path, Listen by address
+// …) only the instances with the same key as values are concerned:
+// Set(v, "SetEnv", "A", "3") updates SetEnv A and keeps SetEnv B. For
+// others, every instance is.
+//
+// The first instance found is updated — in c's body or in a
+// configuration-time conditional section inside it (<IfModule>,
+// <IfDefine>, <IfVersion>, <IfFile>, <IfDirective>, <IfSection>), where
+// Set edits it in place rather than adding a second one outside — and
+// later instances in the same body are removed. Instances in other
+// conditional sections are updated too (each branch keeps its own
+// line). With none, a new directive is appended to c's body (before the
+// blank lines that end it).
 func Set(c Container, name string, values ...string) *Directive {
-	body := c.Nodes()
-	var keep *Directive
+	key, keyed := KeyOf(name, values)
+	matches := func(d *Directive) bool {
+		if !d.Is(name) {
+			return false
+		}
+		if !keyed {
+			return true
+		}
+		k, _ := KeyOf(d.Name, d.Values())
+		return k == key
+	}
+	first := setIn(c.Nodes(), matches, values)
+	if first != nil {
+		return first
+	}
+	d := NewDirective(name, values...)
+	Append(c, d)
+	return d
+}
+
+// setIn updates the directives that match in body and in the
+// conditional sections below it, removing the second and later ones of
+// each body; it returns the first it updated.
+func setIn(body *[]Node, matches func(*Directive) bool, values []string) *Directive {
+	var first, here *Directive
 	out := (*body)[:0:0]
+	removed := false
 	for _, n := range *body {
-		if d, ok := n.(*Directive); ok && d.Is(name) {
-			if keep != nil {
-				continue
+		switch n := n.(type) {
+		case *Directive:
+			if matches(n) {
+				if here != nil {
+					removed = true
+					continue
+				}
+				here = n
+				n.SetArgs(values...)
+				if first == nil {
+					first = n
+				}
 			}
-			keep = d
-			d.SetArgs(values...)
+		case *Section:
+			if IsConditional(n) {
+				if d := setIn(&n.Body, matches, values); first == nil {
+					first = d
+				}
+			}
 		}
 		out = append(out, n)
 	}
-	if keep != nil {
+	if removed {
 		*body = out
-		return keep
 	}
-	d := &Directive{Name: name, Args: NewArgs(values...)}
-	Append(c, d)
-	return d
+	return first
+}
+
+// IsConditional reports whether s is a section httpd evaluates once, when
+// it reads the configuration (<IfModule>, <IfDefine>, <IfVersion>,
+// <IfFile>, <IfDirective>, <IfSection>): what it holds belongs to the
+// enclosing context. <If> and <Else> are evaluated per request and are
+// contexts of their own.
+func IsConditional(s *Section) bool {
+	switch s.Canonical() {
+	case "ifmodule", "ifdefine", "ifversion", "iffile", "ifdirective", "ifsection":
+		return true
+	}
+	return false
+}
+
+// Lookup returns the directives named name in c's body and in the
+// conditional sections inside it (see IsConditional), in source order:
+// the instances that apply to c's context when their conditions hold.
+func Lookup(c Container, name string) []*Directive {
+	var out []*Directive
+	var walk func(body []Node)
+	walk = func(body []Node) {
+		for _, n := range body {
+			switch n := n.(type) {
+			case *Directive:
+				if n.Is(name) {
+					out = append(out, n)
+				}
+			case *Section:
+				if IsConditional(n) {
+					walk(n.Body)
+				}
+			}
+		}
+	}
+	walk(*c.Nodes())
+	return out
 }
 
 // Ensure adds a directive named name with these values unless one with
@@ -139,7 +222,7 @@ func Ensure(c Container, name string, values ...string) *Directive {
 			return d
 		}
 	}
-	d := &Directive{Name: name, Args: NewArgs(values...)}
+	d := NewDirective(name, values...)
 	Append(c, d)
 	return d
 }
@@ -150,7 +233,7 @@ func EnsureSection(c Container, name string, args ...string) *Section {
 	if s := FindSection(c, name, args...); s != nil {
 		return s
 	}
-	s := &Section{Name: name, Args: NewArgs(args...)}
+	s := NewSection(name, args...)
 	Append(c, s)
 	return s
 }
