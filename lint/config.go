@@ -1,121 +1,126 @@
 package lint
 
 import (
-	"bytes"
 	"fmt"
-	"os"
+	"sort"
 	"strings"
-
-	"go.yaml.in/yaml/v3"
 )
 
-// Config is the contents of .apacheconf.yaml:
+// Config chooses the rules a run applies and how it judges the result.
+// Rules are named by ID ("AC5004") or name ("server-signature"), in any
+// case; a name that is no rule is an error (Check, RunContext), never
+// silently ignored. The file form, .apacheconf.yaml, is read by
+// report.ParseConfig:
 //
-//	# rules to run (all when empty), by ID or name
-//	enable: []
-//	# rules never to run
-//	disable: [AC5004, server-signature]
-//	# severity overrides: error, warning, info, or off
-//	severity:
-//	  AC3003: warning
-//	# parameters defined as by apache2 -D
-//	defines: [SSL]
-//	# the lowest severity that makes apacheconf lint exit 1
-//	fail-on: warning
+//	enable: []                            # rules to run (all when empty)
+//	disable: [AC5004, server-signature]   # rules never to run
+//	severity: {AC3003: warning, AC5001: off}
+//	defines: [SSL]                        # as apache2 -D
+//	fail-on: warning                      # lowest severity that fails
 type Config struct {
-	Enable   []string            `yaml:"enable"`
-	Disable  []string            `yaml:"disable"`
-	Severity map[string]Severity `yaml:"-"`
-	Defines  []string            `yaml:"defines"`
-	FailOn   Severity            `yaml:"-"`
-
-	off map[string]bool
+	// Enable lists the rules to run (all when empty); Disable those never
+	// to run.
+	Enable, Disable []string
+	// Severity overrides rules' severities; Off switches a rule off.
+	Severity map[string]Severity
+	// Defines are parameters defined as by apache2 -D.
+	Defines []string
+	// FailOn is the lowest severity that fails a run (Fails); 0 means
+	// Error.
+	FailOn Severity
 }
 
-type rawConfig struct {
-	Enable   []string          `yaml:"enable"`
-	Disable  []string          `yaml:"disable"`
-	Severity map[string]string `yaml:"severity"`
-	Defines  []string          `yaml:"defines"`
-	FailOn   string            `yaml:"fail-on"`
+// Check reports the first rule Config names that does not exist, or a
+// severity that is not one.
+func (c Config) Check() error {
+	_, err := c.compile()
+	return err
 }
 
-// ParseConfig reads a .apacheconf.yaml. Unknown keys, rules and
-// severities are errors: a typo must not silently turn a rule off.
-func ParseConfig(name string, src []byte) (Config, error) {
-	var raw rawConfig
-	dec := yaml.NewDecoder(bytes.NewReader(src))
-	dec.KnownFields(true)
-	if err := dec.Decode(&raw); err != nil && err.Error() != "EOF" {
-		return Config{}, fmt.Errorf("%s: %v", name, err)
+// Fails reports whether ds hold a finding at or above FailOn (Error when
+// FailOn is 0): what makes `apacheconf lint` exit 1 and a CI step fail.
+func (c Config) Fails(ds []Diagnostic) bool {
+	failOn := c.FailOn
+	if failOn <= 0 {
+		failOn = Error
 	}
-	cfg := Config{Defines: raw.Defines, Severity: map[string]Severity{}, off: map[string]bool{}}
-	resolveIDs := func(list []string) ([]string, error) {
-		var ids []string
+	return Max(ds) >= failOn
+}
+
+// runConfig is a Config with its rules looked up.
+type runConfig struct {
+	enable   map[string]bool // nil: all
+	disable  map[string]bool
+	override map[string]Severity
+}
+
+func (c Config) compile() (runConfig, error) {
+	rc := runConfig{disable: map[string]bool{}, override: map[string]Severity{}}
+	ids := func(field string, list []string) (map[string]bool, error) {
+		m := map[string]bool{}
 		for _, r := range list {
 			a := Lookup(r)
 			if a == nil {
-				return nil, fmt.Errorf("%s: unknown rule %q", name, r)
+				return nil, unknownRule(field, r)
 			}
-			ids = append(ids, a.ID)
+			m[a.ID] = true
 		}
-		return ids, nil
+		return m, nil
 	}
 	var err error
-	if cfg.Enable, err = resolveIDs(raw.Enable); err != nil {
-		return Config{}, err
+	if len(c.Enable) > 0 {
+		if rc.enable, err = ids("enable", c.Enable); err != nil {
+			return rc, err
+		}
 	}
-	if cfg.Disable, err = resolveIDs(raw.Disable); err != nil {
-		return Config{}, err
+	if rc.disable, err = ids("disable", c.Disable); err != nil {
+		return rc, err
 	}
-	for r, s := range raw.Severity {
+	// Sorted, so that the error names the same rule every run.
+	names := make([]string, 0, len(c.Severity))
+	for r := range c.Severity {
+		names = append(names, r)
+	}
+	sort.Strings(names)
+	for _, r := range names {
 		a := Lookup(r)
 		if a == nil {
-			return Config{}, fmt.Errorf("%s: unknown rule %q", name, r)
+			return rc, unknownRule("severity", r)
 		}
-		if strings.EqualFold(s, "off") || strings.EqualFold(s, "none") {
-			cfg.off[a.ID] = true
-			continue
+		s := c.Severity[r]
+		if s != Off && (s < Info || s > Error) {
+			return rc, fmt.Errorf("severity of %s: %d is not a severity", r, int(s))
 		}
-		sev, err := ParseSeverity(s)
-		if err != nil {
-			return Config{}, fmt.Errorf("%s: rule %s: %v", name, r, err)
-		}
-		cfg.Severity[a.ID] = sev
+		rc.override[a.ID] = s
 	}
-	if raw.FailOn != "" {
-		if cfg.FailOn, err = ParseSeverity(raw.FailOn); err != nil {
-			return Config{}, fmt.Errorf("%s: fail-on: %v", name, err)
-		}
+	if c.FailOn != 0 && (c.FailOn < Info || c.FailOn > Error) {
+		return rc, fmt.Errorf("fail-on: %v is not a severity", c.FailOn)
 	}
-	return cfg, nil
+	return rc, nil
 }
 
-// LoadConfig reads a config file.
-func LoadConfig(path string) (Config, error) {
-	src, err := os.ReadFile(path)
-	if err != nil {
-		return Config{}, err
+func unknownRule(field, name string) error {
+	msg := fmt.Sprintf("%s: unknown rule %q", field, name)
+	best := ""
+	for _, a := range registry {
+		if strings.EqualFold(strings.ReplaceAll(a.Name, "-", ""), strings.ReplaceAll(name, "-", "")) {
+			best = a.Name
+		}
 	}
-	return ParseConfig(path, src)
+	if best != "" {
+		msg += fmt.Sprintf(" (did you mean %s?)", best)
+	}
+	return fmt.Errorf("%s; apacheconf lint -rules lists them", msg)
 }
 
-func (c Config) enabled(id string) bool {
-	if c.off[id] {
-		return false
+// severity is the severity a's findings get, and whether a runs.
+func (rc runConfig) severity(a *Analyzer) (Severity, bool) {
+	if rc.disable[a.ID] || rc.enable != nil && !rc.enable[a.ID] {
+		return 0, false
 	}
-	for _, d := range c.Disable {
-		if d == id {
-			return false
-		}
+	sev := a.Severity
+	if s, ok := rc.override[a.ID]; ok {
+		sev = s
 	}
-	if len(c.Enable) == 0 {
-		return true
-	}
-	for _, e := range c.Enable {
-		if e == id {
-			return true
-		}
-	}
-	return false
+	return sev, sev != Off
 }

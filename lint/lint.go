@@ -8,20 +8,24 @@
 // inventory — and reports Diagnostics through its Pass:
 //
 //	prog := lint.NewProgram(nodes, loadErr, lint.ProgramOptions{FS: os.DirFS("/")})
-//	diags := lint.Run(prog, lint.Analyzers(), lint.Config{})
+//	diags, err := lint.RunContext(ctx, prog, lint.Analyzers(), lint.Config{})
+//	if cfg.Fails(diags) { … }
 //
-// Run applies the configuration (rules turned off, severities changed)
-// and the suppression comments found in the files:
+// (apacheconf.Config.Lint does this for a loaded configuration.) Run
+// applies the configuration (rules by ID or name turned off, severities
+// changed) and the suppression comments found in the files:
 //
 //	# apacheconf:ignore AC5004 the banner is wanted here
 //	ServerSignature On
 //
 // A comment of that form silences the listed rules (or "all") for the
 // node that follows it. Formatters for text, JSON, SARIF 2.1.0, GitHub
-// Actions annotations and checkstyle XML live in format.go and sarif.go.
+// Actions annotations and checkstyle XML, and the .apacheconf.yaml
+// reader, are in package lint/report.
 package lint
 
 import (
+	"context"
 	"fmt"
 	"io/fs"
 	"sort"
@@ -33,12 +37,14 @@ import (
 	"github.com/apacheconf/apacheconf/scope"
 )
 
-// Severity orders findings: Info < Warning < Error.
+// Severity orders findings: Info < Warning < Error. Off, in a
+// Config, switches a rule off.
 type Severity int
 
 // Severities.
 const (
-	Info Severity = iota + 1
+	Off  Severity = -1
+	Info Severity = iota
 	Warning
 	Error
 )
@@ -51,13 +57,17 @@ func (s Severity) String() string {
 		return "warning"
 	case Error:
 		return "error"
+	case Off:
+		return "off"
 	}
 	return "none"
 }
 
-// ParseSeverity reads "error", "warning" or "info" (any case).
+// ParseSeverity reads "error", "warning", "info" or "off" (any case).
 func ParseSeverity(s string) (Severity, error) {
 	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "off", "none":
+		return Off, nil
 	case "error":
 		return Error, nil
 	case "warning", "warn":
@@ -65,7 +75,7 @@ func ParseSeverity(s string) (Severity, error) {
 	case "info", "note":
 		return Info, nil
 	}
-	return 0, fmt.Errorf("unknown severity %q (want error, warning or info)", s)
+	return 0, fmt.Errorf("unknown severity %q (want error, warning, info or off)", s)
 }
 
 // Analyzer is one rule.
@@ -87,16 +97,16 @@ func (a *Analyzer) DocURL() string { return "docs/rules/" + a.ID + ".md" }
 
 // TextEdit replaces the bytes [Offset, End) of a file with NewText.
 type TextEdit struct {
-	Filename string `json:"file"`
-	Offset   int    `json:"offset"`
-	End      int    `json:"end"`
-	NewText  string `json:"new_text"`
+	Filename string
+	Offset   int
+	End      int
+	NewText  string
 }
 
 // SuggestedFix is a change that resolves a finding.
 type SuggestedFix struct {
-	Message string     `json:"message"`
-	Edits   []TextEdit `json:"edits"`
+	Message string
+	Edits   []TextEdit
 }
 
 // Diagnostic is one finding.
@@ -156,6 +166,14 @@ type ProgramOptions struct {
 	// registry generated from apache2 (DefaultRegistry).
 	Directives scope.DirectiveTable
 	Specs      Registry
+	// Server, when set, is the scope.Build of nodes already made (with
+	// BuildErr its error), and Inventory with GroupErr the mod_wsgi
+	// groups of it: NewProgram then builds nothing again, and Resolver
+	// is not used. apacheconf.Config.Lint passes what Load built.
+	Server    *scope.Server
+	BuildErr  error
+	Inventory *resolve.Inventory
+	GroupErr  error
 }
 
 // Program is the configuration under analysis.
@@ -196,6 +214,15 @@ func NewProgram(nodes []ast.Node, loadErr error, opts ProgramOptions) *Program {
 		p.Specs = DefaultRegistry()
 	}
 	p.LoadErrors = asList(loadErr)
+	if opts.Server != nil {
+		p.Server, p.BuildErrors = opts.Server, asList(opts.BuildErr)
+		p.Inventory, p.GroupErrors = opts.Inventory, asList(opts.GroupErr)
+		if p.Inventory == nil {
+			inv, err := resolve.Groups(p.Server)
+			p.Inventory, p.GroupErrors = inv, asList(err)
+		}
+		return p
+	}
 	s, err := scope.Build(nodes, scope.Options{Resolver: opts.Resolver})
 	p.BuildErrors = asList(err)
 	p.Server = s
@@ -296,20 +323,40 @@ func (p *Program) indexDirectives() {
 }
 
 // Run runs the analyzers over prog and returns their findings, with the
-// configuration and suppression comments applied, sorted by position.
+// configuration and suppression comments applied, sorted by position. It
+// is RunContext without a context, for a cfg known to be valid: it panics
+// when cfg names a rule that does not exist (Config.Check says so).
 func Run(prog *Program, analyzers []*Analyzer, cfg Config) []Diagnostic {
+	ds, err := RunContext(context.Background(), prog, analyzers, cfg)
+	if err != nil {
+		panic("lint.Run: " + err.Error())
+	}
+	return ds
+}
+
+// RunContext runs the analyzers over prog as Run does. It returns an
+// error when cfg names an unknown rule or severity (see Config.Check),
+// and ctx's error when ctx is done before the last analyzer has run.
+func RunContext(ctx context.Context, prog *Program, analyzers []*Analyzer, cfg Config) ([]Diagnostic, error) {
+	rc, err := cfg.compile()
+	if err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	sup := collectSuppressions(prog)
 	var out []Diagnostic
 	for _, a := range analyzers {
-		if !cfg.enabled(a.ID) {
+		sev, on := rc.severity(a)
+		if !on {
 			continue
-		}
-		sev := a.Severity
-		if s, ok := cfg.Severity[a.ID]; ok {
-			sev = s
 		}
 		pass := &Pass{Analyzer: a, Program: prog}
 		a.Run(pass)
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		for _, d := range pass.diags {
 			if sup.suppressed(d.Pos, a.ID) {
 				continue
@@ -319,7 +366,7 @@ func Run(prog *Program, analyzers []*Analyzer, cfg Config) []Diagnostic {
 		}
 	}
 	Sort(out)
-	return out
+	return out, nil
 }
 
 // Sort orders diagnostics by file, line, column, then rule.

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/apacheconf/apacheconf/lint"
+	"github.com/apacheconf/apacheconf/lint/report"
 	"github.com/apacheconf/apacheconf/parser"
 )
 
@@ -48,7 +49,7 @@ func runLint(args []string, stdout, stderr io.Writer) int {
 	fset.Usage = func() { fmt.Fprint(stderr, lintUsage); fset.PrintDefaults() }
 	var lf lintFlags
 	lf.cf.register(fset)
-	fset.StringVar(&lf.format, "format", "text", "output format: "+strings.Join(lint.Formats, ", "))
+	fset.StringVar(&lf.format, "format", "text", "output format: "+strings.Join(report.Formats, ", "))
 	fset.StringVar(&lf.failOn, "fail-on", "", "lowest severity that makes the exit status 1: error, warning or info (default error, or fail-on in the config file)")
 	fset.StringVar(&lf.configPath, "config", "", "configuration file (default ./.apacheconf.yaml when present)")
 	fset.BoolVar(&lf.fix, "fix", false, "apply suggested fixes to the files, then report what is left")
@@ -80,7 +81,7 @@ func runLint(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	if !validFormat(lf.format) {
-		fmt.Fprintf(stderr, "apacheconf lint: unknown format %q (want %s)\n", lf.format, strings.Join(lint.Formats, ", "))
+		fmt.Fprintf(stderr, "apacheconf lint: unknown format %q (want %s)\n", lf.format, strings.Join(report.Formats, ", "))
 		return 2
 	}
 
@@ -94,22 +95,18 @@ func runLint(args []string, stdout, stderr io.Writer) int {
 	}
 	if path != "" {
 		var err error
-		if cfg, err = lint.LoadConfig(path); err != nil {
+		if cfg, err = report.LoadConfig(path); err != nil {
 			fmt.Fprintf(stderr, "apacheconf lint: %v\n", err)
 			return 2
 		}
 	}
-	failOn := lint.Error
-	if cfg.FailOn != 0 {
-		failOn = cfg.FailOn
-	}
 	if lf.failOn != "" {
 		s, err := lint.ParseSeverity(lf.failOn)
-		if err != nil {
-			fmt.Fprintf(stderr, "apacheconf lint: --fail-on: %v\n", err)
+		if err != nil || s == lint.Off {
+			fmt.Fprintf(stderr, "apacheconf lint: --fail-on: %q is not error, warning or info\n", lf.failOn)
 			return 2
 		}
-		failOn = s
+		cfg.FailOn = s
 	}
 	lf.cf.defines = append(lf.cf.defines, cfg.Defines...)
 
@@ -157,18 +154,18 @@ func runLint(args []string, stdout, stderr io.Writer) int {
 			}
 		}
 	}
-	if err := lint.Write(stdout, lf.format, ds, analyzers); err != nil {
+	if err := report.Write(stdout, lf.format, ds, analyzers); err != nil {
 		fmt.Fprintf(stderr, "apacheconf lint: %v\n", err)
 		return 2
 	}
-	if lint.Max(ds) >= failOn {
+	if cfg.Fails(ds) {
 		return 1
 	}
 	return 0
 }
 
 func validFormat(f string) bool {
-	for _, x := range lint.Formats {
+	for _, x := range report.Formats {
 		if f == x {
 			return true
 		}

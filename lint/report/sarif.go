@@ -1,4 +1,4 @@
-package lint
+package report
 
 import (
 	"io"
@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/owenrumney/go-sarif/v2/sarif"
+
+	"github.com/apacheconf/apacheconf/lint"
 )
 
 // DocBase is where the rule pages are published; SARIF viewers link each
@@ -18,7 +20,7 @@ var ToolVersion = "0.1.0"
 // WriteSARIF prints a SARIF 2.1.0 log (GitHub code scanning reads it),
 // built with github.com/owenrumney/go-sarif. Every rule that ran is
 // listed with its doc page; results carry their region and fixes.
-func WriteSARIF(w io.Writer, ds []Diagnostic, analyzers []*Analyzer) error {
+func WriteSARIF(w io.Writer, ds []lint.Diagnostic, analyzers []*lint.Analyzer) error {
 	report, err := sarif.New(sarif.Version210)
 	if err != nil {
 		return err
@@ -73,11 +75,11 @@ func WriteSARIF(w io.Writer, ds []Diagnostic, analyzers []*Analyzer) error {
 	return report.PrettyWrite(w)
 }
 
-func sarifLevel(s Severity) string {
+func sarifLevel(s lint.Severity) string {
 	switch s {
-	case Error:
+	case lint.Error:
 		return "error"
-	case Warning:
+	case lint.Warning:
 		return "warning"
 	}
 	return "note"
@@ -112,14 +114,14 @@ func category(id string) string {
 
 // ruleProperties tags a rule with its category; security rules carry
 // GitHub code scanning's "security-severity" score.
-func ruleProperties(a *Analyzer) sarif.Properties {
+func ruleProperties(a *lint.Analyzer) sarif.Properties {
 	cat := category(a.ID)
 	p := sarif.Properties{"tags": []string{cat}}
 	if cat == "security" || a.ID == "AC4006" {
 		if cat != "security" {
 			p["tags"] = []string{cat, "security"}
 		}
-		score := map[Severity]string{Error: "8.8", Warning: "5.0", Info: "2.0"}[a.Severity]
+		score := map[lint.Severity]string{lint.Error: "8.8", lint.Warning: "5.0", lint.Info: "2.0"}[a.Severity]
 		if a.ID == "AC4006" {
 			score = "9.0"
 		}
