@@ -1,27 +1,36 @@
 // Package apacheconf reads Apache httpd configuration the way httpd does and
 // answers what cannot be seen by reading files: which virtual host serves a
 // request, what configuration applies to a path, which mod_wsgi daemon
-// group runs a script and whether WSGIRestrictProcess lets it.
+// group runs a script and whether WSGIRestrictProcess lets it — and edits
+// the files it read, keeping every byte it does not change.
 //
 // Load reads a configuration tree through an fs.FS (a directory, an archive,
 // files held in memory); the returned Config answers questions:
 //
 //	cfg, err := apacheconf.Load(ctx, os.DirFS("/"), "/etc/apache2/apache2.conf", apacheconf.Options{})
-//	if err != nil { … } // errors.As(err, &parser.ErrorList{}) gives each problem with its position
+//	if err != nil { … } // errors.Is(err, fs.ErrNotExist); errors.As(err, &parser.ErrorList{}) gives each problem with its position
 //	for _, v := range cfg.VirtualHosts() { fmt.Println(v.ServerName, v.Pos()) }
-//	r := cfg.Explain(apacheconf.Request("www.example.org", "/app/"))
-//	d := cfg.Resolve(apacheconf.Request("www.example.org", "/app/"))
-//	findings := cfg.Lint(ctx, lint.Config{})
+//	r, err := cfg.Explain(ctx, apacheconf.Request("www.example.org", "/app/"))
+//	d, err := cfg.Resolve(ctx, apacheconf.Request("www.example.org", "/app/"))
+//	findings, err := cfg.Lint(ctx, lint.Config{})
+//
+// Config.Edit starts an edit session: any node of the loaded tree (from
+// cfg, an Explain trace, a lint finding) maps to its file's editable
+// tree, and the session gives back a unified diff and the files to write.
 //
 // The packages underneath do one job each, in this order: parser (bytes →
 // tree, and the loader), ast (the tree, its printer and editing), scope
-// (servers, requests, merges), resolve (mod_wsgi), lint (rules).
+// (servers, requests, merges), resolve (mod_wsgi), lint (rules) and
+// lint/report (output formats).
 package apacheconf
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"io/fs"
 	"net/netip"
+	"os"
 
 	"github.com/apacheconf/apacheconf/lint"
 	"github.com/apacheconf/apacheconf/parser"
@@ -33,7 +42,9 @@ import (
 // /etc/apache2, no -D, no environment.
 type Options struct {
 	// ServerRoot, Defines and Env are apache2's -d, -D and the process
-	// environment ${VAR} falls back to (os.LookupEnv for the real one).
+	// environment ${VAR} falls back to (os.LookupEnv for the real one;
+	// ReadEnvvars for what Debian's apache2ctl gives apache2). Env is also
+	// the environment %{ENV:NAME} falls back to in Resolve.
 	ServerRoot string
 	Defines    []string
 	Env        func(string) (string, bool)
@@ -43,6 +54,13 @@ type Options struct {
 	// Accounts, when set, checks WSGIDaemonProcess user= and group= as
 	// httpd does at start-up.
 	Accounts resolve.Accounts
+	// Content is where the configuration's absolute paths (DocumentRoot,
+	// <Directory>, Alias targets, .htaccess) are looked up, when not in
+	// the fs.FS the configuration is read from. Chroot is the CLI's
+	// --chroot: a directory of this machine standing for "/" there
+	// (os.DirFS(Chroot)); Content wins when both are set.
+	Content fs.FS
+	Chroot  string
 }
 
 // Config is a loaded configuration, ready for questions.
@@ -53,29 +71,47 @@ type Config struct {
 	Server *scope.Server
 	// Groups is the mod_wsgi daemon process inventory.
 	Groups *resolve.Inventory
-	// FS is where the configuration's absolute paths are looked up.
-	FS fs.FS
+	// FS is where the configuration was read from; Content where its
+	// absolute paths are looked up (FS unless Options say otherwise).
+	FS, Content fs.FS
 
-	loadErr error
+	opts                      Options
+	loadErr, buildErr, grpErr error
 }
 
 // Load reads the configuration at path (absolute, or relative to
 // ServerRoot) through fsys, which is rooted at "/" (pass os.DirFS("/") for
-// the machine, an fstest.MapFS for files in memory). Problems httpd would
-// refuse to start with come back as a parser.ErrorList; the Config is
-// still returned for whatever could be read.
+// the machine, an fstest.MapFS for files in memory).
+//
+// Problems httpd would refuse to start with come back as a
+// parser.ErrorList, each with its position and include chain; the Config
+// is still returned for whatever could be read. A file that could not be
+// read (the main file, an Include) is an error that wraps the fs error:
+// errors.Is(err, fs.ErrNotExist) tells a mistyped path. A done ctx stops
+// the load at its next file and Load returns ctx's error.
 func Load(ctx context.Context, fsys fs.FS, path string, opts Options) (*Config, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	loaded, loadErr := parser.Load(fsys, path, parser.LoadOptions{ServerRoot: opts.ServerRoot, Defines: opts.Defines, Env: opts.Env})
-	if loaded == nil {
-		return nil, loadErr
-	}
+	cfs := newCtxFS(ctx, fsys)
+	loaded, loadErr := parser.Load(cfs, path, parser.LoadOptions{ServerRoot: opts.ServerRoot, Defines: opts.Defines, Env: opts.Env})
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	cfg := &Config{Loaded: loaded, FS: fsys, loadErr: loadErr}
+	var list parser.ErrorList
+	if errors.As(loadErr, &list) {
+		cfs.wrapOpenErrors(list)
+	}
+	if loaded == nil {
+		return nil, loadErr
+	}
+	cfg := &Config{Loaded: loaded, FS: fsys, Content: opts.Content, opts: opts, loadErr: loadErr}
+	if cfg.Content == nil {
+		cfg.Content = fsys
+		if opts.Chroot != "" {
+			cfg.Content = os.DirFS(opts.Chroot)
+		}
+	}
 	var errs parser.ErrorList
 	addErrs := func(err error) {
 		if list, ok := err.(parser.ErrorList); ok {
@@ -84,9 +120,11 @@ func Load(ctx context.Context, fsys fs.FS, path string, opts Options) (*Config, 
 	}
 	addErrs(loadErr)
 	s, err := scope.Build(loaded.Body, scope.Options{Resolver: opts.Resolver})
+	cfg.buildErr = err
 	addErrs(err)
 	cfg.Server = s
 	inv, err := resolve.GroupsWith(s, resolve.GroupOptions{Accounts: opts.Accounts})
+	cfg.grpErr = err
 	addErrs(err)
 	cfg.Groups = inv
 	errs.Sort()
@@ -104,25 +142,64 @@ func (c *Config) VirtualHosts() []*scope.VirtualHost { return c.Server.VHosts }
 
 // Explain says how httpd answers a GET: the virtual host, the URL mapping,
 // each configuration merged, the environment, the handler and the status.
-func (c *Config) Explain(req scope.Request) *scope.Result {
-	return c.Server.Request(req, scope.RequestOptions{FS: c.FS})
+// The .htaccess files on the way are read from Content; a done ctx stops
+// that and Explain returns ctx's error.
+func (c *Config) Explain(ctx context.Context, req scope.Request) (*scope.Result, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	r := c.Server.Request(req, scope.RequestOptions{FS: newCtxFS(ctx, c.Content)})
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return r, nil
 }
 
 // Resolve says which mod_wsgi daemon group runs the request and whether
-// mod_wsgi allows it, with the directives that decided.
-func (c *Config) Resolve(req scope.Request) resolve.Decision {
-	return c.Groups.Resolve(c.Explain(req), resolve.Options{})
+// mod_wsgi allows it, with the directives that decided; ctx as Explain.
+func (c *Config) Resolve(ctx context.Context, req scope.Request) (resolve.Decision, error) {
+	r, err := c.Explain(ctx, req)
+	if err != nil {
+		return resolve.Decision{}, err
+	}
+	return c.Groups.Resolve(r, resolve.Options{Getenv: c.opts.Env}), nil
 }
 
 // Audit lists the directories whose .htaccess authors choose the daemon
-// group through %{ENV:…}, and which groups they can reach.
-func (c *Config) Audit() []resolve.Exposure { return c.Groups.Audit(c.Server, c.FS) }
-
-// Lint runs every rule (as configured by cfg) and returns the findings.
-func (c *Config) Lint(ctx context.Context, cfg lint.Config) []lint.Diagnostic {
-	if ctx.Err() != nil {
-		return nil
+// group through %{ENV:…}, and which groups they can reach; ctx as
+// Explain.
+func (c *Config) Audit(ctx context.Context) ([]resolve.Exposure, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
-	prog := lint.NewProgram(c.Loaded.Body, c.loadErr, lint.ProgramOptions{FS: c.FS})
-	return lint.Run(prog, lint.Analyzers(), cfg)
+	out := c.Groups.Audit(c.Server, newCtxFS(ctx, c.Content))
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Lint runs the rules (as cfg chooses them) over the servers Load built
+// and returns the findings; cfg.Fails tells whether they fail a CI step.
+// It returns an error when cfg names an unknown rule or a define the
+// configuration was not loaded with (Options.Defines), and ctx's error
+// when ctx is done first.
+func (c *Config) Lint(ctx context.Context, cfg lint.Config) ([]lint.Diagnostic, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := cfg.Check(); err != nil {
+		return nil, err
+	}
+	for _, d := range cfg.Defines {
+		if !c.Loaded.Defines[d] {
+			return nil, fmt.Errorf("lint.Config.Defines: %s was not defined when the configuration was loaded; pass it in Options.Defines", d)
+		}
+	}
+	prog := lint.NewProgram(c.Loaded.Body, c.loadErr, lint.ProgramOptions{
+		FS:     newCtxFS(ctx, c.Content),
+		Server: c.Server, BuildErr: c.buildErr,
+		Inventory: c.Groups, GroupErr: c.grpErr,
+	})
+	return lint.RunContext(ctx, prog, lint.Analyzers(), cfg)
 }

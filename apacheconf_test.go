@@ -3,6 +3,8 @@ package apacheconf_test
 import (
 	"context"
 	"errors"
+	"io/fs"
+	"net/netip"
 	"testing"
 	"testing/fstest"
 
@@ -44,23 +46,28 @@ func TestAPI(t *testing.T) {
 	assert.Equal(t, "a.example", v.ServerName)
 	assert.Equal(t, "/etc/apache2/sites/a.conf:1:1", v.Pos().String())
 
-	r := cfg.Explain(apacheconf.Request("a.example", "/app/x"))
+	r, err := cfg.Explain(ctx, apacheconf.Request("a.example", "/app/x"))
+	require.NoError(t, err)
 	assert.Equal(t, "/srv/a/app.wsgi", r.Filename)
 	assert.Equal(t, "/x", r.PathInfo)
 	assert.Equal(t, 200, r.Status)
 
-	d := cfg.Resolve(apacheconf.Request("a.example", "/app/x"))
+	d, err := cfg.Resolve(ctx, apacheconf.Request("a.example", "/app/x"))
+	require.NoError(t, err)
 	assert.Equal(t, "allowed", d.Verdict)
 	assert.Equal(t, "a1", d.ProcessGroup)
 	assert.Equal(t, "a.example|/app", d.ApplicationGroup)
 	assert.Equal(t, []string{"a1", "shared"}, d.SelectableGroups)
 
-	exp := cfg.Audit()
+	exp, err := cfg.Audit(ctx)
+	require.NoError(t, err)
 	require.Len(t, exp, 1, "/srv/a lets .htaccess pick the group")
 	assert.Nil(t, exp[0].Restrict)
 
 	var ids []string
-	for _, f := range cfg.Lint(ctx, lint.Config{}) {
+	findings, err := cfg.Lint(ctx, lint.Config{})
+	require.NoError(t, err)
+	for _, f := range findings {
 		ids = append(ids, f.Rule)
 	}
 	assert.Contains(t, ids, lint.WSGIEnvGroupSelection.ID)
@@ -81,3 +88,83 @@ func TestAPIErrors(t *testing.T) {
 	_, err = apacheconf.Load(ctx, bad, "apache2.conf", apacheconf.Options{})
 	assert.ErrorIs(t, err, context.Canceled)
 }
+
+// A mistyped path must not pass silently: the error wraps the fs error,
+// for the main file and for an Include (which has a position).
+func TestLoadMissingFile(t *testing.T) {
+	ctx := context.Background()
+	_, err := apacheconf.Load(ctx, memFS, "/etc/apache2/apache2.cnf", apacheconf.Options{})
+	require.Error(t, err)
+	assert.ErrorIs(t, err, fs.ErrNotExist)
+	assert.Contains(t, err.Error(), "Could not open configuration file /etc/apache2/apache2.cnf: No such file or directory")
+
+	withInclude := fstest.MapFS{"etc/apache2/apache2.conf": {Data: []byte("ServerName x\nInclude sites/missing.conf\n")}}
+	cfg, err := apacheconf.Load(ctx, withInclude, "apache2.conf", apacheconf.Options{})
+	require.NotNil(t, cfg)
+	assert.ErrorIs(t, err, fs.ErrNotExist)
+	var pe *parser.Error
+	require.ErrorAs(t, err, &pe)
+	assert.Equal(t, "/etc/apache2/apache2.conf:2:1", pe.Pos.String())
+	var pathErr *fs.PathError
+	require.ErrorAs(t, err, &pathErr)
+	assert.Equal(t, "etc/apache2/sites/missing.conf", pathErr.Path)
+}
+
+func TestContextCancelled(t *testing.T) {
+	cfg, err := apacheconf.Load(context.Background(), memFS, "apache2.conf", apacheconf.Options{ServerRoot: "/etc/apache2"})
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err = cfg.Lint(ctx, lint.Config{})
+	assert.ErrorIs(t, err, context.Canceled)
+	_, err = cfg.Explain(ctx, apacheconf.Request("a.example", "/app/x"))
+	assert.ErrorIs(t, err, context.Canceled)
+	_, err = cfg.Resolve(ctx, apacheconf.Request("a.example", "/app/x"))
+	assert.ErrorIs(t, err, context.Canceled)
+	_, err = cfg.Audit(ctx)
+	assert.ErrorIs(t, err, context.Canceled)
+
+	// A deadline that passes during the load stops it at the next file.
+	ctx, cancel = context.WithCancel(context.Background())
+	defer cancel()
+	slow := cancelOnOpen{FS: memFS, cancel: cancel, name: "etc/apache2/sites/a.conf"}
+	_, err = apacheconf.Load(ctx, slow, "apache2.conf", apacheconf.Options{ServerRoot: "/etc/apache2"})
+	assert.ErrorIs(t, err, context.Canceled)
+}
+
+// cancelOnOpen cancels a context when a file is opened.
+type cancelOnOpen struct {
+	fs.FS
+	cancel func()
+	name   string
+}
+
+func (c cancelOnOpen) Open(name string) (fs.File, error) {
+	if name == c.name {
+		c.cancel()
+	}
+	return c.FS.Open(name)
+}
+
+func TestLintConfig(t *testing.T) {
+	ctx := context.Background()
+	cfg, err := apacheconf.Load(ctx, memFS, "apache2.conf", apacheconf.Options{ServerRoot: "/etc/apache2", Resolver: noDNS{}})
+	require.NoError(t, err)
+	_, err = cfg.Lint(ctx, lint.Config{Disable: []string{"no-such-rule"}})
+	assert.ErrorContains(t, err, "unknown rule")
+	_, err = cfg.Lint(ctx, lint.Config{Defines: []string{"SSL"}})
+	assert.ErrorContains(t, err, "Options.Defines")
+	ds, err := cfg.Lint(ctx, lint.Config{Severity: map[string]lint.Severity{lint.WSGIEnvGroupSelection.Name: lint.Off}})
+	require.NoError(t, err)
+	for _, d := range ds {
+		assert.NotEqual(t, lint.WSGIEnvGroupSelection.ID, d.Rule)
+	}
+}
+
+// noDNS fails every lookup: Lint must use the servers Load built with it.
+type noDNS struct{}
+
+func (noDNS) LookupHost(string) ([]netip.Addr, error) { return nil, errors.New("no DNS here") }
+func (noDNS) LookupAddr(netip.Addr) (string, error)   { return "", errors.New("no DNS here") }
+func (noDNS) LocalHost() string                       { return "test.example" }
+

@@ -14,7 +14,14 @@ type Error struct {
 	// Chain lists, innermost first, where the file holding Pos was
 	// included from (for errors found by the loader).
 	Chain []ast.Position
+	// Err is the underlying error, when there is one: the fs.PathError
+	// of a file that could not be read (errors.Is(err, fs.ErrNotExist)
+	// sees through it), a context's error.
+	Err error
 }
+
+// Unwrap returns Err.
+func (e *Error) Unwrap() error { return e.Err }
 
 // Error formats the error as "file:line:col: message", compiler style.
 func (e *Error) Error() string {
