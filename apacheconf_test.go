@@ -167,4 +167,3 @@ type noDNS struct{}
 func (noDNS) LookupHost(string) ([]netip.Addr, error) { return nil, errors.New("no DNS here") }
 func (noDNS) LookupAddr(netip.Addr) (string, error)   { return "", errors.New("no DNS here") }
 func (noDNS) LocalHost() string                       { return "test.example" }
-

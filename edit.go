@@ -30,10 +30,14 @@ import (
 // Paths are absolute configuration paths ("/etc/apache2/ports.conf"),
 // read through the session's fs.FS rooted at "/".
 type Edit struct {
-	fsys  fs.FS
-	alt   fs.FS // a second place to look, for .htaccess files (Content)
-	files map[string]*editFile
-	order []string
+	loaded *parser.Loaded // for the methods that work in loaded contexts
+	fsys   fs.FS
+	alt    fs.FS // a second place to look, for .htaccess files (Content)
+	files  map[string]*editFile
+	order  []string
+	// added holds the nodes Add put in each loaded context (nil: the
+	// main server), which the loaded tree does not have.
+	added map[*ast.Section][]ast.Node
 }
 
 type editFile struct {
@@ -49,6 +53,7 @@ type editFile struct {
 // c.Content for .htaccess files that are not there).
 func (c *Config) Edit() *Edit {
 	e := NewEdit(c.FS)
+	e.loaded = c.Loaded
 	if c.opts.Content != nil || c.opts.Chroot != "" { // interfaces holding maps do not compare
 		e.alt = c.Content
 	}
@@ -274,6 +279,11 @@ func (d Dir) WriteFile(name string, data []byte, perm fs.FileMode) error {
 		return &fs.PathError{Op: "write", Path: name, Err: fs.ErrInvalid}
 	}
 	dst := filepath.Join(string(d), filepath.FromSlash(name))
+	// Debian enables a site or a conf with a symbolic link: write the
+	// file it points to, and keep the link.
+	if real, err := filepath.EvalSymlinks(dst); err == nil {
+		dst = real
+	}
 	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 		return err
 	}

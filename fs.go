@@ -112,4 +112,3 @@ func fsPath(p string) string {
 	}
 	return p
 }
-

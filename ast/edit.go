@@ -195,23 +195,34 @@ func IsConditional(s *Section) bool {
 // the instances that apply to c's context when their conditions hold.
 func Lookup(c Container, name string) []*Directive {
 	var out []*Directive
-	var walk func(body []Node)
-	walk = func(body []Node) {
-		for _, n := range body {
-			switch n := n.(type) {
-			case *Directive:
-				if n.Is(name) {
-					out = append(out, n)
-				}
-			case *Section:
-				if IsConditional(n) {
-					walk(n.Body)
-				}
-			}
+	lookup(*c.Nodes(), func(n Node) {
+		if d, ok := n.(*Directive); ok && d.Is(name) {
+			out = append(out, d)
+		}
+	})
+	return out
+}
+
+// LookupSections is Lookup for sections named name.
+func LookupSections(c Container, name string) []*Section {
+	var out []*Section
+	lookup(*c.Nodes(), func(n Node) {
+		if s, ok := n.(*Section); ok && s.Is(name) {
+			out = append(out, s)
+		}
+	})
+	return out
+}
+
+// lookup calls f for the nodes of body and of the conditional sections
+// inside it.
+func lookup(body []Node, f func(Node)) {
+	for _, n := range body {
+		f(n)
+		if s, ok := n.(*Section); ok && IsConditional(s) {
+			lookup(s.Body, f)
 		}
 	}
-	walk(*c.Nodes())
-	return out
 }
 
 // Ensure adds a directive named name with these values unless one with

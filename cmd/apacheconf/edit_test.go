@@ -1,0 +1,171 @@
+package main
+
+import (
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// copyTree copies a directory, symbolic links as links (Debian enables
+// sites and confs with them).
+func copyTree(t *testing.T, src string) string {
+	t.Helper()
+	dst := t.TempDir()
+	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		to := filepath.Join(dst, rel)
+		switch {
+		case d.Type()&fs.ModeSymlink != 0:
+			link, err := os.Readlink(p)
+			if err != nil {
+				return err
+			}
+			return os.Symlink(link, to)
+		case d.IsDir():
+			return os.MkdirAll(to, 0o755)
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(to, b, 0o644)
+	})
+	require.NoError(t, err)
+	return dst
+}
+
+// snapshot reads every regular file under dir, by relative path.
+func snapshot(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	require.NoError(t, filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || d.Type()&fs.ModeSymlink != 0 {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		rel, _ := filepath.Rel(dir, p)
+		out[rel] = string(b)
+		return err
+	}))
+	return out
+}
+
+// The operations a configuration-management run makes on Debian's stock
+// tree: harden the banner, add a site with a directory and a header.
+var debianOps = []string{
+	"-e", "set ServerTokens Prod",
+	"-e", "set ServerSignature Off",
+	"-e", "set VirtualHost[*:80][DocumentRoot=/var/www/html]/ServerAdmin ops@example.org",
+	"-e", "set VirtualHost[*:80][ServerName=www.example.org]/DocumentRoot /srv/www",
+	"-e", "set VirtualHost[*:80][ServerName=www.example.org]/Directory[/srv/www]/Require all granted",
+	"-e", "set 'VirtualHost[*:80][ServerName=www.example.org]/IfModule[headers_module]/Header' always set X-Frame-Options DENY",
+	"-e", "delete VirtualHost[*:80][ServerName=www.example.org]/Header always set X-Powered-By",
+	"-e", "set IfModule[ssl_module]/Listen 8443",
+	"-e", "set IfModule[mod_headers.c]/Header always set X-Content-Type-Options nosniff",
+	"-e", "delete Directory[/usr/share]",
+}
+
+func TestEditDebian(t *testing.T) {
+	dir := copyTree(t, "../../examples/debian")
+	before := snapshot(t, dir)
+	conf := []string{"-d", filepath.Join(dir, "etc/apache2"), "-f", "apache2.conf"}
+	args := append(append([]string{"edit"}, conf...), debianOps...)
+
+	code, out, errs := runCLI(append(args, "--check")...)
+	assert.Equal(t, 1, code, "--check: something would change; %s", errs)
+	assert.Empty(t, out)
+
+	code, out, errs = runCLI(args...) // dry run: the diff, nothing written
+	require.Equal(t, 0, code, errs)
+	assert.Equal(t, before, snapshot(t, dir))
+	golden(t, "edit-debian.golden", strings.ReplaceAll(out, dir, ""))
+
+	code, _, errs = runCLI(append(args, "-w")...)
+	require.Equal(t, 0, code, errs)
+	assert.Contains(t, errs, "wrote "+dir+"/etc/apache2/conf-enabled/security.conf")
+	after := snapshot(t, dir)
+
+	// Idempotent: a second run changes nothing, --check agrees.
+	code, out, errs = runCLI(append(args, "-w", "--diff")...)
+	require.Equal(t, 0, code, errs)
+	assert.Empty(t, out)
+	assert.NotContains(t, errs, "wrote")
+	code, _, errs = runCLI(append(args, "--check")...)
+	assert.Equal(t, 0, code, errs)
+	assert.Equal(t, after, snapshot(t, dir))
+
+	// Untouched files are identical, the link that enabled security.conf
+	// is still a link, and the changed files differ only where the diff
+	// says (it applies to the old bytes and gives the new: checked by the
+	// golden diff's context lines).
+	changed := map[string]bool{}
+	for name := range before {
+		if before[name] != after[name] {
+			changed[name] = true
+		}
+	}
+	assert.Equal(t, map[string]bool{
+		"etc/apache2/apache2.conf":                    true,
+		"etc/apache2/conf-available/security.conf":    true,
+		"etc/apache2/ports.conf":                      true,
+		"etc/apache2/sites-available/000-default.conf": true,
+	}, changed)
+	fi, err := os.Lstat(filepath.Join(dir, "etc/apache2/conf-enabled/security.conf"))
+	require.NoError(t, err)
+	assert.NotZero(t, fi.Mode()&fs.ModeSymlink)
+
+	// The real server accepts the result.
+	if _, err := exec.LookPath("apache2"); err == nil {
+		root := filepath.Join(dir, "etc/apache2")
+		out, err := exec.Command("sh", "-c", `. "$1/envvars" && apache2 -t -d "$1" -f "$1/apache2.conf"`, "sh", root).CombinedOutput()
+		assert.NoError(t, err, "%s", out)
+		assert.Contains(t, string(out), "Syntax OK")
+	}
+}
+
+func TestEditIn(t *testing.T) {
+	dir := t.TempDir()
+	site := filepath.Join(dir, "www.conf")
+	args := []string{"edit", "--in", site, "-e", "set VirtualHost[*:80][ServerName=www.example.org]/DocumentRoot /srv/www", "-e", "set VirtualHost[*:80][ServerName=www.example.org]/SetEnv A 1", "-e", "set VirtualHost[*:80][ServerName=www.example.org]/SetEnv B 2"}
+	code, _, errs := runCLI(append(args, "-w")...)
+	require.Equal(t, 0, code, errs)
+	b, err := os.ReadFile(site)
+	require.NoError(t, err)
+	assert.Equal(t, "<VirtualHost *:80>\n    ServerName www.example.org\n    DocumentRoot /srv/www\n    SetEnv A 1\n    SetEnv B 2\n</VirtualHost>\n", string(b))
+	code, _, errs = runCLI(append(args, "--check")...)
+	assert.Equal(t, 0, code, errs)
+	code, out, errs := runCLI("edit", "--in", site, "delete", "VirtualHost[*:80]/SetEnv", "A")
+	require.Equal(t, 0, code, errs)
+	assert.Contains(t, out, "-    SetEnv A 1\n")
+	assert.NotContains(t, out, "-    SetEnv B")
+}
+
+func TestEditErrors(t *testing.T) {
+	dir := copyTree(t, "../../examples/debian")
+	conf := []string{"edit", "-d", filepath.Join(dir, "etc/apache2"), "-f", "apache2.conf"}
+	for _, tt := range []struct {
+		args []string
+		msg  string
+	}{
+		{[]string{"set", "Directory/Options", "None"}, "matches 4 sections"},
+		{[]string{"set", "VirtualHost[ServerName=x]/DocumentRoot", "/x"}, "<VirtualHost> takes arguments"},
+		{[]string{"set", "VirtualHost[*:80]"}, "is a section"},
+		{[]string{"set", "ServerName"}, "no values"},
+		{[]string{"frob", "ServerName"}, "unknown operation"},
+		{[]string{"set", "Directory[/x/ServerName", "y"}, "unbalanced"},
+		{[]string{"ensure", "ServerName"}, "not a section"},
+	} {
+		code, _, errs := runCLI(append(conf, tt.args...)...)
+		assert.Equal(t, 2, code, "%v", tt.args)
+		assert.Contains(t, errs, tt.msg, "%v", tt.args)
+	}
+}
