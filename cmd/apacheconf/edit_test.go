@@ -114,9 +114,9 @@ func TestEditDebian(t *testing.T) {
 		}
 	}
 	assert.Equal(t, map[string]bool{
-		"etc/apache2/apache2.conf":                    true,
-		"etc/apache2/conf-available/security.conf":    true,
-		"etc/apache2/ports.conf":                      true,
+		"etc/apache2/apache2.conf":                     true,
+		"etc/apache2/conf-available/security.conf":     true,
+		"etc/apache2/ports.conf":                       true,
 		"etc/apache2/sites-available/000-default.conf": true,
 	}, changed)
 	fi, err := os.Lstat(filepath.Join(dir, "etc/apache2/conf-enabled/security.conf"))
