@@ -29,10 +29,13 @@ type Exposure struct {
 	// .htaccess may use to set the variable.
 	AllowOverride *ast.Directive
 	Setters       []string
-	// Restrict is the WSGIRestrictProcess in force (nil: none).
-	Restrict  *ast.Directive
-	Reachable []string
-	Rejected  []string
+	// Restrict is the WSGIRestrictProcess in force (nil: none) and
+	// RestrictGroups the groups it names, "%{GLOBAL}" as "" — as in
+	// Decision.
+	Restrict       *ast.Directive
+	RestrictGroups []string
+	Reachable      []string
+	Rejected       []string
 }
 
 // envSetters are the .htaccess directives that can set a request
@@ -113,12 +116,9 @@ func (inv *Inventory) exposure(v *scope.VirtualHost, sec *ast.Section, path stri
 	sort.Strings(e.Setters)
 	var allowed map[string]bool
 	if rp := r.Directive("WSGIRestrictProcess"); rp != nil {
-		e.Restrict = rp
+		e.Restrict, e.RestrictGroups = rp, restrictGroups(rp)
 		allowed = map[string]bool{}
-		for _, a := range rp.Values() {
-			if a == "%{GLOBAL}" {
-				a = ""
-			}
+		for _, a := range e.RestrictGroups {
 			allowed[strings.ToLower(a)] = true
 		}
 	}

@@ -253,46 +253,82 @@ func (inv *Inventory) selectable(g *Group, v *scope.VirtualHost) bool {
 
 // Decision is the resolver's answer for one request.
 type Decision struct {
-	Host   string `json:"host"`
-	Path   string `json:"path"`
-	VHost  VHost  `json:"vhost"`
-	File   string `json:"filename"`
-	Handle string `json:"handler"`
+	Host, Path string
+	// VHost is the server that answered (the main server or a virtual
+	// host), as in Exposure.
+	VHost *scope.VirtualHost
+	// Filename is the file the request maps to; Handler the handler
+	// that runs it.
+	Filename string
+	Handler  string
 	// Status is what httpd answers to a GET.
-	Status int `json:"status"`
+	Status int
 	// ProcessGroup is the expanded group ("" for embedded mode);
 	// ApplicationGroup the expanded application group.
-	ProcessGroup     string   `json:"process_group"`
-	ApplicationGroup string   `json:"application_group"`
-	SelectableGroups []string `json:"selectable_groups"`
-	// Restrict is the WSGIRestrictProcess set in force (nil when none);
-	// "%{GLOBAL}" is listed as "".
-	Restrict []string `json:"restrict"`
-	// Verdict is "allowed", "restricted", "no-such-group",
-	// "other-server", "embedded-forbidden", "not-wsgi" — or, when the
-	// request never reaches mod_wsgi's daemon dispatch, "rejected"
-	// (403/404/500 earlier, see Reason).
-	Verdict string  `json:"verdict"`
-	Reason  string  `json:"reason"`
-	Trace   []Trace `json:"trace"`
+	ProcessGroup     string
+	ApplicationGroup string
+	SelectableGroups []string
+	// Restrict is the WSGIRestrictProcess in force (nil when none) and
+	// RestrictGroups the groups it names, "%{GLOBAL}" listed as "" — as
+	// in Exposure.
+	Restrict       *ast.Directive
+	RestrictGroups []string
+	// Verdict is mod_wsgi's decision; Reason says why, in mod_wsgi's
+	// words where it has some.
+	Verdict Verdict
+	Reason  string
+	// Trace lists the directives that decided, in the order they acted.
+	Trace []Trace
 }
 
-// VHost identifies the server that answered.
-type VHost struct {
-	ServerName string `json:"server_name"`
-	File       string `json:"file"`
-	Line       int    `json:"line"`
-}
+// Verdict is what mod_wsgi does with a request. Its values are the
+// words the CLI prints.
+type Verdict string
+
+// Verdicts, in the order wsgi_execute_remote checks them.
+const (
+	// Allowed: the script runs (in the group, or embedded).
+	Allowed Verdict = "allowed"
+	// Restricted: WSGIRestrictProcess does not list the group.
+	Restricted Verdict = "restricted"
+	// EmbeddedForbidden: WSGIRestrictEmbedded On and no group.
+	EmbeddedForbidden Verdict = "embedded-forbidden"
+	// NoSuchGroup: no WSGIDaemonProcess has that name.
+	NoSuchGroup Verdict = "no-such-group"
+	// OtherServer: the group belongs to a virtual host with another
+	// ServerName.
+	OtherServer Verdict = "other-server"
+	// NotWSGI: mod_wsgi does not handle the request.
+	NotWSGI Verdict = "not-wsgi"
+	// Rejected: the request never reaches mod_wsgi's daemon dispatch
+	// (403/404/500 earlier, see Reason).
+	Rejected Verdict = "rejected"
+)
 
 // Trace is a directive that decided the answer.
 type Trace struct {
-	Directive string `json:"directive"`
-	File      string `json:"file"`
-	Line      int    `json:"line"`
+	Directive *ast.Directive
+	// Text is the directive as written (continuation lines joined), Pos
+	// where.
+	Text string
+	Pos  ast.Position
 }
 
 func traceOf(d *ast.Directive) Trace {
-	return Trace{Directive: strings.TrimSpace(ast.JoinContinuations(strings.TrimPrefix(d.Raw, d.Indent()))), File: d.Pos().Filename, Line: d.Pos().Line}
+	return Trace{Directive: d, Text: strings.TrimSpace(ast.JoinContinuations(strings.TrimPrefix(d.Raw, d.Indent()))), Pos: d.Pos()}
+}
+
+// restrictGroups lists the groups a WSGIRestrictProcess names, with
+// %{GLOBAL} as "".
+func restrictGroups(rp *ast.Directive) []string {
+	out := []string{}
+	for _, a := range rp.Values() {
+		if a == "%{GLOBAL}" {
+			a = ""
+		}
+		out = append(out, a)
+	}
+	return out
 }
 
 // Options control Resolve.
@@ -307,12 +343,8 @@ type Options struct {
 
 // Resolve decides the mod_wsgi side of a request that scope evaluated.
 func (inv *Inventory) Resolve(r *scope.Result, opts Options) Decision {
-	d := Decision{Host: r.Request.Host, Path: r.Request.Path, File: r.Filename, Handle: r.Handler, Status: r.Status}
+	d := Decision{Host: r.Request.Host, Path: r.Request.Path, Filename: r.Filename, Handler: r.Handler, Status: r.Status, VHost: r.Server}
 	if r.Server != nil {
-		d.VHost = VHost{ServerName: r.Server.ServerName}
-		if p := r.Server.Pos(); p.IsValid() {
-			d.VHost.File, d.VHost.Line = p.Filename, p.Line
-		}
 		for _, g := range inv.Selectable(r.Server) {
 			d.SelectableGroups = append(d.SelectableGroups, g.Name)
 		}
@@ -321,11 +353,11 @@ func (inv *Inventory) Resolve(r *scope.Result, opts Options) Decision {
 		d.SelectableGroups = []string{}
 	}
 	if !r.IsWSGI() {
-		d.Verdict, d.Reason = "not-wsgi", r.Reason
+		d.Verdict, d.Reason = NotWSGI, r.Reason
 		return d
 	}
 	if r.Status != 200 {
-		d.Verdict, d.Reason = "rejected", r.Reason
+		d.Verdict, d.Reason = Rejected, r.Reason
 		return d
 	}
 	ex := expander{r: r, getenv: opts.Getenv}
@@ -353,7 +385,7 @@ func (inv *Inventory) Resolve(r *scope.Result, opts Options) Decision {
 		}
 		if v, ok := r.Mapping.Options["application-group"]; ok {
 			agVal = &v
-			if r.Mapping.Directive != nil && (len(d.Trace) == 0 || d.Trace[len(d.Trace)-1].Line != r.Mapping.Directive.Pos().Line) {
+			if r.Mapping.Directive != nil && (len(d.Trace) == 0 || d.Trace[len(d.Trace)-1].Pos.Line != r.Mapping.Directive.Pos().Line) {
 				d.Trace = append(d.Trace, traceOf(r.Mapping.Directive))
 			}
 		}
@@ -370,7 +402,7 @@ func (inv *Inventory) Resolve(r *scope.Result, opts Options) Decision {
 			default:
 				continue
 			}
-			if len(d.Trace) == 0 || d.Trace[len(d.Trace)-1].Line != hs.Pos().Line {
+			if len(d.Trace) == 0 || d.Trace[len(d.Trace)-1].Pos.Line != hs.Pos().Line {
 				d.Trace = append(d.Trace, traceOf(hs))
 			}
 		}
@@ -382,46 +414,40 @@ func (inv *Inventory) Resolve(r *scope.Result, opts Options) Decision {
 	}
 	// wsgi_execute_remote, in order.
 	if rp != nil {
-		d.Restrict = []string{}
-		for _, a := range rp.Values() {
-			if a == "%{GLOBAL}" {
-				a = ""
-			}
-			d.Restrict = append(d.Restrict, a)
-		}
+		d.Restrict, d.RestrictGroups = rp, restrictGroups(rp)
 		d.Trace = append(d.Trace, traceOf(rp))
 		member := false
-		for _, a := range d.Restrict {
+		for _, a := range d.RestrictGroups {
 			if strings.EqualFold(a, d.ProcessGroup) { // an apr table: no case
 				member = true
 			}
 		}
 		if !member {
-			return d.fail("restricted", fmt.Sprintf("Daemon process called '%s' cannot be accessed by this WSGI application as not a member of allowed groups: %s", d.ProcessGroup, r.Filename))
+			return d.fail(Restricted, fmt.Sprintf("Daemon process called '%s' cannot be accessed by this WSGI application as not a member of allowed groups: %s", d.ProcessGroup, r.Filename))
 		}
 	}
 	if d.ProcessGroup == "" {
 		if inv.restrictEmbedded {
 			d.Trace = append(d.Trace, traceOf(inv.restrictEmbeddedBy))
-			return d.fail("embedded-forbidden", "Embedded mode of mod_wsgi disabled by runtime configuration: "+r.Filename)
+			return d.fail(EmbeddedForbidden, "Embedded mode of mod_wsgi disabled by runtime configuration: "+r.Filename)
 		}
-		d.Verdict, d.Reason = "allowed", "runs in embedded mode (inside the Apache child process)"
+		d.Verdict, d.Reason = Allowed, "runs in embedded mode (inside the Apache child process)"
 		return d
 	}
 	g, ok := inv.Lookup(d.ProcessGroup)
 	if !ok {
-		return d.fail("no-such-group", fmt.Sprintf("No WSGI daemon process called '%s' has been configured: %s", d.ProcessGroup, r.Filename))
+		return d.fail(NoSuchGroup, fmt.Sprintf("No WSGI daemon process called '%s' has been configured: %s", d.ProcessGroup, r.Filename))
 	}
 	d.Trace = append(d.Trace, traceOf(g.Directive))
 	if !inv.selectable(g, r.Server) {
-		return d.fail("other-server", fmt.Sprintf("Daemon process called '%s' cannot be accessed by this WSGI application: %s", d.ProcessGroup, r.Filename))
+		return d.fail(OtherServer, fmt.Sprintf("Daemon process called '%s' cannot be accessed by this WSGI application: %s", d.ProcessGroup, r.Filename))
 	}
-	d.Verdict = "allowed"
+	d.Verdict = Allowed
 	d.Reason = fmt.Sprintf("runs in daemon process group '%s' defined at %s", g.Name, g.Directive.Pos())
 	return d
 }
 
-func (d Decision) fail(verdict, reason string) Decision {
+func (d Decision) fail(verdict Verdict, reason string) Decision {
 	d.Verdict, d.Reason, d.Status = verdict, reason, 500
 	return d
 }

@@ -145,7 +145,7 @@ func runResolve(args []string, stdout, stderr io.Writer) int {
 		}
 		d := inv.Resolve(s.Request(req, scope.RequestOptions{FS: rf.fsys()}), resolve.Options{Getenv: os.LookupEnv})
 		if rf.format == "json" {
-			if err := enc.Encode(d); err != nil {
+			if err := enc.Encode(newDecisionJSON(d)); err != nil {
 				return 2
 			}
 			continue
@@ -154,7 +154,7 @@ func runResolve(args []string, stdout, stderr io.Writer) int {
 		if group == "" {
 			group = "(embedded)"
 		}
-		fmt.Fprintf(stdout, "%s%s: %d %s group=%s app=%q vhost=%s — %s\n", d.Host, d.Path, d.Status, d.Verdict, group, d.ApplicationGroup, d.VHost.ServerName, d.Reason)
+		fmt.Fprintf(stdout, "%s%s: %d %s group=%s app=%q vhost=%s — %s\n", d.Host, d.Path, d.Status, d.Verdict, group, d.ApplicationGroup, newDecisionJSON(d).VHost.ServerName, d.Reason)
 	}
 	return 0
 }

@@ -71,7 +71,7 @@ func NewEngine(nodes []ast.Node, opts scope.RequestOptions) (*Engine, error) {
 func (e *Engine) Answer(r Request) Outcome {
 	res := e.Server.Request(scope.Request{Addr: netip.MustParseAddr("127.0.0.1"), Port: r.Port(), Host: r.Host, Path: r.Path}, e.Opts)
 	d := e.Groups.Resolve(res, resolve.Options{})
-	return Outcome{Status: d.Status, Group: d.ProcessGroup, App: d.ApplicationGroup, Verdict: d.Verdict, Reason: d.Reason}
+	return Outcome{Status: d.Status, Group: d.ProcessGroup, App: d.ApplicationGroup, Verdict: string(d.Verdict), Reason: d.Reason}
 }
 
 // Agrees reports whether our outcome matches the recorded one.

@@ -1,0 +1,56 @@
+package main
+
+import (
+	"github.com/apacheconf/apacheconf/resolve"
+)
+
+// The JSON the CLI prints is defined here, apart from the library's
+// types: a library type can change without changing what scripts read.
+// The golden files in testdata/ hold the CLI to it.
+
+// decisionJSON is resolve --format json: one object per path.
+type decisionJSON struct {
+	Host             string      `json:"host"`
+	Path             string      `json:"path"`
+	VHost            vhostJSON   `json:"vhost"`
+	Filename         string      `json:"filename"`
+	Handler          string      `json:"handler"`
+	Status           int         `json:"status"`
+	ProcessGroup     string      `json:"process_group"`
+	ApplicationGroup string      `json:"application_group"`
+	SelectableGroups []string    `json:"selectable_groups"`
+	Restrict         []string    `json:"restrict"` // null: no WSGIRestrictProcess
+	Verdict          string      `json:"verdict"`
+	Reason           string      `json:"reason"`
+	Trace            []traceJSON `json:"trace"`
+}
+
+type vhostJSON struct {
+	ServerName string `json:"server_name"`
+	File       string `json:"file"`
+	Line       int    `json:"line"`
+}
+
+type traceJSON struct {
+	Directive string `json:"directive"`
+	File      string `json:"file"`
+	Line      int    `json:"line"`
+}
+
+func newDecisionJSON(d resolve.Decision) decisionJSON {
+	out := decisionJSON{
+		Host: d.Host, Path: d.Path, Filename: d.Filename, Handler: d.Handler, Status: d.Status,
+		ProcessGroup: d.ProcessGroup, ApplicationGroup: d.ApplicationGroup, SelectableGroups: d.SelectableGroups,
+		Restrict: d.RestrictGroups, Verdict: string(d.Verdict), Reason: d.Reason,
+	}
+	if d.VHost != nil {
+		out.VHost.ServerName = d.VHost.ServerName
+		if p := d.VHost.Pos(); p.IsValid() {
+			out.VHost.File, out.VHost.Line = p.Filename, p.Line
+		}
+	}
+	for _, t := range d.Trace {
+		out.Trace = append(out.Trace, traceJSON{Directive: t.Text, File: t.Pos.Filename, Line: t.Pos.Line})
+	}
+	return out
+}
