@@ -23,9 +23,14 @@ type Error struct {
 // Unwrap returns Err.
 func (e *Error) Unwrap() error { return e.Err }
 
-// Error formats the error as "file:line:col: message", compiler style.
+// Error formats the error as "file:line:col: message", compiler style
+// (just the message when there is no position, as for a main file that
+// could not be read).
 func (e *Error) Error() string {
-	s := e.Pos.String() + ": " + e.Msg
+	s := e.Msg
+	if e.Pos != (ast.Position{}) {
+		s = e.Pos.String() + ": " + s
+	}
 	for _, p := range e.Chain {
 		s += "\n\tincluded from " + p.String()
 	}

@@ -46,19 +46,19 @@ func run(w io.Writer, fsys fs.FS, conf, host, path string) error {
 	return runWith(w, fsys, conf, apacheconf.Options{ServerRoot: "/"}, host, path)
 }
 
-// debianEnv is what Debian's /etc/apache2/envvars exports, which
-// apache2ctl sources before starting httpd; apache2.conf uses it.
-var debianEnv = map[string]string{
-	"APACHE_RUN_USER": "www-data", "APACHE_RUN_GROUP": "www-data",
-	"APACHE_PID_FILE": "/var/run/apache2/apache2.pid", "APACHE_RUN_DIR": "/var/run/apache2",
-	"APACHE_LOCK_DIR": "/var/lock/apache2", "APACHE_LOG_DIR": "/var/log/apache2",
+// runDebian reads a Debian layout (etc/apache2, var/www under root),
+// with the environment apache2ctl gives apache2 (/etc/apache2/envvars).
+func runDebian(w io.Writer, fsys fs.FS, host, path string) error {
+	env, err := apacheconf.ReadEnvvars(fsys, "/etc/apache2/envvars", noEnv)
+	if err != nil {
+		return err
+	}
+	return runWith(w, fsys, "/etc/apache2/apache2.conf", apacheconf.Options{ServerRoot: "/etc/apache2", Env: env.Lookup, Resolver: noDNS{}}, host, path)
 }
 
-// runDebian reads a Debian layout (etc/apache2, var/www under root).
-func runDebian(w io.Writer, fsys fs.FS, host, path string) error {
-	env := func(k string) (string, bool) { v, ok := debianEnv[k]; return v, ok }
-	return runWith(w, fsys, "/etc/apache2/apache2.conf", apacheconf.Options{ServerRoot: "/etc/apache2", Env: env, Resolver: noDNS{}}, host, path)
-}
+// noEnv is an empty process environment: the output does not depend on
+// the machine's.
+func noEnv(string) (string, bool) { return "", false }
 
 // noDNS stands for the machine's resolver so that the output does not
 // depend on the machine: without a global ServerName httpd names the main
@@ -70,14 +70,18 @@ func (noDNS) LookupAddr(netip.Addr) (string, error)   { return "", errors.New("n
 func (noDNS) LocalHost() string                       { return "debian.example" }
 
 func runWith(w io.Writer, fsys fs.FS, conf string, opts apacheconf.Options, host, path string) error {
-	cfg, err := apacheconf.Load(context.Background(), fsys, conf, opts)
+	ctx := context.Background()
+	cfg, err := apacheconf.Load(ctx, fsys, conf, opts)
 	if err != nil {
 		return err
 	}
 	for _, v := range cfg.VirtualHosts() {
 		fmt.Fprintf(w, "vhost %s %v at %s\n", v.ServerName, v.Addrs, v.Pos())
 	}
-	r := cfg.Explain(apacheconf.Request(host, path))
+	r, err := cfg.Explain(ctx, apacheconf.Request(host, path))
+	if err != nil {
+		return err
+	}
 	fmt.Fprintf(w, "%s%s -> %s (%s), handler %s, status %d\n", host, path, r.Filename, r.Mapping.Kind, r.Handler, r.Status)
 	for _, st := range r.Steps {
 		if st.Section != nil {
@@ -89,7 +93,10 @@ func runWith(w io.Writer, fsys fs.FS, conf string, opts apacheconf.Options, host
 	for _, e := range r.Env {
 		fmt.Fprintf(w, "  env %s=%s (set at %s)\n", e.Name, e.Value, e.By.Pos())
 	}
-	d := cfg.Resolve(apacheconf.Request(host, path))
+	d, err := cfg.Resolve(ctx, apacheconf.Request(host, path))
+	if err != nil {
+		return err
+	}
 	fmt.Fprintf(w, "mod_wsgi: %s in group %q, application group %q\n", d.Verdict, d.ProcessGroup, d.ApplicationGroup)
 	return nil
 }

@@ -14,101 +14,78 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path"
-	"path/filepath"
-	"sort"
 	"strings"
-
-	"github.com/pmezard/go-difflib/difflib"
 
 	"github.com/apacheconf/apacheconf"
 	"github.com/apacheconf/apacheconf/ast"
-	"github.com/apacheconf/apacheconf/parser"
 )
 
 func main() {
 	root := flag.String("root", "examples/hosting", "directory that stands for / (configuration and content)")
 	write := flag.Bool("w", false, "write the changes instead of printing a diff")
 	flag.Parse()
-	changes, err := plan(os.DirFS(*root), "/apache2.conf")
+	if err := run(os.Stdout, *root, *write); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+}
+
+func run(w io.Writer, root string, write bool) error {
+	ctx := context.Background()
+	cfg, err := apacheconf.Load(ctx, os.DirFS(root), "/apache2.conf", apacheconf.Options{ServerRoot: "/"})
 	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
+		return err
 	}
-	if err := apply(os.Stdout, changes, *root, *write); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
+	ed, err := plan(ctx, w, cfg)
+	if err != nil {
+		return err
 	}
+	if write {
+		written, err := ed.Write(apacheconf.Dir(root))
+		for _, c := range written {
+			fmt.Fprintf(w, "wrote %s\n", c.Path)
+		}
+		return err
+	}
+	diff, err := ed.Diff()
+	fmt.Fprint(w, diff)
+	return err
 }
 
-// change is one file's new content.
-type change struct {
-	path     string // in the configuration's terms ("/sites-enabled/x.conf")
-	old, new string
-	notes    []string
-}
-
-// plan computes the edits without writing anything.
-func plan(fsys fs.FS, conf string) ([]change, error) {
-	cfg, err := apacheconf.Load(context.Background(), fsys, conf, apacheconf.Options{ServerRoot: "/"})
+// plan makes the edits in a session (nothing is written) and says what
+// it did.
+func plan(ctx context.Context, w io.Writer, cfg *apacheconf.Config) (*apacheconf.Edit, error) {
+	ed := cfg.Edit()
+	exposures, err := cfg.Audit(ctx)
 	if err != nil {
 		return nil, err
 	}
-	files := map[string]*ast.File{}
-	srcs := map[string]string{}
-	var order []string
-	notes := map[string][]string{}
-	for _, e := range cfg.Audit() {
+	for _, e := range exposures {
 		if e.Restrict != nil {
 			continue
 		}
-		owner := ownerOf(e.Path)
 		var groups []string
 		for _, g := range cfg.Groups.Selectable(e.VHost) {
 			for _, o := range g.Options {
-				if o.Name == "user" && o.Value == owner {
+				if o.Name == "user" && o.Value == ownerOf(e.Path) {
 					groups = append(groups, g.Name)
 				}
 			}
 		}
-		file := e.Directory.Pos().Filename
-		if owner == "" || len(groups) == 0 {
-			notes[file] = append(notes[file], fmt.Sprintf("%s: no daemon group runs as its owner; left alone", e.Path))
+		if len(groups) == 0 {
+			fmt.Fprintf(w, "# %s: no daemon group runs as its owner; left alone\n", e.Path)
 			continue
 		}
-		f, ok := files[file]
-		if !ok {
-			b, err := fs.ReadFile(fsys, strings.TrimPrefix(file, "/"))
-			if err != nil {
-				return nil, err
-			}
-			if f, err = parser.ParseFile(file, b); err != nil {
-				return nil, err
-			}
-			files[file], srcs[file] = f, string(b)
-			order = append(order, file)
-		}
-		sec := sectionAt(f, e.Directory.Pos().Offset)
-		if sec == nil {
-			return nil, fmt.Errorf("%s: section not found in %s", e.Directory.Pos(), file)
-		}
-		sort.Strings(groups)
-		ast.Set(sec, "WSGIRestrictProcess", groups...)
-		notes[file] = append(notes[file], fmt.Sprintf("%s: %%{ENV:%s} limited to %s", e.Path, e.Variable, strings.Join(groups, " ")))
-	}
-	var out []change
-	for _, file := range order {
-		b, err := ast.Format(files[file])
+		dir, err := ed.Section(e.Directory) // the <Directory> in its file, to edit
 		if err != nil {
 			return nil, err
 		}
-		if string(b) != srcs[file] {
-			out = append(out, change{path: file, old: srcs[file], new: string(b), notes: notes[file]})
-		}
+		ast.Set(dir, "WSGIRestrictProcess", groups...)
+		fmt.Fprintf(w, "# %s: %%{ENV:%s} limited to %s\n", e.Path, e.Variable, strings.Join(groups, " "))
 	}
-	return out, nil
+	return ed, nil
 }
 
 // ownerOf is <user> in /home/<user>/….
@@ -118,47 +95,4 @@ func ownerOf(dir string) string {
 		return parts[2]
 	}
 	return ""
-}
-
-// sectionAt finds the section that starts at offset in f.
-func sectionAt(f *ast.File, offset int) *ast.Section {
-	var found *ast.Section
-	ast.Inspect(f.Body, func(n ast.Node) bool {
-		if s, ok := n.(*ast.Section); ok && s.Pos().Offset == offset {
-			found = s
-		}
-		return found == nil
-	})
-	return found
-}
-
-func apply(w io.Writer, changes []change, root string, write bool) error {
-	if len(changes) == 0 {
-		fmt.Fprintln(w, "nothing to change")
-		return nil
-	}
-	for _, c := range changes {
-		for _, n := range c.notes {
-			fmt.Fprintln(w, "# "+n)
-		}
-		if write {
-			dst := filepath.Join(root, filepath.FromSlash(c.path))
-			info, err := os.Stat(dst)
-			if err != nil {
-				return err
-			}
-			if err := os.WriteFile(dst, []byte(c.new), info.Mode().Perm()); err != nil {
-				return err
-			}
-			fmt.Fprintf(w, "wrote %s\n", c.path)
-			continue
-		}
-		d, err := difflib.GetUnifiedDiffString(difflib.UnifiedDiff{A: difflib.SplitLines(c.old), B: difflib.SplitLines(c.new),
-			FromFile: "a" + c.path, ToFile: "b" + c.path, Context: 2})
-		if err != nil {
-			return err
-		}
-		fmt.Fprint(w, d)
-	}
-	return nil
 }
