@@ -66,26 +66,28 @@ var UnknownDirective = register(&Analyzer{
 	Name:     "unknown-directive",
 	Doc:      "no module defines this directive (did-you-mean)",
 	Severity: Error,
-	Run: func(p *Pass) {
-		if p.Specs == nil {
+	Run:      runUnknownDirective,
+})
+
+func runUnknownDirective(p *Pass) {
+	if p.Specs == nil {
+		return
+	}
+	p.directiveNodes(func(n ast.Node, name string, _ []*ast.Section) {
+		if _, ok := p.Specs.Lookup(name); ok {
 			return
 		}
-		p.directiveNodes(func(n ast.Node, name string, _ []*ast.Section) {
-			if _, ok := p.Specs.Lookup(name); ok {
-				return
+		msg := fmt.Sprintf("Invalid command '%s', perhaps misspelled or defined by a module not included in the server configuration", name)
+		var fixes []SuggestedFix
+		if s := suggest(p.Specs, name); s != "" {
+			msg += fmt.Sprintf(" (did you mean %s?)", s)
+			if d, ok := n.(*ast.Directive); ok && !strings.HasPrefix(s, "<") {
+				fixes = append(fixes, Rename("rename to "+s, d, s))
 			}
-			msg := fmt.Sprintf("Invalid command '%s', perhaps misspelled or defined by a module not included in the server configuration", name)
-			var fixes []SuggestedFix
-			if s := suggest(p.Specs, name); s != "" {
-				msg += fmt.Sprintf(" (did you mean %s?)", s)
-				if d, ok := n.(*ast.Directive); ok && !strings.HasPrefix(s, "<") {
-					fixes = append(fixes, Rename("rename to "+s, d, s))
-				}
-			}
-			p.Report(Diagnostic{Pos: n.Pos(), End: endOfLine(n), Message: msg, Fixes: fixes})
-		})
-	},
-})
+		}
+		p.Report(Diagnostic{Pos: n.Pos(), End: endOfLine(n), Message: msg, Fixes: fixes})
+	})
+}
 
 // ModuleNotLoaded reports directives of a module the configuration does
 // not load: httpd does not start, with the same message as for a typo.
@@ -94,20 +96,22 @@ var ModuleNotLoaded = register(&Analyzer{
 	Name:     "module-not-loaded",
 	Doc:      "the directive's module is not loaded (LoadModule missing)",
 	Severity: Error,
-	Run: func(p *Pass) {
-		if p.Specs == nil || p.Server == nil || !p.loadsModules() {
-			return // a fragment (no LoadModule at all): what is loaded is unknown
-		}
-		p.directiveNodes(func(n ast.Node, name string, _ []*ast.Section) {
-			s, ok := p.Specs.Lookup(name)
-			if !ok || s.Module == "" || s.Module == "core" || p.Server.Loaded(s.Module) || directive.Defined(name, p.Server.Loaded) {
-				return // Defined: another module defining the name is loaded
-			}
-			p.Reportf(n, "Invalid command '%s', perhaps misspelled or defined by a module not included in the server configuration: %s is defined by %s, which no LoadModule loads (a2enmod %s)",
-				name, strings.TrimPrefix(name, "<"), s.Module, strings.TrimSuffix(s.Module, "_module"))
-		})
-	},
+	Run:      runModuleNotLoaded,
 })
+
+func runModuleNotLoaded(p *Pass) {
+	if p.Specs == nil || p.Server == nil || !p.loadsModules() {
+		return // a fragment (no LoadModule at all): what is loaded is unknown
+	}
+	p.directiveNodes(func(n ast.Node, name string, _ []*ast.Section) {
+		s, ok := p.Specs.Lookup(name)
+		if !ok || s.Module == "" || s.Module == "core" || p.Server.Loaded(s.Module) || directive.Defined(name, p.Server.Loaded) {
+			return // Defined: another module defining the name is loaded
+		}
+		p.Reportf(n, "Invalid command '%s', perhaps misspelled or defined by a module not included in the server configuration: %s is defined by %s, which no LoadModule loads (a2enmod %s)",
+			name, strings.TrimPrefix(name, "<"), s.Module, strings.TrimSuffix(s.Module, "_module"))
+	})
+}
 
 // WrongContext reports directives where httpd does not accept them: a
 // server-only directive in <Directory>, Require at server level …
@@ -117,35 +121,37 @@ var WrongContext = register(&Analyzer{
 	Name:     "wrong-context",
 	Doc:      "the directive is not allowed in this context",
 	Severity: Error,
-	Run: func(p *Pass) {
-		if p.Specs == nil {
+	Run:      runWrongContext,
+})
+
+func runWrongContext(p *Pass) {
+	if p.Specs == nil {
+		return
+	}
+	var sections []string // reused: the checks keep no reference
+	p.directiveNodes(func(n ast.Node, name string, parents []*ast.Section) {
+		s, ok := p.Specs.Lookup(name)
+		if !ok {
 			return
 		}
-		var sections []string // reused: the checks keep no reference
-		p.directiveNodes(func(n ast.Node, name string, parents []*ast.Section) {
-			s, ok := p.Specs.Lookup(name)
-			if !ok {
-				return
-			}
-			if p.Server != nil && s.Module != "" && s.Module != "core" && !p.Server.Loaded(s.Module) && p.loadsModules() {
-				return // AC2004
-			}
-			sections = sections[:0]
-			for _, sec := range parents {
-				sections = append(sections, sec.Name)
-			}
-			ctx := directive.Context{Sections: sections}
-			info := s.info()
-			err := info.CheckContext(ctx)
-			if err == nil {
-				err = info.CheckHandlerContext(ctx)
-			}
-			if err != nil {
-				p.Reportf(n, "%s", err.Msg)
-			}
-		})
-	},
-})
+		if p.Server != nil && s.Module != "" && s.Module != "core" && !p.Server.Loaded(s.Module) && p.loadsModules() {
+			return // AC2004
+		}
+		sections = sections[:0]
+		for _, sec := range parents {
+			sections = append(sections, sec.Name)
+		}
+		ctx := directive.Context{Sections: sections}
+		info := s.info()
+		err := info.CheckContext(ctx)
+		if err == nil {
+			err = info.CheckHandlerContext(ctx)
+		}
+		if err != nil {
+			p.Reportf(n, "%s", err.Msg)
+		}
+	})
+}
 
 // ap_check_cmd_context bits (http_config.h).
 const (
@@ -173,38 +179,40 @@ var BadArguments = register(&Analyzer{
 	Name:     "bad-arguments",
 	Doc:      "wrong argument count, or a FLAG directive not On/Off",
 	Severity: Error,
-	Run: func(p *Pass) {
-		if p.Specs == nil {
+	Run:      runBadArguments,
+})
+
+func runBadArguments(p *Pass) {
+	if p.Specs == nil {
+		return
+	}
+	p.directiveNodes(func(n ast.Node, name string, _ []*ast.Section) {
+		d, ok := n.(*ast.Directive)
+		if !ok {
 			return
 		}
-		p.directiveNodes(func(n ast.Node, name string, _ []*ast.Section) {
-			d, ok := n.(*ast.Directive)
-			if !ok {
-				return
+		s, ok := p.Specs.Lookup(name)
+		if !ok {
+			return
+		}
+		err := s.info().CheckArgs(d.Values())
+		if err == nil {
+			return
+		}
+		nargs := len(d.Args)
+		msg := err.Msg
+		var fixes []SuggestedFix
+		if s.ArgsHow == "FLAG" && nargs == 1 {
+			switch strings.ToLower(d.Args[0].Value) {
+			case "yes", "true", "1", "enable", "enabled":
+				fixes = append(fixes, ReplaceArgs(s.Name+" On", d, "On"))
+			case "no", "false", "0", "disable", "disabled":
+				fixes = append(fixes, ReplaceArgs(s.Name+" Off", d, "Off"))
 			}
-			s, ok := p.Specs.Lookup(name)
-			if !ok {
-				return
-			}
-			err := s.info().CheckArgs(d.Values())
-			if err == nil {
-				return
-			}
-			nargs := len(d.Args)
-			msg := err.Msg
-			var fixes []SuggestedFix
-			if s.ArgsHow == "FLAG" && nargs == 1 {
-				switch strings.ToLower(d.Args[0].Value) {
-				case "yes", "true", "1", "enable", "enabled":
-					fixes = append(fixes, ReplaceArgs(s.Name+" On", d, "On"))
-				case "no", "false", "0", "disable", "disabled":
-					fixes = append(fixes, ReplaceArgs(s.Name+" Off", d, "Off"))
-				}
-			}
-			p.Report(Diagnostic{Pos: d.Pos(), End: endOfLine(d), Message: msg, Fixes: fixes})
-		})
-	},
-})
+		}
+		p.Report(Diagnostic{Pos: d.Pos(), End: endOfLine(d), Message: msg, Fixes: fixes})
+	})
+}
 
 // loadsModules reports whether the configuration has a LoadModule line:
 // without one it is a fragment (a site file linted alone), not a server

@@ -8,11 +8,13 @@ var IncludeMissing = register(&Analyzer{
 	Name:     "include-missing",
 	Doc:      "Include names a file that does not exist",
 	Severity: Error,
-	Run: func(p *Pass) {
-		for _, e := range p.LoadErrors {
-			if includeError(e) && e.Pos.IsValid() {
-				p.Report(Diagnostic{Pos: e.Pos, End: e.Pos, Message: e.Msg})
-			}
-		}
-	},
+	Run:      runIncludeMissing,
 })
+
+func runIncludeMissing(p *Pass) {
+	for _, e := range p.LoadErrors {
+		if includeError(e) && e.Pos.IsValid() {
+			p.Report(Diagnostic{Pos: e.Pos, End: e.Pos, Message: e.Msg})
+		}
+	}
+}

@@ -48,25 +48,27 @@ var ListenWithoutVHost = register(&Analyzer{
 	Name:     "listen-without-vhost",
 	Doc:      "httpd listens on a port no virtual host is defined for",
 	Severity: Info,
-	Run: func(p *Pass) {
-		if p.Server == nil || len(p.Server.VHosts) == 0 {
-			return
-		}
-		for _, l := range p.listens() {
-			covered := false
-			for _, v := range p.Server.VHosts {
-				for _, a := range v.Addrs {
-					if (a.Port == l.port || a.Port == 0) && (a.Wildcard() || !l.ip.IsValid() || a.IP == l.ip) {
-						covered = true
-					}
+	Run:      runListenWithoutVHost,
+})
+
+func runListenWithoutVHost(p *Pass) {
+	if p.Server == nil || len(p.Server.VHosts) == 0 {
+		return
+	}
+	for _, l := range p.listens() {
+		covered := false
+		for _, v := range p.Server.VHosts {
+			for _, a := range v.Addrs {
+				if (a.Port == l.port || a.Port == 0) && (a.Wildcard() || !l.ip.IsValid() || a.IP == l.ip) {
+					covered = true
 				}
 			}
-			if !covered {
-				p.Reportf(l.d, "no virtual host is defined for port %d: the main server answers its requests", l.port)
-			}
 		}
-	},
-})
+		if !covered {
+			p.Reportf(l.d, "no virtual host is defined for port %d: the main server answers its requests", l.port)
+		}
+	}
+}
 
 // VHostNotListening reports a <VirtualHost> address on a port httpd does
 // not listen on: no request ever arrives there. httpd starts without a
@@ -76,29 +78,31 @@ var VHostNotListening = register(&Analyzer{
 	Name:     "vhost-port-not-listening",
 	Doc:      "a virtual host is defined for a port no Listen opens",
 	Severity: Warning,
-	Run: func(p *Pass) {
-		if p.Server == nil {
-			return
-		}
-		ls := p.listens()
-		if len(ls) == 0 {
-			return // Listen may come from elsewhere (-C, or the loader is not done)
-		}
-		for _, v := range p.Server.VHosts {
-			for _, a := range v.Addrs {
-				if a.Port == 0 {
-					continue
-				}
-				ok := false
-				for _, l := range ls {
-					if l.port == a.Port && (!l.ip.IsValid() || a.Wildcard() || l.ip == a.IP) {
-						ok = true
-					}
-				}
-				if !ok {
-					p.Reportf(v.Section, "virtual host %s is defined for %s, but httpd does not listen there", v.ServerName, a)
+	Run:      runVHostNotListening,
+})
+
+func runVHostNotListening(p *Pass) {
+	if p.Server == nil {
+		return
+	}
+	ls := p.listens()
+	if len(ls) == 0 {
+		return // Listen may come from elsewhere (-C, or the loader is not done)
+	}
+	for _, v := range p.Server.VHosts {
+		for _, a := range v.Addrs {
+			if a.Port == 0 {
+				continue
+			}
+			ok := false
+			for _, l := range ls {
+				if l.port == a.Port && (!l.ip.IsValid() || a.Wildcard() || l.ip == a.IP) {
+					ok = true
 				}
 			}
+			if !ok {
+				p.Reportf(v.Section, "virtual host %s is defined for %s, but httpd does not listen there", v.ServerName, a)
+			}
 		}
-	},
-})
+	}
+}

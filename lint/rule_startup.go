@@ -11,17 +11,19 @@ var StartupWarning = register(&Analyzer{
 	Name:     "vhost-address-unresolved",
 	Doc:      "a <VirtualHost> address does not resolve; httpd ignores it",
 	Severity: Warning,
-	Run: func(p *Pass) {
-		if p.Server == nil {
-			return
-		}
-		for _, w := range p.Server.Warnings {
-			if w.Pos.IsValid() {
-				p.Report(Diagnostic{Pos: w.Pos, End: w.Pos, Message: "AH00547: " + w.Msg})
-			}
-		}
-	},
+	Run:      runStartupWarning,
 })
+
+func runStartupWarning(p *Pass) {
+	if p.Server == nil {
+		return
+	}
+	for _, w := range p.Server.Warnings {
+		if w.Pos.IsValid() {
+			p.Report(Diagnostic{Pos: w.Pos, End: w.Pos, Message: "AH00547: " + w.Msg})
+		}
+	}
+}
 
 // MissingServerName reports a configuration without a global ServerName:
 // httpd then derives its name from the host's DNS and logs AH00558 when
@@ -32,24 +34,26 @@ var MissingServerName = register(&Analyzer{
 	Name:     "missing-global-servername",
 	Doc:      "no global ServerName: httpd guesses one from DNS (AH00558)",
 	Severity: Info,
-	Run: func(p *Pass) {
-		if p.Server == nil || p.Server.Main.NameDirective != nil || len(p.Nodes) == 0 {
-			return
-		}
-		var first ast.Node
-		for _, n := range p.Nodes {
-			switch n.(type) {
-			case *ast.Directive, *ast.Section:
-				first = n
-			}
-			if first != nil {
-				break
-			}
-		}
-		if first == nil {
-			return
-		}
-		p.Report(Diagnostic{Pos: first.Pos(), End: endOfLine(first),
-			Message: "no global ServerName: httpd derives the server's name from DNS (AH00558 \"Could not reliably determine the server's fully qualified domain name\" when it cannot); set ServerName in the main configuration"})
-	},
+	Run:      runMissingServerName,
 })
+
+func runMissingServerName(p *Pass) {
+	if p.Server == nil || p.Server.Main.NameDirective != nil || len(p.Nodes) == 0 {
+		return
+	}
+	var first ast.Node
+	for _, n := range p.Nodes {
+		switch n.(type) {
+		case *ast.Directive, *ast.Section:
+			first = n
+		}
+		if first != nil {
+			break
+		}
+	}
+	if first == nil {
+		return
+	}
+	p.Report(Diagnostic{Pos: first.Pos(), End: endOfLine(first),
+		Message: "no global ServerName: httpd derives the server's name from DNS (AH00558 \"Could not reliably determine the server's fully qualified domain name\" when it cannot); set ServerName in the main configuration"})
+}

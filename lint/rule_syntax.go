@@ -15,22 +15,24 @@ var SyntaxError = register(&Analyzer{
 	Name:     "syntax-error",
 	Doc:      "the configuration (or a .htaccess file) does not parse as httpd reads it",
 	Severity: Error,
-	Run: func(p *Pass) {
-		report := func(list parser.ErrorList) {
-			for _, e := range list {
-				if includeError(e) || !e.Pos.IsValid() {
-					continue
-				}
-				p.Report(Diagnostic{Pos: e.Pos, End: e.Pos, Message: e.Msg})
-			}
-		}
-		report(p.LoadErrors)
-		report(p.BuildErrors)
-		for _, h := range p.HTAccessFiles() {
-			report(h.Errors)
-		}
-	},
+	Run:      runSyntaxError,
 })
+
+func runSyntaxError(p *Pass) {
+	report := func(list parser.ErrorList) {
+		for _, e := range list {
+			if includeError(e) || !e.Pos.IsValid() {
+				continue
+			}
+			p.Report(Diagnostic{Pos: e.Pos, End: e.Pos, Message: e.Msg})
+		}
+	}
+	report(p.LoadErrors)
+	report(p.BuildErrors)
+	for _, h := range p.HTAccessFiles() {
+		report(h.Errors)
+	}
+}
 
 // includeError tells the loader's missing-file errors from syntax errors.
 func includeError(e *parser.Error) bool {

@@ -78,38 +78,40 @@ var DuplicateServerName = register(&Analyzer{
 	Name:     "duplicate-server-name",
 	Doc:      "two virtual hosts on one address answer to the same name; the later one is shadowed",
 	Severity: Warning,
-	Run: func(p *Pass) {
-		if p.Server == nil {
-			return
-		}
-		reported := map[string]bool{}
-		for _, set := range addrSets(p.Server) {
-			first := make(map[string]*scope.VirtualHost, 2*len(set.vhosts))
-			for _, v := range set.vhosts {
-				for _, n := range vhostNames(v) {
-					prev, ok := first[n.name]
-					if !ok {
-						first[n.name] = v
-						continue
-					}
-					if prev == v {
-						continue
-					}
-					var node ast.Node = v.Section
-					if n.by != nil {
-						node = n.by
-					}
-					key := fmt.Sprintf("%p %s", v, n.name)
-					if reported[key] {
-						continue
-					}
-					reported[key] = true
-					p.Reportf(node, "%s on %s is already served by the virtual host at %s; requests for it never reach this one", n.name, set.addr, posOf(prev))
+	Run:      runDuplicateServerName,
+})
+
+func runDuplicateServerName(p *Pass) {
+	if p.Server == nil {
+		return
+	}
+	reported := map[string]bool{}
+	for _, set := range addrSets(p.Server) {
+		first := make(map[string]*scope.VirtualHost, 2*len(set.vhosts))
+		for _, v := range set.vhosts {
+			for _, n := range vhostNames(v) {
+				prev, ok := first[n.name]
+				if !ok {
+					first[n.name] = v
+					continue
 				}
+				if prev == v {
+					continue
+				}
+				var node ast.Node = v.Section
+				if n.by != nil {
+					node = n.by
+				}
+				key := fmt.Sprintf("%p %s", v, n.name)
+				if reported[key] {
+					continue
+				}
+				reported[key] = true
+				p.Reportf(node, "%s on %s is already served by the virtual host at %s; requests for it never reach this one", n.name, set.addr, posOf(prev))
 			}
 		}
-	},
-})
+	}
+}
 
 // VHostUnreachable reports a virtual host that no request can reach: on
 // every address it is listed for, it is not the first (the default
@@ -119,32 +121,34 @@ var VHostUnreachable = register(&Analyzer{
 	Name:     "vhost-unreachable",
 	Doc:      "a virtual host can never be selected",
 	Severity: Warning,
-	Run: func(p *Pass) {
-		if p.Server == nil {
-			return
-		}
-		reachable := map[*scope.VirtualHost]bool{}
-		for _, set := range addrSets(p.Server) {
-			taken := make(map[string]bool, 2*len(set.vhosts))
-			for i, v := range set.vhosts {
-				if i == 0 || len(v.WildAliases) > 0 {
+	Run:      runVHostUnreachable,
+})
+
+func runVHostUnreachable(p *Pass) {
+	if p.Server == nil {
+		return
+	}
+	reachable := map[*scope.VirtualHost]bool{}
+	for _, set := range addrSets(p.Server) {
+		taken := make(map[string]bool, 2*len(set.vhosts))
+		for i, v := range set.vhosts {
+			if i == 0 || len(v.WildAliases) > 0 {
+				reachable[v] = true
+			}
+			for _, n := range vhostNames(v) {
+				if !taken[n.name] {
 					reachable[v] = true
 				}
-				for _, n := range vhostNames(v) {
-					if !taken[n.name] {
-						reachable[v] = true
-					}
-					taken[n.name] = true
-				}
+				taken[n.name] = true
 			}
 		}
-		for _, v := range p.Server.VHosts {
-			if !reachable[v] && len(v.Addrs) > 0 {
-				p.Reportf(v.Section, "virtual host %s is never selected: every name it answers to on %s belongs to an earlier virtual host", v.ServerName, addrList(v))
-			}
+	}
+	for _, v := range p.Server.VHosts {
+		if !reachable[v] && len(v.Addrs) > 0 {
+			p.Reportf(v.Section, "virtual host %s is never selected: every name it answers to on %s belongs to an earlier virtual host", v.ServerName, addrList(v))
 		}
-	},
-})
+	}
+}
 
 func addrList(v *scope.VirtualHost) string {
 	var s []string
