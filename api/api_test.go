@@ -225,3 +225,17 @@ func sigString(sig *types.Signature, str func(types.Type) string) string {
 	}
 	return s
 }
+
+// A program that imports the root package (to load, explain, lint)
+// does not carry the SARIF and YAML libraries: those are lint/report's.
+func TestRootImportsLight(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", module).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, heavy := range []string{"github.com/owenrumney/go-sarif", "go.yaml.in/yaml", "github.com/santhosh-tekuri/jsonschema", module + "/lint/report"} {
+		if strings.Contains(string(out), heavy) {
+			t.Errorf("importing %s pulls in %s (go list -deps %s)", module, heavy, module)
+		}
+	}
+}

@@ -1,0 +1,115 @@
+package apacheconf_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"testing/fstest"
+
+	"github.com/apacheconf/apacheconf"
+	"github.com/apacheconf/apacheconf/ast"
+	"github.com/apacheconf/apacheconf/lint"
+)
+
+var siteFS = fstest.MapFS{
+	"etc/apache2/apache2.conf": {Data: []byte("ServerName main.example\nListen 80\nServerSignature On\nIncludeOptional sites/*.conf\n")},
+	"etc/apache2/sites/www.conf": {Data: []byte("<VirtualHost *:80>\n    ServerName www.example.org\n    DocumentRoot /srv/www\n</VirtualHost>\n")},
+	"srv/www/index.html":         {Data: []byte("hello\n")},
+}
+
+func ExampleLoad() {
+	ctx := context.Background()
+	cfg, err := apacheconf.Load(ctx, siteFS, "apache2.conf", apacheconf.Options{ServerRoot: "/etc/apache2"})
+	if err != nil {
+		panic(err)
+	}
+	for _, v := range cfg.VirtualHosts() {
+		fmt.Println(v.ServerName, v.Pos())
+	}
+	r, err := cfg.Explain(ctx, apacheconf.Request("www.example.org", "/index.html"))
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(r.Filename, r.Status)
+
+	// A mistyped path is an error that says so.
+	_, err = apacheconf.Load(ctx, siteFS, "apache.conf", apacheconf.Options{ServerRoot: "/etc/apache2"})
+	fmt.Println(errors.Is(err, fs.ErrNotExist))
+	// Output:
+	// www.example.org /etc/apache2/sites/www.conf:1:1
+	// /srv/www/index.html 200
+	// true
+}
+
+func ExampleConfig_Lint() {
+	ctx := context.Background()
+	cfg, err := apacheconf.Load(ctx, siteFS, "apache2.conf", apacheconf.Options{ServerRoot: "/etc/apache2"})
+	if err != nil {
+		panic(err)
+	}
+	lc := lint.Config{FailOn: lint.Info, Severity: map[string]lint.Severity{"options-indexes": lint.Off}}
+	findings, err := cfg.Lint(ctx, lc)
+	if err != nil {
+		panic(err)
+	}
+	for _, d := range findings {
+		fmt.Println(d.Pos, d.Rule, d.Name)
+	}
+	fmt.Println("fails:", lc.Fails(findings))
+	// Output:
+	// /etc/apache2/apache2.conf:3:1 AC5005 server-signature
+	// fails: true
+}
+
+// Edit the file a loaded node came from, and print the diff.
+func ExampleConfig_Edit() {
+	cfg, err := apacheconf.Load(context.Background(), siteFS, "apache2.conf", apacheconf.Options{ServerRoot: "/etc/apache2"})
+	if err != nil {
+		panic(err)
+	}
+	ed := cfg.Edit()
+	if _, err := ed.Set(nil, "ServerSignature", "Off"); err != nil { // the main server, wherever it is set
+		panic(err)
+	}
+	v, err := ed.Section(cfg.VirtualHosts()[0].Section) // the <VirtualHost> in sites/www.conf
+	if err != nil {
+		panic(err)
+	}
+	ast.Set(v, "ServerAlias", "example.org")
+	ast.Set(v, "SetEnv", "APP_ENV", "production")
+	diff, err := ed.Diff()
+	if err != nil {
+		panic(err)
+	}
+	fmt.Print(diff)
+	// Output:
+	// --- a/etc/apache2/apache2.conf
+	// +++ b/etc/apache2/apache2.conf
+	// @@ -1,4 +1,4 @@
+	//  ServerName main.example
+	//  Listen 80
+	// -ServerSignature On
+	// +ServerSignature Off
+	//  IncludeOptional sites/*.conf
+	// --- a/etc/apache2/sites/www.conf
+	// +++ b/etc/apache2/sites/www.conf
+	// @@ -1,4 +1,6 @@
+	//  <VirtualHost *:80>
+	//      ServerName www.example.org
+	//      DocumentRoot /srv/www
+	// +    ServerAlias example.org
+	// +    SetEnv APP_ENV production
+	//  </VirtualHost>
+}
+
+func ExampleReadEnvvars() {
+	env, err := apacheconf.ReadEnvvars(os.DirFS("examples/debian"), "/etc/apache2/envvars", func(string) (string, bool) { return "", false })
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(env["APACHE_LOG_DIR"], env["APACHE_RUN_USER"])
+	// Output:
+	// /var/log/apache2 www-data
+}
