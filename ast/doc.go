@@ -21,6 +21,19 @@
 // Inspect and Walk traverse a tree in source order, Walk also passing the
 // chain of enclosing sections.
 //
+// # Editing
+//
+// Set, Ensure, EnsureSection, Remove, RemoveAll and EnsureComment change a
+// tree idempotently; NewDirective, NewSection, NewBlank and NewFile build
+// nodes. Set knows keyed directives (KeyOf: SetEnv by variable, AddHandler
+// by extension, Header by name, Alias by path, Listen by address …) and
+// edits a directive where it is, inside <IfModule> and the other
+// configuration-time conditionals (Lookup, LookupSections):
+//
+//	ast.Set(vhost, "SetEnv", "A", "3") // SetEnv B stays
+//
+// To edit the files of a loaded configuration, see apacheconf.Config.Edit.
+//
 // # JSON
 //
 // File.MarshalJSON and File.UnmarshalJSON use a form modelled on
