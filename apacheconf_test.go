@@ -14,6 +14,7 @@ import (
 	"github.com/apacheconf/apacheconf"
 	"github.com/apacheconf/apacheconf/lint"
 	"github.com/apacheconf/apacheconf/parser"
+	"github.com/apacheconf/apacheconf/resolve"
 )
 
 // A configuration held in memory: the whole API over an fstest.MapFS.
@@ -54,7 +55,7 @@ func TestAPI(t *testing.T) {
 
 	d, err := cfg.Resolve(ctx, apacheconf.Request("a.example", "/app/x"))
 	require.NoError(t, err)
-	assert.Equal(t, "allowed", d.Verdict)
+	assert.Equal(t, resolve.Allowed, d.Verdict)
 	assert.Equal(t, "a1", d.ProcessGroup)
 	assert.Equal(t, "a.example|/app", d.ApplicationGroup)
 	assert.Equal(t, []string{"a1", "shared"}, d.SelectableGroups)

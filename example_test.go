@@ -14,7 +14,7 @@ import (
 )
 
 var siteFS = fstest.MapFS{
-	"etc/apache2/apache2.conf": {Data: []byte("ServerName main.example\nListen 80\nServerSignature On\nIncludeOptional sites/*.conf\n")},
+	"etc/apache2/apache2.conf":   {Data: []byte("ServerName main.example\nListen 80\nServerSignature On\nIncludeOptional sites/*.conf\n")},
 	"etc/apache2/sites/www.conf": {Data: []byte("<VirtualHost *:80>\n    ServerName www.example.org\n    DocumentRoot /srv/www\n</VirtualHost>\n")},
 	"srv/www/index.html":         {Data: []byte("hello\n")},
 }
