@@ -11,10 +11,10 @@ import (
 // Line and Column are 1-based; Column counts bytes. Offset is the 0-based
 // byte offset from the start of the file.
 type Position struct {
-	Filename string `json:"file,omitempty"`
-	Offset   int    `json:"offset"`
-	Line     int    `json:"line"`
-	Column   int    `json:"column"`
+	Filename string
+	Offset   int
+	Line     int
+	Column   int
 }
 
 // Pos is the position a node keeps: a Position in 24 bytes instead of

@@ -60,17 +60,17 @@ func runDump(args []string, stdout, stderr io.Writer) int {
 		}
 	case asJSON:
 		type jsonErr struct {
-			Pos   ast.Position   `json:"pos"`
+			Pos   positionJSON   `json:"pos"`
 			Msg   string         `json:"message"`
-			Chain []ast.Position `json:"chain,omitempty"`
+			Chain []positionJSON `json:"chain,omitempty"`
 		}
 		out := struct {
-			Files  []parser.IncludedFile `json:"files"`
-			Config *ast.File             `json:"config"`
-			Errors []jsonErr             `json:"errors"`
-		}{Files: cfg.Files, Config: &ast.File{Name: file, Body: cfg.Body}, Errors: []jsonErr{}}
+			Files  []includedFileJSON `json:"files"`
+			Config *ast.File          `json:"config"`
+			Errors []jsonErr          `json:"errors"`
+		}{Files: includedFilesJSON(cfg.Files), Config: &ast.File{Name: file, Body: cfg.Body}, Errors: []jsonErr{}}
 		for _, e := range el {
-			out.Errors = append(out.Errors, jsonErr{e.Pos, e.Msg, e.Chain})
+			out.Errors = append(out.Errors, jsonErr{positionJSON(e.Pos), e.Msg, positionsJSON(e.Chain)})
 		}
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")

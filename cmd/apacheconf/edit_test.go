@@ -169,3 +169,12 @@ func TestEditErrors(t *testing.T) {
 		assert.Contains(t, errs, tt.msg, "%v", tt.args)
 	}
 }
+
+// dump --json prints positions and files through the CLI's own types;
+// the golden file holds it to what it printed before they moved.
+func TestDumpJSON(t *testing.T) {
+	wd, _ := os.Getwd()
+	code, out, errs := runCLI("dump", "--json", "-d", filepath.Join(wd, "testdata/dump-missing"), "-f", "apache2.conf")
+	assert.Equal(t, 1, code, errs)
+	golden(t, "dump-json.golden", strings.ReplaceAll(out, wd, "@WD@"))
+}

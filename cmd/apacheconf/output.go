@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/apacheconf/apacheconf/ast"
+	"github.com/apacheconf/apacheconf/parser"
 	"github.com/apacheconf/apacheconf/resolve"
 )
 
@@ -51,6 +53,38 @@ func newDecisionJSON(d resolve.Decision) decisionJSON {
 	}
 	for _, t := range d.Trace {
 		out.Trace = append(out.Trace, traceJSON{Directive: t.Text, File: t.Pos.Filename, Line: t.Pos.Line})
+	}
+	return out
+}
+
+// positionJSON is an ast.Position as dump --json prints it.
+type positionJSON struct {
+	Filename string `json:"file,omitempty"`
+	Offset   int    `json:"offset"`
+	Line     int    `json:"line"`
+	Column   int    `json:"column"`
+}
+
+func positionsJSON(ps []ast.Position) []positionJSON {
+	var out []positionJSON
+	for _, p := range ps {
+		out = append(out, positionJSON(p))
+	}
+	return out
+}
+
+// includedFileJSON is a parser.IncludedFile as dump --json prints it.
+type includedFileJSON struct {
+	Path     string `json:"path"`
+	Depth    int    `json:"depth"`
+	Line     int    `json:"line"`
+	DumpLine int    `json:"dump_line"`
+}
+
+func includedFilesJSON(files []parser.IncludedFile) []includedFileJSON {
+	var out []includedFileJSON
+	for _, f := range files {
+		out = append(out, includedFileJSON(f))
 	}
 	return out
 }
