@@ -5,6 +5,8 @@ import (
 	"errors"
 	"io/fs"
 	"net/netip"
+	"os"
+	"path/filepath"
 	"testing"
 	"testing/fstest"
 
@@ -168,3 +170,26 @@ type noDNS struct{}
 func (noDNS) LookupHost(string) ([]netip.Addr, error) { return nil, errors.New("no DNS here") }
 func (noDNS) LookupAddr(netip.Addr) (string, error)   { return "", errors.New("no DNS here") }
 func (noDNS) LocalHost() string                       { return "test.example" }
+
+// Options.Chroot is the CLI's --chroot: the configuration from one place,
+// the .htaccess files from a directory standing for "/".
+func TestChroot(t *testing.T) {
+	ctx := context.Background()
+	content := t.TempDir()
+	require.NoError(t, os.MkdirAll(filepath.Join(content, "srv/a"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(content, "srv/a/app.wsgi"), []byte("x"), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(content, "srv/a/.htaccess"), []byte("SetEnv PROCESS_GROUP shared\n"), 0o644))
+	cfg, err := apacheconf.Load(ctx, memFS, "apache2.conf", apacheconf.Options{ServerRoot: "/etc/apache2", Chroot: content})
+	require.NoError(t, err)
+	d, err := cfg.Resolve(ctx, apacheconf.Request("a.example", "/app/x"))
+	require.NoError(t, err)
+	// Read from under Chroot: httpd answers 500, as mod_env is not loaded.
+	assert.Equal(t, 500, d.Status)
+	assert.Contains(t, d.Reason, "/srv/a/.htaccess: Invalid command 'SetEnv'")
+
+	cfg, err = apacheconf.Load(ctx, memFS, "apache2.conf", apacheconf.Options{ServerRoot: "/etc/apache2"})
+	require.NoError(t, err)
+	d, err = cfg.Resolve(ctx, apacheconf.Request("a.example", "/app/x"))
+	require.NoError(t, err)
+	assert.Equal(t, 200, d.Status, "without Chroot, memFS has no .htaccess")
+}
