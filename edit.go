@@ -134,8 +134,9 @@ func (e *Edit) NewFile(name string) (*ast.File, error) {
 	return ef.tree, nil
 }
 
-// At returns the editable node whose position is pos (a node's Pos(), a
-// lint finding's Pos, an Explain step's section position).
+// At returns the editable node whose position is pos (a node's Pos(), an
+// Explain step's section position), or else the innermost node whose
+// source holds pos (a lint finding that points at an argument).
 func (e *Edit) At(pos ast.Position) (ast.Node, error) {
 	if !pos.IsValid() || pos.Filename == "" {
 		return nil, fmt.Errorf("apacheconf: edit: position %s names no place in a file", pos)
@@ -144,11 +145,22 @@ func (e *Edit) At(pos ast.Position) (ast.Node, error) {
 	if ef == nil {
 		return nil, err
 	}
-	n, ok := ef.at[pos.Offset]
-	if !ok || n.Pos().Line != pos.Line {
-		return nil, fmt.Errorf("apacheconf: edit: no node starts at %s in the file as written (a position inside a macro's expansion?)", pos)
+	if n, ok := ef.at[pos.Offset]; ok && n.Pos().Line == pos.Line {
+		return n, nil
 	}
-	return n, nil
+	var inner ast.Node
+	ast.Inspect(ef.tree.Body, func(n ast.Node) bool {
+		start, end := n.Pos(), n.End()
+		if !start.IsValid() || pos.Offset < start.Offset || pos.Offset >= end.Offset {
+			return false
+		}
+		inner = n
+		return true
+	})
+	if inner == nil {
+		return nil, fmt.Errorf("apacheconf: edit: no node at %s in the file as written (a position inside a macro's expansion?)", pos)
+	}
+	return inner, nil
 }
 
 // Node returns the editable node at the place of n, a node of the loaded

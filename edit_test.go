@@ -120,3 +120,18 @@ func TestEditErrors(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "--- a/a.conf\n+++ b/a.conf\n@@ -1 +0,0 @@\n-Listen 80\n", d)
 }
+
+func TestEditAtArgument(t *testing.T) {
+	ed := apacheconf.NewEdit(fstest.MapFS{"a.conf": {Data: []byte("<VirtualHost *:80>\n    ServerName www.example.org\n</VirtualHost>\n")}})
+	f, err := ed.File("/a.conf")
+	require.NoError(t, err)
+	d := ast.FindSection(f, "VirtualHost").Body[0].(*ast.Directive)
+	n, err := ed.At(d.ArgPos(0)) // a finding about the name, not the line
+	require.NoError(t, err)
+	assert.Same(t, d, n)
+	n, err = ed.At(ast.Position{Filename: "/a.conf", Offset: 12, Line: 1, Column: 13}) // in the header
+	require.NoError(t, err)
+	assert.Same(t, ast.Node(ast.FindSection(f, "VirtualHost")), n)
+	_, err = ed.At(ast.Position{Filename: "/a.conf", Offset: 500, Line: 9, Column: 1})
+	assert.ErrorContains(t, err, "no node at")
+}
