@@ -333,12 +333,11 @@ func restrictGroups(rp *ast.Directive) []string {
 
 // Options control Resolve.
 type Options struct {
-	// Getenv is the Apache process environment (%{ENV:} falls back to it).
-	// Default: os.Getenv... no: the empty environment, since the process
-	// environment of apache2 is not ours; the CLI passes envvars.
+	// Getenv is the Apache process environment, which %{ENV:NAME} falls
+	// back to. Nil is the empty environment, not os.LookupEnv: apache2's
+	// environment is not ours (Debian's comes from envvars, see
+	// apacheconf.ReadEnvvars).
 	Getenv func(string) (string, bool)
-	// RestrictEmbedded is WSGIRestrictEmbedded; default: read from the
-	// main server's configuration.
 }
 
 // Resolve decides the mod_wsgi side of a request that scope evaluated.
