@@ -95,6 +95,9 @@ func (e *Edit) Add(in *ast.Section, n ast.Node) error {
 		return err
 	}
 	ast.Append(c, n)
+	if _, ok := n.(*ast.Section); ok {
+		separate(c, n)
+	}
 	if _, loaded, _ := e.body(in); loaded {
 		if e.added == nil {
 			e.added = map[*ast.Section][]ast.Node{}
@@ -203,4 +206,19 @@ func equal(a, b []string) bool {
 		}
 	}
 	return true
+}
+
+// separate puts a blank line before a new section that would follow a
+// line of something else, as configuration files are written.
+func separate(c ast.Container, n ast.Node) {
+	body := c.Nodes()
+	for i, x := range *body {
+		if x != n || i == 0 {
+			continue
+		}
+		if _, blank := (*body)[i-1].(*ast.Blank); !blank {
+			ast.InsertBefore(c, n, ast.NewBlank())
+		}
+		return
+	}
 }
