@@ -214,10 +214,33 @@ func (e *Edit) Remove(n ast.Node) error {
 		return err
 	}
 	ef := e.files[path.Clean("/"+m.Pos().Filename)]
-	if !ast.Remove(ef.tree, m) {
+	if !removeTidy(&ef.tree.Body, m) {
 		return fmt.Errorf("apacheconf: edit: %s was already removed", n.Pos())
 	}
 	return nil
+}
+
+// removeTidy removes n from body or below; a section that stood between
+// blank lines takes one of them along, so that no double gap is left.
+func removeTidy(body *[]ast.Node, n ast.Node) bool {
+	for i, x := range *body {
+		if x == n {
+			j := i + 1
+			if _, isSec := n.(*ast.Section); isSec && i > 0 && j < len(*body) {
+				_, before := (*body)[i-1].(*ast.Blank)
+				_, after := (*body)[j].(*ast.Blank)
+				if before && after {
+					j++
+				}
+			}
+			*body = append((*body)[:i], (*body)[j:]...)
+			return true
+		}
+		if s, ok := x.(*ast.Section); ok && removeTidy(&s.Body, n) {
+			return true
+		}
+	}
+	return false
 }
 
 // Change is one file's new content.
