@@ -48,7 +48,9 @@ A directive is found where httpd reads it — in an Include'd file, inside
 <IfModule> — and edited there; a new one goes to the end of its section, or
 of the main file (--in FILE: of that file; then only FILE is edited, as one
 file, and created when missing). Without -w the changes are printed as a
-unified diff and nothing is written. Exit status: 0 done (or, with --check,
+unified diff and nothing is written. An edit after which apache2 -t would
+refuse the configuration (where it accepted it before) is refused too,
+unless --force. Exit status: 0 done (or, with --check,
 nothing would change), 1 with --check when something would change, 2 usage,
 I/O or configuration errors (a path matching several sections is one).
 `
@@ -59,7 +61,12 @@ type editFlags struct {
 	diff, check bool
 	write       bool
 	envvars     string
+	force       bool
 	ops         stringList
+	// loadFile and loadOpts are how the configuration was loaded, to
+	// load the edited one the same way.
+	loadFile string
+	loadOpts apacheconf.Options
 }
 
 func runEdit(args []string, stdout, stderr io.Writer) int {
@@ -74,6 +81,7 @@ func runEdit(args []string, stdout, stderr io.Writer) int {
 	fset.BoolVar(&ef.write, "w", false, "write the changed files")
 	fset.StringVar(&ef.envvars, "envvars", "", "shell file of the environment ${VAR} reads (default: ServerRoot/envvars when present, as Debian's apache2ctl)")
 	fset.Var(&ef.ops, "e", "an operation 'OP ADDRESS [VALUE...]' (repeatable)")
+	fset.BoolVar(&ef.force, "force", false, "write even when apache2 -t would refuse the result where it accepted the original")
 	if err := fset.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -122,6 +130,20 @@ func runEdit(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintf(stderr, "apacheconf edit: %v\n", err)
 		return 2
+	}
+	if len(changes) > 0 && ef.loadFile != "" && !ef.force {
+		refused, err := refusals(ctx, ef.loadFile, ef.loadOpts, changes)
+		if err != nil {
+			fmt.Fprintf(stderr, "apacheconf edit: checking the result: %v\n", err)
+			return 2
+		}
+		if len(refused) > 0 {
+			fmt.Fprintln(stderr, "apacheconf edit: httpd would refuse the result (nothing written; --force writes anyway):")
+			for _, r := range refused {
+				fmt.Fprintln(stderr, "\t"+strings.ReplaceAll(r, "\n", "\n\t"))
+			}
+			return 2
+		}
 	}
 	if ef.diff || !ef.write && !ef.check {
 		for _, c := range changes {
@@ -201,7 +223,9 @@ func (ef *editFlags) session(ctx context.Context) (*apacheconf.Edit, *place, err
 			return os.LookupEnv(name)
 		}
 	}
-	cfg, err := apacheconf.Load(ctx, fsys, file, apacheconf.Options{ServerRoot: root, Defines: ef.cf.defines, Env: env, Resolver: offlineResolver{}})
+	ef.loadFile = file
+	ef.loadOpts = apacheconf.Options{ServerRoot: root, Defines: ef.cf.defines, Env: env, Resolver: offlineResolver{}}
+	cfg, err := apacheconf.Load(ctx, fsys, file, ef.loadOpts)
 	if cfg == nil {
 		return nil, nil, err
 	}
