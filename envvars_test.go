@@ -32,3 +32,11 @@ func TestReadEnvvars(t *testing.T) {
 	_, err = apacheconf.ReadEnvvars(fsys, "/missing", none)
 	assert.ErrorIs(t, err, os.ErrNotExist)
 }
+
+func FuzzReadEnvvars(f *testing.F) {
+	f.Add("export A=1\nB=\"$A ${A}\"\nif x; then\nC=2\nfi\n")
+	f.Add("A=${\nB='\n")
+	f.Fuzz(func(t *testing.T, src string) {
+		_, _ = apacheconf.ReadEnvvars(fstest.MapFS{"e": {Data: []byte(src)}}, "/e", func(string) (string, bool) { return "", false })
+	})
+}

@@ -178,3 +178,19 @@ func TestDumpJSON(t *testing.T) {
 	assert.Equal(t, 1, code, errs)
 	golden(t, "dump-json.golden", strings.ReplaceAll(out, wd, "@WD@"))
 }
+
+// Addresses come from the command line: any text is an error or an
+// operation, never a panic.
+func FuzzParseOp(f *testing.F) {
+	for _, s := range []string{"VirtualHost[*:80][ServerName=www.example.org]/Directory[/srv/www]/Require", "Directory[/x/ServerName", "[]", "a[b]c", "/", "IfModule[!mod_ssl.c]/Listen"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, addr string) {
+		for _, verb := range []string{"set", "ensure", "delete"} {
+			op, err := parseOp([]string{verb, addr, "v"})
+			if err == nil && len(op.steps) == 0 {
+				t.Fatalf("%q: no steps and no error", addr)
+			}
+		}
+	})
+}
