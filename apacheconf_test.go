@@ -193,3 +193,32 @@ func TestChroot(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 200, d.Status, "without Chroot, memFS has no .htaccess")
 }
+
+// fixedDNS resolves every name to 127.0.0.1.
+type fixedDNS struct{}
+
+func (fixedDNS) LookupHost(string) ([]netip.Addr, error) {
+	return []netip.Addr{netip.MustParseAddr("127.0.0.1")}, nil
+}
+func (fixedDNS) LookupAddr(netip.Addr) (string, error) { return "", errors.New("none") }
+func (fixedDNS) LocalHost() string                     { return "test.example" }
+
+// Lint reuses the servers Load built with Options.Resolver: a second
+// build with the system's resolver would not resolve a .invalid name
+// (RFC 2606) and report AH00547.
+func TestLintReusesServers(t *testing.T) {
+	fsys := fstest.MapFS{"etc/apache2/apache2.conf": {Data: []byte("ServerName main.example\nListen 80\n<VirtualHost www.example.invalid:80>\nServerName www.example\n</VirtualHost>\n")}}
+	cfg, err := apacheconf.Load(context.Background(), fsys, "apache2.conf", apacheconf.Options{Resolver: fixedDNS{}})
+	require.NoError(t, err)
+	ds, err := cfg.Lint(context.Background(), lint.Config{})
+	require.NoError(t, err)
+	for _, d := range ds {
+		assert.NotContains(t, d.Message, "Could not resolve host name")
+	}
+	cfg, err = apacheconf.Load(context.Background(), fsys, "apache2.conf", apacheconf.Options{Resolver: noDNS{}})
+	require.NoError(t, err)
+	ds, err = cfg.Lint(context.Background(), lint.Config{})
+	require.NoError(t, err)
+	require.NotEmpty(t, ds)
+	assert.Contains(t, ds[len(ds)-1].Message, "AH00547: Could not resolve host name www.example.invalid:80")
+}
