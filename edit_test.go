@@ -47,6 +47,15 @@ func TestEditSession(t *testing.T) {
 		}
 	}
 
+	// A Resolve trace names the directives that decided: edit one.
+	d, err := cfg.Resolve(ctx, apacheconf.Request("a.example", "/app/x"))
+	require.NoError(t, err)
+	require.NotEmpty(t, d.Trace)
+	pg, err := ed.Directive(d.Trace[0].Directive)
+	require.NoError(t, err)
+	assert.Equal(t, "WSGIProcessGroup", pg.Name)
+	assert.Equal(t, d.Trace[0].Pos, pg.Pos())
+
 	// A new file, and the main file's ServerName.
 	f, err := ed.NewFile("/etc/apache2/sites/b.conf")
 	require.NoError(t, err)
