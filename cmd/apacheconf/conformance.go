@@ -18,7 +18,10 @@ func init() {
 
 // runConformance materialises each case with the oracle's run.py, loads
 // it as apache2 would, and compares every request's status, process group
-// and application group with expected.txt. The last line is
+// and application group with expected.txt, and where the server recorded
+// them the proxy backend and what it received (backend=, path=, script=)
+// and the Location of a redirect. A request line's method, from= address
+// and headers are passed on (oracle.ParseRequestLine). The last line is
 // "N passed, N failed" (cases).
 func runConformance(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("conformance", flag.ContinueOnError)
@@ -132,6 +135,9 @@ func conformanceCase(c oracle.Case, runPy string) (ok bool, good, all int, lines
 	var eng *oracle.Engine
 	if loadErr == nil {
 		eng, loadErr = oracle.NewEngine(nodes, scope.RequestOptions{})
+	}
+	if eng != nil {
+		eng.Root = root
 	}
 	if first := c.Requests[0]; first.ConfigError != "" {
 		if loadErr != nil {

@@ -16,8 +16,16 @@ import (
 type Outcome struct {
 	Status     int
 	Group, App string
-	Verdict    string
-	Reason     string
+	// Backend, BackendPath, Script and Location are as on Request, with
+	// run.py's placeholders put back (Unsubst). The engine reports none
+	// of them yet (issue 18), so a proxied or redirected request shows
+	// exactly what it lacks.
+	Backend     string
+	BackendPath string
+	Script      string
+	Location    string
+	Verdict     string
+	Reason      string
 }
 
 // Line formats the outcome as expected.txt does (without why=).
@@ -26,12 +34,30 @@ func (o Outcome) Line() string {
 	if o.Status != 200 {
 		g, a = "-", "-"
 	}
-	return fmt.Sprintf("%d group=%s app=%s", o.Status, g, a)
+	return answerLine(o.Status, g, a, o.Backend, o.BackendPath, o.Script, o.Location)
 }
 
 // Want formats a recorded answer the same way.
 func (r Request) Want() string {
-	return fmt.Sprintf("%d group=%s app=%s", r.Status, dash(r.Group), dash(r.App))
+	return answerLine(r.Status, dash(r.Group), dash(r.App), r.Backend, r.BackendPath, r.Script, r.Location)
+}
+
+// answerLine is run.py's answer: the backend part only for a 200 (run.py
+// records the backend's body only then), the Location only for a 3xx.
+func answerLine(status int, group, app, backend, path, script, location string) string {
+	line := fmt.Sprintf("%d group=%s app=%s", status, group, app)
+	if backend != "" && status == 200 {
+		line += " backend=" + backend
+		if backend == "fcgi" {
+			line += " script=" + dash(script)
+		} else {
+			line += " path=" + path
+		}
+	}
+	if location != "" && status >= 300 && status < 400 {
+		line += " location=" + location
+	}
+	return line
 }
 
 func dash(s string) string {
@@ -46,6 +72,10 @@ type Engine struct {
 	Server *scope.Server
 	Groups *resolve.Inventory
 	Opts   scope.RequestOptions
+	// Root is the folder the case was materialised in (Materialize's
+	// root), put back as @ROOT@ in the answer's script and location; ""
+	// leaves them as they are.
+	Root string
 }
 
 // NewEngine builds the engine for a loaded configuration tree. Like
@@ -68,10 +98,31 @@ func NewEngine(nodes []ast.Node, opts scope.RequestOptions) (*Engine, error) {
 }
 
 // Answer evaluates one recorded request.
+// A request line's client address that is not an IP address is
+// reported as the answer's reason (run.py would fail to bind it).
 func (e *Engine) Answer(r Request) Outcome {
-	res := e.Server.Request(scope.Request{Addr: netip.MustParseAddr("127.0.0.1"), Port: r.Port(), Host: r.Host, Path: r.Path}, e.Opts)
+	sr := scope.Request{Addr: netip.MustParseAddr("127.0.0.1"), Port: r.Port(), Host: r.Host, Path: r.Path, Headers: r.Headers}
+	if r.Remote != "" {
+		remote, err := netip.ParseAddr(r.Remote)
+		if err != nil {
+			return Outcome{Verdict: "bad request line", Reason: fmt.Sprintf("from=%s: %v", r.Remote, err)}
+		}
+		sr.Remote = remote
+	}
+	// TODO(issue 18): pass r.Method once scope.Request has a Method
+	// field (the request-engine restructuring, issue 17, adds it); until
+	// then every request is answered as a GET.
+	res := e.Server.Request(sr, e.Opts)
 	d := e.Groups.Resolve(res, resolve.Options{})
-	return Outcome{Status: d.Status, Group: d.ProcessGroup, App: d.ApplicationGroup, Verdict: string(d.Verdict), Reason: d.Reason}
+	// TODO(issue 18): fill Backend/BackendPath/Script/Location (through
+	// Unsubst(…, e.Root)) once the engine reports proxy targets and
+	// redirects; a Location is compared only where the case records
+	// it (Request.RecordsLocation), as run.py does.
+	o := Outcome{Status: d.Status, Group: d.ProcessGroup, App: d.ApplicationGroup, Verdict: string(d.Verdict), Reason: d.Reason}
+	if !r.RecordsLocation {
+		o.Location = ""
+	}
+	return o
 }
 
 // Agrees reports whether our outcome matches the recorded one.

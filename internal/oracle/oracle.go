@@ -23,22 +23,85 @@ type Case struct {
 type Request struct {
 	Line  string // as in requests.txt
 	Host  string
-	Port2 bool // sent to the second port
-	Path  string
-	// Expected, parsed from "HOST PATH -> STATUS group=G app=A [why=R]";
-	// "-" in the file means empty.
-	Status       int
-	Group, App   string
-	Why          string
-	ConfigError  string // set when apache2 -t rejected the case
-	ExpectedLine string
+	Port2 bool   // sent to the second port
+	Path  string // the request target as sent: path and query
+	// What the request carries besides its target (run.py's
+	// parse_request): Method ("GET" unless the line names one), Remote
+	// (the client address of "from=127.0.0.N", "" for the default
+	// 127.0.0.1) and Headers ("Name:value" words; values hold no spaces).
+	Method  string
+	Remote  string
+	Headers map[string]string
+	// Expected, parsed from "HOST PATH[ extras] -> STATUS group=G app=A
+	// [backend=… path=…|script=…] [location=URL] [why=R]"; "-" in the file
+	// means empty.
+	Status     int
+	Group, App string
+	// Backend is "b1" or "b2" (the HTTP backends, BackendPath the URI
+	// they received) or "fcgi" (the FastCGI responder, Script the
+	// SCRIPT_FILENAME it received); "" when the server answered itself.
+	Backend     string
+	BackendPath string
+	Script      string
+	// Location is the Location header of a 3xx answer, recorded only
+	// when the case's options.txt says "location" (RecordsLocation).
+	Location        string
+	RecordsLocation bool
+	Why             string
+	ConfigError     string // set when apache2 -t rejected the case
+	ExpectedLine    string
 }
 
 // Ports are the ones run.py --materialize writes.
 const (
-	Port1 = 8081
-	Port2 = 8082
+	Port1        = 8081
+	Port2        = 8082
+	BackendPort  = 8083 // @BACKEND@, "b1"
+	Backend2Port = 8084 // @BACKEND2@, "b2"
+	FCGIPort     = 8085 // @FCGI@
 )
+
+// placeholders maps the materialised ports back to run.py's names.
+var placeholders = map[string]string{
+	strconv.Itoa(Port1): "@PORT@", strconv.Itoa(Port2): "@PORT2@",
+	strconv.Itoa(BackendPort): "@BACKEND@", strconv.Itoa(Backend2Port): "@BACKEND2@",
+	strconv.Itoa(FCGIPort): "@FCGI@",
+}
+
+// Unsubst puts run.py's placeholders back into s, as its unsubst does
+// before recording: root (the materialised tree, "" for none) becomes
+// @ROOT@, and a ":PORT" of one of the materialised ports its name.
+func Unsubst(s, root string) string {
+	if root != "" {
+		s = strings.ReplaceAll(s, root, "@ROOT@")
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		b.WriteByte(s[i])
+		if s[i] != ':' {
+			continue
+		}
+		j := i + 1
+		for j < len(s) && s[j] >= '0' && s[j] <= '9' {
+			j++
+		}
+		// \b after the digits: not followed by a word character.
+		if j == i+1 || (j < len(s) && isWordByte(s[j])) {
+			continue
+		}
+		if name, ok := placeholders[s[i+1:j]]; ok {
+			b.WriteString(name)
+		} else {
+			b.WriteString(s[i+1 : j])
+		}
+		i = j - 1
+	}
+	return b.String()
+}
+
+func isWordByte(c byte) bool {
+	return c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+}
 
 // Load reads the cases under the given glob patterns; folders without
 // expected.txt are skipped.
@@ -69,6 +132,12 @@ func loadCase(dir string) (*Case, error) {
 		return nil, err
 	}
 	c := &Case{Dir: dir}
+	recordsLocation := false
+	if opts, err := os.ReadFile(filepath.Join(dir, "options.txt")); err == nil {
+		for _, w := range strings.Fields(string(opts)) {
+			recordsLocation = recordsLocation || w == "location"
+		}
+	}
 	var expected []string
 	for _, l := range strings.Split(string(exp), "\n") {
 		if l != "" {
@@ -92,6 +161,7 @@ func loadCase(dir string) (*Case, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: %v", dir, err)
 		}
+		r.RecordsLocation = recordsLocation
 		c.Requests = append(c.Requests, r)
 		i++
 	}
@@ -99,10 +169,10 @@ func loadCase(dir string) (*Case, error) {
 }
 
 func parseExpected(reqLine, exp string) (Request, error) {
-	host, path, _ := strings.Cut(reqLine, " ")
-	r := Request{Line: reqLine, Host: host, Path: path, ExpectedLine: exp}
-	if strings.HasSuffix(host, ":port2") {
-		r.Host, r.Port2 = strings.TrimSuffix(host, ":port2"), true
+	r, err := ParseRequestLine(reqLine)
+	r.ExpectedLine = exp
+	if err != nil {
+		return r, err
 	}
 	_, ans, ok := strings.Cut(exp, " -> ")
 	if !ok {
@@ -129,9 +199,59 @@ func parseExpected(reqLine, exp string) (Request, error) {
 			r.App = v
 		case "why":
 			r.Why = v
+		case "backend":
+			r.Backend = v
+		case "path":
+			r.BackendPath = v
+		case "script":
+			r.Script = v
+		case "location":
+			r.Location = v
 		}
 	}
 	return r, nil
+}
+
+// ParseRequestLine reads one line of requests.txt as run.py's
+// parse_request does: "HOST[:port2] PATH [METHOD] [from=IP] [Name:value]...".
+// A word that is none of these is an error, as it is for run.py.
+func ParseRequestLine(line string) (Request, error) {
+	r := Request{Line: line, Method: "GET"}
+	f := strings.Fields(line)
+	if len(f) < 2 {
+		return r, fmt.Errorf("bad request line %q: want HOST PATH", line)
+	}
+	r.Host, r.Path = f[0], f[1]
+	if h, ok := strings.CutSuffix(r.Host, ":port2"); ok {
+		r.Host, r.Port2 = h, true
+	}
+	for _, w := range f[2:] {
+		switch {
+		case isMethod(w):
+			r.Method = w
+		case strings.HasPrefix(w, "from="):
+			r.Remote = w[len("from="):]
+		case strings.Contains(w, ":"):
+			k, v, _ := strings.Cut(w, ":")
+			if r.Headers == nil {
+				r.Headers = map[string]string{}
+			}
+			r.Headers[k] = v
+		default:
+			return r, fmt.Errorf("bad request token %q in %q", w, line)
+		}
+	}
+	return r, nil
+}
+
+// isMethod is run.py's re.fullmatch(r"[A-Z]+", t).
+func isMethod(w string) bool {
+	for i := 0; i < len(w); i++ {
+		if w[i] < 'A' || w[i] > 'Z' {
+			return false
+		}
+	}
+	return w != ""
 }
 
 // Port is the port the request goes to once materialised.
