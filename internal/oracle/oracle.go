@@ -178,6 +178,17 @@ func parseExpected(reqLine, exp string) (Request, error) {
 	if !ok {
 		return r, fmt.Errorf("bad expected line %q", exp)
 	}
+	// A Location may hold a space (mod_rewrite's [NE] writes one as
+	// is): it runs up to " why=" or the end of the line.
+	if i := strings.Index(ans, " location="); i >= 0 {
+		rest := ans[i+len(" location="):]
+		why := ""
+		if w := strings.LastIndex(rest, " why="); w >= 0 {
+			rest, why = rest[:w], rest[w:]
+		}
+		r.Location = rest
+		ans = ans[:i] + why
+	}
 	f := strings.Fields(ans)
 	if len(f) < 3 {
 		return r, fmt.Errorf("bad expected line %q", exp)

@@ -70,6 +70,17 @@ func TestParseExpectedRouting(t *testing.T) {
 				assert.Equal(t, "/api/items", r.Path)
 				assert.Equal(t, 403, r.Status)
 			}},
+		// [NE] writes a space into the Location as it is.
+		{"x.example /ne/a%20b", "x.example /ne/a%20b -> 302 group=- app=- location=http://x.example/new/a b",
+			func(t *testing.T, r Request) {
+				assert.Equal(t, "http://x.example/new/a b", r.Location)
+				assert.Equal(t, "302 group=- app=- location=http://x.example/new/a b", r.Want())
+			}},
+		{"h /x", "h /x -> 302 group=- app=- location=http://h/y why=denied",
+			func(t *testing.T, r Request) {
+				assert.Equal(t, "http://h/y", r.Location)
+				assert.Equal(t, "denied", r.Why)
+			}},
 		// An old-style line is unchanged.
 		{"w.example /a.wsgi", "w.example /a.wsgi -> 500 group=- app=- why=no-such-group",
 			func(t *testing.T, r Request) {

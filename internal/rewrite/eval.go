@@ -76,9 +76,15 @@ type Input struct {
 	Scheme     string
 	ServerName string
 	Port       int
-	// MatchesVhost is ap_matches_request_vhost for reduce_uri; nil
-	// compares with ServerName and Port only.
+	// MatchesVhost is ap_matches_request_vhost for reduce_uri: host is
+	// one of the <VirtualHost> addresses (with its port, or any port for
+	// '*'), or port is NamePort and host the ServerName or a ServerAlias.
+	// nil compares with ServerName and NamePort only.
 	MatchesVhost func(host string, port int) bool
+	// NamePort is r->server->port: the port written in ServerName, 0
+	// when it has none (then nothing reduces by name: the URL's port,
+	// 80 by default, is never 0).
+	NamePort int
 
 	// DocumentRoot, ContextDocumentRoot and ContextPrefix are used by
 	// the per-directory internal redirect (hook_fixup) to turn a file
@@ -592,7 +598,7 @@ func (e *engine) reduceURI() {
 	match := e.in.MatchesVhost
 	if match == nil {
 		match = func(h string, p int) bool {
-			return syntax.EqualFoldASCII(h, e.in.ServerName) && (p == e.in.Port || e.in.Port == 0)
+			return p == e.in.NamePort && syntax.EqualFoldASCII(h, e.in.ServerName)
 		}
 	}
 	if match(host, port) {

@@ -30,7 +30,7 @@ RewriteRule ^/both/(.*)$ /new/$1 [R=301,L]
 func request(target, host string, req Request) *Input {
 	u, _ := url.Parse(target)
 	return &Input{URI: u.Path, Query: u.RawQuery, HasQuery: strings.Contains(target, "?"),
-		Scheme: "http", ServerName: host, Port: 80, Req: req, ProxyAvailable: true, SymLinksAllowed: true,
+		Scheme: "http", ServerName: host, Port: 80, NamePort: 80, Req: req, ProxyAvailable: true, SymLinksAllowed: true,
 		DocumentRoot: "/srv/htdocs"}
 }
 
