@@ -98,4 +98,3 @@ func TestOracleRewriteFlags(t *testing.T) {
 		})
 	}
 }
-
