@@ -66,7 +66,7 @@ type Pass struct {
 	Socket      string
 	NoCanon     bool
 	Interpolate bool
-	NoQuery     bool
+	NoQuery     bool // has no effect in httpd 2.4 (see CanonOptions.NoQuery)
 	MapEncoded  bool // mapping=encoded
 	MapServlet  bool // mapping=servlet
 	Params      []Param

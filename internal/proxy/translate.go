@@ -247,7 +247,10 @@ type CanonOptions struct {
 	Query    string // r->args
 	HasQuery bool
 	NoCanon  bool // proxy-nocanon
-	NoQuery  bool // proxy-noquery (ProxyPass noquery)
+	// NoQuery is proxy-noquery (ProxyPass noquery). httpd 2.4 sets the
+	// note and no canon handler reads it: the query string is passed on
+	// all the same (oracle case proxy-mapping, /nq/).
+	NoQuery  bool
 	NoEncode bool // proxy-noencode
 	PathInfo string
 	// FCGIGeneric: ProxyFCGIBackendType GENERIC, under which the
@@ -340,7 +343,15 @@ func Canon(filename string, o CanonOptions) Canonical {
 	base := scheme + "://" + host + sport + "/" + encoded
 	search := ""
 	hasSearch := false
-	if scheme != "fcgi" && !o.NoCanon && !o.Forward && o.HasQuery && !o.NoQuery {
+	if scheme == "balancer" {
+		// proxy_balancer_canon keeps the raw path; each member's own
+		// canon handler runs once one is chosen (MemberFilename).
+		c.Filename = "proxy:balancer://" + host + "/" + path
+		c.URL = c.Filename[len("proxy:"):]
+		c.Path = "/" + path
+		return c
+	}
+	if scheme != "fcgi" && !o.NoCanon && !o.Forward && o.HasQuery {
 		search, hasSearch = o.Query, true
 		if hasNonVChar(search) {
 			return Canonical{Status: 403, Reason: "To be forwarded query string contains control characters or spaces (AH10408)"}
@@ -454,6 +465,21 @@ func canonEnc(s string, keepEncodedSlashes bool) string {
 		b.WriteByte(hex[ch&15])
 	}
 	return b.String()
+}
+
+// MemberFilename is the r->filename a balancer:// request gets once
+// member serves it (balancer_fixup: the member's URL in place of
+// balancer://name); Canon it with the request's options.
+func MemberFilename(balancerFilename string, member Member) string {
+	rest := strings.TrimPrefix(balancerFilename, "proxy:")
+	rest = rest[min(len(rest), len("balancer://")):]
+	if i := strings.IndexByte(rest, '/'); i >= 0 {
+		rest = rest[i:]
+	} else {
+		rest = ""
+	}
+	url, _, _ := deSocketfy(member.URL)
+	return "proxy:" + strings.TrimSuffix(url, "/") + rest
 }
 
 func isAlnum(c byte) bool {
