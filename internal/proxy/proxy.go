@@ -21,7 +21,6 @@ import (
 	"strings"
 
 	"github.com/apacheconf/apacheconf/ast"
-	"github.com/apacheconf/apacheconf/internal/pcre"
 	"github.com/apacheconf/apacheconf/internal/syntax"
 )
 
@@ -71,7 +70,7 @@ type Pass struct {
 	MapServlet  bool // mapping=servlet
 	Params      []Param
 	InLocation  bool
-	re          *pcre.Regexp
+	re          *regex
 }
 
 // Excludes reports whether the entry is an exclusion ("!").
@@ -171,7 +170,7 @@ func ParsePass(d *ast.Directive, match bool, loc *Location) (*Pass, error) {
 		p.Regex = true
 	}
 	if p.Regex {
-		re, err := pcre.Compile(fake, false)
+		re, err := compileRegex(fake, false)
 		if err != nil {
 			return nil, errorAt(d, err, "Regular expression could not be compiled.")
 		}

@@ -60,6 +60,9 @@ func Translate(s *ServerConfig, dir *DirConfig, r Request) *Match {
 		}
 	}
 	if s != nil {
+		if m.Steps == nil {
+			m.Steps = make([]Step, 0, len(s.Passes)+1)
+		}
 		for _, p := range s.Passes {
 			if m.try(p, r, s, dir) {
 				return m
@@ -73,7 +76,12 @@ func Translate(s *ServerConfig, dir *DirConfig, r Request) *Match {
 // (matched or excluded).
 func (m *Match) try(p *Pass, r Request, s *ServerConfig, dir *DirConfig) bool {
 	step := Step{Pass: p.Directive}
-	defer func() { m.Steps = append(m.Steps, step) }()
+	decided := m.match(p, r, s, dir, &step)
+	m.Steps = append(m.Steps, step)
+	return decided
+}
+
+func (m *Match) match(p *Pass, r Request, s *ServerConfig, dir *DirConfig, step *Step) bool {
 	if p.MapServlet {
 		step.Note = "mapping=servlet normalisation is not modelled"
 		m.Unmodelled = append(m.Unmodelled, "ProxyPass at "+p.Directive.Pos().String()+" uses mapping=servlet (path parameters are stripped before matching), not modelled")
@@ -93,6 +101,9 @@ func (m *Match) try(p *Pass, r Request, s *ServerConfig, dir *DirConfig) bool {
 	}
 	var found string
 	if p.Regex {
+		if !p.re.MatchString(uri) {
+			return false
+		}
 		sm := p.re.FindStringSubmatchIndex(uri)
 		if sm == nil {
 			return false
@@ -444,7 +455,16 @@ func canonNetloc(u string) (host string, port int, path, err string) {
 func canonEnc(s string, keepEncodedSlashes bool) string {
 	const allowed = "~$-_.+!*'(),;:@&="
 	const hex = "0123456789ABCDEF"
+	clean := true
+	for i := 0; i < len(s) && clean; i++ {
+		c := s[i]
+		clean = c == '/' || isAlnum(c) || strings.IndexByte(allowed, c) >= 0
+	}
+	if clean {
+		return s
+	}
 	var b strings.Builder
+	b.Grow(len(s) + 8)
 	for i := 0; i < len(s); i++ {
 		ch := s[i]
 		if ch == '/' {

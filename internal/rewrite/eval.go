@@ -253,6 +253,9 @@ func newEngine(in *Input, perdir string) *engine {
 func (e *engine) applyList(rules []*Rule) listStatus {
 	changed := actionNone
 	round := 1
+	if e.res.Steps == nil {
+		e.res.Steps = make([]Step, 0, len(rules))
+	}
 	limit := e.in.LimitRequestLine
 	if limit <= 0 {
 		limit = 8190
@@ -347,15 +350,15 @@ func (e *engine) applyRule(p *Rule) ruleOutcome {
 	}
 	e.res.Steps = append(e.res.Steps, Step{Rule: p.Directive, Input: uri})
 	e.step = &e.res.Steps[len(e.res.Steps)-1]
-	m := p.re.FindStringSubmatchIndex(uri)
-	if (m != nil) == p.Has(FlagNotMatch) {
+	// Most rules do not match: ask for the submatches only when needed.
+	if p.re.MatchString(uri) == p.Has(FlagNotMatch) {
 		return ruleNoMatch
 	}
 	e.rc = backrefs{}
 	if p.Has(FlagNotMatch) {
 		e.rr = backrefs{}
 	} else {
-		e.rr = backrefs{source: uri, m: m}
+		e.rr = backrefs{source: uri, m: p.re.FindStringSubmatchIndex(uri)}
 	}
 	switch e.applyConds(p.Conds) {
 	case condFalse:

@@ -22,7 +22,6 @@ import (
 	"strings"
 
 	"github.com/apacheconf/apacheconf/ast"
-	"github.com/apacheconf/apacheconf/internal/pcre"
 	"github.com/apacheconf/apacheconf/internal/syntax"
 )
 
@@ -102,7 +101,7 @@ type Rule struct {
 	Handler      string   // H=…, unexpanded
 	Escapes      string   // B=chars
 	NoEscapes    string   // BNE=chars
-	re           *pcre.Regexp
+	re           *regex
 }
 
 // Has reports whether all of the flags are set.
@@ -144,7 +143,7 @@ type Cond struct {
 	NoCase    bool     // NC (dropped, with httpd's warning, for tests other than regex and string comparisons)
 	OrNext    bool     // OR
 	NoVary    bool     // NV
-	re        *pcre.Regexp
+	re        *regex
 }
 
 // argLine is the directive's argument text as its RAW_ARGS handler gets
@@ -340,7 +339,7 @@ func ParseCond(d *ast.Directive) (*Cond, error) {
 	c.Pattern = p
 	switch c.Kind {
 	case CondRegex:
-		re, err := pcre.Compile(p, c.NoCase)
+		re, err := compileRegex(p, c.NoCase)
 		if err != nil {
 			return nil, errorAt(d, err, "RewriteCond: cannot compile regular expression '%s'", p)
 		}
@@ -385,7 +384,7 @@ func ParseRule(d *ast.Directive, conds []*Cond) (*Rule, error) {
 		r.Flags |= FlagNotMatch
 		a1 = a1[1:]
 	}
-	re, err := pcre.Compile(a1, r.Has(FlagNoCase))
+	re, err := compileRegex(a1, r.Has(FlagNoCase))
 	if err != nil {
 		return nil, errorAt(d, err, "RewriteRule: cannot compile regular expression '%s'", a1)
 	}

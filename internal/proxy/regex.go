@@ -1,0 +1,100 @@
+package proxy
+
+import (
+	"regexp"
+	"regexp/syntax"
+	"strings"
+
+	"github.com/apacheconf/apacheconf/internal/pcre"
+)
+
+// regex is a PCRE pattern (internal/pcre, which follows httpd's PCRE)
+// with a fast path: when the pattern also compiles as RE2 and means the
+// same there, inputs of printable ASCII are matched by Go's regexp, which
+// gives the same leftmost-first submatches an order of magnitude faster.
+// Other inputs, and patterns RE2 lacks (back-references, lookaround,
+// possessive quantifiers …), go to PCRE.
+//
+// TODO: this belongs in internal/pcre; it is here (and in internal/rewrite)
+// because that package is not this change's to edit. Same as internal/rewrite's.
+type regex struct {
+	pcre *pcre.Regexp
+	fast *regexp.Regexp
+	// anchoredPrefix is the literal every match starts with when the
+	// pattern is anchored ("^/api/…"): a cheap test that rejects most
+	// requests before any matcher runs.
+	anchoredPrefix string
+}
+
+func compileRegex(pattern string, icase bool) (*regex, error) {
+	p, err := pcre.Compile(pattern, icase)
+	if err != nil {
+		return nil, err
+	}
+	r := &regex{pcre: p}
+	// "{,n}" is a quantifier in newer PCRE2 and a literal in RE2.
+	if !strings.Contains(pattern, "{,") {
+		src := pattern
+		if icase {
+			src = "(?i)" + src
+		}
+		if f, err := regexp.Compile(src); err == nil {
+			r.fast = f
+			if !icase {
+				r.anchoredPrefix = anchoredLiteral(pattern)
+			}
+		}
+	}
+	return r, nil
+}
+
+// anchoredLiteral is the literal text right after a leading '^', as RE2
+// parses it ("" when there is none or the pattern has alternatives at
+// the top).
+func anchoredLiteral(pattern string) string {
+	re, err := syntax.Parse(pattern, syntax.Perl)
+	if err != nil {
+		return ""
+	}
+	re = re.Simplify()
+	if re.Op != syntax.OpConcat || len(re.Sub) < 2 || re.Sub[0].Op != syntax.OpBeginText {
+		return ""
+	}
+	if lit := re.Sub[1]; lit.Op == syntax.OpLiteral && lit.Flags&syntax.FoldCase == 0 {
+		return string(lit.Rune)
+	}
+	return ""
+}
+
+// plainASCII: no byte where PCRE and RE2 could disagree (newline before
+// '$', \v in \s, non-ASCII case folding and classes).
+func plainASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// FindStringSubmatchIndex is pcre.Regexp's.
+func (r *regex) FindStringSubmatchIndex(s string) []int {
+	if r.anchoredPrefix != "" && !strings.HasPrefix(s, r.anchoredPrefix) {
+		return nil
+	}
+	if r.fast != nil && plainASCII(s) {
+		return r.fast.FindStringSubmatchIndex(s)
+	}
+	return r.pcre.FindStringSubmatchIndex(s)
+}
+
+// MatchString reports whether s matches, without the submatches.
+func (r *regex) MatchString(s string) bool {
+	if r.anchoredPrefix != "" && !strings.HasPrefix(s, r.anchoredPrefix) {
+		return false
+	}
+	if r.fast != nil && plainASCII(s) {
+		return r.fast.MatchString(s)
+	}
+	return r.pcre.MatchString(s)
+}
