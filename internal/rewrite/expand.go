@@ -226,7 +226,7 @@ func (e *engine) lookupVariable(name string) (string, string) {
 		}
 		return "", ""
 	}
-	if name[4] == ':' {
+	if len(name) > 4 && name[4] == ':' {
 		if len(name) == 5 {
 			return "", ""
 		}
