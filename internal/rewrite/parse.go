@@ -7,6 +7,14 @@
 // with the dispositions of hook_uri2file (server context, translate_name)
 // and hook_fixup (per-directory context, fixups).
 //
+// Hook order (register_hooks, checked on the server in
+// testdata/oracle/rewrite-inherit-order): at translate_name mod_rewrite
+// runs first, then mod_proxy (ProxyPass), then mod_alias (Alias,
+// Redirect), then mod_userdir and core. A server-context result
+// Passthrough ([PT]) or Declined lets the later translators see the URI;
+// Rewritten (a file name), Redirect, Status and Proxy end the phase. At
+// fixups the per-directory rules run before mod_proxy's fixup.
+//
 // What a rule set reads from the request comes through the small Request
 // interface the caller implements; what the engine cannot know statically
 // (the time, a prg: map, a random map's choice, an expr condition it cannot
