@@ -25,7 +25,6 @@ const (
 	OptIgnoreInherit                           // IgnoreInherit
 	OptLegacyPrefixDocRoot                     // LegacyPrefixDocRoot
 	OptUnsafePrefixStat                        // UnsafePrefixStat
-	OptLongURLOptimization                     // LongURLOptimization (httpd 2.4 has no such word: see ParseOptions)
 )
 
 var optionWords = []struct {
@@ -42,9 +41,9 @@ var optionWords = []struct {
 
 // ParseOptions reads a RewriteOptions line as cmd_rewriteoptions does.
 // MaxRedirects=… is accepted and ignored (httpd warns AH00664); any other
-// word is an error. LongURLOptimization is a word of the httpd 2.5
-// documentation that httpd 2.4 rejects ("RewriteOptions: unknown option
-// 'LongURLOptimization'"), and so does this.
+// word is an error. LongURLOptimization, a word of the trunk (2.5)
+// documentation, is one: apache2 -t of httpd 2.4.71 says
+// "RewriteOptions: unknown option 'LongURLOptimization'", and so does this.
 func ParseOptions(d *ast.Directive) (Options, error) {
 	var o Options
 	for _, w := range d.Values() {
