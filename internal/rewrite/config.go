@@ -69,6 +69,15 @@ func ParseOptions(d *ast.Directive) (Options, error) {
 // (rewrite_server_conf): the rules of the server context, run at
 // translate_name.
 type ServerConfig struct {
+	// Declared: a mod_rewrite directive appeared in this server's
+	// context, its sections included (AddServer sets it; a caller that
+	// reads a <Directory> of the vhost with DirConfig.Add sets it too).
+	// httpd creates a virtual host's record only then; without one the
+	// vhost shares the main server's and its server rules never run
+	// (hook_uri2file: conf->server != r->server), InheritDown or not.
+	Declared bool
+	// Shared is set by MergeServer for such a virtual host.
+	Shared            bool
 	Engine, EngineSet bool
 	Options           Options
 	OptionsSet        bool
@@ -116,6 +125,9 @@ type MapOptions struct {
 // or a <VirtualHost>): RewriteEngine and RewriteOptions set both s and
 // base (the server's base DirConfig), rules go to s.
 func (s *ServerConfig) AddServer(d *ast.Directive, base *DirConfig, mo MapOptions) error {
+	if strings.HasPrefix(d.Canonical(), "rewrite") {
+		s.Declared = true
+	}
 	switch d.Canonical() {
 	case "rewriteengine":
 		on, err := parseEngine(d)
@@ -257,10 +269,12 @@ func MergeServer(base, over *ServerConfig) *ServerConfig {
 	if base == nil {
 		return over
 	}
-	if over == nil {
-		over = &ServerConfig{}
+	if over == nil || !over.Declared {
+		m := *base
+		m.Shared = true
+		return &m
 	}
-	m := &ServerConfig{Engine: base.Engine, Options: base.Options}
+	m := &ServerConfig{Declared: true, Engine: base.Engine, Options: base.Options}
 	if over.EngineSet {
 		m.Engine = over.Engine
 	}

@@ -14,6 +14,10 @@ func (s *ServerConfig) Translate(dir *DirConfig, in *Input) *Result {
 	if s == nil || dir == nil || !dir.Engine {
 		return res
 	}
+	if s.Shared {
+		res.Steps = append(res.Steps, Step{Note: "this virtual host has no mod_rewrite directive: it shares the main server's record and hook_uri2file declines"})
+		return res
+	}
 	if in.EndSeen {
 		return res
 	}

@@ -200,7 +200,7 @@ func TestMerge(t *testing.T) {
 	}
 	// Server merge: the vhost's rules alone unless it inherits; maps too.
 	main := &ServerConfig{Engine: true, EngineSet: true, Rules: []*Rule{rule("main")}, Maps: map[string]*Map{"m": {Name: "main"}}}
-	vhost := &ServerConfig{Rules: []*Rule{rule("vhost")}, Maps: map[string]*Map{"m": {Name: "vhost"}}, Options: OptInherit, OptionsSet: true}
+	vhost := &ServerConfig{Declared: true, Rules: []*Rule{rule("vhost")}, Maps: map[string]*Map{"m": {Name: "vhost"}}, Options: OptInherit, OptionsSet: true}
 	m := MergeServer(main, vhost)
 	assert.Equal(t, []string{"vhost", "main"}, names(m.Rules))
 	assert.Equal(t, "vhost", m.Maps["m"].Name)
@@ -212,6 +212,13 @@ func TestMerge(t *testing.T) {
 	vhost.Options, vhost.OptionsSet = 0, false
 	m = MergeServer(main, vhost)
 	assert.Equal(t, []string{"vhost"}, names(m.Rules))
+	// A vhost without any mod_rewrite directive shares the main server's
+	// record, and its server rules never run (conformance/routing
+	// rw-options-inheritdown: plain.example answered 404).
+	m = MergeServer(main, &ServerConfig{})
+	assert.True(t, m.Shared)
+	res := m.Translate(&DirConfig{Engine: true}, request("/main/y", "plain.example", &fakeReq{}))
+	assert.Equal(t, Declined, res.Action)
 }
 
 func TestServerEngineSetsBase(t *testing.T) {
