@@ -115,9 +115,10 @@ func TestRoutingProxyOrder(t *testing.T) {
 	_, _, m = answer(s, nil, "/shop/static/s.css")
 	require.NotNil(t, m.Excluded)
 	assert.Equal(t, 3, m.Excluded.Directive.Pos().Line)
-	require.Len(t, m.Steps, 3)
-	assert.False(t, m.Steps[0].Matched)
-	assert.True(t, m.Steps[2].Matched)
+	assert.Equal(t, 3, m.Tried)
+	require.Len(t, m.Steps, 1)
+	assert.True(t, m.Steps[0].Matched)
+	assert.Equal(t, "exclusion", m.Steps[0].Note)
 }
 
 func TestAliasMatch(t *testing.T) {

@@ -24,6 +24,10 @@ type regex struct {
 	// pattern is anchored ("^/api/…"): a cheap test that rejects most
 	// requests before any matcher runs.
 	anchoredPrefix string
+	// required is a literal every match contains (the longest of the
+	// top-level concatenation's literals): absent from the input, there
+	// is no match.
+	required string
 }
 
 func compileRegex(pattern string, icase bool) (*regex, error) {
@@ -41,29 +45,39 @@ func compileRegex(pattern string, icase bool) (*regex, error) {
 		if f, err := regexp.Compile(src); err == nil {
 			r.fast = f
 			if !icase {
-				r.anchoredPrefix = anchoredLiteral(pattern)
+				r.anchoredPrefix, r.required = literals(pattern)
 			}
 		}
 	}
 	return r, nil
 }
 
-// anchoredLiteral is the literal text right after a leading '^', as RE2
-// parses it ("" when there is none or the pattern has alternatives at
-// the top).
-func anchoredLiteral(pattern string) string {
+// literals reads, as RE2 parses the pattern, the literal right after a
+// leading '^' and the longest literal of the top-level concatenation
+// (every match contains it); "" where there is none.
+func literals(pattern string) (anchored, required string) {
 	re, err := syntax.Parse(pattern, syntax.Perl)
 	if err != nil {
-		return ""
+		return "", ""
 	}
 	re = re.Simplify()
-	if re.Op != syntax.OpConcat || len(re.Sub) < 2 || re.Sub[0].Op != syntax.OpBeginText {
-		return ""
+	subs := []*syntax.Regexp{re}
+	if re.Op == syntax.OpConcat {
+		subs = re.Sub
 	}
-	if lit := re.Sub[1]; lit.Op == syntax.OpLiteral && lit.Flags&syntax.FoldCase == 0 {
-		return string(lit.Rune)
+	for i, sub := range subs {
+		if sub.Op != syntax.OpLiteral || sub.Flags&syntax.FoldCase != 0 {
+			continue
+		}
+		lit := string(sub.Rune)
+		if i == 1 && subs[0].Op == syntax.OpBeginText {
+			anchored = lit
+		}
+		if len(lit) > len(required) {
+			required = lit
+		}
 	}
-	return ""
+	return anchored, required
 }
 
 // plainASCII: no byte where PCRE and RE2 could disagree (newline before
@@ -79,7 +93,8 @@ func plainASCII(s string) bool {
 
 // FindStringSubmatchIndex is pcre.Regexp's.
 func (r *regex) FindStringSubmatchIndex(s string) []int {
-	if r.anchoredPrefix != "" && !strings.HasPrefix(s, r.anchoredPrefix) {
+	if r.anchoredPrefix != "" && !strings.HasPrefix(s, r.anchoredPrefix) ||
+		r.required != "" && !strings.Contains(s, r.required) {
 		return nil
 	}
 	if r.fast != nil && plainASCII(s) {
@@ -90,7 +105,8 @@ func (r *regex) FindStringSubmatchIndex(s string) []int {
 
 // MatchString reports whether s matches, without the submatches.
 func (r *regex) MatchString(s string) bool {
-	if r.anchoredPrefix != "" && !strings.HasPrefix(s, r.anchoredPrefix) {
+	if r.anchoredPrefix != "" && !strings.HasPrefix(s, r.anchoredPrefix) ||
+		r.required != "" && !strings.Contains(s, r.required) {
 		return false
 	}
 	if r.fast != nil && plainASCII(s) {

@@ -41,7 +41,11 @@ type Match struct {
 	NoQuery  bool // proxy-noquery
 	NoEncode bool // proxy-noencode (mapping=encoded)
 	// Balancer is the balancer:// the URL names, with its members.
-	Balancer   *Balancer
+	Balancer *Balancer
+	// Tried is how many entries were tested, in order (the <Location>'s
+	// first); Steps records those that matched or noted something, so a
+	// table of hundreds of entries does not build a trace of misses.
+	Tried      int
 	Steps      []Step
 	Unmodelled []string
 }
@@ -60,9 +64,6 @@ func Translate(s *ServerConfig, dir *DirConfig, r Request) *Match {
 		}
 	}
 	if s != nil {
-		if m.Steps == nil {
-			m.Steps = make([]Step, 0, len(s.Passes)+1)
-		}
 		for _, p := range s.Passes {
 			if m.try(p, r, s, dir) {
 				return m
@@ -77,7 +78,10 @@ func Translate(s *ServerConfig, dir *DirConfig, r Request) *Match {
 func (m *Match) try(p *Pass, r Request, s *ServerConfig, dir *DirConfig) bool {
 	step := Step{Pass: p.Directive}
 	decided := m.match(p, r, s, dir, &step)
-	m.Steps = append(m.Steps, step)
+	m.Tried++
+	if step.Matched || step.Note != "" {
+		m.Steps = append(m.Steps, step)
+	}
 	return decided
 }
 
@@ -101,9 +105,6 @@ func (m *Match) match(p *Pass, r Request, s *ServerConfig, dir *DirConfig, step 
 	}
 	var found string
 	if p.Regex {
-		if !p.re.MatchString(uri) {
-			return false
-		}
 		sm := p.re.FindStringSubmatchIndex(uri)
 		if sm == nil {
 			return false

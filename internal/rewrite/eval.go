@@ -350,15 +350,18 @@ func (e *engine) applyRule(p *Rule) ruleOutcome {
 	}
 	e.res.Steps = append(e.res.Steps, Step{Rule: p.Directive, Input: uri})
 	e.step = &e.res.Steps[len(e.res.Steps)-1]
-	// Most rules do not match: ask for the submatches only when needed.
-	if p.re.MatchString(uri) == p.Has(FlagNotMatch) {
+	var m []int
+	if p.Has(FlagNotMatch) {
+		if p.re.MatchString(uri) {
+			return ruleNoMatch
+		}
+	} else if m = p.re.FindStringSubmatchIndex(uri); m == nil {
 		return ruleNoMatch
 	}
 	e.rc = backrefs{}
-	if p.Has(FlagNotMatch) {
-		e.rr = backrefs{}
-	} else {
-		e.rr = backrefs{source: uri, m: p.re.FindStringSubmatchIndex(uri)}
+	e.rr = backrefs{}
+	if m != nil {
+		e.rr = backrefs{source: uri, m: m}
 	}
 	switch e.applyConds(p.Conds) {
 	case condFalse:
