@@ -232,8 +232,20 @@ ProxyPass /none/ balancer://empty/
 	assert.Equal(t, "proxy:balancer://pool/x", m.Filename)
 	require.Len(t, m.Unmodelled, 1)
 	assert.Contains(t, m.Unmodelled[0], "http://10.0.0.1:8080, http://10.0.0.2:8080")
+	assert.Nil(t, m.Member)
 	m = Translate(s, nil, Request{URI: "/none/x", UnparsedURI: "/none/x"})
 	assert.Contains(t, m.Unmodelled[0], "503")
+	// One member: it serves every request (conformance/routing proxy-balancer).
+	one, _ := build(t, `<Proxy balancer://one>
+  BalancerMember http://10.0.0.9:81/m
+</Proxy>
+ProxyPass /o/ balancer://one/b/
+`)
+	m = Translate(one, nil, Request{URI: "/o/x", UnparsedURI: "/o/x?q=1", Query: "q=1", HasQuery: true})
+	require.NotNil(t, m.Member)
+	assert.Empty(t, m.Unmodelled)
+	c := Canon(MemberFilename(m.Filename, *m.Member), CanonOptions{Query: "q=1", HasQuery: true})
+	assert.Equal(t, "/m/b/x?q=1", c.Path)
 }
 
 func TestMergeOrder(t *testing.T) {

@@ -42,6 +42,9 @@ type Match struct {
 	NoEncode bool // proxy-noencode (mapping=encoded)
 	// Balancer is the balancer:// the URL names, with its members.
 	Balancer *Balancer
+	// Member is the balancer's only member, when it has one: it serves
+	// every request. With several, which one serves is in Unmodelled.
+	Member *Member
 	// Tried is how many entries were tested, in order (the <Location>'s
 	// first); Steps records those that matched or noted something, so a
 	// table of hundreds of entries does not build a trace of misses.
@@ -153,9 +156,13 @@ func (m *Match) match(p *Pass, r Request, s *ServerConfig, dir *DirConfig, step 
 		if s != nil && s.Balancers != nil {
 			m.Balancer = s.Balancers[name]
 		}
-		if m.Balancer == nil || len(m.Balancer.Members) == 0 {
+		switch {
+		case m.Balancer == nil || len(m.Balancer.Members) == 0:
 			m.Unmodelled = append(m.Unmodelled, name+" has no BalancerMember: httpd answers 503")
-		} else {
+		case len(m.Balancer.Members) == 1:
+			// One member serves every request (MemberFilename gives its URL).
+			m.Member = &m.Balancer.Members[0]
+		default:
 			var urls []string
 			for _, mem := range m.Balancer.Members {
 				urls = append(urls, mem.URL)

@@ -72,7 +72,12 @@ type Input struct {
 	// Scheme, ServerName and Port qualify redirects and [P] targets
 	// (fully_qualify_uri) and reduce a substitution that names this
 	// server (reduce_uri): ap_http_scheme, ap_get_server_name_for_url,
-	// ap_get_server_port.
+	// ap_get_server_port. With UseCanonicalName Off (the default) the
+	// name and port are the Host header's, and the port is 80 (443 for
+	// https) when the Host header has none, whatever port the connection
+	// came in on (UseCanonicalPhysicalPort Off): httpd answered
+	// "Location: http://x.example/new/x.txt" on port 8081 (oracle case
+	// rewrite-flags).
 	Scheme     string
 	ServerName string
 	Port       int
