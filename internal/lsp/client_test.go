@@ -25,6 +25,7 @@ type client struct {
 	diags map[protocol.DocumentURI][]protocol.Diagnostic
 	seen  chan protocol.DocumentURI
 	vers  map[protocol.DocumentURI]int32
+	count map[protocol.DocumentURI]int // publishes received
 }
 
 func newClient(t testing.TB, root string, settings map[string]any) *client {
@@ -33,7 +34,7 @@ func newClient(t testing.TB, root string, settings map[string]any) *client {
 	a, b := net.Pipe()
 	done := make(chan error, 1)
 	go func() { done <- Serve(ctx, a, Options{}) }()
-	c := &client{t: t, diags: map[protocol.DocumentURI][]protocol.Diagnostic{}, seen: make(chan protocol.DocumentURI, 100000), vers: map[protocol.DocumentURI]int32{}}
+	c := &client{t: t, diags: map[protocol.DocumentURI][]protocol.Diagnostic{}, seen: make(chan protocol.DocumentURI, 100000), vers: map[protocol.DocumentURI]int32{}, count: map[protocol.DocumentURI]int{}}
 	c.conn = jsonrpc2.NewConn(jsonrpc2.NewStream(b))
 	c.conn.Go(ctx, func(ctx context.Context, reply jsonrpc2.Replier, req jsonrpc2.Request) error {
 		if req.Method() == protocol.MethodTextDocumentPublishDiagnostics {
@@ -41,6 +42,7 @@ func newClient(t testing.TB, root string, settings map[string]any) *client {
 			if err := json.Unmarshal(req.Params(), &p); err == nil {
 				c.mu.Lock()
 				c.diags[p.URI] = p.Diagnostics
+				c.count[p.URI]++
 				c.mu.Unlock()
 				c.seen <- p.URI
 			}
@@ -136,6 +138,26 @@ func (c *client) waitDiagnostics(u protocol.DocumentURI, ok func([]protocol.Diag
 		case <-c.seen:
 		case <-deadline:
 			c.t.Fatalf("no diagnostics as expected for %s; last: %+v", u, ds)
+		}
+	}
+}
+
+// published is how many times diagnostics of u arrived.
+func (c *client) published(u protocol.DocumentURI) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.count[u]
+}
+
+// waitPublished waits until diagnostics of u arrived n times.
+func (c *client) waitPublished(u protocol.DocumentURI, n int) {
+	c.t.Helper()
+	deadline := time.After(60 * time.Second)
+	for c.published(u) < n {
+		select {
+		case <-c.seen:
+		case <-deadline:
+			c.t.Fatalf("diagnostics of %s did not arrive %d times", u, n)
 		}
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"sync"
 	"time"
+	"unsafe"
 
 	"go.lsp.dev/jsonrpc2"
 	"go.lsp.dev/protocol"
@@ -56,6 +57,7 @@ func Serve(ctx context.Context, rwc io.ReadWriteCloser, opts Options) error {
 		kick:      make(chan struct{}, 1),
 		progress:  make(chan struct{}),
 		published: map[protocol.DocumentURI]string{},
+		texts:     map[string]cachedText{},
 	}
 	conn.Go(ctx, s.handle)
 	go s.worker(ctx)
@@ -90,6 +92,7 @@ type server struct {
 	kick      chan struct{}
 	progress  chan struct{} // closed and replaced when done advances
 	published map[protocol.DocumentURI]string
+	texts     map[string]cachedText // worker goroutine only
 }
 
 // document is an open document.
@@ -343,7 +346,14 @@ func (s *server) worker(ctx context.Context) {
 			slices.Sort(files)
 			files = slices.Compact(files)
 			start := time.Now()
-			snap := s.ws.analyze(t, files)
+			snap := s.ws.prepare(t, files)
+			if snap.incremental && t.lintTime > quickAbove {
+				s.publishQuick(ctx, snap, s.ws.quick(snap, files))
+				s.logf("%s: quick answer in %v", t.main, time.Since(start).Round(time.Millisecond))
+			}
+			lintStart := time.Now()
+			s.ws.lint(snap)
+			t.lintTime = time.Since(lintStart)
 			s.ws.mu.Lock()
 			t.snap = snap
 			s.ws.mu.Unlock()
@@ -426,25 +436,61 @@ func (s *server) textOf(path string) *text {
 	return newText(string(b))
 }
 
+// publishQuick sends the quick findings of the edited files.
+func (s *server) publishQuick(ctx context.Context, snap *snapshot, diags map[string][]lint.Diagnostic) {
+	for name, ds := range diags {
+		path := s.ws.onDisk(name)
+		t := s.textCached(path)
+		out := []protocol.Diagnostic{}
+		for _, d := range ds {
+			out = append(out, s.toDiagnostic(snap, d, t, s.textCached))
+		}
+		u := uri.File(path)
+		key, _ := json.Marshal(out)
+		s.mu.Lock()
+		s.published[u] = string(key)
+		s.mu.Unlock()
+		if err := s.conn.Notify(ctx, protocol.MethodTextDocumentPublishDiagnostics, &protocol.PublishDiagnosticsParams{URI: u, Diagnostics: out}); err != nil {
+			return
+		}
+	}
+}
+
+// editsWaiting reports whether edits are queued for analysis.
+func (s *server) editsWaiting() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.pending) > 0
+}
+
+// textCached is a file's text with its line index, kept while the
+// overlay returns the same bytes (worker goroutine only).
+func (s *server) textCached(path string) *text {
+	b, err := s.ws.fs.ReadFile(scope.FSPath(path))
+	if err != nil {
+		return newText("")
+	}
+	if len(b) == 0 {
+		return newText("")
+	}
+	if c, ok := s.texts[path]; ok && c.data == unsafe.SliceData(b) && c.n == len(b) {
+		return c.text
+	}
+	t := newText(string(b))
+	s.texts[path] = cachedText{unsafe.SliceData(b), len(b), t}
+	return t
+}
+
+type cachedText struct {
+	data *byte
+	n    int
+	text *text
+}
+
 // publish sends the diagnostics of a snapshot: the edited files' first,
 // then every other file whose findings changed.
 func (s *server) publish(ctx context.Context, snap *snapshot, first []string) {
-	texts := map[string]*text{}
-	textFor := func(path string) *text {
-		if t, ok := texts[path]; ok {
-			return t
-		}
-		var t *text
-		if b, ok := s.ws.fs.doc(scope.FSPath(path)); ok {
-			t = newText(string(b))
-		} else if b, err := s.ws.fs.ReadFile(scope.FSPath(path)); err == nil {
-			t = newText(string(b))
-		} else {
-			t = newText("")
-		}
-		texts[path] = t
-		return t
-	}
+	textFor := s.textCached
 	byURI := map[protocol.DocumentURI][]protocol.Diagnostic{}
 	var order []protocol.DocumentURI
 	for name, ds := range snap.diags {
@@ -496,6 +542,12 @@ func (s *server) publish(ctx context.Context, snap *snapshot, first []string) {
 	for _, u := range order {
 		if sent[u] {
 			continue
+		}
+		// The edited files' diagnostics go out first; the rest of a large
+		// tree's (a thousand .htaccess files on first load) yield to an
+		// edit waiting: the next analysis sends what is still unsent.
+		if !slices.Contains(firstURIs, u) && s.editsWaiting() {
+			return
 		}
 		sent[u] = true
 		ds := byURI[u]

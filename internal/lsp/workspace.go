@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 
@@ -51,7 +52,14 @@ type tree struct {
 	cfgErr     error
 
 	snap *snapshot // latest analysis; nil before the first
+	// lintTime is how long the rules took over the whole tree last time:
+	// above quickAbove, edits get a quick first answer.
+	lintTime time.Duration
 }
+
+// quickAbove is the full run's duration from which an edit is first
+// answered by quick.
+const quickAbove = 100 * time.Millisecond
 
 // snapshot is one analysis of a tree.
 type snapshot struct {
@@ -292,13 +300,13 @@ func (w *workspace) inConfig(file string) string {
 	return file
 }
 
-// analyze brings a tree's snapshot up to date with the edited files:
-// a file the tree reads once, holding nothing that changes how other
-// files read (Define, Macro, Use, LoadModule, ServerRoot, Include …),
-// is re-parsed alone and spliced into the loaded tree; anything else
-// reloads the tree. Then the rules run over the whole tree, which is
-// what depends on any file.
-func (w *workspace) analyze(t *tree, changed []string) *snapshot {
+// prepare brings a tree's loaded configuration up to date with the
+// edited files: a file the tree reads once, holding nothing that
+// changes how other files read (Define, Macro, Use, LoadModule,
+// ServerRoot, Include …), is re-parsed alone and spliced into the
+// loaded tree; anything else reloads the tree. lint then runs the rules
+// over the whole tree, which is what depends on any file.
+func (w *workspace) prepare(t *tree, changed []string) *snapshot {
 	old := t.snap
 	var s *snapshot
 	if old != nil && len(changed) > 0 {
@@ -308,8 +316,63 @@ func (w *workspace) analyze(t *tree, changed []string) *snapshot {
 		w.fs.forget()
 		s = w.full(t)
 	}
+	return s
+}
+
+// analyze is prepare and lint.
+func (w *workspace) analyze(t *tree, changed []string) *snapshot {
+	s := w.prepare(t, changed)
 	w.lint(s)
 	return s
+}
+
+// crossServer are the rules whose findings in one file depend on the
+// virtual hosts of other files (names, addresses, daemon groups shared
+// by ServerName): quick leaves them to the full run, where a partial
+// tree could report what is not so.
+var crossServer = map[string]bool{
+	lint.DuplicateServerName.ID: true, lint.VHostUnreachable.ID: true, lint.ListenWithoutVHost.ID: true,
+	lint.WSGIDuplicateGroup.ID: true, lint.WSGIUndefinedGroup.ID: true, lint.WSGIRestrictUnselectable.ID: true,
+	lint.WSGIEnvGroupSelection.ID: true, lint.WSGIRestrictedGroup.ID: true,
+}
+
+// quick lints the edited files in a tree without the other files'
+// virtual hosts: the global configuration (modules, Listen, <Directory>
+// sections, groups) stays, the edited files' servers are checked in it.
+// On the 10k-vhost tree this answers in a few milliseconds where the
+// full run takes half a second; the full run follows and completes it
+// with the rules in crossServer.
+func (w *workspace) quick(s *snapshot, files []string) map[string][]lint.Diagnostic {
+	edited := map[string]bool{}
+	for _, f := range files {
+		edited[f] = true
+	}
+	body := make([]ast.Node, 0, 64)
+	for _, n := range s.body {
+		if sec, ok := n.(*ast.Section); ok && sec.Is("VirtualHost") && !edited[sec.Pos().Filename] {
+			continue
+		}
+		body = append(body, n)
+	}
+	var analyzers []*lint.Analyzer
+	for _, a := range lint.Analyzers() {
+		if !crossServer[a.ID] {
+			analyzers = append(analyzers, a)
+		}
+	}
+	prog := lint.NewProgram(body, s.errs.Err(), lint.ProgramOptions{FS: w.programFS()})
+	out := map[string][]lint.Diagnostic{}
+	for _, d := range lint.Run(prog, analyzers, s.tree.cfg) {
+		if edited[d.Pos.Filename] {
+			out[d.Pos.Filename] = append(out[d.Pos.Filename], d)
+		}
+	}
+	for _, f := range files {
+		if out[f] == nil {
+			out[f] = []lint.Diagnostic{}
+		}
+	}
+	return out
 }
 
 func (w *workspace) full(t *tree) *snapshot {
