@@ -94,7 +94,7 @@ func (s *server) treeFiles(snap *snapshot) []*ast.File {
 		seen[name] = true
 		onDisk := s.ws.onDisk(name)
 		if d, ok := s.docs[onDisk]; ok {
-			out = append(out, reName(d.ast(), name))
+			out = append(out, d.ast())
 			return
 		}
 		b, err := s.ws.fs.ReadFile(scope.FSPath(name))
@@ -118,11 +118,6 @@ func (s *server) treeFiles(snap *snapshot) []*ast.File {
 	}
 	return out
 }
-
-// reName returns f as parsed under the name the configuration uses (an
-// open document is parsed under its path on disk; they differ only
-// under a chroot, where .htaccess files are not navigated).
-func reName(f *ast.File, name string) *ast.File { return f }
 
 // location is a node's place (or one of its arguments', arg >= 0).
 func (s *server) location(n ast.Node, arg int) protocol.Location {

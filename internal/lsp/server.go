@@ -361,7 +361,9 @@ func (s *server) worker(ctx context.Context) {
 			s.publish(ctx, snap, files)
 			// An open file its main file does not read is linted alone.
 			for _, f := range files {
-				if s.ws.isOpen(s.ws.onDisk(f)) && !snap.includes(f) && t.main != f {
+				// A .htaccess no configuration reads is not a server
+				// configuration: it is not checked.
+				if s.ws.isOpen(s.ws.onDisk(f)) && !snap.includes(f) && t.main != f && !isHTAccess(f) {
 					s.schedule(s.ws.alone(f), f)
 				}
 			}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -48,8 +49,11 @@ type Settings struct {
 // tree is one configuration: a main file and everything it includes.
 type tree struct {
 	main, root string // absolute paths
-	cfg        lint.Config
-	cfgErr     error
+	// alone: no main file reads this one (none found above it, or the
+	// one found does not include it); it is checked by itself.
+	alone  bool
+	cfg    lint.Config
+	cfgErr error
 
 	snap *snapshot // latest analysis; nil before the first
 	// lintTime is how long the rules took over the whole tree last time:
@@ -104,7 +108,9 @@ func (w *workspace) treeFor(file string) *tree {
 	}
 	main, root := w.mainFor(file)
 	if t, ok := w.trees[main]; ok {
-		if t.snap == nil || t.snap.includes(file) {
+		// A .htaccess stays with the tree found: it is no configuration
+		// of its own.
+		if t.snap == nil || t.snap.includes(file) || isHTAccess(file) {
 			return t
 		}
 		// The main file found does not read this one: lint it alone.
@@ -113,7 +119,7 @@ func (w *workspace) treeFor(file string) *tree {
 			return t
 		}
 	}
-	t := &tree{main: main, root: root}
+	t := &tree{main: main, root: root, alone: main == file && !isMainName(file)}
 	t.cfg, t.cfgErr = w.lintConfig(filepath.Dir(main))
 	w.trees[main] = t
 	return t
@@ -126,10 +132,17 @@ func (w *workspace) alone(file string) *tree {
 	if t, ok := w.trees[file]; ok {
 		return t
 	}
-	t := &tree{main: file, root: filepath.Dir(file)}
+	t := &tree{main: file, root: filepath.Dir(file), alone: true}
 	t.cfg, t.cfgErr = w.lintConfig(filepath.Dir(file))
 	w.trees[file] = t
 	return t
+}
+
+// mainNames are the names a main configuration file has.
+var mainNames = []string{"apache2.conf", "httpd.conf", "conf/httpd.conf"}
+
+func isMainName(file string) bool {
+	return filepath.Base(file) == "apache2.conf" || filepath.Base(file) == "httpd.conf"
 }
 
 // mainFor finds the main file and ServerRoot for a file.
@@ -144,7 +157,7 @@ func (w *workspace) mainFor(file string) (main, root string) {
 		return main, serverRootOf(main)
 	}
 	for dir := filepath.Dir(file); ; dir = filepath.Dir(dir) {
-		for _, name := range []string{"apache2.conf", "httpd.conf", "conf/httpd.conf"} {
+		for _, name := range mainNames {
 			p := filepath.Join(dir, name)
 			if info, err := fs.Stat(w.fs, scope.FSPath(p)); err == nil && !info.IsDir() {
 				return p, serverRootOf(p)
@@ -376,6 +389,9 @@ func (w *workspace) quick(s *snapshot, files []string) map[string][]lint.Diagnos
 }
 
 func (w *workspace) full(t *tree) *snapshot {
+	if isHTAccess(t.main) {
+		return &snapshot{tree: t, loaded: &parser.Loaded{ServerRoot: t.root}}
+	}
 	loaded, err := parser.Load(w.fs, t.main, w.loadOptions(t))
 	s := &snapshot{tree: t, loaded: loaded}
 	var list parser.ErrorList
@@ -535,10 +551,41 @@ func moduleSource(id string) string {
 	return "mod_" + m + ".c"
 }
 
+// wholeServer are the rules about a whole server, off for a file
+// checked alone.
+var wholeServer = map[string]bool{
+	lint.MissingServerName.ID: true, lint.ListenWithoutVHost.ID: true, lint.VHostNotListening.ID: true,
+}
+
 // lint runs the rules over a snapshot.
 func (w *workspace) lint(s *snapshot) {
+	if isHTAccess(s.tree.main) {
+		// A .htaccess no configuration reads: nothing says which
+		// AllowOverride applies, so it is not checked.
+		s.prog = lint.NewProgram(nil, nil, lint.ProgramOptions{})
+		s.diags, s.files = map[string][]lint.Diagnostic{}, map[string]bool{s.tree.main: true}
+		return
+	}
 	s.prog = lint.NewProgram(s.body, s.errs.Err(), lint.ProgramOptions{FS: w.programFS()})
-	ds := lint.Run(s.prog, lint.Analyzers(), s.tree.cfg)
+	analyzers := lint.Analyzers()
+	if s.tree.alone {
+		analyzers = slices.DeleteFunc(analyzers, func(a *lint.Analyzer) bool { return wholeServer[a.ID] })
+	}
+	ds := lint.Run(s.prog, analyzers, s.tree.cfg)
+	if s.tree.alone {
+		ds = append(ds, lint.Diagnostic{
+			Pos:      ast.Position{Filename: s.tree.main, Line: 1, Column: 1},
+			End:      ast.Position{Filename: s.tree.main, Line: 1, Column: 1},
+			Severity: lint.Info,
+			Message:  "no apache2.conf or httpd.conf above this file includes it: it is checked alone, without the rules about a whole server (" + strings.Join(slices.Sorted(maps.Keys(wholeServer)), ", ") + "); name the main file in .apacheconf.yaml (main: …) or the client's initializationOptions (mainFile)",
+		})
+	}
+	if s.tree.cfgErr != nil {
+		ds = append(ds, lint.Diagnostic{
+			Pos: ast.Position{Filename: s.tree.main, Line: 1, Column: 1}, End: ast.Position{Filename: s.tree.main, Line: 1, Column: 1},
+			Severity: lint.Error, Message: "lint configuration not used: " + s.tree.cfgErr.Error(),
+		})
+	}
 	s.diags = map[string][]lint.Diagnostic{}
 	for _, d := range ds {
 		s.diags[d.Pos.Filename] = append(s.diags[d.Pos.Filename], d)
