@@ -56,6 +56,13 @@ func (o *overlay) forget() {
 	o.mu.Unlock()
 }
 
+// forgetFile drops one file from the disk cache.
+func (o *overlay) forgetFile(name string) {
+	o.mu.Lock()
+	delete(o.cache, name)
+	o.mu.Unlock()
+}
+
 // doc returns an open document's text.
 func (o *overlay) doc(name string) ([]byte, bool) {
 	o.mu.RLock()

@@ -297,22 +297,44 @@ func (s *server) didClose(ctx context.Context, p *protocol.DidCloseTextDocumentP
 }
 
 func (s *server) didSave(ctx context.Context, p *protocol.DidSaveTextDocumentParams) error {
-	s.ws.fs.forget()
+	if path, err := filenameOf(p.TextDocument.URI); err == nil {
+		s.ws.fs.forgetFile(scope.FSPath(path))
+	}
 	return nil
 }
 
-// didChangeWatchedFiles: a file changed on disk (a .htaccess, an
-// Include target): reload the trees that read it.
+// didChangeWatched: files changed on disk (a .htaccess, an Include
+// target, a save). A changed file the editor has open is already known;
+// another is analysed again in the trees that read it; a file created or
+// deleted may change what a wildcard Include reads: those trees reload.
 func (s *server) didChangeWatched(ctx context.Context, p *protocol.DidChangeWatchedFilesParams) error {
-	s.ws.fs.forget()
 	s.ws.mu.Lock()
 	var trees []*tree
 	for _, t := range s.ws.trees {
 		trees = append(trees, t)
 	}
 	s.ws.mu.Unlock()
-	for _, t := range trees {
-		s.schedule(t, t.main) // the main file: a full reload
+	for _, ev := range p.Changes {
+		path, err := filenameOf(ev.URI)
+		if err != nil {
+			continue
+		}
+		s.ws.fs.forgetFile(scope.FSPath(path))
+		if _, open := s.docs[path]; open && ev.Type == protocol.FileChangeTypeChanged {
+			continue
+		}
+		name := s.ws.inConfig(path)
+		for _, t := range trees {
+			s.ws.mu.Lock()
+			reads := t.snap.includes(name)
+			s.ws.mu.Unlock()
+			switch {
+			case ev.Type != protocol.FileChangeTypeChanged:
+				s.schedule(t, t.main) // the main file: a full reload
+			case reads:
+				s.schedule(t, name)
+			}
+		}
 	}
 	return nil
 }

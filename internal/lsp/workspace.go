@@ -595,7 +595,7 @@ func (w *workspace) lint(s *snapshot) {
 		s.files[f.Path] = true
 	}
 	for _, h := range s.prog.HTAccessFiles() {
-		s.files[w.onDisk(h.File.Name)] = true
+		s.files[h.File.Name] = true
 	}
 }
 

@@ -147,3 +147,17 @@ func TestProjectConfig(t *testing.T) {
 	ue := c.open(extra)
 	c.waitDiagnostics(ue, func(ds []protocol.Diagnostic) bool { return hasCode(ds, "AC5006") })
 }
+
+// A .htaccess written on disk (not open in the editor) is read again
+// when the client reports it.
+func TestWatchedFile(t *testing.T) {
+	root, _, _ := hosting(t)
+	dir := copyTree(t, root)
+	ht := filepath.Join(dir, "home", "bob", "public_html", ".htaccess")
+	c := newClient(t, dir, map[string]any{"chroot": dir})
+	site := c.open(filepath.Join(dir, "sites-enabled", "www.site.com.conf"))
+	c.waitDiagnostics(site, func(ds []protocol.Diagnostic) bool { return hasCode(ds, "AC4006") })
+	writeFile(t, ht, readFile(t, ht)+"ServerName x\n")
+	c.notify(protocol.MethodWorkspaceDidChangeWatchedFiles, protocol.DidChangeWatchedFilesParams{Changes: []*protocol.FileEvent{{URI: uri.File(ht), Type: protocol.FileChangeTypeChanged}}})
+	c.waitDiagnostics(uri.File(ht), func(ds []protocol.Diagnostic) bool { return hasCode(ds, "AC2003") })
+}
