@@ -28,7 +28,7 @@ type client struct {
 	count map[protocol.DocumentURI]int // publishes received
 }
 
-func newClient(t testing.TB, root string, settings map[string]any) *client {
+func newClient(t testing.TB, root string, settings any) *client {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	a, b := net.Pipe()

@@ -198,6 +198,10 @@ func notify[P any](ctx context.Context, req jsonrpc2.Request, f func(context.Con
 func (s *server) initialize(ctx context.Context, p *protocol.InitializeParams) (*protocol.InitializeResult, error) {
 	if p.InitializationOptions != nil {
 		b, _ := json.Marshal(p.InitializationOptions)
+		// Lua clients encode an empty table as [].
+		if string(b) == "[]" {
+			b = []byte("{}")
+		}
 		if err := json.Unmarshal(b, &s.ws.settings); err != nil {
 			return nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "initializationOptions: %v", err)
 		}

@@ -372,3 +372,11 @@ func TestLintFixAction(t *testing.T) {
 		t.Errorf("no rename fix: %+v", actions)
 	}
 }
+
+// Lua clients send an empty table of options as [].
+func TestEmptyOptionsArray(t *testing.T) {
+	root, _, site := hosting(t)
+	c := newClient(t, root, []any{})
+	u := c.open(site)
+	c.waitDiagnostics(u, func(ds []protocol.Diagnostic) bool { return hasCode(ds, "AC4006") })
+}
