@@ -24,6 +24,7 @@ import (
 
 	"github.com/apacheconf/apacheconf/ast"
 	"github.com/apacheconf/apacheconf/lint"
+	"github.com/apacheconf/apacheconf/lint/report"
 	"github.com/apacheconf/apacheconf/parser"
 	"github.com/apacheconf/apacheconf/scope"
 )
@@ -235,7 +236,7 @@ func (s *server) initialize(ctx context.Context, p *protocol.InitializeParams) (
 			},
 			FoldingRangeProvider: true,
 		},
-		ServerInfo: &protocol.ServerInfo{Name: "apacheconf", Version: lint.ToolVersion},
+		ServerInfo: &protocol.ServerInfo{Name: "apacheconf", Version: report.ToolVersion},
 	}, nil
 }
 
@@ -626,7 +627,7 @@ func (s *server) toDiagnostic(snap *snapshot, d lint.Diagnostic, t *text, textFo
 		Message:  d.Message,
 	}
 	if d.Rule != "" {
-		out.CodeDescription = &protocol.CodeDescription{Href: uri.URI(lint.DocBase + d.Rule + ".md")}
+		out.CodeDescription = &protocol.CodeDescription{Href: uri.URI(report.DocBase + d.Rule + ".md")}
 	}
 	related := func(p ast.Position, msg string) {
 		path := s.ws.onDisk(p.Filename)

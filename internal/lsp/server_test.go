@@ -9,7 +9,7 @@ import (
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
 
-	"github.com/apacheconf/apacheconf/lint"
+	"github.com/apacheconf/apacheconf/lint/report"
 )
 
 func TestDiagnostics(t *testing.T) {
@@ -29,7 +29,7 @@ func TestDiagnostics(t *testing.T) {
 	if found.Severity != protocol.DiagnosticSeverityError || found.Source != "apacheconf" {
 		t.Errorf("severity/source: %+v", found)
 	}
-	if found.CodeDescription == nil || string(found.CodeDescription.Href) != lint.DocBase+"AC4006.md" {
+	if found.CodeDescription == nil || string(found.CodeDescription.Href) != report.DocBase+"AC4006.md" {
 		t.Errorf("codeDescription: %+v", found.CodeDescription)
 	}
 	if want := at(t, site, "<Directory /home/joe/public_html>", 0); found.Range.Start != want {

@@ -18,6 +18,7 @@ import (
 
 	"github.com/apacheconf/apacheconf/ast"
 	"github.com/apacheconf/apacheconf/lint"
+	"github.com/apacheconf/apacheconf/lint/report"
 	"github.com/apacheconf/apacheconf/parser"
 	"github.com/apacheconf/apacheconf/scope"
 )
@@ -256,7 +257,7 @@ func (w *workspace) lintConfig(dir string) (lint.Config, error) {
 	if err := yaml.NewEncoder(&buf).Encode(doc); err != nil {
 		return lint.Config{}, err
 	}
-	return lint.ParseConfig(path, buf.Bytes())
+	return report.ParseConfig(path, buf.Bytes())
 }
 
 // loadOptions are the options of a full load.
