@@ -57,6 +57,9 @@ type tree struct {
 	cfgErr error
 
 	snap *snapshot // latest analysis; nil before the first
+	// flat are the files spliced, whose version in the tree holds no
+	// structural directive (worker goroutine only).
+	flat map[string]bool
 	// lintTime is how long the rules took over the whole tree last time:
 	// above quickAbove, edits get a quick first answer.
 	lintTime time.Duration
@@ -328,6 +331,7 @@ func (w *workspace) prepare(t *tree, changed []string) *snapshot {
 	}
 	if s == nil {
 		w.fs.forget()
+		t.flat = nil
 		s = w.full(t)
 	}
 	return s
@@ -466,13 +470,20 @@ func (w *workspace) splice(s *snapshot, file string) bool {
 	if err != nil {
 		return false
 	}
-	f, _ := parser.ParseFile(file, src)
+	// Directives only: the check needs no comments.
+	flatParse := parser.Config{SkipTrivia: true}
+	f, _ := flatParse.ParseFile(file, src)
 	if f == nil || hasStructural(f) {
 		return false
 	}
-	if prev, err := fs.ReadFile(w.fs.disk, scope.FSPath(file)); err == nil {
-		if pf, _ := parser.ParseFile(file, prev); pf == nil || hasStructural(pf) {
-			return false
+	// The version in the tree must have been flat too (a Define removed
+	// changes other files): known for a version spliced before, else
+	// it is the one on disk.
+	if !s.tree.flat[file] {
+		if prev, err := fs.ReadFile(w.fs.disk, scope.FSPath(file)); err == nil {
+			if pf, _ := flatParse.ParseFile(file, prev); pf == nil || hasStructural(pf) {
+				return false
+			}
 		}
 	}
 	first, last := -1, -1
@@ -536,6 +547,10 @@ func (w *workspace) splice(s *snapshot, file string) bool {
 		}
 	}
 	s.errs = append(errs, list...)
+	if s.tree.flat == nil {
+		s.tree.flat = map[string]bool{}
+	}
+	s.tree.flat[file] = true
 	return true
 }
 
