@@ -289,7 +289,7 @@ func wsgiGroupDirective(d *ast.Directive) bool {
 		return true
 	}
 	for _, a := range d.Args {
-		if strings.HasPrefix(a.Value, "process-group=") || strings.Contains(a.Value, "%{ENV:") {
+		if strings.HasPrefix(a.Value, "process-group=") {
 			return true
 		}
 	}
@@ -297,7 +297,7 @@ func wsgiGroupDirective(d *ast.Directive) bool {
 }
 
 // groupValue is the group a directive names (WSGIProcessGroup's
-// argument, process-group=).
+// argument, process-group=), possibly %{ENV:NAME}.
 func groupValue(d *ast.Directive) string {
 	if d.Is("WSGIProcessGroup") && len(d.Args) > 0 {
 		return d.Args[0].Value
@@ -305,11 +305,6 @@ func groupValue(d *ast.Directive) string {
 	for _, a := range d.Args {
 		if g, ok := strings.CutPrefix(a.Value, "process-group="); ok {
 			return g
-		}
-	}
-	for _, a := range d.Args {
-		if strings.Contains(a.Value, "%{ENV:") {
-			return a.Value
 		}
 	}
 	return ""

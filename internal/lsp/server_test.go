@@ -380,3 +380,24 @@ func TestEmptyOptionsArray(t *testing.T) {
 	u := c.open(site)
 	c.waitDiagnostics(u, func(ds []protocol.Diagnostic) bool { return hasCode(ds, "AC4006") })
 }
+
+// A duplicate ServerName in another file: the finding points at the
+// first virtual host as related information.
+func TestRelatedDuplicate(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "apache2.conf"), "ServerName localhost\nListen 80\nInclude sites/*.conf\n")
+	a, b := filepath.Join(dir, "sites", "a.conf"), filepath.Join(dir, "sites", "b.conf")
+	writeFile(t, a, "<VirtualHost *:80>\n    ServerName www.example.org\n</VirtualHost>\n")
+	writeFile(t, b, "# second\n<VirtualHost *:80>\n    ServerName www.example.org\n</VirtualHost>\n")
+	c := newClient(t, dir, nil)
+	u := c.open(b)
+	ds := c.waitDiagnostics(u, func(ds []protocol.Diagnostic) bool { return hasCode(ds, "AC3001") })
+	for _, d := range ds {
+		if d.Code != "AC3001" {
+			continue
+		}
+		if len(d.RelatedInformation) < 1 || d.RelatedInformation[0].Location.URI != uri.File(a) || d.RelatedInformation[0].Location.Range.Start.Line != 0 {
+			t.Errorf("related: %+v", d.RelatedInformation)
+		}
+	}
+}
