@@ -17,7 +17,7 @@ func init() {
 	commands["lsp"] = command{runLSP, "language server (LSP over stdio) for editors: diagnostics, hover, completion, definition …"}
 }
 
-const lspUsage = `usage: apacheconf lsp [--log FILE]
+const lspUsage = `usage: apacheconf lsp [-v] [--log FILE]
 
 Runs a Language Server Protocol server on standard input and output, for
 editors (setup: docs/editors.md). A file belongs to the configuration that
@@ -38,7 +38,8 @@ func runLSP(args []string, stdout, stderr io.Writer) int {
 	fset := flag.NewFlagSet("lsp", flag.ContinueOnError)
 	fset.SetOutput(stderr)
 	fset.Usage = func() { fmt.Fprint(stderr, lspUsage); fset.PrintDefaults() }
-	logPath := fset.String("log", "", "append the server's log to this file (default: standard error)")
+	logPath := fset.String("log", "", "append the server's log (analysis times, internal errors) to this file")
+	verbose := fset.Bool("v", false, "write the server's log to standard error (editors keep it in their LSP log)")
 	fset.Bool("stdio", true, "talk over standard input and output (the only transport; editors pass it)")
 	if err := fset.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -46,7 +47,10 @@ func runLSP(args []string, stdout, stderr io.Writer) int {
 		}
 		return 2
 	}
-	log := stderr
+	var log io.Writer = io.Discard
+	if *verbose {
+		log = stderr
+	}
 	if *logPath != "" {
 		f, err := os.OpenFile(*logPath, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
 		if err != nil {

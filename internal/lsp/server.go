@@ -370,36 +370,48 @@ func (s *server) worker(ctx context.Context) {
 		s.pending = map[*tree][]string{}
 		s.mu.Unlock()
 		for t, files := range pending {
-			slices.Sort(files)
-			files = slices.Compact(files)
-			start := time.Now()
-			snap := s.ws.prepare(t, files)
-			if snap.incremental && t.lintTime > quickAbove {
-				s.publishQuick(ctx, snap, s.ws.quick(snap, files))
-				s.logf("%s: quick answer in %v", t.main, time.Since(start).Round(time.Millisecond))
-			}
-			lintStart := time.Now()
-			s.ws.lint(snap)
-			t.lintTime = time.Since(lintStart)
-			s.ws.mu.Lock()
-			t.snap = snap
-			s.ws.mu.Unlock()
-			s.logf("%s: analysed in %v (incremental %v)", t.main, time.Since(start).Round(time.Millisecond), snap.incremental)
-			s.publish(ctx, snap, files)
-			// An open file its main file does not read is linted alone.
-			for _, f := range files {
-				// A .htaccess no configuration reads is not a server
-				// configuration: it is not checked.
-				if s.ws.isOpen(s.ws.onDisk(f)) && !snap.includes(f) && t.main != f && !isHTAccess(f) {
-					s.schedule(s.ws.alone(f), f)
-				}
-			}
+			s.analyzeAndPublish(ctx, t, files)
 		}
 		s.mu.Lock()
 		s.done = upTo
 		close(s.progress)
 		s.progress = make(chan struct{})
 		s.mu.Unlock()
+	}
+}
+
+// analyzeAndPublish brings one tree up to date and sends its
+// diagnostics. A panic (a bug) is logged and the tree keeps its last
+// analysis: the server carries on.
+func (s *server) analyzeAndPublish(ctx context.Context, t *tree, files []string) {
+	defer func() {
+		if r := recover(); r != nil {
+			s.logf("panic analysing %s: %v\n%s", t.main, r, debug.Stack())
+		}
+	}()
+	slices.Sort(files)
+	files = slices.Compact(files)
+	start := time.Now()
+	snap := s.ws.prepare(t, files)
+	if snap.incremental && t.lintTime > quickAbove {
+		s.publishQuick(ctx, snap, s.ws.quick(snap, files))
+		s.logf("%s: quick answer in %v", t.main, time.Since(start).Round(time.Millisecond))
+	}
+	lintStart := time.Now()
+	s.ws.lint(snap)
+	t.lintTime = time.Since(lintStart)
+	s.ws.mu.Lock()
+	t.snap = snap
+	s.ws.mu.Unlock()
+	s.logf("%s: analysed in %v (incremental %v)", t.main, time.Since(start).Round(time.Millisecond), snap.incremental)
+	s.publish(ctx, snap, files)
+	// An open file its main file does not read is linted alone.
+	for _, f := range files {
+		// A .htaccess no configuration reads is not a server
+		// configuration: it is not checked.
+		if s.ws.isOpen(s.ws.onDisk(f)) && !snap.includes(f) && t.main != f && !isHTAccess(f) {
+			s.schedule(s.ws.alone(f), f)
+		}
 	}
 }
 
