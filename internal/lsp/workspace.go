@@ -16,6 +16,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/apacheconf/apacheconf"
 	"github.com/apacheconf/apacheconf/ast"
 	"github.com/apacheconf/apacheconf/lint"
 	"github.com/apacheconf/apacheconf/lint/report"
@@ -263,12 +264,31 @@ func (w *workspace) lintConfig(dir string) (lint.Config, error) {
 	return report.ParseConfig(path, buf.Bytes())
 }
 
+// env is ${VAR}'s fallback for a tree: Debian's ServerRoot/envvars, as
+// apache2ctl sources it before starting apache2, then the environment.
+func (w *workspace) env(t *tree) func(string) (string, bool) {
+	file := filepath.Join(t.root, "envvars")
+	if _, err := fs.Stat(w.fs, scope.FSPath(file)); err != nil {
+		return os.LookupEnv
+	}
+	vars, err := apacheconf.ReadEnvvars(w.fs, file, nil)
+	if err != nil {
+		return os.LookupEnv
+	}
+	return func(name string) (string, bool) {
+		if v, ok := vars.Lookup(name); ok {
+			return v, true
+		}
+		return os.LookupEnv(name)
+	}
+}
+
 // loadOptions are the options of a full load.
 func (w *workspace) loadOptions(t *tree) parser.LoadOptions {
 	return parser.LoadOptions{
 		ServerRoot: t.root,
 		Defines:    append(slices.Clone(w.settings.Defines), t.cfg.Defines...),
-		Env:        os.LookupEnv,
+		Env:        w.env(t),
 		// Rules read no comment but the suppressions; the editor's
 		// requests parse the file they are about themselves.
 		SkipTrivia:  true,
@@ -518,7 +538,7 @@ func (w *workspace) splice(s *snapshot, file string) bool {
 		defines = append(defines, name)
 	}
 	sort.Strings(defines)
-	vars := s.loaded.Vars
+	vars, env := s.loaded.Vars, w.env(s.tree)
 	sub, err := parser.Load(w.fs, file, parser.LoadOptions{
 		ServerRoot: s.loaded.ServerRoot,
 		Defines:    defines,
@@ -526,7 +546,7 @@ func (w *workspace) splice(s *snapshot, file string) bool {
 			if v, ok := vars[strings.ToLower(name)]; ok {
 				return v, true
 			}
-			return os.LookupEnv(name)
+			return env(name)
 		},
 		Modules:     modules,
 		SkipTrivia:  true,

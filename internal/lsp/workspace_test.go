@@ -161,3 +161,28 @@ func TestWatchedFile(t *testing.T) {
 	c.notify(protocol.MethodWorkspaceDidChangeWatchedFiles, protocol.DidChangeWatchedFilesParams{Changes: []*protocol.FileEvent{{URI: uri.File(ht), Type: protocol.FileChangeTypeChanged}}})
 	c.waitDiagnostics(uri.File(ht), func(ds []protocol.Diagnostic) bool { return hasCode(ds, "AC2003") })
 }
+
+// Debian's stock tree: ${APACHE_LOG_DIR} and friends come from envvars,
+// as apache2ctl has them.
+func TestDebianEnvvars(t *testing.T) {
+	root, err := filepath.Abs("../../examples/debian/etc/apache2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := newWorkspace(os.DirFS("/"))
+	tr := w.treeFor(filepath.Join(root, "sites-enabled", "000-default.conf"))
+	s := w.analyze(tr, nil)
+	if tr.main != filepath.Join(root, "apache2.conf") || !s.includes(filepath.Join(root, "sites-enabled", "000-default.conf")) {
+		t.Fatalf("tree %s, files %v", tr.main, s.files)
+	}
+	for _, e := range append(s.errs, s.loaded.Warnings...) {
+		if strings.Contains(e.Msg, "APACHE_") {
+			t.Errorf("envvars not read: %v", e)
+		}
+	}
+	for _, d := range s.diags[filepath.Join(root, "apache2.conf")] {
+		if strings.Contains(d.Message, "${APACHE_") {
+			t.Errorf("envvars not read: %v", d.Message)
+		}
+	}
+}
