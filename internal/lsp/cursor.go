@@ -7,6 +7,7 @@ import (
 	"go.lsp.dev/protocol"
 
 	"github.com/apacheconf/apacheconf/ast"
+	"github.com/apacheconf/apacheconf/lint"
 	"github.com/apacheconf/apacheconf/scope"
 )
 
@@ -166,6 +167,9 @@ func (s *server) vhostOf(snap *snapshot, c *cursor) *scope.VirtualHost {
 	if snap == nil || snap.prog == nil || snap.prog.Server == nil {
 		return nil
 	}
+	if h := s.htaccessOf(snap, c); h != nil {
+		return h.Server
+	}
 	name := s.ws.inConfig(c.doc.path)
 	sections := c.parents
 	if sec, ok := c.node.(*ast.Section); ok && sec.Is("VirtualHost") {
@@ -206,4 +210,30 @@ func directoryOf(c *cursor) (string, *ast.Section) {
 		}
 	}
 	return "", nil
+}
+
+// htaccessOf is the analysed .htaccess the cursor's document is, or nil.
+func (s *server) htaccessOf(snap *snapshot, c *cursor) *lint.HTAccess {
+	if !isHTAccess(c.doc.path) || snap == nil || snap.prog == nil {
+		return nil
+	}
+	name := s.ws.inConfig(c.doc.path)
+	for _, h := range snap.prog.HTAccessFiles() {
+		if h.File.Name == name {
+			return h
+		}
+	}
+	return nil
+}
+
+// placeOf is where a request meets the cursor's line: the server, and
+// the directory (a <Directory>'s path, a .htaccess's directory; "" when
+// neither) or the section merged per request instead (<Location> …).
+func (s *server) placeOf(snap *snapshot, c *cursor) (*scope.VirtualHost, string, *ast.Section) {
+	v := s.vhostOf(snap, c)
+	dir, sec := directoryOf(c)
+	if h := s.htaccessOf(snap, c); h != nil && sec == nil {
+		dir = h.Dir
+	}
+	return v, dir, sec
 }

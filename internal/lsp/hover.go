@@ -143,16 +143,18 @@ func docURL(info *directive.Info) string {
 // describeInForce writes the merged value of a directive where the
 // cursor is: a <Directory>'s path, or the server's DocumentRoot.
 func (s *server) describeInForce(b *strings.Builder, snap *snapshot, c *cursor, name string) {
-	v := s.vhostOf(snap, c)
+	v, dir, sec := s.placeOf(snap, c)
 	if v == nil {
 		return
 	}
-	dir, sec := directoryOf(c)
 	if sec != nil && dir == "" {
 		fmt.Fprintf(b, "\nIn force here: `<%s %s>` is merged per request; ask `apacheconf resolve` with a URL.\n", sec.Name, sec.ArgText())
 		return
 	}
 	where := "directory " + dir
+	if isHTAccess(c.doc.path) {
+		where += " (with its .htaccess files)"
+	}
 	if dir == "" {
 		dir = documentRoot(v, snap.prog.Server)
 		if dir == "" {
@@ -320,7 +322,7 @@ func (s *server) describeGroups(b *strings.Builder, snap *snapshot, c *cursor, d
 	inv := snap.prog.Inventory
 	value := groupValue(d)
 	fsys := s.ws.programFS()
-	dir, _ := directoryOf(c)
+	_, dir, _ := s.placeOf(snap, c)
 	if dir == "" {
 		dir = documentRoot(v, snap.prog.Server)
 	}

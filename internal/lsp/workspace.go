@@ -111,7 +111,7 @@ func (w *workspace) treeFor(file string) *tree {
 			return t
 		}
 	}
-	main, root := w.mainFor(file)
+	main, root := w.mainFor(w.onDisk(file))
 	if t, ok := w.trees[main]; ok {
 		// A .htaccess stays with the tree found: it is no configuration
 		// of its own.

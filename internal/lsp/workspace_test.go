@@ -186,3 +186,20 @@ func TestDebianEnvvars(t *testing.T) {
 		}
 	}
 }
+
+// Hover in a .htaccess: what is in force in its directory, the
+// .htaccess merged.
+func TestHoverHTAccess(t *testing.T) {
+	root, _, _ := hosting(t)
+	dir := copyTree(t, root)
+	ht := filepath.Join(dir, "home", "joe", "public_html", ".htaccess")
+	c := newClient(t, dir, map[string]any{"chroot": dir})
+	u := c.open(ht)
+	var h protocol.Hover
+	c.call(protocol.MethodTextDocumentHover, protocol.HoverParams{TextDocumentPositionParams: tdp(u, at(t, ht, "SetEnv PROCESS_GROUP bob:1", 1))}, &h)
+	for _, w := range []string{"In force for directory /home/joe/public_html (with its .htaccess files) (virtual host www.site.com)", "PROCESS_GROUP", "home/joe/public_html/.htaccess:2"} {
+		if !strings.Contains(h.Contents.Value, w) {
+			t.Errorf("hover lacks %q:\n%s", w, h.Contents.Value)
+		}
+	}
+}
