@@ -391,6 +391,7 @@ func (s *server) analyzeAndPublish(ctx context.Context, t *tree, files []string)
 	}()
 	slices.Sort(files)
 	files = slices.Compact(files)
+	files = slices.DeleteFunc(files, func(f string) bool { return f == "" }) // a request's first load
 	start := time.Now()
 	snap := s.ws.prepare(t, files)
 	if snap.incremental && t.lintTime > quickAbove {
