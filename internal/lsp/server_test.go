@@ -70,6 +70,13 @@ func TestEditOverridesDisk(t *testing.T) {
 			t.Errorf("AC2001 at line %d, want 2 (0-based)", d.Range.Start.Line)
 		}
 	}
+	// A section left open while typing: a syntax error, and the rest of
+	// the tree still analysed.
+	c.change(u, broken+"<Directory /srv>\n")
+	ds = c.waitDiagnostics(u, func(ds []protocol.Diagnostic) bool { return hasCode(ds, "AC1001") })
+	if !hasCode(ds, "AC2001") {
+		t.Errorf("the other findings went: %+v", ds)
+	}
 }
 
 func TestHover(t *testing.T) {
