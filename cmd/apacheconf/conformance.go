@@ -10,6 +10,7 @@ import (
 
 	"github.com/apacheconf/apacheconf/internal/oracle"
 	"github.com/apacheconf/apacheconf/scope"
+	"github.com/apacheconf/apacheconf/whatif"
 )
 
 func init() {
@@ -130,11 +131,20 @@ func conformanceCase(c oracle.Case, runPy string) (ok bool, good, all int, lines
 	if err != nil {
 		return false, 0, len(c.Requests), []string{err.Error()}
 	}
+	// whatif.txt: the server had those files; we answer without them on
+	// disk, as if they existed.
+	var opts scope.RequestOptions
+	if len(c.Assumed) > 0 {
+		if err := c.RemoveAssumed(root); err != nil {
+			return false, 0, len(c.Requests), []string{err.Error()}
+		}
+		opts.FS = whatif.FS(os.DirFS("/"), c.AssumedUnder(root)...)
+	}
 	cf := configFlags{file: conf}
 	nodes, loadErr := cf.load()
 	var eng *oracle.Engine
 	if loadErr == nil {
-		eng, loadErr = oracle.NewEngine(nodes, scope.RequestOptions{})
+		eng, loadErr = oracle.NewEngine(nodes, opts)
 	}
 	if eng != nil {
 		eng.Root = root

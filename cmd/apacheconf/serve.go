@@ -13,6 +13,7 @@ import (
 
 	"github.com/apacheconf/apacheconf/resolve"
 	"github.com/apacheconf/apacheconf/scope"
+	"github.com/apacheconf/apacheconf/whatif"
 )
 
 func init() {
@@ -52,10 +53,11 @@ func runVHosts(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// requestFlags are --addr and --host.
+// requestFlags are --addr, --host and the file system the request sees.
 type requestFlags struct {
 	addr, host, format string
 	chroot             string
+	assume             stringList // --assume-exists
 }
 
 func (r *requestFlags) register(fs *flag.FlagSet) {
@@ -63,10 +65,27 @@ func (r *requestFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&r.host, "host", "", "Host header")
 	fs.StringVar(&r.format, "format", "text", "output format: text or json")
 	fs.StringVar(&r.chroot, "chroot", "/", "directory that absolute paths in the configuration (DocumentRoot, Alias, .htaccess …) are looked up under")
+	fs.Var(&r.assume, "assume-exists", "answer as if this regular file (absolute, as the configuration sees it) and its parent directories existed; repeatable; the disk is not touched")
 }
 
-// fsys is the file system the request walks.
-func (r *requestFlags) fsys() fs.FS { return os.DirFS(r.chroot) }
+// fsys is the file system the request walks: the chroot with the
+// assumed files laid over it.
+func (r *requestFlags) fsys() fs.FS {
+	if len(r.assume) == 0 {
+		return os.DirFS(r.chroot)
+	}
+	return whatif.FS(os.DirFS(r.chroot), r.assume...)
+}
+
+// checkAssumed refuses an --assume-exists that is not an absolute path.
+func (r *requestFlags) checkAssumed() error {
+	for _, p := range r.assume {
+		if err := whatif.CheckAbsolute(p); err != nil {
+			return fmt.Errorf("--assume-exists: %w", err)
+		}
+	}
+	return nil
+}
 
 func (r *requestFlags) request(path string) (scope.Request, error) {
 	ap, err := netip.ParseAddrPort(r.addr)
@@ -89,10 +108,13 @@ func runExplain(args []string, stdout, stderr io.Writer) int {
 	cf.register(fs)
 	rf.register(fs)
 	if err := fs.Parse(args); err != nil || fs.NArg() != 1 {
-		fmt.Fprintln(stderr, "usage: apacheconf explain -f CONF --addr IP:PORT --host HOST [--format json] PATH")
+		fmt.Fprintln(stderr, "usage: apacheconf explain -f CONF --addr IP:PORT --host HOST [--assume-exists FILE]... [--format json] PATH")
 		return 2
 	}
 	req, err := rf.request(fs.Arg(0))
+	if err == nil {
+		err = rf.checkAssumed()
+	}
 	if err != nil {
 		fmt.Fprintln(stderr, "apacheconf:", err)
 		return 2
@@ -123,7 +145,11 @@ func runResolve(args []string, stdout, stderr io.Writer) int {
 	cf.register(fs)
 	rf.register(fs)
 	if err := fs.Parse(args); err != nil || fs.NArg() == 0 {
-		fmt.Fprintln(stderr, "usage: apacheconf resolve -f CONF [-D NAME]... --addr IP:PORT --host HOST [--format json] PATH...")
+		fmt.Fprintln(stderr, "usage: apacheconf resolve -f CONF [-D NAME]... --addr IP:PORT --host HOST [--assume-exists FILE]... [--format json] PATH...")
+		return 2
+	}
+	if err := rf.checkAssumed(); err != nil {
+		fmt.Fprintln(stderr, "apacheconf:", err)
 		return 2
 	}
 	s, code := buildServer(&cf, stderr)

@@ -17,6 +17,31 @@ import (
 type Case struct {
 	Dir      string
 	Requests []Request
+	// Assumed are the files of whatif.txt, relative to files/: the
+	// server answered with them present; our engine must not read them
+	// but assume they exist (package whatif).
+	Assumed []string
+}
+
+// AssumedUnder returns the assumed files as absolute paths of the case
+// materialised under root.
+func (c Case) AssumedUnder(root string) []string {
+	var out []string
+	for _, rel := range c.Assumed {
+		out = append(out, filepath.Join(root, rel))
+	}
+	return out
+}
+
+// RemoveAssumed deletes the assumed files from the case materialised
+// under root, so that only the what-if overlay can make them exist.
+func (c Case) RemoveAssumed(root string) error {
+	for _, abs := range c.AssumedUnder(root) {
+		if err := os.RemoveAll(abs); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Request is one request of a case and what the server answered.
@@ -136,6 +161,16 @@ func loadCase(dir string) (*Case, error) {
 	if opts, err := os.ReadFile(filepath.Join(dir, "options.txt")); err == nil {
 		for _, w := range strings.Fields(string(opts)) {
 			recordsLocation = recordsLocation || w == "location"
+		}
+	}
+	if list, err := os.ReadFile(filepath.Join(dir, "whatif.txt")); err == nil {
+		for _, l := range strings.Split(string(list), "\n") {
+			if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
+				if !filepath.IsLocal(l) {
+					return nil, fmt.Errorf("%s/whatif.txt: %q is not a path inside files/", dir, l)
+				}
+				c.Assumed = append(c.Assumed, filepath.Clean(l))
+			}
 		}
 	}
 	var expected []string
