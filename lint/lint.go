@@ -409,9 +409,9 @@ func Analyzers() []*Analyzer {
 	return out
 }
 
-// Lookup finds an analyzer by ID or name.
+// Lookup finds an analyzer by ID or name (benchmark rules too).
 func Lookup(idOrName string) *Analyzer {
-	for _, a := range registry {
+	for _, a := range append(registry[:len(registry):len(registry)], benchmark...) {
 		if strings.EqualFold(a.ID, idOrName) || strings.EqualFold(a.Name, idOrName) {
 			return a
 		}

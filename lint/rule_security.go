@@ -247,25 +247,7 @@ var WeakTLS = register(&Analyzer{
 func runWeakTLS(p *Pass) {
 	p.Directives(func(d *ast.Directive, _ []*ast.Section) {
 		if d.Is("SSLProtocol") || d.Is("SSLProxyProtocol") {
-			on := map[string]bool{}
-			for _, a := range d.Args {
-				w := strings.ToLower(a.Value)
-				sign := byte('+')
-				if w != "" && (w[0] == '+' || w[0] == '-') {
-					sign, w = w[0], w[1:]
-				}
-				set := []string{w}
-				if w == "all" {
-					// "all" is +TLSv1 +TLSv1.1 +TLSv1.2 +TLSv1.3 in 2.4 (SSLv3 only where OpenSSL has it)
-					set = []string{"tlsv1", "tlsv1.1", "tlsv1.2", "tlsv1.3"}
-				}
-				if a.Value != "" && a.Value[0] != '+' && a.Value[0] != '-' {
-					on = map[string]bool{} // a word without a sign replaces the set (ssl_cmd_protocol_parse)
-				}
-				for _, s := range set {
-					on[s] = sign == '+'
-				}
-			}
+			on := sslProtocols(d)
 			var weak []string
 			for _, w := range weakProtocols {
 				if on[w] {
@@ -280,24 +262,55 @@ func runWeakTLS(p *Pass) {
 			return
 		}
 		// SSLCipherSuite [protocol] cipher-spec
-		spec := d.Args[len(d.Args)-1].Value
-		var weak []string
-		for _, part := range strings.FieldsFunc(spec, func(r rune) bool { return r == ':' || r == ',' || r == ' ' }) {
-			if part == "" || part[0] == '!' || part[0] == '-' {
-				continue
-			}
-			for _, w := range strings.Split(strings.TrimPrefix(part, "+"), "+") {
-				for _, bad := range weakCiphers {
-					lw := strings.ToLower(w)
-					if lw == bad || strings.HasPrefix(lw, bad+"-") || strings.Contains(lw, "-"+bad+"-") || strings.HasSuffix(lw, "-"+bad) || (bad == "rc4" && strings.Contains(lw, "rc4")) {
-						weak = append(weak, w)
-					}
-				}
-			}
-		}
+		weak := weakCipherWords(d.Args[len(d.Args)-1].Value)
 		if len(weak) > 0 {
 			p.Report(Diagnostic{Pos: d.Pos(), End: endOfLine(d),
 				Message: fmt.Sprintf("SSLCipherSuite admits weak ciphers (%s); use e.g. HIGH:!aNULL:!MD5:!3DES or Mozilla's intermediate list", strings.Join(weak, ", "))})
 		}
 	}, "SSLProtocol", "SSLProxyProtocol", "SSLCipherSuite", "SSLProxyCipherSuite")
+}
+
+// sslProtocols is the set of protocols an SSLProtocol line enables, as
+// ssl_cmd_protocol_parse builds it (lower case names; "all" expanded).
+func sslProtocols(d *ast.Directive) map[string]bool {
+	on := map[string]bool{}
+	for _, a := range d.Args {
+		w := strings.ToLower(a.Value)
+		sign := byte('+')
+		if w != "" && (w[0] == '+' || w[0] == '-') {
+			sign, w = w[0], w[1:]
+		}
+		set := []string{w}
+		if w == "all" {
+			// "all" is +TLSv1 +TLSv1.1 +TLSv1.2 +TLSv1.3 in 2.4 (SSLv3 only where OpenSSL has it)
+			set = []string{"tlsv1", "tlsv1.1", "tlsv1.2", "tlsv1.3"}
+		}
+		if a.Value != "" && a.Value[0] != '+' && a.Value[0] != '-' {
+			on = map[string]bool{} // a word without a sign replaces the set (ssl_cmd_protocol_parse)
+		}
+		for _, s := range set {
+			on[s] = sign == '+'
+		}
+	}
+	return on
+}
+
+// weakCipherWords lists the words of an OpenSSL cipher string that admit
+// NULL, export, DES/3DES, RC4, MD5, anonymous or low/medium suites.
+func weakCipherWords(spec string) []string {
+	var weak []string
+	for _, part := range strings.FieldsFunc(spec, func(r rune) bool { return r == ':' || r == ',' || r == ' ' }) {
+		if part == "" || part[0] == '!' || part[0] == '-' {
+			continue
+		}
+		for _, w := range strings.Split(strings.TrimPrefix(part, "+"), "+") {
+			for _, bad := range weakCiphers {
+				lw := strings.ToLower(w)
+				if lw == bad || strings.HasPrefix(lw, bad+"-") || strings.Contains(lw, "-"+bad+"-") || strings.HasSuffix(lw, "-"+bad) || (bad == "rc4" && strings.Contains(lw, "rc4")) {
+					weak = append(weak, w)
+				}
+			}
+		}
+	}
+	return weak
 }

@@ -38,6 +38,7 @@ type lintFlags struct {
 	fix        bool
 	chroot     string
 	listRules  bool
+	profile    string
 	// relative: the configuration was named by a relative path, so
 	// findings name files relative to the current directory too.
 	relative bool
@@ -54,6 +55,7 @@ func runLint(args []string, stdout, stderr io.Writer) int {
 	fset.StringVar(&lf.configPath, "config", "", "configuration file (default ./.apacheconf.yaml when present)")
 	fset.BoolVar(&lf.fix, "fix", false, "apply suggested fixes to the files, then report what is left")
 	fset.BoolVar(&lf.listRules, "rules", false, "list the rules (ID, severity, name, summary) and exit")
+	fset.StringVar(&lf.profile, "profile", "", "also run a benchmark profile's rules: "+strings.Join(lint.Profiles, ", "))
 	fset.StringVar(&lf.chroot, "chroot", "/", "directory the configuration's absolute paths (DocumentRoot, <Directory>, .htaccess) are looked up under")
 	// Flags may follow the FILE|DIR argument (CI steps often append them).
 	var positional []string
@@ -70,8 +72,16 @@ func runLint(args []string, stdout, stderr io.Writer) int {
 		positional = append(positional, fset.Arg(0))
 		args = fset.Args()[1:]
 	}
+	analyzers := lint.Analyzers()
+	if lf.profile != "" {
+		var err error
+		if analyzers, err = lint.WithProfile(lf.profile); err != nil {
+			fmt.Fprintf(stderr, "apacheconf lint: --profile: %v\n", err)
+			return 2
+		}
+	}
 	if lf.listRules {
-		for _, a := range lint.Analyzers() {
+		for _, a := range analyzers {
 			fmt.Fprintf(stdout, "%s  %-7s  %-32s %s\n", a.ID, a.Severity, a.Name, a.Doc)
 		}
 		return 0
@@ -137,7 +147,6 @@ func runLint(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 
-	analyzers := lint.Analyzers()
 	ds, code := lf.lint(file, root, analyzers, cfg, stderr)
 	if code != 0 {
 		return code
