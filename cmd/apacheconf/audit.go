@@ -140,14 +140,23 @@ func runAudit(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "apacheconf audit: %v\n", err)
 		return 2
 	}
+	// Positions name files as the user named the configuration.
+	displayAt := func(at string) string {
+		if at == "" {
+			return at
+		}
+		file, rest, _ := strings.Cut(at, ":")
+		return lf.display(file) + ":" + rest
+	}
 	for i := range rep.Answers {
-		rep.Answers[i].FixAt.Filename = lf.display(rep.Answers[i].FixAt.Filename)
+		a := &rep.Answers[i]
+		a.FixAt.Filename = lf.display(a.FixAt.Filename)
+		for j := range a.Trace {
+			a.Trace[j].At = displayAt(a.Trace[j].At)
+		}
 	}
 	for i := range rep.Targets {
-		if at := rep.Targets[i].ServerAt; at != "" {
-			file, rest, _ := strings.Cut(at, ":")
-			rep.Targets[i].ServerAt = lf.display(file) + ":" + rest
-		}
+		rep.Targets[i].ServerAt = displayAt(rep.Targets[i].ServerAt)
 	}
 	switch format {
 	case "json":

@@ -1,0 +1,45 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// explain and resolve answer as if --assume-exists files were there,
+// and the disk is left alone.
+func TestAssumeExists(t *testing.T) {
+	dir := t.TempDir()
+	root := filepath.Join(dir, "htdocs")
+	require.NoError(t, os.MkdirAll(root, 0o755))
+	conf := filepath.Join(dir, "httpd.conf")
+	require.NoError(t, os.WriteFile(conf, []byte("Listen 80\nDocumentRoot "+root+"\n"), 0o644))
+	env := filepath.Join(root, ".env")
+	tests := []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"explain without", []string{"explain", "-f", conf, "--host", "x", "/.env"}, 0, "status:   404 File does not exist"},
+		{"explain assumed", []string{"explain", "-f", conf, "--host", "x", "--assume-exists", env, "/.env"}, 0, "status:   200 file served by the default handler"},
+		{"explain parent dir", []string{"explain", "-f", conf, "--host", "x", "--assume-exists", filepath.Join(root, ".git/config"), "/.git"}, 0, "(exists=true dir=true)"},
+		{"resolve assumed", []string{"resolve", "-f", conf, "--host", "x", "--assume-exists", env, "--assume-exists", filepath.Join(root, "b.sql"), "/.env", "/b.sql"}, 0, "x/b.sql: 200"},
+		{"relative refused", []string{"explain", "-f", conf, "--host", "x", "--assume-exists", "htdocs/.env", "/.env"}, 2, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errs := runCLI(tt.args...)
+			require.Equal(t, tt.code, code, errs)
+			assert.Contains(t, out, tt.want)
+			if tt.code == 2 {
+				assert.Contains(t, errs, "not an absolute path")
+			}
+		})
+	}
+	_, err := os.Stat(env)
+	assert.True(t, os.IsNotExist(err), "the assumed file was not created")
+}
