@@ -1123,10 +1123,25 @@ var TLSCiphers = registerBenchmark(&Analyzer{
 			if weak := weakCipherWords(spec); len(weak) > 0 {
 				o.report(p, d, fmt.Sprintf("SSLCipherSuite for %s admits weak ciphers (%s)", serverLabel(v), strings.Join(weak, ", ")))
 			}
+			// The STIG wants export suites killed explicitly (!EXPORT or
+			// !EXP); CIS wants NULL (eNULL covers it) and anonymous ones.
 			low := strings.ToLower(spec)
-			for _, kill := range []string{"!null", "!exp", "!anull"} {
-				if !strings.Contains(low, kill) && !strings.Contains(low, "-"+kill[1:]) {
-					o.report(p, d, fmt.Sprintf("SSLCipherSuite for %s does not remove %s suites explicitly (%s)", serverLabel(v), strings.ToUpper(kill[1:]), strings.ToUpper(kill)))
+			removed := func(words ...string) bool {
+				for _, w := range words {
+					if strings.Contains(low, "!"+w) || strings.Contains(low, "-"+w) {
+						return true
+					}
+				}
+				return false
+			}
+			for _, k := range []struct {
+				name, hint string
+				words      []string
+			}{
+				{"NULL", "!eNULL", []string{"null", "enull"}}, {"export", "!EXP", []string{"exp"}}, {"anonymous", "!aNULL", []string{"anull"}},
+			} {
+				if !removed(k.words...) {
+					o.report(p, d, fmt.Sprintf("SSLCipherSuite for %s does not remove %s suites explicitly (add %s)", serverLabel(v), k.name, k.hint))
 				}
 			}
 		}

@@ -130,7 +130,11 @@ func runAudit(args []string, stdout, stderr io.Writer) int {
 	var ds []lint.Diagnostic
 	if len(analyzers) > 0 {
 		ds = lint.Run(prog, analyzers, lint.Config{})
+		wd, _ := os.Getwd()
 		for i := range ds {
+			if lf.relative && wd != "" && wd != "/" {
+				ds[i].Message = strings.ReplaceAll(ds[i].Message, wd+string(filepath.Separator), "")
+			}
 			ds[i].Pos.Filename = lf.display(ds[i].Pos.Filename)
 		}
 		lint.Sort(ds)
