@@ -143,7 +143,7 @@ func runTableWith(t *testing.T, a *Analyzer, cases []ruleCase, lintCase func(rul
 func TestMain(m *testing.M) {
 	code := m.Run()
 	if code == 0 && !testing.Short() && flagRunAll() {
-		for _, a := range Analyzers() {
+		for _, a := range append(Analyzers(), BenchmarkAnalyzers()...) {
 			if _, err := os.Stat("../docs/rules/" + a.ID + ".md"); err != nil {
 				fmt.Printf("rule %s (%s) has no doc page: %v\n", a.ID, a.Name, err)
 				code = 1

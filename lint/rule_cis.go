@@ -283,6 +283,7 @@ var OverrideEverywhere = registerBenchmark(&Analyzer{
 	ID: "AC6012", Name: "allowoverride-enabled", Doc: "AllowOverride admits .htaccess files in a directory", Severity: Warning,
 	Run: func(p *Pass) {
 		o := once{}
+		reported := map[*ast.Directive]bool{}
 		for _, v := range servers(p) {
 			for _, sec := range p.Server.DirectorySections(v) {
 				if !sec.Is("Directory") || len(sec.Args) != 1 || sec.Args[0].Value == "~" {
@@ -297,7 +298,10 @@ var OverrideEverywhere = registerBenchmark(&Analyzer{
 				n := ast.Node(by)
 				if by == nil {
 					n = sec
+				} else if reported[by] {
+					continue // a subdirectory inheriting the same line
 				}
+				reported[by] = true
 				o.report(p, n, fmt.Sprintf("AllowOverride admits .htaccess files in %s: whoever writes there changes the configuration; set AllowOverride None and move what they need into the server configuration", where(v, path.Clean(dir))),
 					fixFor(by, "AllowOverride", "None"))
 			}
@@ -654,7 +658,7 @@ var ServerTokensEffective = registerBenchmark(&Analyzer{
 			once{}.report(p, last, fmt.Sprintf("ServerTokens %s is in force: the Server header says more than \"Apache\"; use Prod", last.Args[0].Value), fixFor(last, "ServerTokens", "Prod"))
 		}
 	},
-}, cis("8.1", 1), stig("AS24-U1-000620", "V-214256"))
+}, cis("8.1", 1))
 
 // ServerSignatureEffective reports ServerSignature On/EMail in force on
 // a document root.
@@ -674,7 +678,7 @@ var ServerSignatureEffective = registerBenchmark(&Analyzer{
 			o.report(p, d, fmt.Sprintf("ServerSignature %s is in force on %s: error pages and listings name the server version and host; use Off", d.Args[0].Value, where(v, root)), fixFor(d, "ServerSignature", "Off"))
 		}
 	},
-}, cis("8.2", 1), stig("AS24-U2-000630", "V-214293"))
+}, cis("8.2", 1))
 
 // FileETagInode reports FileETag with INode (or All) in force.
 var FileETagInode = registerBenchmark(&Analyzer{
