@@ -85,7 +85,7 @@ func load(t *testing.T, conf string) (*scope.Server, fstest.MapFS) {
 		"srv/half/index.html":      {Data: []byte("half")},
 		"opt/static/logo.png":      {Data: []byte("png")},
 	}
-	for _, m := range []string{"authz_core", "authz_host", "alias", "dir", "autoindex", "status"} {
+	for _, m := range []string{"authz_core", "authz_host", "alias", "dir", "autoindex", "status", "rewrite"} {
 		fsys["usr/lib/apache2/modules/mod_"+m+".so"] = &fstest.MapFile{}
 	}
 	loaded, err := parser.Load(fsys, "/etc/apache2/apache2.conf", parser.LoadOptions{ServerRoot: "/etc/apache2"})
@@ -231,5 +231,56 @@ func TestWriteJSON(t *testing.T) {
 	assert.Equal(t, len(rep.Exposures()), got.Exposed)
 	for _, a := range got.Answers {
 		assert.NotEmpty(t, a.Trace, "%s of target %d has no trace", a.Probe, a.Target)
+	}
+}
+
+// The method probes are judged from the configuration; this one is the
+// configuration of the recorded case probe-trace-main-vs-vhost
+// (conformance/probes), where the real server answered TRACE with 405
+// (inherit, and the main server), 200 (reenable, allow) and 403
+// (rewrite).
+func TestTraceAgainstRecorded(t *testing.T) {
+	conf := `LoadModule authz_core_module /usr/lib/apache2/modules/mod_authz_core.so
+LoadModule rewrite_module /usr/lib/apache2/modules/mod_rewrite.so
+Listen 80
+TraceEnable off
+<Directory />
+  Require all granted
+</Directory>
+<VirtualHost *:80>
+  ServerName inherit.example
+  DocumentRoot /srv/a
+</VirtualHost>
+<VirtualHost *:80>
+  ServerName reenable.example
+  DocumentRoot /srv/a
+  TraceEnable on
+</VirtualHost>
+<VirtualHost *:80>
+  ServerName rewrite.example
+  DocumentRoot /srv/a
+  TraceEnable on
+  RewriteEngine On
+  RewriteCond %{REQUEST_METHOD} ^TRACE
+  RewriteRule ^ - [F]
+</VirtualHost>
+<VirtualHost *:80>
+  ServerName allow.example
+  DocumentRoot /srv/a
+  TraceEnable on
+  <Location />
+    Require method GET POST
+  </Location>
+</VirtualHost>
+`
+	s, fsys := load(t, conf)
+	rep, err := audit.Run(context.Background(), s, audit.Options{FS: fsys})
+	require.NoError(t, err)
+	want := map[string]int{"inherit.example": 405, "reenable.example": 200, "rewrite.example": 403, "allow.example": 200}
+	for host, status := range want {
+		as := cell(rep, host+" on", "trace")
+		require.Len(t, as, 1, host)
+		assert.Equal(t, status, as[0].Status, host)
+		assert.Equal(t, status == 200, as[0].Exposed, host)
 	}
 }

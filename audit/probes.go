@@ -300,6 +300,11 @@ func methodAnswer(s *scope.Server, opts Options, ti int, t *Target, p Probe) Ans
 	switch p.ID {
 	case "trace":
 		d := dirOwn("TraceEnable")
+		if rule := refusesMethod(t.v, "TRACE"); rule != nil && (d == nil || !strings.EqualFold(argText(d), "off")) {
+			a.Status, a.Reason = 403, "a RewriteRule with [F] refuses TRACE (RewriteCond %{REQUEST_METHOD})"
+			a.Trace = append(a.Trace, Step{What: "RewriteRule " + strings.Join(rule.Values(), " "), At: rule.Pos().String()})
+			break
+		}
 		if d == nil || len(d.Args) == 0 || !strings.EqualFold(d.Args[0].Value, "off") {
 			a.Status, a.Handler, a.Exposed = 200, "core (TRACE)", true
 			a.Reason = "TraceEnable is On (httpd's default) for this server: the request is echoed back"
@@ -384,6 +389,36 @@ func proxySection(vs ...*scope.VirtualHost) *ast.Section {
 					return sec
 				}
 			}
+		}
+	}
+	return nil
+}
+
+func argText(d *ast.Directive) string { return strings.Join(d.Values(), " ") }
+
+// refusesMethod finds, in a server's own configuration, a RewriteRule
+// with [F] behind a RewriteCond %{REQUEST_METHOD} whose pattern names
+// method (mod_rewrite runs for every method, TRACE included, before
+// the core answers it).
+func refusesMethod(v *scope.VirtualHost, method string) *ast.Directive {
+	engine, cond := false, false
+	for _, n := range v.Body {
+		d, ok := n.(*ast.Directive)
+		if !ok {
+			continue
+		}
+		vals := d.Values()
+		switch {
+		case d.Is("RewriteEngine"):
+			engine = len(vals) == 1 && strings.EqualFold(vals[0], "on")
+		case d.Is("RewriteCond") && len(vals) >= 2:
+			cond = strings.Contains(vals[0], "REQUEST_METHOD") && !strings.HasPrefix(vals[1], "!") &&
+				strings.Contains(strings.ToUpper(vals[1]), method)
+		case d.Is("RewriteRule"):
+			if engine && cond && len(vals) >= 3 && strings.Contains(strings.ToUpper(vals[2]), "F") {
+				return d
+			}
+			cond = false
 		}
 	}
 	return nil
