@@ -5,6 +5,7 @@
 //	apacheconf vhosts                     the virtual hosts, as apache2 -S prints them
 //	apacheconf explain --host H PATH      how httpd answers a request: vhost, mapping, merge, outcome
 //	apacheconf resolve --host H PATH...   which mod_wsgi daemon group serves each path, and whether it may
+//	apacheconf audit [--profile cis-1]    what every virtual host would hand out; CIS/STIG controls
 //	apacheconf dump                       files read (DUMP_INCLUDES) or the loaded tree as JSON
 //	apacheconf parse [--json] FILE|DIR... check syntax; print the tree as JSON
 //	apacheconf fmt [-w] [-d] [-l] FILE... normalise layout
