@@ -320,24 +320,6 @@ func (d *dirFile) ReadDir(n int) ([]fs.DirEntry, error) {
 	return slices.Clone(rest[:n]), nil
 }
 
-// ParseList reads a list of assumed files, one a line ('#' comments and
-// blank lines skipped), as whatif.txt files hold them; each line is
-// joined to root when root is not "".
-func ParseList(src string, root string) []string {
-	var out []string
-	for _, line := range strings.Split(src, "\n") {
-		line = strings.TrimSpace(line)
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		if root != "" {
-			line = path.Join(root, line)
-		}
-		out = append(out, line)
-	}
-	return out
-}
-
 // ErrNotAbsolute is returned by CheckAbsolute.
 var ErrNotAbsolute = errors.New("not an absolute path")
 

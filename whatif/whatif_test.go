@@ -108,5 +108,4 @@ func TestCheckAbsolute(t *testing.T) {
 	assert.NoError(t, whatif.CheckAbsolute("/var/www/.env"))
 	assert.ErrorIs(t, whatif.CheckAbsolute("var/www/.env"), whatif.ErrNotAbsolute)
 	assert.Error(t, whatif.CheckAbsolute("/"))
-	assert.Equal(t, []string{"/r/htdocs/.env", "/r/a/b"}, whatif.ParseList("# c\nhtdocs/.env\n\n a/b \n", "/r"))
 }

@@ -43,3 +43,17 @@ func TestAssumeExists(t *testing.T) {
 	_, err := os.Stat(env)
 	assert.True(t, os.IsNotExist(err), "the assumed file was not created")
 }
+
+// conformance answers a case's whatif.txt files as assumed, with them
+// removed from the materialised copy: the shared probe cases agree
+// (probe-status-listing is a known disagreement, see
+// conformance/probes-known-disagreements.txt).
+func TestConformanceWhatIf(t *testing.T) {
+	if _, err := os.Stat("../../../shared/oracle/probes/probe-files-exact/whatif.txt"); err != nil {
+		t.Skip("the shared oracle probes are not beside the repository")
+	}
+	code, out, errs := runCLI("conformance", "-oracle", "../../../shared/oracle/run.py",
+		"../../../shared/oracle/probes/probe-files-exact", "../../../shared/oracle/probes/probe-redirect-gone")
+	require.Equal(t, 0, code, "%s\n%s", out, errs)
+	assert.Contains(t, out, "requests: 19/19 agree")
+}
