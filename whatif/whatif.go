@@ -6,8 +6,9 @@
 //	fsys := whatif.FS(os.DirFS("/"), "/var/www/html/.git/config")
 //	r := server.Request(req, scope.RequestOptions{FS: fsys})
 //
-// An assumed file is empty: its contents are not known, so an assumed
-// .htaccess adds no directives. Paths are absolute as the configuration
+// An assumed file that is not there is empty: its contents are not
+// known, so an assumed .htaccess adds no directives; one that is there
+// is left as it is. Paths are absolute as the configuration
 // sees them ("/var/www/html/.env"); the io/fs form ("var/www/html/.env")
 // is accepted too.
 package whatif
@@ -23,11 +24,11 @@ import (
 	"time"
 )
 
-// FS returns base with each of files present as an empty regular file
-// and every directory above it present as a directory. Everything else
-// is base's (nil base: nothing else exists). An assumed file shadows
-// whatever base has at that path, and below it nothing exists (as
-// stat("file/x") fails with ENOTDIR). The root ("/") cannot be a file
+// FS returns base with each of files present as a regular file (empty,
+// unless base has it) and every directory above it present as a
+// directory. Everything else is base's (nil base: nothing else exists).
+// An assumed file shadows a directory base has at that path, and below
+// it nothing exists (as stat("file/x") fails with ENOTDIR). The root ("/") cannot be a file
 // and is ignored. The result implements fs.StatFS, fs.ReadFileFS,
 // fs.ReadDirFS and, as Go 1.25's fs.ReadLinkFS, Lstat and ReadLink
 // (assumed entries are not links).
@@ -98,6 +99,13 @@ const (
 func (o *overlay) kind(name string) kind {
 	switch {
 	case o.files[name]:
+		// A file base really has keeps its contents (an existing
+		// .htaccess still configures the directory).
+		if o.base != nil {
+			if info, err := fs.Stat(o.base, name); err == nil && info.Mode().IsRegular() {
+				return fromBase
+			}
+		}
 		return assumed
 	case o.dirs[name] != nil:
 		return assumedDir

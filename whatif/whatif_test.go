@@ -62,9 +62,12 @@ func TestFS(t *testing.T) {
 			assert.Equal(t, tt.regular, info.Mode().IsRegular())
 		})
 	}
-	// An assumed file's contents are unknown: it reads empty, even where
-	// base has one.
+	// An assumed file base has keeps its contents; one it lacks reads
+	// empty.
 	data, err := fs.ReadFile(fsys, "srv/www/.htaccess")
+	require.NoError(t, err)
+	assert.Equal(t, "Options -Indexes\n", string(data))
+	data, err = fs.ReadFile(fsys, "srv/www/.git/config")
 	require.NoError(t, err)
 	assert.Empty(t, data)
 	data, err = fs.ReadFile(fsys, "srv/www/index.html")
