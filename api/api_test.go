@@ -25,7 +25,7 @@ var update = flag.Bool("update", false, "rewrite api/apacheconf.txt from the cod
 const module = "github.com/apacheconf/apacheconf"
 
 // packages are the public packages: not internal/, cmd/ or examples/.
-var packages = []string{"", "ast", "directive", "lint", "lint/report", "parser", "resolve", "scope"}
+var packages = []string{"", "ast", "audit", "directive", "lint", "lint/report", "parser", "resolve", "scope", "whatif"}
 
 func TestAPI(t *testing.T) {
 	var lines []string

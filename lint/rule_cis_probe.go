@@ -84,29 +84,31 @@ var (
 // request whose Host is an IP address.
 var IPHostRequests = registerBenchmark(&Analyzer{
 	ID: "AC6022", Name: "ip-host-requests", Doc: "requests by IP address (no name) get content", Severity: Warning,
-	Run: func(p *Pass) {
-		if p.Server == nil {
-			return
-		}
-		o := once{}
-		for _, v := range servers(p) {
-			req := probeRequest(v, "/index.html")
-			req.Host = req.Addr.String()
-			if req.Addr.String() == "127.0.0.1" {
-				req.Host = "192.0.2.1" // any literal address no ServerName holds
-			}
-			sel := p.Server.SelectVHost(req.Addr, req.Port, req.Host)
-			if sel.Server != v {
-				continue // this server is not the default of its address
-			}
-			root, rootBy := docRoot(p, v)
-			if root == "" {
-				continue
-			}
-			res := p.Server.Request(req, scope.RequestOptions{FS: whatif.FS(p.FS, path.Join(root, "index.html"))})
-			if res.Status == 200 {
-				o.report(p, rootBy, fmt.Sprintf("a request with Host: %s (an IP address, no name) is answered by %s, the default server of its address, with its content; make the first <VirtualHost> of each address refuse unnamed requests (Require all denied, or a RewriteCond %%{HTTP_HOST} check)", req.Host, serverLabel(v)))
-			}
-		}
-	},
+	Run: runIPHostRequests,
 }, cis("5.14", 2))
+
+func runIPHostRequests(p *Pass) {
+	if p.Server == nil {
+		return
+	}
+	o := once{}
+	for _, v := range servers(p) {
+		req := probeRequest(v, "/index.html")
+		req.Host = req.Addr.String()
+		if req.Addr.String() == "127.0.0.1" {
+			req.Host = "192.0.2.1" // any literal address no ServerName holds
+		}
+		sel := p.Server.SelectVHost(req.Addr, req.Port, req.Host)
+		if sel.Server != v {
+			continue // this server is not the default of its address
+		}
+		root, rootBy := docRoot(p, v)
+		if root == "" {
+			continue
+		}
+		res := p.Server.Request(req, scope.RequestOptions{FS: whatif.FS(p.FS, path.Join(root, "index.html"))})
+		if res.Status == 200 {
+			o.report(p, rootBy, fmt.Sprintf("a request with Host: %s (an IP address, no name) is answered by %s, the default server of its address, with its content; make the first <VirtualHost> of each address refuse unnamed requests (Require all denied, or a RewriteCond %%{HTTP_HOST} check)", req.Host, serverLabel(v)))
+		}
+	}
+}

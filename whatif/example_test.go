@@ -29,16 +29,19 @@ DocumentRoot /srv/www
 		"usr/lib/apache2/modules/mod_dir.so":        {},
 		"srv/www/index.html":                        {Data: []byte("hello")},
 	}
-	cfg, err := apacheconf.Load(context.Background(), files, "/etc/apache2/apache2.conf", apacheconf.Options{})
+	ctx := context.Background()
+	cfg, err := apacheconf.Load(ctx, files, "/etc/apache2/apache2.conf", apacheconf.Options{})
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
+	assumed := whatif.FS(files, "/srv/www/.git/config", "/srv/www/.env")
 	for _, p := range []string{"/.git/config", "/.env"} {
-		before := cfg.Explain(apacheconf.Request("localhost", p))
-		cfg.FS = whatif.FS(files, "/srv/www/.git/config", "/srv/www/.env")
-		after := cfg.Explain(apacheconf.Request("localhost", p))
-		cfg.FS = files
+		before, _ := cfg.Explain(ctx, apacheconf.Request("localhost", p))
+		// Content is where the configuration's paths are looked up.
+		cfg.Content = assumed
+		after, _ := cfg.Explain(ctx, apacheconf.Request("localhost", p))
+		cfg.Content = files
 		fmt.Printf("%s: %d now, %d if it existed\n", p, before.Status, after.Status)
 	}
 	// Output:
