@@ -144,17 +144,27 @@ func runAudit(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "apacheconf audit: %v\n", err)
 		return 2
 	}
-	// Positions name files as the user named the configuration.
+	// Positions name files as the user named the configuration (display
+	// looks at the disk: once a file).
+	shown := map[string]string{}
+	display := func(file string) string {
+		d, ok := shown[file]
+		if !ok {
+			d = lf.display(file)
+			shown[file] = d
+		}
+		return d
+	}
 	displayAt := func(at string) string {
 		if at == "" {
 			return at
 		}
 		file, rest, _ := strings.Cut(at, ":")
-		return lf.display(file) + ":" + rest
+		return display(file) + ":" + rest
 	}
 	for i := range rep.Answers {
 		a := &rep.Answers[i]
-		a.FixAt.Filename = lf.display(a.FixAt.Filename)
+		a.FixAt.Filename = display(a.FixAt.Filename)
 		for j := range a.Trace {
 			a.Trace[j].At = displayAt(a.Trace[j].At)
 		}

@@ -40,3 +40,18 @@ func TestAuditDebianStock(t *testing.T) {
 	assert.Equal(t, 2, code)
 	assert.Contains(t, errs, "unknown profile")
 }
+
+// lint --profile adds the benchmark rules to the default ones.
+func TestLintProfile(t *testing.T) {
+	code, out, errs := runCLI("lint", "--profile", "cis-1", "--fail-on", "warning", "-d", "../../examples/debian/etc/apache2", "-f", "apache2.conf",
+		"--chroot", "../../examples/debian")
+	require.Equal(t, 1, code, errs)
+	assert.Contains(t, out, "[AC6023]")
+	assert.Contains(t, out, "[AC5001]")
+	code, out, _ = runCLI("lint", "-d", "../../examples/debian/etc/apache2", "-f", "apache2.conf", "--chroot", "../../examples/debian")
+	assert.NotContains(t, out, "[AC60", "a plain lint runs no benchmark rule")
+	_ = code
+	code, _, errs = runCLI("lint", "--profile", "pci", "../../examples/debian/etc/apache2")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errs, "unknown profile")
+}
