@@ -47,6 +47,10 @@ type Options struct {
 	// Lint, when set, are the lint diagnostics (a profile's) to carry in
 	// the report beside the probe findings.
 	Lint []lint.Diagnostic
+	// Servers, when set, keeps only the targets answered by a server of
+	// one of these names (ServerName or ServerAlias, any case): one
+	// customer's report on a shared server.
+	Servers []string
 }
 
 // Target is one way a request reaches a server.
@@ -169,6 +173,9 @@ func targets(s *scope.Server, opts Options) []Target {
 		}
 		seen[key] = true
 		sel := s.SelectVHost(addr, port, host)
+		if !wanted(sel.Server, opts.Servers) {
+			return
+		}
 		t := Target{Label: label, Server: sel.Server.ServerName, Address: addrText, Host: host, How: sel.How,
 			addr: addr, port: port, v: sel.Server}
 		if p := sel.Server.Pos(); p.IsValid() {
@@ -214,6 +221,24 @@ func targets(s *scope.Server, opts Options) []Target {
 		add(netip.MustParseAddr("127.0.0.1"), 80, "*:80", "localhost", "main server")
 	}
 	return out
+}
+
+// wanted reports whether v is one of the servers named (all when none).
+func wanted(v *scope.VirtualHost, names []string) bool {
+	if len(names) == 0 {
+		return true
+	}
+	for _, n := range names {
+		if strings.EqualFold(n, v.ServerName) {
+			return true
+		}
+		for _, a := range v.Aliases {
+			if strings.EqualFold(n, a) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // roots are the directories URLs of t reach: the document root, every

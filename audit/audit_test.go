@@ -284,3 +284,23 @@ TraceEnable off
 		assert.Equal(t, status == 200, as[0].Exposed, host)
 	}
 }
+
+// Servers keeps one customer's virtual host: its names, and the default
+// server of an address when that is the customer's.
+func TestRunServers(t *testing.T) {
+	s, fsys := load(t, hostingConf)
+	rep, err := audit.Run(context.Background(), s, audit.Options{FS: fsys, Servers: []string{"WWW.open.example"}})
+	require.NoError(t, err)
+	var labels []string
+	for _, tg := range rep.Targets {
+		labels = append(labels, tg.Label)
+	}
+	assert.Equal(t, []string{"open.example on *:80", "www.open.example on *:80"}, labels)
+	rep, err = audit.Run(context.Background(), s, audit.Options{FS: fsys, Servers: []string{"safe.example"}})
+	require.NoError(t, err)
+	labels = nil
+	for _, tg := range rep.Targets {
+		labels = append(labels, tg.Label)
+	}
+	assert.Equal(t, []string{"safe.example on *:80", "default server of *:80"}, labels)
+}

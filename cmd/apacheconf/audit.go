@@ -22,7 +22,7 @@ func init() {
 
 const auditUsage = `usage: apacheconf audit [-f FILE] [-d DIR] [-D NAME]... [--chroot DIR]
                         [--profile cis-1|cis-2|stig] [--format text|json|sarif|html]
-                        [--from IP] [--user NAME]... [--fail-on error|warning|info] [FILE|DIR]
+                        [--vhost NAME]... [--from IP] [--user NAME]... [--fail-on error|warning|info] [FILE|DIR]
 
 For every virtual host (each address, each name, each address's default
 server) and every directory a URL reaches (document root, Alias and
@@ -39,7 +39,7 @@ func runAudit(args []string, stdout, stderr io.Writer) int {
 	fset.SetOutput(stderr)
 	fset.Usage = func() { fmt.Fprint(stderr, auditUsage); fset.PrintDefaults() }
 	var lf lintFlags
-	var users stringList
+	var users, servers stringList
 	var profile, format, failOn, from string
 	lf.cf.register(fset)
 	fset.StringVar(&lf.chroot, "chroot", "/", "directory the configuration's absolute paths are looked up under")
@@ -47,6 +47,7 @@ func runAudit(args []string, stdout, stderr io.Writer) int {
 	fset.StringVar(&format, "format", "text", "output format: text, json, sarif or html")
 	fset.StringVar(&failOn, "fail-on", "warning", "lowest severity that makes the exit status 1")
 	fset.StringVar(&from, "from", "203.0.113.7", "client address the probes come from (a visitor from the Internet by default)")
+	fset.Var(&servers, "vhost", "audit only the virtual host of this name (ServerName or ServerAlias); repeatable: one customer's report")
 	fset.Var(&users, "user", "account whose UserDir home (/~NAME/) is probed; repeatable (default: names the configuration mentions)")
 	var positional []string
 	for {
@@ -139,7 +140,7 @@ func runAudit(args []string, stdout, stderr io.Writer) int {
 		}
 		lint.Sort(ds)
 	}
-	rep, err := audit.Run(context.Background(), prog.Server, audit.Options{FS: fsys, Remote: remote, Users: users, Lint: ds})
+	rep, err := audit.Run(context.Background(), prog.Server, audit.Options{FS: fsys, Remote: remote, Users: users, Lint: ds, Servers: servers})
 	if err != nil {
 		fmt.Fprintf(stderr, "apacheconf audit: %v\n", err)
 		return 2
