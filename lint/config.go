@@ -17,6 +17,7 @@ import (
 //	severity: {AC3003: warning, AC5001: off}
 //	defines: [SSL]                        # as apache2 -D
 //	fail-on: warning                      # lowest severity that fails
+//	main: apache2.conf                    # for apacheconf lsp: the main file
 type Config struct {
 	// Enable lists the rules to run (all when empty); Disable those never
 	// to run.

@@ -1,9 +1,7 @@
 package lsp
 
 import (
-	"bytes"
 	"errors"
-	"fmt"
 	"io/fs"
 	"maps"
 	"os"
@@ -199,10 +197,6 @@ func (w *workspace) abs(p string) string {
 	return filepath.Join(base, p)
 }
 
-// projectKeys are the keys .apacheconf.yaml may hold for the server on
-// top of lint's.
-var projectKeys = []string{"main"}
-
 // projectMain reads the "main" key of dir/.apacheconf.yaml.
 func projectMain(fsys fs.FS, dir string) string {
 	src, err := fs.ReadFile(fsys, scope.FSPath(filepath.Join(dir, ".apacheconf.yaml")))
@@ -222,8 +216,7 @@ func projectMain(fsys fs.FS, dir string) string {
 }
 
 // lintConfig reads the lint configuration: Settings.Config, else the
-// nearest .apacheconf.yaml at or above dir. The server's own keys are
-// taken out before lint reads it.
+// nearest .apacheconf.yaml at or above dir.
 func (w *workspace) lintConfig(dir string) (lint.Config, error) {
 	path := ""
 	if w.settings.Config != "" {
@@ -247,21 +240,7 @@ func (w *workspace) lintConfig(dir string) (lint.Config, error) {
 	if err != nil {
 		return lint.Config{}, err
 	}
-	var doc map[string]any
-	if err := yaml.Unmarshal(src, &doc); err != nil {
-		return lint.Config{}, fmt.Errorf("%s: %v", path, err)
-	}
-	for _, k := range projectKeys {
-		delete(doc, k)
-	}
-	if len(doc) == 0 {
-		return lint.Config{}, nil
-	}
-	var buf bytes.Buffer
-	if err := yaml.NewEncoder(&buf).Encode(doc); err != nil {
-		return lint.Config{}, err
-	}
-	return report.ParseConfig(path, buf.Bytes())
+	return report.ParseConfig(path, src) // it accepts main:
 }
 
 // env is ${VAR}'s fallback for a tree: Debian's ServerRoot/envvars, as

@@ -203,3 +203,15 @@ func TestHoverHTAccess(t *testing.T) {
 		}
 	}
 }
+
+// A mistake in .apacheconf.yaml is reported at its line in the file as
+// written, the main: key and comments included.
+func TestProjectConfigErrorLine(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, ".apacheconf.yaml"), "# the tree\nmain: apache2.conf\n\ndisable: AC5004\n")
+	w := newWorkspace(os.DirFS("/"))
+	_, err := w.lintConfig(dir)
+	if err == nil || !strings.Contains(err.Error(), "line 4") {
+		t.Fatalf("error %v, want one at line 4", err)
+	}
+}

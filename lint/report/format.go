@@ -201,11 +201,16 @@ type rawConfig struct {
 	Severity map[string]string `yaml:"severity"`
 	Defines  []string          `yaml:"defines"`
 	FailOn   string            `yaml:"fail-on"`
+	// Main is the configuration's main file for apacheconf lsp; the
+	// linter is told what to read on its command line.
+	Main string `yaml:"main"`
 }
 
 // ParseConfig reads a .apacheconf.yaml (see lint.Config for its form).
 // Unknown keys, rules and severities are errors: a typo must not
-// silently turn a rule off.
+// silently turn a rule off. The file may also name the configuration's
+// main file for apacheconf lsp (main: etc/apache2/apache2.conf, relative
+// to the file's directory); that key is accepted and not used here.
 func ParseConfig(name string, src []byte) (lint.Config, error) {
 	var raw rawConfig
 	dec := yaml.NewDecoder(bytes.NewReader(src))

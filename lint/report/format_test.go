@@ -124,6 +124,12 @@ func TestParseConfig(t *testing.T) {
 	assert.Equal(t, lint.Warning, cfg.FailOn)
 	assert.Equal(t, map[string]lint.Severity{"server-signature": lint.Error, "AC5006": lint.Off}, cfg.Severity)
 
+	// main names the configuration's main file for apacheconf lsp; the
+	// linter accepts the key and has no use for it.
+	cfg, err = ParseConfig(".apacheconf.yaml", []byte("main: etc/apache2/apache2.conf\ndisable: [AC5004]\n"))
+	require.NoError(t, err)
+	assert.Equal(t, []string{"AC5004"}, cfg.Disable)
+
 	for _, bad := range []string{"disable: [AC9999]\n", "severity: {AC5005: loud}\n", "severity: {no-such-rule: off}\n", "colour: red\n", "fail-on: never\n", "fail-on: off\n"} {
 		_, err := ParseConfig("c", []byte(bad))
 		assert.Error(t, err, bad)
