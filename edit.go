@@ -117,8 +117,9 @@ func readFile(fsys fs.FS, name string) ([]byte, fs.FileInfo, error) {
 }
 
 // NewFile returns the tree of a file the session creates at name (empty,
-// its lines ending in "\n"); when the file exists, or the session has it
-// already, its tree. A file that exists but cannot be read is an error.
+// its lines ending in "\n", new sections indented by the step of the main
+// file or of the first file the session read); when the file exists, or
+// the session has it already, its tree. A file that exists but cannot be read is an error.
 func (e *Edit) NewFile(name string) (*ast.File, error) {
 	name = path.Clean("/" + name)
 	ef, err := e.file(name)
@@ -128,10 +129,30 @@ func (e *Edit) NewFile(name string) (*ast.File, error) {
 	if !errors.Is(err, fs.ErrNotExist) {
 		return nil, err
 	}
-	ef = &editFile{path: name, isNew: true, mode: 0o644, tree: ast.NewFile(name), at: map[int]ast.Node{}}
+	tree := ast.NewFile(name)
+	tree.Indent = e.indentUnit()
+	ef = &editFile{path: name, isNew: true, mode: 0o644, tree: tree, at: map[int]ast.Node{}}
 	e.files[name] = ef
 	e.order = append(e.order, name)
 	return ef.tree, nil
+}
+
+// indentUnit is the indentation step of the tree, for a file the session
+// creates: the main file's, else that of the first file the session read
+// that shows one ("" when none does).
+func (e *Edit) indentUnit() string {
+	var names []string
+	if e.loaded != nil && len(e.loaded.Files) > 0 {
+		names = append(names, e.loaded.Files[0].Path)
+	}
+	for _, name := range append(names, e.order...) {
+		if ef, _ := e.file(name); ef != nil && !ef.isNew {
+			if u := ast.IndentUnit(ef.tree); u != "" {
+				return u
+			}
+		}
+	}
+	return ""
 }
 
 // At returns the editable node whose position is pos (a node's Pos(), an

@@ -144,3 +144,35 @@ func TestEditAtArgument(t *testing.T) {
 	_, err = ed.At(ast.Position{Filename: "/a.conf", Offset: 500, Line: 9, Column: 1})
 	assert.ErrorContains(t, err, "no node at")
 }
+
+// A file the session creates is indented like the tree's main file (tabs
+// in Debian's), not with the printer's default four spaces.
+func TestEditNewFileIndent(t *testing.T) {
+	fsys := fstest.MapFS{
+		"etc/apache2/apache2.conf": {Data: []byte("ServerName main.example\n<Directory />\n\tRequire all denied\n</Directory>\nIncludeOptional sites/*.conf\n")},
+	}
+	cfg, err := apacheconf.Load(context.Background(), fsys, "apache2.conf", apacheconf.Options{ServerRoot: "/etc/apache2"})
+	require.NoError(t, err)
+	ed := cfg.Edit()
+	f, err := ed.NewFile("/etc/apache2/sites/b.conf")
+	require.NoError(t, err)
+	v := ast.EnsureSection(f, "VirtualHost", "*:80")
+	ast.Set(ast.EnsureSection(v, "Directory", "/srv/b"), "Require", "all", "granted")
+	ast.Set(v, "ServerName", "b.example")
+	cs, err := ed.Changes()
+	require.NoError(t, err)
+	require.Len(t, cs, 1)
+	assert.Equal(t, "<VirtualHost *:80>\n\t<Directory /srv/b>\n\t\tRequire all granted\n\t</Directory>\n\tServerName b.example\n</VirtualHost>\n", string(cs[0].New))
+
+	// Without a loaded tree, the files the session read show the step.
+	ed = apacheconf.NewEdit(fstest.MapFS{"a.conf": {Data: []byte("<IfModule x>\n  Listen 80\n</IfModule>\n")}})
+	_, err = ed.File("/a.conf")
+	require.NoError(t, err)
+	f, err = ed.NewFile("/b.conf")
+	require.NoError(t, err)
+	ast.Set(ast.EnsureSection(f, "VirtualHost", "*:80"), "ServerName", "b.example")
+	cs, err = ed.Changes()
+	require.NoError(t, err)
+	require.Len(t, cs, 1)
+	assert.Equal(t, "<VirtualHost *:80>\n  ServerName b.example\n</VirtualHost>\n", string(cs[0].New))
+}

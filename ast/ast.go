@@ -25,6 +25,10 @@ type File struct {
 	// EOL is the line terminator used when printing new or edited nodes:
 	// "\r\n" when the file's first line ends that way, else "\n".
 	EOL string
+	// Indent is the indentation step for new nodes when no section of
+	// Body shows the file's own ("": four spaces): an edit session sets
+	// it on a file it creates to its tree's step (see IndentUnit).
+	Indent string
 }
 
 // Arg is one argument word.

@@ -10,7 +10,7 @@ import "strings"
 // continuation lines are kept as written.
 func Reformat(f *File, unit string) {
 	if unit == "" {
-		switch unit = indentUnit(f.Body, ""); unit {
+		switch unit = IndentUnit(f); unit {
 		case "\t", "  ", "    ", "        ":
 		default:
 			unit = "    "

@@ -16,7 +16,10 @@ import (
 // terminator; a new node (no Raw) is indented like its siblings, or one
 // level (the file's own indentation unit) deeper than its section.
 func Fprint(w io.Writer, f *File) error {
-	p := printer{eol: f.EOL, unit: indentUnit(f.Body, "")}
+	p := printer{eol: f.EOL, unit: IndentUnit(f)}
+	if p.unit == "" {
+		p.unit = "    "
+	}
 	if p.eol == "" {
 		p.eol = "\n"
 	}
@@ -215,9 +218,19 @@ func siblingIndent(nodes []Node, fallback string) string {
 	return fallback
 }
 
-// indentUnit finds the file's indentation step: the extra indentation of
-// the first indented child of a top-level section. Default: four spaces.
-func indentUnit(nodes []Node, _ string) string {
+// IndentUnit returns f's indentation step, which new nodes get per level
+// of sections: the extra indentation of the first indented child of a
+// top-level section parsed from source, else f.Indent; "" when neither
+// tells (the printer then indents by four spaces).
+func IndentUnit(f *File) string {
+	if u := indentUnit(f.Body); u != "" {
+		return u
+	}
+	return f.Indent
+}
+
+// indentUnit finds the indentation step body shows ("" when none does).
+func indentUnit(nodes []Node) string {
 	for _, n := range nodes {
 		s, ok := n.(*Section)
 		if !ok || s.Raw == "" {
@@ -238,7 +251,7 @@ func indentUnit(nodes []Node, _ string) string {
 			}
 		}
 	}
-	return "    "
+	return ""
 }
 
 // directiveUnchanged reports whether d's Name and Args are what its Raw

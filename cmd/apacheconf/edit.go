@@ -173,18 +173,6 @@ func runEdit(args []string, stdout, stderr io.Writer) int {
 // and returns the edit session and the root context.
 func (ef *editFlags) session(ctx context.Context) (*apacheconf.Edit, *place, error) {
 	fsys := os.DirFS("/")
-	if ef.in != "" {
-		abs, err := filepath.Abs(ef.in)
-		if err != nil {
-			return nil, nil, err
-		}
-		ed := apacheconf.NewEdit(fsys)
-		f, err := ed.NewFile(abs)
-		if err != nil {
-			return nil, nil, err
-		}
-		return ed, &place{ed: ed, file: f}, nil
-	}
 	root := ef.cf.serverRoot
 	if root == "" {
 		root = "/etc/apache2"
@@ -199,6 +187,20 @@ func (ef *editFlags) session(ctx context.Context) (*apacheconf.Edit, *place, err
 	file := ef.cf.file
 	if !filepath.IsAbs(file) {
 		file = filepath.Join(root, file)
+	}
+	if ef.in != "" {
+		abs, err := filepath.Abs(ef.in)
+		if err != nil {
+			return nil, nil, err
+		}
+		ed := apacheconf.NewEdit(fsys)
+		// A new file is indented like the main file, when there is one.
+		_, _ = ed.File(file)
+		f, err := ed.NewFile(abs)
+		if err != nil {
+			return nil, nil, err
+		}
+		return ed, &place{ed: ed, file: f}, nil
 	}
 	env := os.LookupEnv
 	envfile := ef.envvars

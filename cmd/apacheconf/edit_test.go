@@ -135,7 +135,9 @@ func TestEditDebian(t *testing.T) {
 func TestEditIn(t *testing.T) {
 	dir := t.TempDir()
 	site := filepath.Join(dir, "www.conf")
-	args := []string{"edit", "--in", site, "-e", "set VirtualHost[*:80][ServerName=www.example.org]/DocumentRoot /srv/www", "-e", "set VirtualHost[*:80][ServerName=www.example.org]/SetEnv A 1", "-e", "set VirtualHost[*:80][ServerName=www.example.org]/SetEnv B 2"}
+	// -f names no file: no main file tells the indentation step (the
+	// machine's /etc/apache2 must not either).
+	args := []string{"edit", "-f", filepath.Join(dir, "none.conf"), "--in", site, "-e", "set VirtualHost[*:80][ServerName=www.example.org]/DocumentRoot /srv/www", "-e", "set VirtualHost[*:80][ServerName=www.example.org]/SetEnv A 1", "-e", "set VirtualHost[*:80][ServerName=www.example.org]/SetEnv B 2"}
 	code, _, errs := runCLI(append(args, "-w")...)
 	require.Equal(t, 0, code, errs)
 	b, err := os.ReadFile(site)
@@ -147,6 +149,17 @@ func TestEditIn(t *testing.T) {
 	require.Equal(t, 0, code, errs)
 	assert.Contains(t, out, "-    SetEnv A 1\n")
 	assert.NotContains(t, out, "-    SetEnv B")
+}
+
+// A file --in creates is indented like the main file -f names.
+func TestEditInIndent(t *testing.T) {
+	dir := t.TempDir()
+	main := filepath.Join(dir, "apache2.conf")
+	require.NoError(t, os.WriteFile(main, []byte("<Directory />\n\tRequire all denied\n</Directory>\n"), 0o644))
+	site := filepath.Join(dir, "www.conf")
+	code, out, errs := runCLI("edit", "-f", main, "--in", site, "set", "VirtualHost[*:80][ServerName=www.example.org]/DocumentRoot", "/srv/www")
+	require.Equal(t, 0, code, errs)
+	assert.Contains(t, out, "+<VirtualHost *:80>\n+\tServerName www.example.org\n+\tDocumentRoot /srv/www\n+</VirtualHost>\n")
 }
 
 func TestEditErrors(t *testing.T) {
