@@ -2,6 +2,7 @@ package apacheconf
 
 import (
 	"errors"
+	"slices"
 
 	"github.com/apacheconf/apacheconf/ast"
 )
@@ -147,7 +148,7 @@ func (e *Edit) matching(body []ast.Node, name string, values []string, exact boo
 				continue
 			}
 		case exact && len(values) > 0:
-			if !equal(d.Values(), values) {
+			if !slices.Equal(d.Values(), values) {
 				continue
 			}
 		}
@@ -170,7 +171,7 @@ func (e *Edit) Sections(in *ast.Section, name string, args ...string) ([]*ast.Se
 	}
 	var out []*ast.Section
 	for _, n := range body {
-		if s, ok := n.(*ast.Section); ok && s.Is(name) && (len(args) == 0 || equal(s.Values(), args)) {
+		if s, ok := n.(*ast.Section); ok && s.Is(name) && (len(args) == 0 || slices.Equal(s.Values(), args)) {
 			out = append(out, s)
 		}
 	}
@@ -194,18 +195,6 @@ func (e *Edit) EnsureSection(in *ast.Section, name string, args ...string) (*ast
 	}
 	s := ast.NewSection(name, args...)
 	return s, e.Add(in, s)
-}
-
-func equal(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // separate puts a blank line before a new section that would follow a

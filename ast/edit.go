@@ -1,6 +1,7 @@
 package ast
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/apacheconf/apacheconf/internal/syntax"
@@ -49,7 +50,7 @@ func FindSection(c Container, name string, args ...string) *Section {
 		if !ok || !s.Is(name) {
 			continue
 		}
-		if len(args) == 0 || equalStrings(s.Values(), args) {
+		if len(args) == 0 || slices.Equal(s.Values(), args) {
 			return s
 		}
 	}
@@ -69,23 +70,11 @@ func FindAll(c Container, name string) []*Section {
 	return out
 }
 
-func equalStrings(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
-
 // SetArgs sets a directive's argument values, keeping each argument's
 // quote character where the position still exists, so an edit of one
 // value changes only that value in the printed line.
 func (d *Directive) SetArgs(values ...string) {
-	if equalStrings(d.Values(), values) {
+	if slices.Equal(d.Values(), values) {
 		return
 	}
 	args := make([]Arg, len(values))
@@ -229,7 +218,7 @@ func lookup(body []Node, f func(Node)) {
 // exactly these values is already there. It returns that directive.
 func Ensure(c Container, name string, values ...string) *Directive {
 	for _, d := range Find(c, name) {
-		if equalStrings(d.Values(), values) {
+		if slices.Equal(d.Values(), values) {
 			return d
 		}
 	}

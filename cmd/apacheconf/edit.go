@@ -9,6 +9,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/apacheconf/apacheconf"
@@ -382,29 +383,17 @@ func (s step) isSection() bool {
 }
 
 func (s step) matches(sec *ast.Section) bool {
-	if s.args != nil && !equalValues(sec.Values(), s.args) {
+	if s.args != nil && !slices.Equal(sec.Values(), s.args) {
 		return false
 	}
 	for _, h := range s.has {
 		found := false
 		for _, d := range ast.Lookup(sec, h.name) {
-			if equalValues(d.Values(), h.values) {
+			if slices.Equal(d.Values(), h.values) {
 				found = true
 			}
 		}
 		if !found {
-			return false
-		}
-	}
-	return true
-}
-
-func equalValues(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
 			return false
 		}
 	}
@@ -609,7 +598,7 @@ func keyMatches(name string, have, want []string) bool {
 		hk, _ := ast.KeyOf(name, have)
 		return hk == k
 	}
-	return equalValues(have, want)
+	return slices.Equal(have, want)
 }
 
 // offlineResolver answers no name: editing needs no DNS, and a <VirtualHost
