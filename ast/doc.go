@@ -15,7 +15,9 @@
 // read back from its Raw as that Raw, byte for byte, so an unmodified tree
 // reproduces its input exactly (comments, blank lines, indentation,
 // continuation lines, quoting, CRLF line ends). Nodes that were edited, or
-// built by code, are printed canonically, indented like their siblings.
+// built by code, are printed canonically, indented like their siblings;
+// an edited directive keeps its own indentation and the gap before its
+// first argument.
 // Reformat normalises indentation for the fmt command.
 //
 // Inspect and Walk traverse a tree in source order, Walk also passing the

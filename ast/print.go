@@ -12,8 +12,9 @@ import (
 // Fprint writes f to w. A node whose Name and Args still read back from
 // its Raw source is written as that source, byte for byte; so an
 // unmodified tree prints exactly the bytes it was parsed from. An edited
-// node is written canonically, keeping its original indentation and line
-// terminator; a new node (no Raw) is indented like its siblings, or one
+// node is written canonically, keeping its original indentation, the
+// white space between a one-line directive's name and its first argument
+// (the column values are aligned to) and its line terminator; a new node (no Raw) is indented like its siblings, or one
 // level (the file's own indentation unit) deeper than its section.
 func Fprint(w io.Writer, f *File) error {
 	p := printer{eol: f.EOL, unit: IndentUnit(f)}
@@ -87,7 +88,7 @@ func (p *printer) node(n Node, indent string) {
 		}
 		p.buf.WriteString(pick(n.Raw, n.Indent(), indent))
 		p.name(n.Name, n.Pos())
-		p.args(n.Args, n.ArgPos)
+		p.args(n.Args, n.ArgPos, nameGap(n.Raw))
 		p.buf.WriteString(p.lineEnd(n.Raw))
 	case *Section:
 		p.section(n, indent)
@@ -129,7 +130,7 @@ func (p *printer) section(s *Section, indent string) {
 		p.buf.WriteString(own)
 		p.buf.WriteByte('<')
 		p.name(s.Name, s.Pos())
-		p.args(s.Args, s.ArgPos)
+		p.args(s.Args, s.ArgPos, " ")
 		p.buf.WriteString(">" + s.trailer())
 		p.buf.WriteString(p.lineEnd(s.Raw))
 	}
@@ -159,15 +160,37 @@ func (p *printer) name(name string, pos Position) {
 	p.buf.WriteString(syntax.Quote(name, 0))
 }
 
-func (p *printer) args(args []Arg, pos func(int) Position) {
+// args writes the arguments, the first after gap, the others after a
+// space.
+func (p *printer) args(args []Arg, pos func(int) Position, gap string) {
 	for i, a := range args {
 		if !syntax.Representable(a.Value) {
 			p.fail(pos(i), fmt.Sprintf("argument %q holds a line feed or NUL byte, which no config file can hold", a.Value))
 			return
 		}
-		p.buf.WriteByte(' ')
+		if i == 0 {
+			p.buf.WriteString(gap)
+		} else {
+			p.buf.WriteByte(' ')
+		}
 		p.buf.WriteString(argText(a))
 	}
+}
+
+// nameGap is the white space between a directive's name and its first
+// argument on a one-line source (raw), so that an edited value stays in
+// the column it was aligned to (Debian's mpm_*.conf); else one space.
+func nameGap(raw string) string {
+	line := logicalLine(raw)
+	if line == "" || strings.Contains(raw, "\\\n") {
+		return " "
+	}
+	rest := line[syntax.Classify(line).Rest:]
+	gap := rest[:len(rest)-len(strings.TrimLeft(rest, " \t"))]
+	if gap == "" || gap == rest {
+		return " "
+	}
+	return gap
 }
 
 // lineEnd is the terminator an edited node keeps: its own, else the file's.

@@ -55,6 +55,10 @@ func TestPrintEdits(t *testing.T) {
 		{"set arg keeps quotes and indent", sample, func(f *ast.File) {
 			vhost(f).Body[0].(*ast.Directive).Args[0].Value = "b.example"
 		}, strings.Replace(sample, `"a.example"`, `"b.example"`, 1)},
+		{"edited value keeps the column it was aligned to", "StartServers\t\t 2\nMinSpareThreads  25\n", func(f *ast.File) {
+			f.Body[0].(*ast.Directive).SetArgs("3")
+			f.Body[1].(*ast.Directive).SetArgs("10", "x")
+		}, "StartServers\t\t 3\nMinSpareThreads  10 x\n"},
 		{"arg with space gets quoted", sample, func(f *ast.File) {
 			vhost(f).Body[1].(*ast.Directive).Args[0].Value = "/srv/my site"
 		}, strings.Replace(sample, "DocumentRoot /srv/a", `DocumentRoot "/srv/my site"`, 1)},

@@ -64,7 +64,7 @@ func TestLintFix(t *testing.T) {
 	assert.Contains(t, errs, "fixed "+conf)
 	got, err := os.ReadFile(conf)
 	require.NoError(t, err)
-	assert.Equal(t, "Listen 80\nServerName localhost\nServerTokens Prod\nTraceEnable Off\n<Directory />\n\tRequire all denied\n</Directory>\n", string(got))
+	assert.Equal(t, "Listen 80\nServerName localhost\nServerTokens  Prod\nTraceEnable Off\n<Directory />\n\tRequire all denied\n</Directory>\n", string(got))
 	info, err := os.Stat(conf)
 	require.NoError(t, err)
 	assert.Equal(t, os.FileMode(0o600), info.Mode().Perm())
