@@ -68,13 +68,14 @@ type editFlags struct {
 	// load the edited one the same way.
 	loadFile string
 	loadOpts apacheconf.Options
+	stderr   io.Writer
 }
 
 func runEdit(args []string, stdout, stderr io.Writer) int {
 	fset := flag.NewFlagSet("edit", flag.ContinueOnError)
 	fset.SetOutput(stderr)
 	fset.Usage = func() { fmt.Fprint(stderr, editUsage); fset.PrintDefaults() }
-	var ef editFlags
+	ef := editFlags{stderr: stderr}
 	ef.cf.register(fset)
 	fset.StringVar(&ef.in, "in", "", "edit this file alone: new sections and directives go there (created when missing)")
 	fset.BoolVar(&ef.diff, "diff", false, "print the changes as a unified diff (the default without -w and --check)")
@@ -235,7 +236,7 @@ func (ef *editFlags) session(ctx context.Context) (*apacheconf.Edit, *place, err
 	if err != nil {
 		// Editing is how a broken configuration gets fixed: go on, but
 		// say what httpd would refuse.
-		fail(os.Stderr, err)
+		fail(ef.stderr, err)
 	}
 	ed := cfg.Edit()
 	return ed, &place{cfg: cfg, ed: ed}, nil

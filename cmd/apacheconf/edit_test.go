@@ -207,3 +207,15 @@ func FuzzParseOp(f *testing.F) {
 		}
 	})
 }
+
+// A configuration httpd refuses is still edited (that is how it gets
+// fixed), and what httpd refuses is said on the command's stderr.
+func TestEditBrokenConfig(t *testing.T) {
+	dir := t.TempDir()
+	main := filepath.Join(dir, "apache2.conf")
+	require.NoError(t, os.WriteFile(main, []byte("ServerName x\n<Directory /a>\nRequire all granted\n"), 0o644))
+	code, out, errs := runCLI("edit", "-f", main, "set", "ServerName", "y")
+	require.Equal(t, 0, code, errs)
+	assert.Contains(t, out, "+ServerName y\n")
+	assert.Contains(t, errs, main+":2:1: <Directory> was not closed.")
+}
