@@ -46,6 +46,7 @@ type editFile struct {
 	isNew bool
 	mode  fs.FileMode
 	tree  *ast.File
+	perr  error            // the syntax errors of src
 	at    map[int]ast.Node // nodes by the offset of their position
 }
 
@@ -80,7 +81,7 @@ func (e *Edit) File(name string) (*ast.File, error) {
 func (e *Edit) file(name string) (*editFile, error) {
 	name = path.Clean("/" + name)
 	if ef, ok := e.files[name]; ok {
-		return ef, nil
+		return ef, ef.perr
 	}
 	src, info, err := readFile(e.fsys, name)
 	if err != nil && e.alt != nil && errors.Is(err, fs.ErrNotExist) {
@@ -94,7 +95,7 @@ func (e *Edit) file(name string) (*editFile, error) {
 	if tree == nil {
 		return nil, perr
 	}
-	ef := &editFile{path: name, src: src, mode: info.Mode().Perm(), tree: tree, at: map[int]ast.Node{}}
+	ef := &editFile{path: name, src: src, mode: info.Mode().Perm(), tree: tree, perr: perr, at: map[int]ast.Node{}}
 	ast.Inspect(tree.Body, func(n ast.Node) bool {
 		if p := n.Pos(); p.IsValid() {
 			ef.at[p.Offset] = n

@@ -46,7 +46,11 @@ func (e *Edit) container(in *ast.Section) (ast.Container, error) {
 		if len(e.loaded.Files) == 0 {
 			return nil, errors.New("apacheconf: edit: the configuration read no file")
 		}
-		return e.File(e.loaded.Files[0].Path)
+		f, err := e.File(e.loaded.Files[0].Path)
+		if f == nil { // syntax errors do not keep a directive from being added
+			return nil, err
+		}
+		return f, nil
 	}
 	if _, loaded, _ := e.body(in); !loaded {
 		return in, nil

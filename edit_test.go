@@ -176,3 +176,14 @@ func TestEditNewFileIndent(t *testing.T) {
 	require.Len(t, cs, 1)
 	assert.Equal(t, "<VirtualHost *:80>\n  ServerName b.example\n</VirtualHost>\n", string(cs[0].New))
 }
+
+// A file with syntax errors comes with them every time it is asked for,
+// not only the first.
+func TestEditFileSyntaxErrorsEveryTime(t *testing.T) {
+	ed := apacheconf.NewEdit(fstest.MapFS{"a.conf": {Data: []byte("<Directory /a>\nRequire all granted\n")}})
+	for i := 0; i < 2; i++ {
+		f, err := ed.File("/a.conf")
+		require.NotNil(t, f)
+		assert.ErrorContains(t, err, "was not closed", "call %d", i+1)
+	}
+}

@@ -213,9 +213,10 @@ func FuzzParseOp(f *testing.F) {
 func TestEditBrokenConfig(t *testing.T) {
 	dir := t.TempDir()
 	main := filepath.Join(dir, "apache2.conf")
-	require.NoError(t, os.WriteFile(main, []byte("ServerName x\n<Directory /a>\nRequire all granted\n"), 0o644))
-	code, out, errs := runCLI("edit", "-f", main, "set", "ServerName", "y")
+	require.NoError(t, os.WriteFile(main, []byte("ServerName x\n</Directory>\n"), 0o644))
+	code, out, errs := runCLI("edit", "-f", main, "-e", "set ServerName y", "-e", "set ServerAdmin a@example.org")
 	require.Equal(t, 0, code, errs)
 	assert.Contains(t, out, "+ServerName y\n")
-	assert.Contains(t, errs, main+":2:1: <Directory> was not closed.")
+	assert.Contains(t, out, "+ServerAdmin a@example.org\n")
+	assert.Contains(t, errs, main+":2:1: </Directory> without matching <Directory> section")
 }
