@@ -52,7 +52,12 @@ type PrintError struct {
 	Msg string
 }
 
-func (e *PrintError) Error() string { return e.Pos.String() + ": " + e.Msg }
+func (e *PrintError) Error() string {
+	if !e.Pos.IsValid() { // a node built by code
+		return e.Msg
+	}
+	return e.Pos.String() + ": " + e.Msg
+}
 
 type printer struct {
 	buf  bytes.Buffer
@@ -88,7 +93,7 @@ func (p *printer) node(n Node, indent string) {
 		}
 		p.buf.WriteString(pick(n.Raw, n.Indent(), indent))
 		p.name(n.Name, n.Pos())
-		p.args(n.Args, n.ArgPos, nameGap(n.Raw))
+		p.args(n.Name, n.Args, n.ArgPos, nameGap(n.Raw))
 		p.buf.WriteString(p.lineEnd(n.Raw))
 	case *Section:
 		p.section(n, indent)
@@ -130,7 +135,7 @@ func (p *printer) section(s *Section, indent string) {
 		p.buf.WriteString(own)
 		p.buf.WriteByte('<')
 		p.name(s.Name, s.Pos())
-		p.args(s.Args, s.ArgPos, " ")
+		p.args("<"+s.Name+">", s.Args, s.ArgPos, " ")
 		p.buf.WriteString(">" + s.trailer())
 		p.buf.WriteString(p.lineEnd(s.Raw))
 	}
@@ -160,12 +165,12 @@ func (p *printer) name(name string, pos Position) {
 	p.buf.WriteString(syntax.Quote(name, 0))
 }
 
-// args writes the arguments, the first after gap, the others after a
-// space.
-func (p *printer) args(args []Arg, pos func(int) Position, gap string) {
+// args writes the arguments of the directive or section name, the first
+// after gap, the others after a space.
+func (p *printer) args(name string, args []Arg, pos func(int) Position, gap string) {
 	for i, a := range args {
 		if !syntax.Representable(a.Value) {
-			p.fail(pos(i), fmt.Sprintf("argument %q holds a line feed or NUL byte, which no config file can hold", a.Value))
+			p.fail(pos(i), fmt.Sprintf("%s: argument %q holds a line feed or NUL byte, which no config file can hold", name, a.Value))
 			return
 		}
 		if i == 0 {

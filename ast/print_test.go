@@ -130,6 +130,14 @@ func TestPrintRejectsUnwritableValues(t *testing.T) {
 	require.ErrorAs(t, err, &pe)
 	assert.Equal(t, 1, pe.Pos.Line)
 	assert.Contains(t, pe.Msg, "line feed")
+
+	// A node built by code has no position: the message names the
+	// directive instead of printing "-".
+	v := ast.NewSection("VirtualHost", "*:80")
+	ast.Set(v, "ServerAlias", "two\nlines")
+	_, err = ast.Format(ast.NewFile("new.conf", v))
+	require.ErrorAs(t, err, &pe)
+	assert.Equal(t, `ServerAlias: argument "two\nlines" holds a line feed or NUL byte, which no config file can hold`, err.Error())
 }
 
 func TestReformat(t *testing.T) {
