@@ -8,6 +8,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/pmezard/go-difflib/difflib"
@@ -229,8 +230,15 @@ func (e *Edit) Section(s *ast.Section) (*ast.Section, error) {
 	return n.(*ast.Section), nil
 }
 
-// Remove deletes the editable node at n's place from its file.
+// Remove deletes the editable node at n's place from its file; a node
+// this session added (it has no place yet) is taken out again.
 func (e *Edit) Remove(n ast.Node) error {
+	if !n.Pos().IsValid() {
+		if !e.removeAdded(n) {
+			return fmt.Errorf("apacheconf: edit: the %T to remove has no position and is in none of the session's files", n)
+		}
+		return nil
+	}
 	m, err := e.Node(n)
 	if err != nil {
 		return err
@@ -240,6 +248,39 @@ func (e *Edit) Remove(n ast.Node) error {
 		return fmt.Errorf("apacheconf: edit: %s was already removed", n.Pos())
 	}
 	return nil
+}
+
+// removeAdded removes n, a node the session added, from the file it went
+// to (with the blank line Add put before a section).
+func (e *Edit) removeAdded(n ast.Node) bool {
+	for _, name := range e.order {
+		if removeNew(&e.files[name].tree.Body, n) {
+			for in, added := range e.added {
+				e.added[in] = slices.DeleteFunc(added, func(x ast.Node) bool { return x == n })
+			}
+			return true
+		}
+	}
+	return false
+}
+
+func removeNew(body *[]ast.Node, n ast.Node) bool {
+	for i, x := range *body {
+		if x == n {
+			from := i
+			if _, isSec := n.(*ast.Section); isSec && i > 0 {
+				if b, ok := (*body)[i-1].(*ast.Blank); ok && b.Raw == "" { // separate's
+					from--
+				}
+			}
+			*body = append((*body)[:from], (*body)[i+1:]...)
+			return true
+		}
+		if s, ok := x.(*ast.Section); ok && removeNew(&s.Body, n) {
+			return true
+		}
+	}
+	return false
 }
 
 // removeTidy removes n from body or below; a section that stood between

@@ -120,11 +120,12 @@ func (e *Edit) Delete(in *ast.Section, name string, values ...string) (int, erro
 	if err != nil {
 		return 0, err
 	}
-	var found []*ast.Directive
 	if !loaded {
 		body = in.Body
+	} else {
+		body = append(body[:len(body):len(body)], e.added[in]...)
 	}
-	found = e.matching(body, name, values, true)
+	found := e.matching(body, name, values, true)
 	for _, d := range found {
 		if !loaded {
 			ast.Remove(in, d)

@@ -187,3 +187,31 @@ func TestEditFileSyntaxErrorsEveryTime(t *testing.T) {
 		assert.ErrorContains(t, err, "was not closed", "call %d", i+1)
 	}
 }
+
+// What a session added can be deleted or removed again in the same
+// session, and leaves the files as they were.
+func TestEditRemoveAdded(t *testing.T) {
+	cfg, err := apacheconf.Load(context.Background(), memFS, "apache2.conf", apacheconf.Options{ServerRoot: "/etc/apache2"})
+	require.NoError(t, err)
+	ed := cfg.Edit()
+	_, err = ed.Set(nil, "ServerAdmin", "ops@example.org")
+	require.NoError(t, err)
+	n, err := ed.Delete(nil, "ServerAdmin")
+	require.NoError(t, err)
+	assert.Equal(t, 1, n)
+	s, err := ed.EnsureSection(nil, "Directory", "/srv/y")
+	require.NoError(t, err)
+	ast.Set(s, "Require", "all", "denied")
+	require.NoError(t, ed.Remove(s))
+	v, err := ed.Section(cfg.VirtualHosts()[0].Section)
+	require.NoError(t, err)
+	d, err := ed.Set(v, "ServerAlias", "b.example")
+	require.NoError(t, err)
+	require.NoError(t, ed.Remove(d))
+	diff, err := ed.Diff()
+	require.NoError(t, err)
+	assert.Empty(t, diff)
+	secs, err := ed.Sections(nil, "Directory", "/srv/y")
+	require.NoError(t, err)
+	assert.Empty(t, secs)
+}

@@ -568,15 +568,7 @@ func (o editOp) apply(ed *apacheconf.Edit, root *place) error {
 		if err != nil || target == nil {
 			return err
 		}
-		if at.file != nil {
-			var c ast.Container = at.file
-			if at.sec != nil {
-				c = at.sec
-			}
-			ast.Remove(c, target.sec)
-			return nil
-		}
-		return ed.Remove(target.sec)
+		return ed.Remove(target.sec) // --in's file is the session's too
 	}
 	if at.file != nil {
 		var c ast.Container = at.file

@@ -220,3 +220,22 @@ func TestEditBrokenConfig(t *testing.T) {
 	assert.Contains(t, out, "+ServerAdmin a@example.org\n")
 	assert.Contains(t, errs, main+":2:1: </Directory> without matching <Directory> section")
 }
+
+// Operations of one run compose: what an earlier one adds a later one
+// can delete; deleting a section between blank lines leaves one, with
+// --in as without.
+func TestEditOpsCompose(t *testing.T) {
+	dir := copyTree(t, "../../examples/debian")
+	conf := []string{"edit", "-d", filepath.Join(dir, "etc/apache2"), "-f", "apache2.conf"}
+	code, out, errs := runCLI(append(conf, "-e", "ensure Directory[/srv/y]", "-e", "delete Directory[/srv/y]", "-e", "set ServerAdmin ops@example.org", "-e", "delete ServerAdmin")...)
+	require.Equal(t, 0, code, errs)
+	assert.Empty(t, out)
+
+	site := filepath.Join(t.TempDir(), "site.conf")
+	require.NoError(t, os.WriteFile(site, []byte("ServerName a\n\n<Directory /x>\n\tRequire all denied\n</Directory>\n\nServerAdmin b\n"), 0o644))
+	code, _, errs = runCLI("edit", "-f", filepath.Join(dir, "none.conf"), "--in", site, "-w", "delete", "Directory[/x]")
+	require.Equal(t, 0, code, errs)
+	b, err := os.ReadFile(site)
+	require.NoError(t, err)
+	assert.Equal(t, "ServerName a\n\nServerAdmin b\n", string(b))
+}
