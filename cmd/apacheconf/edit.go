@@ -259,6 +259,15 @@ func (p *place) String() string {
 	return fmt.Sprintf("<%s %s>", p.sec.Name, p.sec.ArgText())
 }
 
+// container is what p edits with the ast package's functions (--in):
+// its section, else its file.
+func (p *place) container() ast.Container {
+	if p.sec != nil {
+		return p.sec
+	}
+	return p.file
+}
+
 // sections are the sections named name at p matching the step.
 func (p *place) sections(st step) ([]*ast.Section, error) {
 	var cands []*ast.Section
@@ -329,11 +338,7 @@ func (p *place) enter(st step, create bool) (*place, error) {
 	// with the same arguments exists.
 	s := ast.NewSection(st.name, st.args...)
 	if p.file != nil {
-		c := ast.Container(p.file)
-		if p.sec != nil {
-			c = p.sec
-		}
-		ast.Append(c, s)
+		ast.Append(p.container(), s)
 	} else if err := p.ed.Add(p.sec, s); err != nil {
 		return nil, err
 	}
@@ -348,11 +353,7 @@ func (p *place) enter(st step, create bool) (*place, error) {
 
 func (p *place) set(name string, values []string) (*ast.Directive, error) {
 	if p.file != nil {
-		var c ast.Container = p.file
-		if p.sec != nil {
-			c = p.sec
-		}
-		return ast.Set(c, name, values...), nil
+		return ast.Set(p.container(), name, values...), nil
 	}
 	return p.ed.Set(p.sec, name, values...)
 }
@@ -571,10 +572,7 @@ func (o editOp) apply(ed *apacheconf.Edit, root *place) error {
 		return ed.Remove(target.sec) // --in's file is the session's too
 	}
 	if at.file != nil {
-		var c ast.Container = at.file
-		if at.sec != nil {
-			c = at.sec
-		}
+		c := at.container()
 		for _, d := range ast.Lookup(c, last.name) {
 			if len(o.values) == 0 || keyMatches(last.name, d.Values(), o.values) {
 				ast.Remove(c, d)
