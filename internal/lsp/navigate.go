@@ -143,20 +143,26 @@ func (s *server) location(n ast.Node, arg int) protocol.Location {
 }
 
 func (s *server) definition(ctx context.Context, p *protocol.DefinitionParams) ([]protocol.Location, error) {
-	d, ok := s.document(p.TextDocument.URI)
+	snap, sym, ok := s.symbolUnder(ctx, p.TextDocument.URI, p.Position)
 	if !ok {
-		return nil, nil
-	}
-	c := s.cursorAt(d, p.Position)
-	sym, ok := symbolAt(c)
-	if !ok {
-		return nil, nil
-	}
-	snap := s.snapshotFor(ctx, d.path)
-	if snap == nil {
 		return nil, nil
 	}
 	return s.definitions(snap, sym), nil
+}
+
+// symbolUnder is the symbol at a position of an open document, with the
+// snapshot of its tree; false when there is none.
+func (s *server) symbolUnder(ctx context.Context, u protocol.DocumentURI, pos protocol.Position) (*snapshot, symbol, bool) {
+	d, ok := s.document(u)
+	if !ok {
+		return nil, symbol{}, false
+	}
+	sym, ok := symbolAt(s.cursorAt(d, pos))
+	if !ok {
+		return nil, symbol{}, false
+	}
+	snap := s.snapshotFor(ctx, d.path)
+	return snap, sym, snap != nil
 }
 
 func (s *server) definitions(snap *snapshot, sym symbol) []protocol.Location {
@@ -189,17 +195,8 @@ func (s *server) definitions(snap *snapshot, sym symbol) []protocol.Location {
 }
 
 func (s *server) references(ctx context.Context, p *protocol.ReferenceParams) ([]protocol.Location, error) {
-	d, ok := s.document(p.TextDocument.URI)
+	snap, sym, ok := s.symbolUnder(ctx, p.TextDocument.URI, p.Position)
 	if !ok {
-		return nil, nil
-	}
-	c := s.cursorAt(d, p.Position)
-	sym, ok := symbolAt(c)
-	if !ok {
-		return nil, nil
-	}
-	snap := s.snapshotFor(ctx, d.path)
-	if snap == nil {
 		return nil, nil
 	}
 	var out []protocol.Location
