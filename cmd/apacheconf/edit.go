@@ -104,6 +104,14 @@ func runEdit(args []string, stdout, stderr io.Writer) int {
 		ops = append(ops, op)
 	}
 	if fset.NArg() > 0 {
+		// Only the switches: -f, -d, -D are also words of RewriteCond
+		// and <If> expressions.
+		for _, w := range fset.Args() {
+			if name := strings.TrimLeft(w, "-"); name != w && len(w)-len(name) <= 2 && isSwitch(fset.Lookup(name)) {
+				fmt.Fprintf(stderr, "apacheconf edit: %s after the operation would be one of its values: flags go before the operation (or give it with -e)\n", w)
+				return 2
+			}
+		}
 		op, err := parseOp(fset.Args())
 		if err != nil {
 			fmt.Fprintf(stderr, "apacheconf edit: %v\n", err)
@@ -169,6 +177,15 @@ func runEdit(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	return 0
+}
+
+// isSwitch reports whether f is a flag that takes no value (-w, --check).
+func isSwitch(f *flag.Flag) bool {
+	if f == nil {
+		return false
+	}
+	b, ok := f.Value.(interface{ IsBoolFlag() bool })
+	return ok && b.IsBoolFlag()
 }
 
 // session loads the configuration (or, with --in, opens the one file)

@@ -239,3 +239,25 @@ func TestEditOpsCompose(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "ServerName a\n\nServerAdmin b\n", string(b))
 }
+
+// A flag after the operation's words would be taken as a value (Go's
+// flag parsing stops at the first operand): "set ServerAlias a -w"
+// printed a diff adding the alias "-w" and wrote nothing, exit 0.
+func TestEditFlagAfterOperation(t *testing.T) {
+	dir := copyTree(t, "../../examples/debian")
+	conf := []string{"edit", "-d", filepath.Join(dir, "etc/apache2"), "-f", "apache2.conf"}
+	for _, flag := range []string{"-w", "--check", "-diff", "--force"} {
+		code, out, errs := runCLI(append(conf, "set", "VirtualHost[*:80]/ServerAlias", "a.example", flag)...)
+		assert.Equal(t, 2, code, flag)
+		assert.Empty(t, out, flag)
+		assert.Contains(t, errs, "flags go before the operation", flag)
+	}
+	// Values that merely start with '-' are values, -f and -d among them
+	// (RewriteCond's tests).
+	code, out, errs := runCLI(append(conf, "set", "Directory[/var/www/]/Options", "-Indexes")...)
+	require.Equal(t, 0, code, errs)
+	assert.Contains(t, out, "+\tOptions -Indexes\n")
+	code, out, errs = runCLI(append(conf, "set", "IfModule[mod_rewrite.c]/RewriteCond", "%{REQUEST_FILENAME}", "-f")...)
+	require.Equal(t, 0, code, errs)
+	assert.Contains(t, out, "+\tRewriteCond %{REQUEST_FILENAME} -f\n")
+}
