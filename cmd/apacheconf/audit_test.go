@@ -1,6 +1,7 @@
 package main
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -25,7 +26,11 @@ func TestAuditDebianStock(t *testing.T) {
 	require.Equal(t, 1, code, errs)
 	i := strings.Index(out, "benchmark findings:\n")
 	require.True(t, i >= 0, out)
-	golden(t, "audit-debian-cis1.golden", out[i:])
+	// AC5001's message names the DocumentRoot by its absolute path: the
+	// checkout's place is no part of the answer.
+	repo, err := filepath.Abs("../..")
+	require.NoError(t, err)
+	golden(t, "audit-debian-cis1.golden", strings.ReplaceAll(out[i:], repo+"/", "REPO/"))
 	for _, rule := range []string{"AC6002", "AC6003", "AC6013", "AC6014", "AC6023", "AC6027", "AC6028", "AC6032", "AC6037", "AC6042", "AC6049"} {
 		assert.Contains(t, out, "["+rule+";", "expected %s", rule)
 	}
