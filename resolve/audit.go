@@ -39,8 +39,8 @@ type Exposure struct {
 }
 
 // envSetters are the .htaccess directives that can set a request
-// environment variable, with the override class that admits them.
-var envSetters = []string{"setenv", "setenvif", "setenvifnocase", "setenvifexpr", "browsermatch", "browsermatchnocase", "rewriterule"}
+// environment variable.
+var envSetters = scope.EnvSetters()
 
 // Audit reports, for every virtual host (and the main server) and each
 // of its <Directory> sections, where .htaccess authors can pick the
@@ -52,9 +52,9 @@ func (inv *Inventory) Audit(s *scope.Server, fsys fs.FS) []Exposure {
 	// Only a WSGIProcessGroup %{ENV:...} exposes anything, and it is not
 	// allowed in .htaccess: a server whose configuration (its own or the
 	// main server's) has none needs no directory walk.
-	mainHas := hasEnvProcessGroup(s.Main.Body)
+	mainHas := scope.ProcessGroupFromEnv(s.Main.Body)
 	for _, v := range servers {
-		if !mainHas && (v == s.Main || !hasEnvProcessGroup(v.Body)) {
+		if !mainHas && (v == s.Main || !scope.ProcessGroupFromEnv(v.Body)) {
 			continue
 		}
 		for _, sec := range s.DirectorySections(v) {
@@ -74,21 +74,9 @@ func (inv *Inventory) Audit(s *scope.Server, fsys fs.FS) []Exposure {
 	return out
 }
 
-// hasEnvProcessGroup reports whether body (at any depth) has a
-// WSGIProcessGroup naming an environment variable.
-func hasEnvProcessGroup(body []ast.Node) bool {
-	found := false
-	ast.Inspect(body, func(n ast.Node) bool {
-		if d, ok := n.(*ast.Directive); ok && d.Is("WSGIProcessGroup") && len(d.Args) > 0 && strings.HasPrefix(d.Args[0].Value, "%{ENV:") {
-			found = true
-		}
-		return !found
-	})
-	return found
-}
-
 func (inv *Inventory) exposure(v *scope.VirtualHost, sec *ast.Section, path string, r *scope.Result) (Exposure, bool) {
-	pg := r.Directive("WSGIProcessGroup")
+	ws := r.WSGI()
+	pg := ws.ProcessGroup
 	if pg == nil || len(pg.Args) == 0 {
 		return Exposure{}, false
 	}
@@ -115,7 +103,7 @@ func (inv *Inventory) exposure(v *scope.VirtualHost, sec *ast.Section, path stri
 	}
 	sort.Strings(e.Setters)
 	var allowed map[string]bool
-	if rp := r.Directive("WSGIRestrictProcess"); rp != nil {
+	if rp := ws.RestrictProcess; rp != nil {
 		e.Restrict, e.RestrictGroups = rp, restrictGroups(rp)
 		allowed = map[string]bool{}
 		for _, a := range e.RestrictGroups {

@@ -213,7 +213,7 @@ func GroupsWith(s *scope.Server, opts GroupOptions) (*Inventory, error) {
 			}
 		}
 	}
-	inv.restrictEmbedded, inv.restrictEmbeddedBy = restrictEmbedded(s)
+	inv.restrictEmbedded, inv.restrictEmbeddedBy = s.WSGIRestrictEmbedded()
 	add(s.Main, s.Main.Body)
 	for _, v := range s.VHosts {
 		add(v, v.Body)
@@ -362,9 +362,8 @@ func (inv *Inventory) Resolve(r *scope.Result, opts Options) Decision {
 	ex := expander{r: r, getenv: opts.Getenv}
 	// wsgi_create_req_config: directory configuration, else server's
 	// (scope's innermost-wins merge gives exactly that).
-	pg := r.Directive("WSGIProcessGroup")
-	ag := r.Directive("WSGIApplicationGroup")
-	rp := r.Directive("WSGIRestrictProcess")
+	ws := r.WSGI()
+	pg, ag, rp := ws.ProcessGroup, ws.ApplicationGroup, ws.RestrictProcess
 	var pgVal, agVal *string
 	if pg != nil && len(pg.Args) > 0 {
 		v := pg.Args[0].Value
@@ -377,7 +376,7 @@ func (inv *Inventory) Resolve(r *scope.Result, opts Options) Decision {
 		d.Trace = append(d.Trace, traceOf(ag))
 	}
 	// WSGIScriptAlias options override for script-aliased requests.
-	if strings.HasPrefix(r.Mapping.Kind, "wsgiscriptalias") {
+	if r.WSGIScriptAliased() {
 		if v, ok := r.Mapping.Options["process-group"]; ok {
 			pgVal = &v
 			d.Trace = append(d.Trace, traceOf(r.Mapping.Directive))
@@ -449,19 +448,6 @@ func (inv *Inventory) Resolve(r *scope.Result, opts Options) Decision {
 func (d Decision) fail(verdict Verdict, reason string) Decision {
 	d.Verdict, d.Reason, d.Status = verdict, reason, 500
 	return d
-}
-
-// restrictEmbedded reads WSGIRestrictEmbedded from the main server (a
-// global setting in mod_wsgi).
-func restrictEmbedded(s *scope.Server) (bool, *ast.Directive) {
-	var on bool
-	var by *ast.Directive
-	for _, n := range s.Main.Body {
-		if d, ok := n.(*ast.Directive); ok && d.Is("WSGIRestrictEmbedded") && len(d.Args) > 0 {
-			on, by = strings.EqualFold(d.Args[0].Value, "On"), d
-		}
-	}
-	return on, by
 }
 
 // expander is wsgi_process_group / wsgi_application_group.

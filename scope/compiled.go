@@ -9,15 +9,14 @@ import (
 // compiled is what every request to a server needs and no request
 // changes: computed once per server (lazily, safely for concurrent
 // requests), so that a request costs the same with 10 or 10,000 virtual
-// hosts.
+// hosts. What a virtual host does not change is the main server's,
+// shared: its sections, their built configurations, the modules' server
+// configurations it does not set.
 type compiled struct {
-	base      *dirConfig       // main server + vhost bodies merged (lookup_defaults)
-	baseSteps []Step           // the steps that built base
-	dirSecs   []dirSection     // sorted as ap_core_reorder_directories does
-	locSecs   []*ast.Section   // <Location>/<LocationMatch>: main's, then the vhost's
-	setEnvIf  []*ast.Directive // server-level SetEnvIf: main's, then the vhost's
-	mapBodies [][]ast.Node     // directives for URL mapping: the vhost's, then main's
-	rewrite   *rewriteSet      // server-level mod_rewrite rules (config_server_merge)
+	base    *dirConfig     // main server + vhost bodies merged (lookup_defaults)
+	dirSecs []*dirSection  // sorted as ap_core_reorder_directories does
+	locSecs []*ast.Section // <Location>/<LocationMatch>: main's, then the vhost's
+	srv     serverConfs    // every module's server configuration
 }
 
 type compileOnce struct {
@@ -50,47 +49,85 @@ func directivesAndSections(body []ast.Node) []ast.Node {
 	return out
 }
 
+// locationSections lists a body's <Location> and <LocationMatch>.
+func locationSections(body []ast.Node) []*ast.Section {
+	var out []*ast.Section
+	for _, n := range body {
+		if sec, ok := n.(*ast.Section); ok {
+			switch sec.Canonical() {
+			case "location", "locationmatch":
+				out = append(out, sec)
+			}
+		}
+	}
+	return out
+}
+
+// mainCompiled is the main server's compiled data, built once.
+func (s *Server) mainCompiled() *compiled {
+	s.mainConf.once.Do(func() {
+		a := &applier{ctx: CtxServer, method: "GET"}
+		built := a.build(s.mainBody)
+		s.mainConf.c = &compiled{
+			base:    merge(newServerDirConfig(), built),
+			dirSecs: sortDirSections(s.mainBody),
+			locSecs: locationSections(s.mainBody),
+			srv:     newServerConfs(s.mainBody, built),
+		}
+	})
+	return s.mainConf.c
+}
+
 // compiledFor returns v's compiled data.
 func (s *Server) compiledFor(v *VirtualHost) *compiled {
+	main := s.mainCompiled()
+	if v == s.Main {
+		return main
+	}
 	v.compiled.once.Do(func() {
-		mainBody := s.mainBody
-		c := &compiled{}
+		own := directivesAndSections(v.Body)
 		a := &applier{ctx: CtxServer, method: "GET"}
-		s.mainConf.once.Do(func() {
-			main := a.build(mainBody)
-			s.mainConf.base = merge(newServerDirConfig(), main)
-			s.mainConf.rewrite = main.rewrite
-		})
-		// merge copies, so vhosts share the main server's result.
-		c.base, c.rewrite = s.mainConf.base, s.mainConf.rewrite
-		c.baseSteps = []Step{{Phase: "server"}}
-		bodies := [][]ast.Node{mainBody}
-		c.mapBodies = [][]ast.Node{mainBody}
-		if v != s.Main {
-			own := directivesAndSections(v.Body)
-			vconf := a.build(own)
-			c.base = merge(c.base, vconf)
-			// Every vhost has a server config: its rules replace main's
-			// unless it says RewriteOptions Inherit.
-			vr := vconf.rewrite
-			if vr == nil {
-				vr = &rewriteSet{}
-			}
-			c.rewrite = mergeRewrite(c.rewrite, vr)
-			c.baseSteps = append(c.baseSteps, Step{Phase: "vhost", Section: v.Section})
-			bodies = append(bodies, own)
-			c.mapBodies = [][]ast.Node{own, mainBody}
+		vconf := a.build(own)
+		c := &compiled{
+			base:    merge(main.base, vconf),
+			dirSecs: mergeDirSections(main.dirSecs, sortDirSections(own)),
+			locSecs: main.locSecs,
+			srv:     mergeServerConfs(main.srv, newServerConfs(own, vconf)),
 		}
-		c.dirSecs = sortDirSections(bodies)
-		for _, body := range bodies {
-			for _, n := range body {
-				if sec, ok := n.(*ast.Section); ok && (sec.Is("Location") || sec.Is("LocationMatch")) {
-					c.locSecs = append(c.locSecs, sec)
-				}
-			}
-			c.setEnvIf = append(c.setEnvIf, setEnvIfDirectives(body)...)
+		if locs := locationSections(own); len(locs) > 0 {
+			c.locSecs = append(append(make([]*ast.Section, 0, len(main.locSecs)+len(locs)), main.locSecs...), locs...)
 		}
 		v.compiled.c = c
 	})
 	return v.compiled.c
+}
+
+// sectionConf is the configuration a section's body sets, built once
+// and shared by every request and virtual host that merges it (merging
+// never changes its inputs). ctx says where the body is read; dir is the
+// directory a <Directory> section configures (for mod_rewrite).
+func (s *Server) sectionConf(sec *ast.Section, ctx Context, dir, method string) *dirConfig {
+	if method != "GET" { // <Limit> depends on the method: not shared
+		a := &applier{ctx: ctx, method: method, dir: dir}
+		return a.build(sec.Body)
+	}
+	s.sections.RLock()
+	c, ok := s.sections.built[sec]
+	s.sections.RUnlock()
+	if ok {
+		return c
+	}
+	a := &applier{ctx: ctx, method: method, dir: dir}
+	c = a.build(sec.Body)
+	s.sections.Lock()
+	if s.sections.built == nil {
+		s.sections.built = map[*ast.Section]*dirConfig{}
+	}
+	if prev, ok := s.sections.built[sec]; ok {
+		c = prev
+	} else {
+		s.sections.built[sec] = c
+	}
+	s.sections.Unlock()
+	return c
 }

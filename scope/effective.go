@@ -5,18 +5,6 @@ import (
 	"strings"
 
 	"github.com/apacheconf/apacheconf/ast"
-	"github.com/apacheconf/apacheconf/directive"
-)
-
-// Setting kinds: how a value came to be in force.
-const (
-	RuleInnermost = "innermost"  // the last section that set it wins
-	RuleOptions   = "options"    // Options with +/- merging (merge_core_dir_configs)
-	RuleByName    = "by-name"    // one value per variable or extension (mod_env, mod_mime)
-	RuleAuthz     = "authz"      // Require lines in force (mod_authz_core, AuthMerging)
-	RuleRewrite   = "rewrite"    // the innermost section's rewrite rules (mod_rewrite)
-	RuleSetEnvIf  = "accumulate" // every level's conditionals run in order (mod_setenvif)
-	RuleHeaders   = "in-order"   // every level's Header lines, parent's first (mod_headers)
 )
 
 // Effective is one directive in force for the request or directory.
@@ -34,58 +22,14 @@ func (r *Result) Effective() []Effective {
 	if c == nil {
 		return nil
 	}
-	var out []Effective
-	if len(c.optsBy) > 0 {
-		out = append(out, Effective{Name: "Options", Values: optionNames(c.opts &^ optUnset), Rule: RuleOptions, By: c.optsBy})
-	}
-	if c.overrideBy != nil {
-		out = append(out, Effective{Name: "AllowOverride", Values: c.overrideBy.Values(), Rule: RuleInnermost, By: []*ast.Directive{c.overrideBy}})
-	}
-	if c.handler != nil && c.handler.By != nil {
-		out = append(out, Effective{Name: "SetHandler", Values: []string{c.handler.Value}, Rule: RuleInnermost, By: []*ast.Directive{c.handler.By}})
-	}
-	for _, e := range c.envList() {
-		out = append(out, Effective{Name: "SetEnv", Key: e.Name, Values: []string{e.Value}, Rule: RuleByName, By: []*ast.Directive{e.By}})
-	}
-	for ext, h := range c.extHandler {
-		if h.Value != "" {
-			out = append(out, Effective{Name: "AddHandler", Key: "." + ext, Values: []string{h.Value}, Rule: RuleByName, By: []*ast.Directive{h.By}})
-		}
-	}
-	if c.authz != nil && c.authz.root != nil {
-		var by []*ast.Directive
-		var walk func(n *authzNode)
-		walk = func(n *authzNode) {
-			if n.by != nil {
-				by = append(by, n.by)
-			}
-			for _, ch := range n.children {
-				walk(ch)
+	out := coreEffective(&c.core, nil)
+	for _, m := range modules {
+		if m.effective != nil {
+			if conf := c.modConf(m); conf != nil {
+				out = m.effective(conf, out)
 			}
 		}
-		walk(c.authz.root)
-		out = append(out, Effective{Name: "Require", Rule: RuleAuthz, By: by})
 	}
-	if c.rewrite != nil && len(c.rewrite.rules) > 0 {
-		out = append(out, Effective{Name: "RewriteRule", Rule: RuleRewrite, By: c.rewrite.rules})
-	}
-	if len(c.setEnvIf) > 0 {
-		out = append(out, Effective{Name: "SetEnvIf", Rule: RuleSetEnvIf, By: c.setEnvIf})
-	}
-	if len(c.headers) > 0 {
-		out = append(out, Effective{Name: "Header", Rule: RuleHeaders, By: c.headers})
-	}
-	if c.dirIndexBy != nil {
-		out = append(out, Effective{Name: "DirectoryIndex", Values: c.dirIndex, Rule: RuleInnermost, By: []*ast.Directive{c.dirIndexBy}})
-	}
-	c.last.each(func(_ string, d *ast.Directive) {
-		// Server-only directives (DocumentRoot, Listen, LoadModule …)
-		// are not per-directory configuration: the registry says which.
-		if info, ok := directive.Lookup(d.Name); ok && !info.InDirectory() {
-			return
-		}
-		out = append(out, Effective{Name: d.Name, Values: d.Values(), Rule: RuleInnermost, By: []*ast.Directive{d}})
-	})
 	sort.Slice(out, func(i, j int) bool {
 		a, b := strings.ToLower(out[i].Name), strings.ToLower(out[j].Name)
 		if a != b {

@@ -48,7 +48,7 @@ func (s *Server) CheckFiles(fsys fs.FS, serverRoot string) *FileCheck {
 	var roots []string
 	for _, v := range append([]*VirtualHost{s.Main}, s.VHosts...) {
 		for _, n := range v.Body {
-			if d, ok := n.(*ast.Directive); ok && len(d.Args) == 1 && d.Is("DocumentRoot") {
+			if d, ok := n.(*ast.Directive); ok && len(d.Args) == 1 && isDocumentRoot(d) {
 				roots = append(roots, fc.abs(d.Args[0].Value))
 			}
 		}
@@ -62,6 +62,17 @@ func (s *Server) CheckFiles(fsys fs.FS, serverRoot string) *FileCheck {
 		for _, n := range v.Body {
 			d, ok := n.(*ast.Directive)
 			if !ok {
+				continue
+			}
+			if isDocumentRoot(d) {
+				if len(d.Args) != 1 || fc.isDir(fc.abs(d.Args[0].Value)) {
+					continue
+				}
+				if v == s.Main {
+					fail(&fc.Errors, d, "DocumentRoot '"+fc.abs(d.Args[0].Value)+"' is not a directory, or is not readable")
+				} else {
+					fail(&fc.Warnings, d, "Warning: DocumentRoot ["+fc.abs(d.Args[0].Value)+"] does not exist")
+				}
 				continue
 			}
 			switch d.Canonical() {
@@ -84,15 +95,6 @@ func (s *Server) CheckFiles(fsys fs.FS, serverRoot string) *FileCheck {
 			case "defaultruntimedir":
 				if len(d.Args) == 1 && !fc.isDir(fc.abs(d.Args[0].Value)) {
 					fail(&fc.Errors, d, "DefaultRuntimeDir must be a valid directory, absolute or relative to ServerRoot")
-				}
-			case "documentroot":
-				if len(d.Args) != 1 || fc.isDir(fc.abs(d.Args[0].Value)) {
-					continue
-				}
-				if v == s.Main {
-					fail(&fc.Errors, d, "DocumentRoot '"+fc.abs(d.Args[0].Value)+"' is not a directory, or is not readable")
-				} else {
-					fail(&fc.Warnings, d, "Warning: DocumentRoot ["+fc.abs(d.Args[0].Value)+"] does not exist")
 				}
 			case "errorlog":
 				fc.mainErrorLog = fc.mainErrorLog || v == s.Main

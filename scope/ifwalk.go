@@ -10,8 +10,8 @@ import (
 // the chain and is reported (its section is not merged).
 func (w *walker) ifWalk(r *Result, env *exprEnv) {
 	prev := -1 // -1 none, 0 false, 1 true, 2 undecided
-	for i := 0; i < len(w.res.conf.ifs); i++ {
-		sec := w.res.conf.ifs[i]
+	for i := 0; i < len(w.res.conf.core.ifs); i++ {
+		sec := w.res.conf.core.ifs[i]
 		kind := sec.Canonical()
 		if kind != "if" {
 			if prev == 1 {
@@ -43,14 +43,13 @@ func (w *walker) ifWalk(r *Result, env *exprEnv) {
 			}
 			prev = 1
 		}
-		a := &applier{ctx: CtxIf, method: w.method}
-		w.merge(Step{Phase: "if", Section: sec}, a.build(sec.Body))
+		w.merge(Step{Phase: "if", Section: sec}, w.s.sectionConf(sec, CtxIf, "", w.method))
 	}
 }
 
 // newExprEnv describes the request for <If> conditions. At if-walk time
 // only server-level SetEnvIf has run, so only its variables are set.
-func newExprEnv(s *Server, v *VirtualHost, req Request, uri, filename string, env []EnvVar) *exprEnv {
+func newExprEnv(v *VirtualHost, req Request, uri, filename string, env []EnvVar) *exprEnv {
 	headers := map[string]string{}
 	for k, val := range req.Headers {
 		headers[k] = val

@@ -3,7 +3,11 @@ package scope
 import (
 	"io/fs"
 	"net/netip"
+	"os"
+	"strconv"
+	"strings"
 
+	"github.com/apacheconf/apacheconf/ast"
 	"github.com/apacheconf/apacheconf/internal/urlmap"
 )
 
@@ -51,4 +55,351 @@ func FSPath(abs string) string {
 		return "."
 	}
 	return abs
+}
+
+// RequestOptions control Server.Request.
+type RequestOptions struct {
+	// FS is the file system that paths in the configuration refer to
+	// (absolute paths, see FSPath). nil: no file is found.
+	FS fs.FS
+	// Table admits directives in .htaccess. Nil: the generated directive
+	// registry, which also checks arguments, sections and modules as httpd
+	// does (package directive).
+	Table DirectiveTable
+	// Map, when set, replaces the built-in URL mapping.
+	Map func(s *Server, v *VirtualHost, uri string) Mapping
+
+	depth int // sub-request and internal-redirect nesting
+}
+
+// request is request_rec: what the phases read and write. The core
+// creates it, runs the phases over it, and reports it as a Result.
+type request struct {
+	s    *Server
+	v    *VirtualHost
+	comp *compiled // the server's configuration (server configs, sections)
+	req  Request
+	opts RequestOptions
+	res  *Result
+	w    *walker
+
+	// uri is r->uri once translation normalised it; filename r->filename
+	// after the directory walk.
+	uri      string
+	args     string // the query string
+	filename string
+	// conf is r->per_dir_config.
+	conf *dirConfig
+	// attrs are the request's attributes SetEnvIf and conditions read.
+	attrs *envRequest
+	// env is r->subprocess_env.
+	env envTable
+	// handler and contentType are r->handler and r->content_type, with
+	// the directives that set them.
+	handler     string
+	handlerBy   *ast.Directive
+	contentType Setting
+	// notModelled is the first part of httpd's behaviour for this
+	// request we do not model; undecided the directives we could not
+	// evaluate.
+	notModelled string
+	undecided   []*ast.Directive
+	// topts are translate_name's inputs that do not come from the
+	// configuration.
+	topts translateOptions
+	rc    *rewriteCtx
+	// mayAnswer is true while a fixup may still answer the request: the
+	// access phases granted it and no earlier fixup answered. A fixup
+	// that only completes the request's configuration runs regardless.
+	mayAnswer bool
+}
+
+// translateOptions are what translation reads besides the configuration.
+type translateOptions struct {
+	mergeSlashesOff     bool   // MergeSlashes Off
+	allowEncodedSlashes string // AllowEncodedSlashes: Off (default), On, NoDecode
+	// baseURL is what ap_construct_url puts before a redirect target that
+	// is a local path ("" leaves it relative).
+	baseURL string
+	// homeDir finds a user's home directory (UserDir's relative form).
+	homeDir func(user string) (string, bool)
+	// exists is apr_stat, for UserDir lists of several directories.
+	exists func(path string) bool
+}
+
+// noteNotModelled records the first thing we do not model.
+func (r *request) noteNotModelled(why string) {
+	if why != "" && r.notModelled == "" {
+		r.notModelled = why
+	}
+}
+
+// subRequest runs a sub-request for uri (ap_sub_req_lookup_uri), or
+// returns nil when sub-requests nest too deep.
+func (r *request) subRequest(uri string) *Result {
+	if r.opts.depth >= 4 {
+		return nil
+	}
+	sub := r.req
+	sub.Path = uri
+	o := r.opts
+	o.depth++
+	return r.s.Request(sub, o)
+}
+
+// Request computes the Result for req: the core runs httpd's request
+// phases (see README.md) and the modules' hooks in each.
+func (s *Server) Request(req Request, opts RequestOptions) *Result {
+	if !req.Remote.IsValid() {
+		req.Remote = netip.MustParseAddr("127.0.0.1")
+	}
+	if !req.Addr.IsValid() {
+		req.Addr = netip.MustParseAddr("127.0.0.1")
+	}
+	sel := s.SelectVHost(req.Addr, req.Port, req.Host)
+	r := &request{s: s, v: sel.Server, comp: s.compiledFor(sel.Server), req: req, opts: opts,
+		res: &Result{Request: req, Server: sel.Server, How: sel.How}}
+	r.w = &walker{s: s, v: sel.Server, fsys: opts.FS, table: opts.Table, res: &walkResult{},
+		accessName: ".htaccess", method: "GET"}
+	r.topts = translateOptions{homeDir: s.homeDirFn, exists: func(p string) bool { return r.w.stat(p) != noFile }}
+	r.attrs = newEnvRequest(req)
+	return r.run()
+}
+
+func newEnvRequest(req Request) *envRequest {
+	headers := make(map[string]string, len(req.Headers)+1)
+	for k, val := range req.Headers {
+		headers[k] = val
+	}
+	if req.Host != "" {
+		headers["Host"] = req.Host
+	}
+	return &envRequest{uri: req.Path, remote: req.Remote.String(), local: req.Addr.String(), method: "GET", headers: headers}
+}
+
+// run is ap_process_request_internal and ap_invoke_handler.
+func (r *request) run() *Result {
+	res := r.res
+	// post_read_request
+	for _, m := range modules {
+		if m.postReadRequest != nil {
+			m.postReadRequest(r)
+		}
+	}
+	// translate_name
+	if r.opts.Map != nil {
+		res.Mapping = r.opts.Map(r.s, r.v, r.req.Path)
+	} else {
+		res.Mapping = r.translate(r.req.Path)
+	}
+	if res.Mapping.Status != 0 { // rejected before or while mapping
+		res.Status, res.Reason = res.Mapping.Status, res.Mapping.Reason
+		return res
+	}
+	r.uri = res.Mapping.URI
+	res.URI = r.uri
+	if rd := res.Mapping.Redirect; rd != nil {
+		res.Status, res.Reason = rd.Status, "redirected by "+describe(res.Mapping.Directive)
+		return res
+	}
+	// map_to_storage: the directory walk, with .htaccess
+	w := r.w
+	w.serverConfig()
+	w.accessName = accessFileName(w.res.conf)
+	w.directoryWalk(res.Mapping.Filename)
+	res.Filename, res.PathInfo = w.res.filename, w.res.pathInfo
+	res.Exists, res.IsDir = w.res.fileType != noFile, w.res.fileType == dirFile
+	r.filename = w.res.filename
+	if len(w.res.problems) > 0 {
+		res.Steps, res.Problems, res.conf = w.res.steps, w.res.problems, w.res.conf
+		res.Status, res.Reason = 500, w.res.htaccess+": "+w.res.problems[0].Msg
+		return res
+	}
+	// The file walk, the location walk, the if walk (which sees the
+	// variables post_read_request set).
+	w.fileWalk()
+	w.locationWalk(r.uri)
+	if len(w.res.conf.core.ifs) > 0 {
+		w.ifWalk(res, newExprEnv(r.v, r.req, r.uri, w.res.filename, append([]EnvVar(nil), r.env.entries...)))
+	}
+	r.conf = w.res.conf
+	res.Steps, res.conf = w.res.steps, r.conf
+	res.Options = r.conf.core.opts &^ optUnset
+	// header_parser
+	for _, m := range modules {
+		if m.headerParser != nil {
+			m.headerParser(r)
+		}
+	}
+	// access_checker, check_user_id, auth_checker
+	res.Authz = AuthzGranted
+	for _, m := range modules {
+		if m.access != nil {
+			if a := m.access(r); a != AuthzGranted {
+				res.Authz = a
+				break
+			}
+		}
+	}
+	// type_checker, then core's SetHandler/ForceType, then the handler
+	// by content type.
+	r.handler, r.handlerBy = res.Mapping.Handler, res.Mapping.Directive
+	for _, m := range modules {
+		if m.typeChecker != nil {
+			m.typeChecker(r)
+		}
+	}
+	coreTypes(r)
+	if r.handler == "" {
+		if ct := strings.ToLower(strings.TrimSpace(strings.Split(r.contentType.Value, ";")[0])); ct != "" {
+			for _, m := range modules {
+				if m.contentHandler == ct {
+					r.handler, r.handlerBy = ct, r.contentType.By
+				}
+			}
+		}
+	}
+	res.Handler, res.HandlerBy = r.handler, r.handlerBy
+	if res.Handler == "" {
+		res.HandlerBy = nil
+	}
+	// fixups: every module's runs (they complete the environment); the
+	// first answer ends the request when the access phases let it on.
+	var ans *answer
+	r.mayAnswer = res.Authz == AuthzGranted
+	for _, m := range modules {
+		if m.fixups != nil {
+			if a := m.fixups(r); a != nil && r.mayAnswer {
+				ans, r.mayAnswer = a, false
+			}
+		}
+	}
+	res.Env, res.Undecided, res.NotModelled = r.env.entries, r.undecided, r.notModelled
+	switch {
+	case res.Authz != AuthzGranted:
+		res.Status, res.Reason = accessStatus(res.Authz)
+	case ans != nil && ans.become != nil:
+		// ap_internal_fast_redirect: the sub-request becomes the request.
+		b := ans.become
+		b.Steps = append(append([]Step(nil), res.Steps...), append([]Step{{Phase: ans.phase, Note: ans.note}}, b.Steps...)...)
+		b.Request = r.req
+		return b
+	case ans != nil && ans.internalRedirect != "":
+		return r.internalRedirect(ans)
+	case ans != nil:
+		res.Status, res.Reason = ans.status, ans.reason
+		if ans.redirect != nil {
+			res.Mapping.Redirect = ans.redirect
+		}
+	default:
+		res.Status, res.Reason = r.invokeHandler()
+	}
+	if res.undecided && res.Status != 0 {
+		res.Reason += " (assuming undecided <If> conditions false)"
+	}
+	if res.NotModelled != "" {
+		res.Reason += " (not modelled: " + res.NotModelled + ")"
+	}
+	return res
+}
+
+// accessStatus is what the access phases answer when they do not grant.
+func accessStatus(a AuthzResult) (int, string) {
+	switch a {
+	case AuthzUnknown:
+		return 0, "authorization depends on what cannot be decided statically"
+	case AuthzDeniedNoUser:
+		return 401, "authentication required"
+	}
+	return 403, "client denied by server configuration"
+}
+
+// invokeHandler is ap_invoke_handler: the module whose handler takes the
+// request answers; else core's default handler (a file, or 404).
+func (r *request) invokeHandler() (int, string) {
+	for _, m := range modules {
+		if m.handler != nil {
+			if status, reason, ok := m.handler(r); ok {
+				return status, reason
+			}
+		}
+	}
+	res := r.res
+	switch {
+	case !res.Exists:
+		return 404, "File does not exist"
+	case res.PathInfo != "":
+		return 404, "path info is not accepted by the default handler"
+	}
+	return 200, "file served by the default handler"
+}
+
+// internalRedirect is ap_internal_redirect: the request runs again for a
+// new URI (a new translation and walk), at most LimitInternalRecursion
+// times.
+func (r *request) internalRedirect(a *answer) *Result {
+	limit := 10 // LimitInternalRecursion's default
+	if d := r.conf.core.last.get("limitinternalrecursion"); d != nil && len(d.Args) > 0 {
+		if n, err := strconv.Atoi(d.Args[0].Value); err == nil {
+			limit = n
+		}
+	}
+	res := r.res
+	if r.opts.depth >= limit {
+		res.Status, res.Reason = 500, "Request exceeded the limit of "+strconv.Itoa(limit)+" internal redirects due to probable configuration error (LimitInternalRecursion)"
+		return res
+	}
+	sub := r.req
+	sub.Path = a.internalRedirect
+	o := r.opts
+	o.depth++
+	next := r.s.Request(sub, o)
+	next.Steps = append(append([]Step(nil), res.Steps...), append([]Step{{Phase: a.phase, Note: a.note}}, next.Steps...)...)
+	next.Request = r.req
+	return next
+}
+
+// translate is the translate_name phase: the path normalised as
+// ap_process_request_internal does, then each module's hook in table
+// order, the first that answers winning; core's DocumentRoot mapping
+// when all decline.
+func (r *request) translate(path string) Mapping {
+	n := urlmap.Normalize(path, r.topts.mergeSlashesOff, r.topts.allowEncodedSlashes)
+	if n.Status != 0 {
+		return Mapping{Kind: "none", Status: n.Status, Reason: n.Reason, URI: n.URI, Args: n.Args}
+	}
+	if r.topts.homeDir == nil {
+		r.topts.homeDir = urlmap.LookupHome
+	}
+	if r.topts.exists == nil {
+		r.topts.exists = func(p string) bool { _, err := os.Stat(p); return err == nil }
+	}
+	r.uri, r.args = n.URI, n.Args
+	mp, done := Mapping{}, false
+	for _, m := range modules {
+		if m.translateName != nil {
+			if mp, done = m.translateName(r); done {
+				break
+			}
+		}
+	}
+	if !done {
+		mp = coreTranslate(r)
+	}
+	mp.URI, mp.Args = n.URI, n.Args
+	return mp
+}
+
+// rewriteCtx is what RewriteRule and RewriteCond read of the request.
+func (r *request) rewriteCtx() *rewriteCtx {
+	if r.rc == nil {
+		r.rc = &rewriteCtx{env: &r.env, header: func(name string) string { h, _ := r.attrs.header(name); return h },
+			stat: r.w.stat, vars: map[string]string{
+				"HTTP_HOST": r.req.Host, "REQUEST_URI": r.uri, "REQUEST_METHOD": "GET", "SERVER_NAME": r.v.ServerName,
+				"SERVER_PORT": strconv.Itoa(r.req.Port), "REMOTE_ADDR": r.req.Remote.String(), "SERVER_ADDR": r.req.Addr.String(),
+				"QUERY_STRING": "", "THE_REQUEST": "GET " + r.req.Path + " HTTP/1.1", "REQUEST_SCHEME": "http", "HTTPS": "off",
+				"REQUEST_FILENAME": r.filename, "SCRIPT_FILENAME": r.filename, "DOCUMENT_ROOT": "",
+			}}
+	}
+	return r.rc
 }

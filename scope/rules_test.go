@@ -66,7 +66,7 @@ func TestOptionsMerge(t *testing.T) {
 				return
 			}
 			assert.Empty(t, problems)
-			assert.Equal(t, tt.want, c.opts&^optUnset)
+			assert.Equal(t, tt.want, c.core.opts&^optUnset)
 		})
 	}
 }
@@ -83,14 +83,14 @@ setenv a one
 RemoveHandler .py
 AddHandler cgi-script .CGI
 </X>`)
-	env := c.envList()
+	env := envList(c)
 	require.Len(t, env, 1, "UnsetEnv b removes B: names are case-insensitive")
 	assert.Equal(t, "a", env[0].Name)
 	assert.Equal(t, "one", env[0].Value)
-	assert.Equal(t, "wsgi-script", c.extHandler["wsgi"].Value)
-	_, py := c.extHandler["py"]
+	assert.Equal(t, "wsgi-script", peekDir[mimeDir](c, mimeModule).handler["wsgi"].Value)
+	_, py := peekDir[mimeDir](c, mimeModule).handler["py"]
 	assert.False(t, py, "RemoveHandler .py")
-	assert.Equal(t, "cgi-script", c.extHandler["cgi"].Value, "extensions are lower-cased")
+	assert.Equal(t, "cgi-script", peekDir[mimeDir](c, mimeModule).handler["cgi"].Value, "extensions are lower-cased")
 }
 
 func TestAuthz(t *testing.T) {
@@ -123,8 +123,9 @@ func TestAuthz(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			c, problems := mergeAll(t, tt.src)
 			require.Empty(t, problems)
-			require.NotNil(t, c.authz)
-			got := c.authz.root.eval(&authzRequest{remote: tt.remote, method: "GET", env: func(string) (string, bool) { return "", false }}, logicAnd)
+			z := peekDir[authzDir](c, authzModule)
+			require.NotNil(t, z)
+			got := z.authz.root.eval(&authzRequest{remote: tt.remote, method: "GET", env: func(string) (string, bool) { return "", false }}, logicAnd)
 			assert.Equal(t, tt.want, got)
 		})
 	}
@@ -297,17 +298,19 @@ func (stubResolver) LocalHost() string                       { return "localhost
 // whatever the child unsets or sets.
 func TestEnvMergeLeavesParent(t *testing.T) {
 	base := newSectionDirConfig()
-	base.env.set(EnvVar{Name: "A", Value: "1"})
-	base.env.set(EnvVar{Name: "B", Value: "2"})
-	base.env.set(EnvVar{Name: "C", Value: "3"})
+	be := dirOf[envDir](base, envModule)
+	be.env.set(EnvVar{Name: "A", Value: "1"})
+	be.env.set(EnvVar{Name: "B", Value: "2"})
+	be.env.set(EnvVar{Name: "C", Value: "3"})
 	add := newSectionDirConfig()
-	add.env.unset("a")
-	add.envUnset = append(add.envUnset, "a")
-	add.env.set(EnvVar{Name: "c", Value: "three"})
-	add.env.set(EnvVar{Name: "D", Value: "4"})
+	ae := dirOf[envDir](add, envModule)
+	ae.env.unset("a")
+	ae.unset = append(ae.unset, "a")
+	ae.env.set(EnvVar{Name: "c", Value: "three"})
+	ae.env.set(EnvVar{Name: "D", Value: "4"})
 	merged := merge(base, add)
 	names := func(c *dirConfig) (out []string) {
-		for _, v := range c.envList() {
+		for _, v := range envList(c) {
 			out = append(out, v.Name+"="+v.Value)
 		}
 		return out
@@ -331,7 +334,7 @@ SetEnv SITE_ID 6
 UnsetEnv σ
 </X>`)
 	var got []string
-	for _, v := range c.envList() {
+	for _, v := range envList(c) {
 		got = append(got, v.Name+"="+v.Value)
 	}
 	assert.Equal(t, []string{"S=1", "SITE_ID=6", "ſ=2", "Σ=3", "ς=4"}, got) // sorted by bytes

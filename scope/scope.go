@@ -34,11 +34,12 @@ type Server struct {
 	// that does not resolve (httpd ignores it).
 	Warnings parser.ErrorList
 	index    *vhostIndex
-	mainBody []ast.Node // Main.Body without comments and blank lines
-	mainConf struct {   // what the main server's body sets, built once for all vhosts
-		once    sync.Once
-		base    *dirConfig
-		rewrite *rewriteSet
+	mainBody []ast.Node  // Main.Body without comments and blank lines
+	mainConf compileOnce // what the main server's body sets, built once for all vhosts
+	// sections are the sections' built configurations (sectionConf).
+	sections struct {
+		sync.RWMutex
+		built map[*ast.Section]*dirConfig
 	}
 	modules   map[string]bool
 	homeDirFn func(string) (string, bool)

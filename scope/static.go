@@ -19,16 +19,13 @@ func (s *Server) EffectiveAt(v *VirtualHost, dir string, fsys fs.FS) *Result {
 	}
 	w := &walker{s: s, v: v, fsys: fsys, res: &walkResult{}, accessName: ".htaccess", method: "GET", assumeDirs: true}
 	w.serverConfig()
-	if d := w.res.conf.last.get("accessfilename"); d != nil && len(d.Args) > 0 {
-		w.accessName = d.Args[0].Value
-	}
+	w.accessName = accessFileName(w.res.conf)
 	dir = strings.TrimSuffix(dir, "/") + "/"
 	w.directoryWalk(dir)
 	r := &Result{Server: v, Filename: w.res.filename, Exists: true, IsDir: true, Steps: w.res.steps,
 		Problems: w.res.problems, conf: w.res.conf}
-	c := w.res.conf
-	r.Options = c.opts &^ optUnset
-	r.Env = c.envList()
+	r.Options = w.res.conf.core.opts &^ optUnset
+	r.Env = envList(w.res.conf)
 	return r
 }
 
@@ -38,7 +35,7 @@ func (r *Result) AllowOverride() (int, *ast.Directive) {
 	if r.conf == nil {
 		return 0, nil
 	}
-	return r.conf.override &^ orUnset, r.conf.overrideBy
+	return r.conf.core.override &^ orUnset, r.conf.core.overrideBy
 }
 
 // AllowOverrideList returns the directive names AllowOverrideList admits
@@ -48,7 +45,7 @@ func (r *Result) AllowOverrideList() []string {
 		return nil
 	}
 	var out []string
-	for k := range r.conf.overrideList {
+	for k := range r.conf.core.overrideList {
 		out = append(out, k)
 	}
 	return out

@@ -14,7 +14,9 @@ import (
 // Step is one configuration merged into the request's, in httpd's order.
 type Step struct {
 	// Phase is "server" (main server), "vhost", "directory",
-	// "directory-regex", "htaccess", "files", "location" or "if".
+	// "directory-regex", "htaccess", "files", "location" or "if"; for
+	// an internal redirect that makes another request of this one, the
+	// phase that asked for it ("directoryindex").
 	Phase string
 	// Section is the section merged (nil for server-level bodies and
 	// .htaccess files).
@@ -36,32 +38,55 @@ type dirSection struct {
 	components int
 }
 
-// sortDirSections lists the <Directory> sections of the bodies (the main
-// server's, then the vhost's: apr_array_append in
-// merge_core_server_configs) in httpd's order: non-regex first, by slash
-// count, keeping configuration order among equals.
-func sortDirSections(bodies [][]ast.Node) []dirSection {
-	var out []dirSection
-	for _, body := range bodies {
-		for _, n := range body {
-			sec, ok := n.(*ast.Section)
-			if !ok {
-				continue
-			}
-			switch sec.Canonical() {
-			case "directory", "directorymatch":
-				out = append(out, newDirSection(sec))
-			}
+// sortDirSections lists the <Directory> sections of a body in httpd's
+// order (ap_core_reorder_directories): non-regex first, by slash count,
+// keeping configuration order among equals.
+func sortDirSections(body []ast.Node) []*dirSection {
+	var out []*dirSection
+	for _, n := range body {
+		sec, ok := n.(*ast.Section)
+		if !ok {
+			continue
+		}
+		switch sec.Canonical() {
+		case "directory", "directorymatch":
+			d := newDirSection(sec)
+			out = append(out, &d)
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		a, b := out[i], out[j]
-		if (a.re == nil) != (b.re == nil) {
-			return a.re == nil
-		}
-		return a.components < b.components
-	})
+	sort.SliceStable(out, func(i, j int) bool { return dirBefore(out[i], out[j]) })
 	return out
+}
+
+// dirBefore is the reordering's comparison.
+func dirBefore(a, b *dirSection) bool {
+	if (a.re == nil) != (b.re == nil) {
+		return a.re == nil
+	}
+	return a.components < b.components
+}
+
+// mergeDirSections is the order of the main server's sections and a
+// virtual host's together (apr_array_append in merge_core_server_configs,
+// then the stable sort): both already sorted, the main server's first
+// among equals. main is shared when the virtual host has none.
+func mergeDirSections(main, own []*dirSection) []*dirSection {
+	if len(own) == 0 {
+		return main
+	}
+	out := make([]*dirSection, 0, len(main)+len(own))
+	i, j := 0, 0
+	for i < len(main) && j < len(own) {
+		if dirBefore(own[j], main[i]) {
+			out = append(out, own[j])
+			j++
+		} else {
+			out = append(out, main[i])
+			i++
+		}
+	}
+	out = append(out, main[i:]...)
+	return append(out, own[j:]...)
 }
 
 func newDirSection(sec *ast.Section) dirSection {
@@ -162,9 +187,11 @@ func (w *walker) merge(step Step, c *dirConfig) {
 // serverConfig starts the request's configuration from the main
 // server's and the vhost's own directives (lookup_defaults).
 func (w *walker) serverConfig() {
-	c := w.s.compiledFor(w.v)
-	w.res.conf = c.base
-	w.res.steps = append(w.res.steps, c.baseSteps...)
+	w.res.conf = w.s.compiledFor(w.v).base
+	w.res.steps = append(w.res.steps, Step{Phase: "server"})
+	if w.v != w.s.Main {
+		w.res.steps = append(w.res.steps, Step{Phase: "vhost", Section: w.v.Section})
+	}
 }
 
 // directoryWalk is ap_directory_walk for a file name from the mapping.
@@ -194,15 +221,10 @@ func (w *walker) directoryWalk(filename string) {
 			if d.components != 0 && (d.components < seg || !dirMatches(d, dirName)) {
 				continue
 			}
-			a := &applier{ctx: CtxDirectory, method: w.method}
-			built := a.build(d.sec.Body)
-			if built.rewrite != nil {
-				built.rewrite.directory = d.path
-			}
-			w.merge(Step{Phase: "directory", Section: d.sec}, built)
+			w.merge(Step{Phase: "directory", Section: d.sec}, w.s.sectionConf(d.sec, CtxDirectory, d.path, w.method))
 		}
 		c := w.res.conf
-		if c.override&OrAll != 0 || len(c.overrideList) > 0 {
+		if c.core.override&OrAll != 0 || len(c.core.overrideList) > 0 {
 			if !w.htaccess(dirName) {
 				return
 			}
@@ -222,7 +244,7 @@ func (w *walker) directoryWalk(filename string) {
 		} else {
 			cur = cur + "/" + comp
 		}
-		opts := w.res.conf.opts
+		opts := w.res.conf.core.opts
 		if full != noFile && opts&(OptSymOwner|OptFollowSymlink) == OptFollowSymlink {
 			trustAll = true
 		}
@@ -250,13 +272,12 @@ func (w *walker) directoryWalk(filename string) {
 		if d.re == nil || !d.re.MatchString(w.res.filename) {
 			continue
 		}
-		a := &applier{ctx: CtxDirectory, method: w.method}
-		w.merge(Step{Phase: "directory-regex", Section: d.sec}, a.build(d.sec.Body))
+		w.merge(Step{Phase: "directory-regex", Section: d.sec}, w.s.sectionConf(d.sec, CtxDirectory, "", w.method))
 	}
 }
 
 // dirMatches compares a walked directory ("/srv/www/") with a section.
-func dirMatches(d dirSection, dir string) bool {
+func dirMatches(d *dirSection, dir string) bool {
 	if d.fnmatch {
 		ok, _ := path.Match(d.path, dir)
 		return ok
@@ -287,22 +308,19 @@ func (w *walker) htaccess(dir string) bool {
 	table := w.table
 	if table == nil {
 		table = registryTable{}
-		if problems := w.checkHTAccess(f.Body, c.override&^orUnset, c.overrideList); len(problems) > 0 {
+		if problems := w.checkHTAccess(f.Body, c.core.override&^orUnset, c.core.overrideList); len(problems) > 0 {
 			w.res.problems = append(w.res.problems, problems...)
 			w.res.htaccess = name
 			return false
 		}
 	}
-	a := &applier{ctx: CtxHTAccess, override: c.override &^ orUnset, overrideOpts: c.overrideOpts,
-		overrideList: c.overrideList, table: table, method: w.method, cond: w.s.conditionHolds}
+	a := &applier{ctx: CtxHTAccess, override: c.core.override &^ orUnset, overrideOpts: c.core.overrideOpts,
+		overrideList: c.core.overrideList, table: table, method: w.method, cond: w.s.conditionHolds, dir: dir}
 	built := a.build(f.Body)
 	if len(a.problems) > 0 {
 		w.res.problems = append(w.res.problems, a.problems...)
 		w.res.htaccess = name
 		return false
-	}
-	if built.rewrite != nil {
-		built.rewrite.directory = dir
 	}
 	w.merge(Step{Phase: "htaccess", File: name}, built)
 	return true
@@ -315,12 +333,11 @@ func (w *walker) fileWalk() {
 	if strings.HasSuffix(w.res.filename, "/") {
 		base = ""
 	}
-	for _, sec := range w.res.conf.files {
+	for _, sec := range w.res.conf.core.files {
 		if !filesMatches(sec, base) {
 			continue
 		}
-		a := &applier{ctx: CtxFiles, method: w.method}
-		w.merge(Step{Phase: "files", Section: sec}, a.build(sec.Body))
+		w.merge(Step{Phase: "files", Section: sec}, w.s.sectionConf(sec, CtxFiles, "", w.method))
 	}
 }
 
@@ -352,8 +369,7 @@ func (w *walker) locationWalk(uri string) {
 		if !locationMatches(sec, uri) {
 			continue
 		}
-		a := &applier{ctx: CtxLocation, method: w.method}
-		w.merge(Step{Phase: "location", Section: sec}, a.build(sec.Body))
+		w.merge(Step{Phase: "location", Section: sec}, w.s.sectionConf(sec, CtxLocation, "", w.method))
 	}
 }
 

@@ -155,10 +155,10 @@ func unescapeURL(s string, forbidSlashes, keepSlashes bool) (string, int) {
 	return b.String(), 0
 }
 
-// escapePath is ap_os_escape_path(p, path, 1) (ap_escape_uri): every
+// EscapePath is ap_os_escape_path(p, path, 1) (ap_escape_uri): every
 // byte but alphanumerics and $-_.+!*'(),:;@&=/~ becomes %xx (lower-case
 // hex, as httpd's c2x writes it).
-func escapePath(s string) string {
+func EscapePath(s string) string {
 	const hex = "0123456789abcdef"
 	var b strings.Builder
 	for i := 0; i < len(s); i++ {
@@ -175,11 +175,11 @@ func escapePath(s string) string {
 	return b.String()
 }
 
-// mergePath is apr_filepath_merge(root, add, APR_FILEPATH_TRUENAME) on
+// MergePath is apr_filepath_merge(root, add, APR_FILEPATH_TRUENAME) on
 // Unix as far as it changes a name lexically: an absolute add replaces
 // root, empty and "." segments are dropped, ".." removes the previous
 // segment, a trailing '/' is kept.
-func mergePath(root, add string) string {
+func MergePath(root, add string) string {
 	var base string
 	if strings.HasPrefix(add, "/") {
 		base = ""
@@ -207,9 +207,9 @@ func mergePath(root, add string) string {
 	return out
 }
 
-// isURL is ap_is_url: a non-empty scheme of alphanumerics, '+', '-',
+// IsURL is ap_is_url: a non-empty scheme of alphanumerics, '+', '-',
 // '.' followed by ':'.
-func isURL(u string) bool {
+func IsURL(u string) bool {
 	x := 0
 	for ; x < len(u) && u[x] != ':'; x++ {
 		c := u[x]

@@ -1,27 +1,13 @@
-// Package urlmap implements httpd's translate_name phase: how a URL path
-// becomes a file name (DocumentRoot, Alias, ScriptAlias, UserDir,
-// WSGIScriptAlias, Redirect …). The scope package uses it.
+// Package urlmap holds what httpd does to a request path before and
+// around translate_name, shared by the engine's modules (package scope):
+// the normalisation ap_process_request_internal applies (Normalize), the
+// mapping's result type (Mapping), and the helpers several modules use
+// (ap_pregsub, mod_alias's alias_matches, apr_filepath_merge,
+// ap_escape_uri, ap_is_url).
 //
-// Map first normalises the request path as ap_process_request_internal
-// (server/request.c) does before translate_name — ap_normalize_path with
-// AP_NORMALIZE_NOT_ABOVE_ROOT | AP_NORMALIZE_DECODE_UNRESERVED (and
-// MERGE_SLASHES unless MergeSlashes Off), then ap_unescape_url_ex
-// (AllowEncodedSlashes) — and then runs the translate_name hooks of
-// Debian's modules in the order httpd sorts them:
-//
-//  1. mod_rewrite hook_uri2file (APR_HOOK_FIRST) — not modelled: see
-//     Options.Rewrite;
-//  2. mod_alias translate_alias_redir (APR_HOOK_MIDDLE, successors
-//     mod_userdir, mod_vhost_alias): every Redirect/RedirectMatch/
-//     RedirectPermanent/RedirectTemp first, then every Alias/AliasMatch/
-//     ScriptAlias/ScriptAliasMatch, each list in configuration order;
-//  3. mod_wsgi wsgi_hook_intercept (MIDDLE, predecessor mod_alias,
-//     successors mod_userdir, mod_vhost_alias): WSGIScriptAlias and
-//     WSGIScriptAliasMatch in configuration order;
-//  4. mod_userdir translate_userdir (MIDDLE, predecessor mod_alias);
-//  5. core ap_core_translate (APR_HOOK_REALLY_LAST): DocumentRoot + URI.
-//
-// The first hook that answers wins.
+// The translate_name hooks themselves — mod_alias, mod_wsgi,
+// mod_userdir and core's DocumentRoot — live with their modules in
+// package scope (mod_alias.go, mod_wsgi.go, mod_userdir.go, core.go).
 package urlmap
 
 import "github.com/apacheconf/apacheconf/ast"

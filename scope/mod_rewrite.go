@@ -1,12 +1,88 @@
 package scope
 
 import (
-	"github.com/apacheconf/apacheconf/internal/pcre"
 	"strconv"
 	"strings"
 
 	"github.com/apacheconf/apacheconf/ast"
+	"github.com/apacheconf/apacheconf/internal/pcre"
 )
+
+// mod_rewrite, as far as the engine models it: rule sets per server and
+// per directory, RewriteCond, and the [E=] effects of rules without a
+// substitution. A rule that would rewrite the URL is reported as not
+// modelled (issue 18 adds substitutions on this module).
+//
+// Where it runs: the server's rules at header_parser here (httpd runs
+// them at translate_name, APR_HOOK_FIRST; conditions read
+// REQUEST_FILENAME as the directory walk left it, which is why they run
+// after it), the per-directory rules at fixups (APR_HOOK_FIRST), where
+// the FollowSymLinks check answers 403.
+
+var rewriteModule = &module{name: "mod_rewrite"}
+
+func init() {
+	rewriteModule.define(module{
+		cmds: map[string]cmdFunc{
+			"rewriteengine":  rewriteCmd,
+			"rewriterule":    rewriteCmd,
+			"rewritecond":    rewriteCmd,
+			"rewriteoptions": rewriteCmd,
+			"rewritebase":    rewriteCmd,
+		},
+		mergeDir: func(base, add any) any { return mergeRewrite(base.(*rewriteSet), add.(*rewriteSet)) },
+		effective: func(conf any, out []Effective) []Effective {
+			if rs := conf.(*rewriteSet); len(rs.rules) > 0 {
+				out = append(out, Effective{Name: "RewriteRule", Rule: RuleRewrite, By: rs.rules})
+			}
+			return out
+		},
+		// The server's rule set is what its body sets.
+		newServer: func(_ []ast.Node, built *dirConfig) any {
+			if rs := peekDir[rewriteSet](built, rewriteModule); rs != nil {
+				return rs
+			}
+			return nil
+		},
+		// config_server_merge: every virtual host has a server config;
+		// its rules replace the main server's unless it says
+		// RewriteOptions Inherit.
+		mergeServer: func(main, vhost any) any {
+			m, _ := main.(*rewriteSet)
+			v, _ := vhost.(*rewriteSet)
+			if v == nil {
+				v = &rewriteSet{}
+			}
+			return mergeRewrite(m, v)
+		},
+		headerParser: func(r *request) {
+			if rs := serverOf[rewriteSet](r, rewriteModule); rs != nil {
+				r.noteNotModelled(runRewrite(rs, r.uri, r.rewriteCtx()))
+			}
+		},
+		fixups: func(r *request) *answer {
+			rs := peekDir[rewriteSet](r.conf, rewriteModule)
+			if rs == nil {
+				return nil
+			}
+			if rs.engine != nil && *rs.engine && rs.directory != "" && r.filename+"/" != rs.directory &&
+				r.conf.core.opts&(OptFollowSymlink|OptSymOwner) == 0 {
+				return &answer{status: 403, reason: "Options FollowSymLinks and SymLinksIfOwnerMatch are both off, so the RewriteRule directive is also forbidden due to its similar ability to circumvent directory restrictions : " + r.filename}
+			}
+			if r.notModelled != "" {
+				return nil
+			}
+			rel := r.filename
+			if dir := rs.directory; dir != "" && strings.HasPrefix(rel+"/", dir) {
+				rel = strings.TrimPrefix(rel, strings.TrimSuffix(dir, "/"))
+				rel = strings.TrimPrefix(rel, "/")
+			}
+			r.noteNotModelled(runRewrite(rs, rel, r.rewriteCtx()))
+			return nil
+		},
+		setsEnv: []string{"rewriterule"},
+	})
+}
 
 // rewriteSet is the mod_rewrite configuration of one section (or server):
 // only sections that contain a rewrite directive have one, which is why
@@ -18,31 +94,22 @@ type rewriteSet struct {
 	directory string           // the section's path, for per-dir prefix stripping
 }
 
-func isRewrite(d *ast.Directive) bool {
-	switch d.Canonical() {
-	case "rewriteengine", "rewriterule", "rewritecond", "rewriteoptions", "rewritebase":
-		return true
-	}
-	return false
-}
-
-// addRewrite records a rewrite directive into c's set.
-func addRewrite(c *dirConfig, d *ast.Directive) {
-	if c.rewrite == nil {
-		c.rewrite = &rewriteSet{}
-	}
+// rewriteCmd records a rewrite directive into the body's set.
+func rewriteCmd(a *applier, c *dirConfig, d *ast.Directive, vals []string) {
+	rs := dirOf[rewriteSet](c, rewriteModule)
+	rs.directory = a.dir
 	switch d.Canonical() {
 	case "rewriteengine":
-		on := len(d.Args) > 0 && strings.EqualFold(d.Args[0].Value, "on")
-		c.rewrite.engine = &on
+		on := len(vals) > 0 && strings.EqualFold(vals[0], "on")
+		rs.engine = &on
 	case "rewriteoptions":
-		for _, v := range d.Values() {
+		for _, v := range vals {
 			if strings.EqualFold(v, "inherit") {
-				c.rewrite.inherit = true
+				rs.inherit = true
 			}
 		}
 	case "rewriterule", "rewritecond":
-		c.rewrite.rules = append(c.rewrite.rules, d)
+		rs.rules = append(rs.rules, d)
 	}
 }
 
@@ -85,7 +152,7 @@ func runRewrite(set *rewriteSet, match string, rc *rewriteCtx) (notModelled stri
 	skip := 0
 	chainFailed := false
 	for _, d := range set.rules {
-		if d.Is("RewriteCond") {
+		if d.Canonical() == "rewritecond" {
 			conds = append(conds, d)
 			continue
 		}

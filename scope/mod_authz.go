@@ -1,0 +1,505 @@
+package scope
+
+import (
+	"net/netip"
+	"slices"
+	"strings"
+
+	"github.com/apacheconf/apacheconf/ast"
+)
+
+// Access control: mod_authz_core (Require, <RequireAll>, <RequireAny>,
+// <RequireNone>, AuthMerging), mod_authz_host's and mod_authz_user's
+// providers, and mod_access_compat (Order, Allow, Deny, Satisfy),
+// combined as ap_process_request_internal does: with Satisfy All (the
+// default) both must allow; with Satisfy Any an Allow suffices. Both read
+// the environment as it stands at the access phases: what SetEnvIf and
+// server-level RewriteRule set (SetEnv comes later, at fixups).
+
+var authzModule = &module{name: "mod_authz_core"}
+
+func init() {
+	authzModule.define(module{
+		cmds: map[string]cmdFunc{
+			"require": func(_ *applier, c *dirConfig, d *ast.Directive, vals []string) {
+				z := dirOf[authzDir](c, authzModule).conf()
+				if z.root == nil {
+					z.root = &authzNode{op: logicOr}
+				}
+				z.root.children = append(z.root.children, requireNode(d, vals))
+			},
+			"authmerging": func(_ *applier, c *dirConfig, d *ast.Directive, vals []string) {
+				z := dirOf[authzDir](c, authzModule).conf()
+				switch strings.ToLower(strings.Join(vals, "")) {
+				case "and":
+					z.op = logicAnd
+				case "or":
+					z.op = logicOr
+				default:
+					z.op = logicOff
+				}
+				z.by = d
+			},
+			"order":   accessCmd,
+			"allow":   accessCmd,
+			"deny":    accessCmd,
+			"satisfy": accessCmd,
+		},
+		sections: map[string]sectionFunc{
+			"requireall":  requireSection,
+			"requireany":  requireSection,
+			"requirenone": requireSection,
+		},
+		mergeDir: func(base, add any) any {
+			b, a := base.(*authzDir), add.(*authzDir)
+			c := &authzDir{authz: mergeAuthz(b.authz, a.authz), access: b.access}
+			if a.access != nil {
+				c.access = a.access // mod_access_compat has no merge function
+			}
+			return c
+		},
+		effective: func(conf any, out []Effective) []Effective {
+			z := conf.(*authzDir).authz
+			if z == nil || z.root == nil {
+				return out
+			}
+			var by []*ast.Directive
+			var walk func(n *authzNode)
+			walk = func(n *authzNode) {
+				if n.by != nil {
+					by = append(by, n.by)
+				}
+				for _, ch := range n.children {
+					walk(ch)
+				}
+			}
+			walk(z.root)
+			return append(out, Effective{Name: "Require", Rule: RuleAuthz, By: by})
+		},
+		access: authorize,
+	})
+}
+
+// authzDir is the per-directory configuration of the access modules.
+type authzDir struct {
+	authz  *authzConfig
+	access *accessCompat
+}
+
+func (z *authzDir) conf() *authzConfig {
+	if z.authz == nil {
+		z.authz = &authzConfig{}
+	}
+	return z.authz
+}
+
+// requireSection adds a <RequireAll>, <RequireAny> or <RequireNone> to
+// the section's implicit <RequireAny>.
+func requireSection(_ *applier, c *dirConfig, s *ast.Section) {
+	z := dirOf[authzDir](c, authzModule).conf()
+	if z.root == nil {
+		z.root = &authzNode{op: logicOr}
+	}
+	z.root.children = append(z.root.children, authzContainer(s))
+}
+
+// authorize is the access phases' answer for the request.
+func authorize(r *request) AuthzResult {
+	lookup := func(name string) (string, bool) {
+		e, ok := r.env.get(name)
+		return e.Value, ok
+	}
+	z := peekDir[authzDir](r.conf, authzModule)
+	if z == nil {
+		return AuthzGranted
+	}
+	if a := z.access; a != nil {
+		allowed, decided := a.check(r.req.Remote, lookup)
+		switch {
+		case !decided:
+			return AuthzUnknown
+		case a.satisfy == "any" && allowed:
+			return AuthzGranted
+		case a.satisfy != "any" && !allowed:
+			return AuthzDenied
+		}
+	}
+	if z.authz == nil || z.authz.root == nil {
+		return AuthzGranted // "authorization result: granted (no directives)"
+	}
+	return z.authz.root.eval(&authzRequest{remote: r.req.Remote, local: r.req.Addr, method: "GET", env: lookup}, logicAnd)
+}
+
+func requireNode(d *ast.Directive, vals []string) *authzNode {
+	n := &authzNode{by: d}
+	if len(vals) > 0 && strings.EqualFold(vals[0], "not") {
+		n.negate, vals = true, vals[1:]
+	}
+	if len(vals) > 0 {
+		n.provider, n.args = vals[0], slices.Clone(vals[1:])
+	}
+	return n
+}
+
+// authzContainer builds <RequireAll>, <RequireAny>, <RequireNone>.
+func authzContainer(s *ast.Section) *authzNode {
+	n := &authzNode{sec: s, op: logicOr}
+	switch s.Canonical() {
+	case "requireall":
+		n.op = logicAnd
+	case "requirenone":
+		n.op, n.negate = logicOr, true
+	}
+	for _, c := range s.Body {
+		switch c := c.(type) {
+		case *ast.Directive:
+			if c.Canonical() == "require" {
+				n.children = append(n.children, requireNode(c, c.Values()))
+			}
+		case *ast.Section:
+			switch c.Canonical() {
+			case "requireall", "requireany", "requirenone":
+				n.children = append(n.children, authzContainer(c))
+			}
+		}
+	}
+	return n
+}
+
+// AuthzResult is an authorization provider's answer (authz_status in
+// mod_auth.h).
+type AuthzResult int
+
+// The results of authorization, as mod_authz_core combines them.
+const (
+	AuthzNeutral AuthzResult = iota
+	AuthzGranted
+	AuthzDenied
+	AuthzDeniedNoUser // a user might be granted: httpd answers 401
+	AuthzUnknown      // we cannot decide statically (Require expr, host, …)
+)
+
+func (r AuthzResult) String() string {
+	return [...]string{"neutral", "granted", "denied", "denied (no user)", "undecidable"}[r]
+}
+
+// authzLogic is AuthMerging / the container's operator.
+type authzLogic int
+
+const (
+	logicUnset authzLogic = iota
+	logicAnd
+	logicOr
+	logicOff
+)
+
+// authzNode is authz_section_conf: a provider line or a container.
+type authzNode struct {
+	op       authzLogic // for containers: And (RequireAll) or Or (RequireAny)
+	negate   bool
+	provider string // "" for containers
+	args     []string
+	by       *ast.Directive // the Require line
+	sec      *ast.Section   // the <RequireAll>/<RequireAny>/<RequireNone>
+	children []*authzNode
+}
+
+// authzConfig is authz_core_dir_conf: the section tree and AuthMerging.
+type authzConfig struct {
+	root *authzNode
+	op   authzLogic
+	by   *ast.Directive // AuthMerging
+}
+
+// mergeAuthz is merge_authz_core_dir_config.
+func mergeAuthz(base, add *authzConfig) *authzConfig {
+	if add == nil {
+		return base
+	}
+	if base == nil {
+		base = &authzConfig{}
+	}
+	if add.op == logicUnset && add.root == nil {
+		return base
+	}
+	c := &authzConfig{}
+	if add.root != nil {
+		if base.root != nil && (add.op == logicAnd || add.op == logicOr) {
+			c.root = &authzNode{op: add.op, children: []*authzNode{base.root, add.root}}
+		} else {
+			c.root = add.root
+		}
+		c.op, c.by = add.op, add.by
+		return c
+	}
+	c.root = base.root
+	c.op, c.by = base.op, base.by
+	if add.op != logicUnset {
+		c.op, c.by = add.op, add.by
+	}
+	return c
+}
+
+// authzRequest is what the providers look at.
+type authzRequest struct {
+	remote netip.Addr
+	local  netip.Addr
+	method string
+	env    func(name string) (string, bool)
+}
+
+// eval is apply_authz_sections.
+func (n *authzNode) eval(r *authzRequest, parent authzLogic) AuthzResult {
+	var res AuthzResult
+	if n.provider != "" {
+		res = n.check(r)
+	} else {
+		res = AuthzNeutral
+		for _, c := range n.children {
+			cr := c.eval(r, n.op)
+			if cr == AuthzUnknown {
+				return AuthzUnknown
+			}
+			if cr == AuthzNeutral {
+				continue
+			}
+			if n.op == logicAnd {
+				if cr == AuthzDenied {
+					res = cr
+					break
+				}
+				if (cr == AuthzDeniedNoUser && res != AuthzDenied) || res == AuthzNeutral {
+					res = cr
+				}
+			} else {
+				if cr == AuthzGranted {
+					res = cr
+					break
+				}
+				if (cr == AuthzDeniedNoUser && res == AuthzDenied) || res == AuthzNeutral {
+					res = cr
+				}
+			}
+		}
+	}
+	if n.negate {
+		switch res {
+		case AuthzGranted:
+			res = AuthzDenied
+		case AuthzDenied, AuthzDeniedNoUser:
+			res = AuthzNeutral
+		}
+	}
+	return res
+}
+
+// check runs one provider (mod_authz_host, mod_authz_core, mod_authz_user).
+func (n *authzNode) check(r *authzRequest) AuthzResult {
+	switch strings.ToLower(n.provider) {
+	case "all":
+		if len(n.args) == 1 && strings.EqualFold(n.args[0], "granted") {
+			return AuthzGranted
+		}
+		return AuthzDenied
+	case "ip":
+		for _, a := range n.args {
+			if ipMatches(a, r.remote) {
+				return AuthzGranted
+			}
+		}
+		return AuthzDenied
+	case "local":
+		if r.remote.IsLoopback() || (r.local.IsValid() && r.remote == r.local) {
+			return AuthzGranted
+		}
+		return AuthzDenied
+	case "method":
+		for _, m := range n.args {
+			if strings.EqualFold(m, r.method) {
+				return AuthzGranted
+			}
+		}
+		return AuthzDenied
+	case "env":
+		for _, v := range n.args {
+			if _, ok := r.env(v); ok {
+				return AuthzGranted
+			}
+		}
+		return AuthzDenied
+	case "user", "group", "valid-user", "file-owner", "file-group":
+		return AuthzDeniedNoUser // no authenticated user on a plain GET
+	}
+	return AuthzUnknown // host (DNS), expr, …
+}
+
+// ipMatches reports whether a Require ip argument (address, prefix of
+// dotted octets, CIDR or address/netmask) covers ip.
+func ipMatches(arg string, ip netip.Addr) bool {
+	if !ip.IsValid() {
+		return false
+	}
+	if p, err := netip.ParsePrefix(arg); err == nil {
+		return p.Contains(ip)
+	}
+	if a, err := netip.ParseAddr(arg); err == nil {
+		return a.Unmap() == ip.Unmap()
+	}
+	if i := strings.IndexByte(arg, '/'); i > 0 { // a.b.c.d/255.255.0.0
+		a, err1 := netip.ParseAddr(arg[:i])
+		m, err2 := netip.ParseAddr(arg[i+1:])
+		if err1 == nil && err2 == nil && a.Is4() && m.Is4() && ip.Unmap().Is4() {
+			ab, mb, ib := a.As4(), m.As4(), ip.Unmap().As4()
+			for k := 0; k < 4; k++ {
+				if ab[k]&mb[k] != ib[k]&mb[k] {
+					return false
+				}
+			}
+			return true
+		}
+		return false
+	}
+	// A prefix of octets: "10.1" covers 10.1.0.0/16.
+	parts := strings.Split(strings.TrimSuffix(arg, "."), ".")
+	if len(parts) < 4 && ip.Unmap().Is4() {
+		b := ip.Unmap().As4()
+		for k, p := range parts {
+			v, ok := octet(p)
+			if !ok || b[k] != v {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+func octet(s string) (byte, bool) {
+	if s == "" || len(s) > 3 {
+		return 0, false
+	}
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, false
+		}
+		n = n*10 + int(s[i]-'0')
+	}
+	return byte(n), n <= 255
+}
+
+// accessCompat is mod_access_compat's per-directory configuration (Order,
+// Allow, Deny, Satisfy). The module has no merge function, so the
+// innermost section that has one of its directives replaces it whole.
+type accessCompat struct {
+	order   string // "deny,allow" (default), "allow,deny", "mutual-failure"
+	allows  []accessEntry
+	denys   []accessEntry
+	satisfy string // "", "all", "any"
+	by      []*ast.Directive
+}
+
+type accessEntry struct {
+	kind  string // all, env, nenv, ip, host
+	value string
+}
+
+func accessCmd(_ *applier, c *dirConfig, d *ast.Directive, _ []string) {
+	z := dirOf[authzDir](c, authzModule)
+	if z.access == nil {
+		z.access = &accessCompat{order: "deny,allow"}
+	}
+	a := z.access
+	a.by = append(a.by, d)
+	vals := d.Values()
+	switch d.Canonical() {
+	case "order":
+		if len(vals) > 0 {
+			a.order = strings.ToLower(vals[0])
+		}
+	case "satisfy":
+		if len(vals) > 0 {
+			a.satisfy = strings.ToLower(vals[0])
+		}
+	case "allow", "deny":
+		if len(vals) > 0 && strings.EqualFold(vals[0], "from") {
+			vals = vals[1:]
+		}
+		var entries []accessEntry
+		for _, v := range vals {
+			e := accessEntry{kind: "host", value: v}
+			switch lv := strings.ToLower(v); {
+			case lv == "all":
+				e.kind = "all"
+			case strings.HasPrefix(lv, "env=!"):
+				e.kind, e.value = "nenv", v[5:]
+			case strings.HasPrefix(lv, "env="):
+				e.kind, e.value = "env", v[4:]
+			case looksLikeIP(v):
+				e.kind = "ip"
+			}
+			entries = append(entries, e)
+		}
+		if d.Canonical() == "allow" {
+			a.allows = append(a.allows, entries...)
+		} else {
+			a.denys = append(a.denys, entries...)
+		}
+	}
+}
+
+func looksLikeIP(v string) bool {
+	if _, err := netip.ParsePrefix(v); err == nil {
+		return true
+	}
+	if _, err := netip.ParseAddr(v); err == nil {
+		return true
+	}
+	head := v
+	if i := strings.IndexByte(v, '/'); i > 0 {
+		head = v[:i]
+	}
+	return strings.Trim(head, "0123456789.") == ""
+}
+
+// find is find_allowdeny; ok is false when a host name would need DNS.
+func (a *accessCompat) find(entries []accessEntry, remote netip.Addr, env func(string) (string, bool)) (match, ok bool) {
+	for _, e := range entries {
+		switch e.kind {
+		case "all":
+			return true, true
+		case "env":
+			if _, set := env(e.value); set {
+				return true, true
+			}
+		case "nenv":
+			if _, set := env(e.value); !set {
+				return true, true
+			}
+		case "ip":
+			if ipMatches(e.value, remote) {
+				return true, true
+			}
+		case "host":
+			return false, false
+		}
+	}
+	return false, true
+}
+
+// check is check_dir_access: OK (true), Forbidden (false), or undecided.
+func (a *accessCompat) check(remote netip.Addr, env func(string) (string, bool)) (allowed, decided bool) {
+	allow, ok1 := a.find(a.allows, remote, env)
+	deny, ok2 := a.find(a.denys, remote, env)
+	if !ok1 || !ok2 {
+		return false, false
+	}
+	switch a.order {
+	case "allow,deny":
+		return allow && !deny, true
+	case "mutual-failure":
+		return allow && !deny, true
+	}
+	// deny,allow: allowed unless denied and not allowed again
+	return !deny || allow, true
+}

@@ -1,0 +1,142 @@
+package scope
+
+import (
+	"strings"
+
+	"github.com/apacheconf/apacheconf/ast"
+)
+
+// mod_dir: DirectoryIndex and DirectorySlash; its fixup (fixup_dir,
+// APR_HOOK_LAST) answers a request for a directory: the slash redirect,
+// the index file (a sub-request per name, the first that passes becoming
+// the request), else mod_autoindex's listing or 403.
+
+var dirModule = &module{name: "mod_dir"}
+
+func init() {
+	dirModule.define(module{
+		cmds: map[string]cmdFunc{
+			"directoryindex": func(_ *applier, c *dirConfig, d *ast.Directive, vals []string) {
+				// set_index: lines in one section accumulate; "disabled" clears.
+				x := dirOf[dirIndexConf](c, dirModule)
+				for _, v := range vals {
+					if strings.EqualFold(v, "disabled") {
+						x.names = []string{}
+						continue
+					}
+					x.names = append(x.names, v)
+				}
+				if x.names == nil {
+					x.names = []string{}
+				}
+				x.by = d
+			},
+			"directoryslash": func(_ *applier, c *dirConfig, d *ast.Directive, vals []string) {
+				off := len(vals) > 0 && strings.EqualFold(vals[0], "off")
+				dirOf[dirIndexConf](c, dirModule).slashOff = &off
+			},
+		},
+		mergeDir: func(base, add any) any {
+			b, a := base.(*dirIndexConf), add.(*dirIndexConf)
+			c := *b
+			if a.names != nil {
+				c.names, c.by = a.names, a.by
+			}
+			if a.slashOff != nil {
+				c.slashOff = a.slashOff
+			}
+			return &c
+		},
+		effective: func(conf any, out []Effective) []Effective {
+			if c := conf.(*dirIndexConf); c.by != nil {
+				out = append(out, Effective{Name: "DirectoryIndex", Values: c.names, Rule: RuleInnermost, By: []*ast.Directive{c.by}})
+			}
+			return out
+		},
+		fixups: func(r *request) *answer {
+			if !r.mayAnswer || !r.res.IsDir || r.handler != "" {
+				return nil
+			}
+			c := peekDir[dirIndexConf](r.conf, dirModule)
+			if c == nil {
+				c = &dirIndexConf{}
+			}
+			status, reason, index := directoryOutcome(r, c)
+			if index != nil {
+				return &answer{become: index, phase: "directoryindex", note: "internal redirect to " + index.URI + " (DirectoryIndex)"}
+			}
+			return &answer{status: status, reason: reason}
+		},
+	})
+}
+
+// dirIndexConf is mod_dir's per-directory configuration.
+type dirIndexConf struct {
+	names    []string // DirectoryIndex (nil: unset; the child's list wins)
+	by       *ast.Directive
+	slashOff *bool // DirectorySlash
+}
+
+// directoryOutcome is mod_dir's fixup_dir and mod_autoindex for a
+// request that maps to a directory.
+func directoryOutcome(rq *request, c *dirIndexConf) (int, string, *Result) {
+	s, r := rq.s, rq.res
+	if !s.Loaded("dir_module") {
+		return 404, "Attempt to serve directory: " + r.Filename + " (mod_dir is not loaded)", nil
+	}
+	if !strings.HasSuffix(r.URI, "/") {
+		if c.slashOff != nil && *c.slashOff {
+			return 404, "Attempt to serve directory: " + r.Filename + " (DirectorySlash Off)", nil
+		}
+		return 301, "mod_dir: DirectorySlash redirect to " + r.URI + "/", nil
+	}
+	names := c.names
+	if names == nil {
+		names = []string{"index.html"}
+	}
+	// Each name is a sub-request: it runs the access phases, not the
+	// handler. The first that finds a regular file and passes them
+	// becomes the request; a redirect (or, for a single name, a 401)
+	// is answered at once; another error is remembered.
+	remembered, rememberedWhy := 0, ""
+	for _, name := range names {
+		sub := r.URI + name
+		if strings.HasPrefix(name, "/") {
+			sub = name
+		}
+		rr := rq.subRequest(sub)
+		if rr == nil {
+			break // nested too deep
+		}
+		accessStatus := 200
+		switch {
+		case len(rr.Problems) > 0:
+			accessStatus = 500
+		case rr.Status >= 300 && rr.Status < 400 && rr.Mapping.Redirect != nil:
+			accessStatus = rr.Status
+		case rr.Authz == AuthzDeniedNoUser:
+			accessStatus = 401
+		case rr.Authz != AuthzGranted:
+			accessStatus = 403
+		}
+		switch {
+		case accessStatus == 200 && rr.Exists && !rr.IsDir:
+			return rr.Status, rr.Reason, rr
+		case accessStatus >= 300 && accessStatus < 400, accessStatus == 401 && len(names) == 1:
+			return accessStatus, "DirectoryIndex " + name + ": " + rr.Reason, nil
+		case accessStatus != 200 && accessStatus != 404:
+			remembered, rememberedWhy = accessStatus, "DirectoryIndex "+name+": "+rr.Reason
+		}
+	}
+	if remembered != 0 {
+		return remembered, rememberedWhy, nil
+	}
+	if !s.Loaded("autoindex_module") {
+		return 404, "Attempt to serve directory: " + r.Filename + " (no DirectoryIndex file, mod_autoindex not loaded)", nil
+	}
+	if r.Options&OptIndexes != 0 {
+		return 200, "mod_autoindex lists the directory (Options Indexes)", nil
+	}
+	return 403, "Cannot serve directory " + r.Filename + "/: No matching DirectoryIndex (" + strings.Join(names, ",") +
+		") found, and server-generated directory index forbidden by Options directive", nil
+}
