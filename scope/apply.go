@@ -108,16 +108,18 @@ func (a *applier) allowed(d *ast.Directive) bool {
 }
 
 func (a *applier) directive(c *dirConfig, d *ast.Directive) {
-	// Every directive of every section passes here for every request:
-	// the values go into a buffer the applier reuses (what keeps them
-	// copies them).
-	a.vals = a.vals[:0]
-	for _, arg := range d.Args {
-		a.vals = append(a.vals, arg.Value)
-	}
 	name := d.Canonical()
 	cmds, _ := commandTables()
 	if cmd, ok := cmds[name]; ok {
+		// The values go into a buffer the applier reuses (what keeps
+		// them copies them).
+		if a.vals == nil {
+			a.vals = make([]string, 0, 8)
+		}
+		a.vals = a.vals[:0]
+		for _, arg := range d.Args {
+			a.vals = append(a.vals, arg.Value)
+		}
 		cmd.fn(a, c, d, a.vals)
 		return
 	}

@@ -16,7 +16,26 @@ type compiled struct {
 	base    *dirConfig     // main server + vhost bodies merged (lookup_defaults)
 	dirSecs []*dirSection  // sorted as ap_core_reorder_directories does
 	locSecs []*ast.Section // <Location>/<LocationMatch>: main's, then the vhost's
-	srv     serverConfs    // every module's server configuration
+	// The modules' server configurations, built at the first request (a
+	// directory's configuration, EffectiveAt, needs none).
+	own     []ast.Node // the server's own body, and what it sets
+	ownConf *dirConfig
+	srvOnce sync.Once
+	srv     serverConfs
+}
+
+// servers returns every module's server configuration for the server.
+func (c *compiled) servers(s *Server) serverConfs {
+	c.srvOnce.Do(func() {
+		own := newServerConfs(c.own, c.ownConf)
+		if c == s.mainConf.c {
+			c.srv = own
+		} else {
+			c.srv = mergeServerConfs(s.mainCompiled().servers(s), own)
+		}
+		c.own, c.ownConf = nil, nil
+	})
+	return c.srv
 }
 
 type compileOnce struct {
@@ -72,7 +91,8 @@ func (s *Server) mainCompiled() *compiled {
 			base:    merge(newServerDirConfig(), built),
 			dirSecs: sortDirSections(s.mainBody),
 			locSecs: locationSections(s.mainBody),
-			srv:     newServerConfs(s.mainBody, built),
+			own:     s.mainBody,
+			ownConf: built,
 		}
 	})
 	return s.mainConf.c
@@ -92,7 +112,8 @@ func (s *Server) compiledFor(v *VirtualHost) *compiled {
 			base:    merge(main.base, vconf),
 			dirSecs: mergeDirSections(main.dirSecs, sortDirSections(own)),
 			locSecs: main.locSecs,
-			srv:     mergeServerConfs(main.srv, newServerConfs(own, vconf)),
+			own:     own,
+			ownConf: vconf,
 		}
 		if locs := locationSections(own); len(locs) > 0 {
 			c.locSecs = append(append(make([]*ast.Section, 0, len(main.locSecs)+len(locs)), main.locSecs...), locs...)
@@ -102,14 +123,13 @@ func (s *Server) compiledFor(v *VirtualHost) *compiled {
 	return v.compiled.c
 }
 
-// sectionConf is the configuration a section's body sets, built once
-// and shared by every request and virtual host that merges it (merging
-// never changes its inputs). ctx says where the body is read; dir is the
-// directory a <Directory> section configures (for mod_rewrite).
-func (s *Server) sectionConf(sec *ast.Section, ctx Context, dir, method string) *dirConfig {
+// sectionConf is the configuration a <Files>, <Location> or <If>
+// section's body sets, built once and shared by every request that
+// merges it (merging never changes its inputs). <Directory> sections
+// keep theirs (dirSection.built).
+func (s *Server) sectionConf(sec *ast.Section, ctx Context, method string) *dirConfig {
 	if method != "GET" { // <Limit> depends on the method: not shared
-		a := &applier{ctx: ctx, method: method, dir: dir}
-		return a.build(sec.Body)
+		return (&applier{ctx: ctx, method: method}).build(sec.Body)
 	}
 	s.sections.RLock()
 	c, ok := s.sections.built[sec]
@@ -117,8 +137,7 @@ func (s *Server) sectionConf(sec *ast.Section, ctx Context, dir, method string) 
 	if ok {
 		return c
 	}
-	a := &applier{ctx: ctx, method: method, dir: dir}
-	c = a.build(sec.Body)
+	c = (&applier{ctx: ctx, method: method}).build(sec.Body)
 	s.sections.Lock()
 	if s.sections.built == nil {
 		s.sections.built = map[*ast.Section]*dirConfig{}

@@ -23,11 +23,9 @@ func (r *Result) Effective() []Effective {
 		return nil
 	}
 	out := coreEffective(&c.core, nil)
-	for _, m := range modules {
-		if m.effective != nil {
-			if conf := c.modConf(m); conf != nil {
-				out = m.effective(conf, out)
-			}
+	for _, mc := range c.mods {
+		if m := modules[mc.index]; m.effective != nil {
+			out = m.effective(mc.conf, out)
 		}
 	}
 	sort.Slice(out, func(i, j int) bool {

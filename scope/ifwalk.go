@@ -43,7 +43,7 @@ func (w *walker) ifWalk(r *Result, env *exprEnv) {
 			}
 			prev = 1
 		}
-		w.merge(Step{Phase: "if", Section: sec}, w.s.sectionConf(sec, CtxIf, "", w.method))
+		w.merge(Step{Phase: "if", Section: sec}, w.s.sectionConf(sec, CtxIf, w.method))
 	}
 }
 

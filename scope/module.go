@@ -189,31 +189,47 @@ func EnvSetters() []string {
 }
 
 // dirConfig is one per-directory configuration (r->per_dir_config): the
-// core's own part and each module's, indexed by module. A module without
-// configuration in a body has nil there.
+// core's own part and the configurations of the modules that have one
+// here, sorted by module index. Most bodies set directives of one or two
+// modules: a sparse list costs a few words where a slot per module would
+// cost a dozen, for every section and every virtual host.
 type dirConfig struct {
 	core coreDir
-	mods []any
+	mods []modConf
+}
+
+type modConf struct {
+	index int
+	conf  any
 }
 
 // modConf returns m's configuration in c, or nil.
 func (c *dirConfig) modConf(m *module) any {
-	if c.mods == nil {
-		return nil
+	for _, mc := range c.mods {
+		if mc.index == m.index {
+			return mc.conf
+		}
+		if mc.index > m.index {
+			break
+		}
 	}
-	return c.mods[m.index]
+	return nil
 }
 
 // dirOf returns m's configuration in c, creating it (only a body being
 // built calls it).
 func dirOf[T any](c *dirConfig, m *module) *T {
-	if c.mods == nil {
-		c.mods = make([]any, len(modules))
+	i := 0
+	for ; i < len(c.mods) && c.mods[i].index <= m.index; i++ {
+		if c.mods[i].index == m.index {
+			return c.mods[i].conf.(*T)
+		}
 	}
-	if c.mods[m.index] == nil {
-		c.mods[m.index] = new(T)
-	}
-	return c.mods[m.index].(*T)
+	t := new(T)
+	c.mods = append(c.mods, modConf{})
+	copy(c.mods[i+1:], c.mods[i:])
+	c.mods[i] = modConf{m.index, t}
+	return t
 }
 
 // peekDir returns m's configuration in c, or nil.
@@ -226,24 +242,30 @@ func peekDir[T any](c *dirConfig, m *module) *T {
 // every module's merge function. Neither is changed.
 func merge(base, add *dirConfig) *dirConfig {
 	c := &dirConfig{core: mergeCore(&base.core, &add.core)}
-	if add.mods == nil {
+	if len(add.mods) == 0 {
 		c.mods = base.mods
 		return c
 	}
-	c.mods = make([]any, len(modules))
-	for i, m := range modules {
-		var b any
-		if base.mods != nil {
-			b = base.mods[i]
-		}
-		a := add.mods[i]
+	if len(base.mods) == 0 {
+		c.mods = add.mods
+		return c
+	}
+	c.mods = make([]modConf, 0, len(base.mods)+len(add.mods))
+	b, a := base.mods, add.mods
+	for len(b) > 0 || len(a) > 0 {
 		switch {
-		case a == nil:
-			c.mods[i] = b
-		case b == nil || m.mergeDir == nil:
-			c.mods[i] = a
+		case len(a) == 0 || len(b) > 0 && b[0].index < a[0].index:
+			c.mods, b = append(c.mods, b[0]), b[1:]
+		case len(b) == 0 || a[0].index < b[0].index:
+			c.mods, a = append(c.mods, a[0]), a[1:]
 		default:
-			c.mods[i] = m.mergeDir(b, a)
+			m := modules[a[0].index]
+			conf := a[0].conf
+			if m.mergeDir != nil {
+				conf = m.mergeDir(b[0].conf, a[0].conf)
+			}
+			c.mods = append(c.mods, modConf{a[0].index, conf})
+			a, b = a[1:], b[1:]
 		}
 	}
 	return c
@@ -282,6 +304,6 @@ func mergeServerConfs(main, vhost serverConfs) serverConfs {
 
 // serverOf returns m's server configuration for the request's server.
 func serverOf[T any](r *request, m *module) *T {
-	v, _ := r.comp.srv[m.index].(*T)
+	v, _ := r.srv[m.index].(*T)
 	return v
 }

@@ -77,7 +77,8 @@ type RequestOptions struct {
 type request struct {
 	s    *Server
 	v    *VirtualHost
-	comp *compiled // the server's configuration (server configs, sections)
+	comp *compiled   // the server's configuration (sections, merged base)
+	srv  serverConfs // every module's server configuration
 	req  Request
 	opts RequestOptions
 	res  *Result
@@ -157,7 +158,8 @@ func (s *Server) Request(req Request, opts RequestOptions) *Result {
 		req.Addr = netip.MustParseAddr("127.0.0.1")
 	}
 	sel := s.SelectVHost(req.Addr, req.Port, req.Host)
-	r := &request{s: s, v: sel.Server, comp: s.compiledFor(sel.Server), req: req, opts: opts,
+	comp := s.compiledFor(sel.Server)
+	r := &request{s: s, v: sel.Server, comp: comp, srv: comp.servers(s), req: req, opts: opts,
 		res: &Result{Request: req, Server: sel.Server, How: sel.How}}
 	r.w = &walker{s: s, v: sel.Server, fsys: opts.FS, table: opts.Table, res: &walkResult{},
 		accessName: ".htaccess", method: "GET"}

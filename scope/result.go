@@ -61,12 +61,10 @@ func (r *Result) Directive(name string) *ast.Directive {
 		return nil
 	}
 	name = ast.Canonical(name)
-	for _, m := range modules {
-		if m.innermost != nil {
-			if conf := r.conf.modConf(m); conf != nil {
-				if d := m.innermost(conf, name); d != nil {
-					return d
-				}
+	for _, mc := range r.conf.mods {
+		if m := modules[mc.index]; m.innermost != nil {
+			if d := m.innermost(mc.conf, name); d != nil {
+				return d
 			}
 		}
 	}

@@ -12,7 +12,8 @@ import (
 
 // translate runs the translate_name phase alone for a request to v.
 func (s *Server) translate(v *VirtualHost, path string, stat func(string) fileType) Mapping {
-	r := &request{s: s, v: v, comp: s.compiledFor(v),
+	comp := s.compiledFor(v)
+	r := &request{s: s, v: v, comp: comp, srv: comp.servers(s),
 		topts: translateOptions{homeDir: s.homeDirFn, exists: func(p string) bool { return stat(p) != noFile }}}
 	return r.translate(path)
 }
@@ -25,7 +26,7 @@ func translateBodies(main, vhost []ast.Node, uri string, o translateOptions) Map
 	if vhost != nil {
 		srv = mergeServerConfs(srv, newServerConfs(vhost, build(vhost)))
 	}
-	r := &request{comp: &compiled{srv: srv}, topts: o}
+	r := &request{srv: srv, topts: o}
 	return r.translate(uri)
 }
 

@@ -6,6 +6,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"sync/atomic"
 
 	"github.com/apacheconf/apacheconf/ast"
 	"github.com/apacheconf/apacheconf/parser"
@@ -36,6 +37,34 @@ type dirSection struct {
 	re         *pcre.Regexp
 	fnmatch    bool
 	components int
+	// conf is what the body sets, built at the first walk through it and
+	// shared by every request (and virtual host, for the main server's
+	// sections) after.
+	conf atomic.Pointer[dirConfig]
+}
+
+// built returns the configuration the section's body sets.
+func (d *dirSection) built(method string) *dirConfig {
+	if method != "GET" { // <Limit> depends on the method: not shared
+		return (&applier{ctx: CtxDirectory, method: method, dir: d.dirPath()}).build(d.sec.Body)
+	}
+	if c := d.conf.Load(); c != nil {
+		return c
+	}
+	c := (&applier{ctx: CtxDirectory, method: method, dir: d.dirPath()}).build(d.sec.Body)
+	if !d.conf.CompareAndSwap(nil, c) {
+		c = d.conf.Load()
+	}
+	return c
+}
+
+// dirPath is the directory a non-regex section configures, for
+// mod_rewrite's prefix stripping ("" for a regex).
+func (d *dirSection) dirPath() string {
+	if d.re != nil {
+		return ""
+	}
+	return d.path
 }
 
 // sortDirSections lists the <Directory> sections of a body in httpd's
@@ -50,8 +79,7 @@ func sortDirSections(body []ast.Node) []*dirSection {
 		}
 		switch sec.Canonical() {
 		case "directory", "directorymatch":
-			d := newDirSection(sec)
-			out = append(out, &d)
+			out = append(out, newDirSection(sec))
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool { return dirBefore(out[i], out[j]) })
@@ -89,9 +117,9 @@ func mergeDirSections(main, own []*dirSection) []*dirSection {
 	return append(out, own[j:]...)
 }
 
-func newDirSection(sec *ast.Section) dirSection {
+func newDirSection(sec *ast.Section) *dirSection {
 	vals := sec.Values()
-	d := dirSection{sec: sec}
+	d := &dirSection{sec: sec}
 	isRegex := sec.Is("DirectoryMatch")
 	p := ""
 	if len(vals) > 0 {
@@ -188,6 +216,9 @@ func (w *walker) merge(step Step, c *dirConfig) {
 // server's and the vhost's own directives (lookup_defaults).
 func (w *walker) serverConfig() {
 	w.res.conf = w.s.compiledFor(w.v).base
+	if w.res.steps == nil {
+		w.res.steps = make([]Step, 0, 6) // the servers and a few sections
+	}
 	w.res.steps = append(w.res.steps, Step{Phase: "server"})
 	if w.v != w.s.Main {
 		w.res.steps = append(w.res.steps, Step{Phase: "vhost", Section: w.v.Section})
@@ -202,6 +233,10 @@ func (w *walker) directoryWalk(filename string) {
 	// rest is what httpd keeps in r->path_info while walking: the part of
 	// the name not yet walked, with its leading slash.
 	rest := filename
+	// A name without repeated slashes is walked by slicing it: cur is
+	// then filename[:end] (no string is built per component).
+	clean := strings.HasPrefix(filename, "/") && !strings.Contains(filename, "//")
+	end := 1
 	seg := 1
 	idx := 0
 	// With FollowSymLinks (and not SymLinksIfOwnerMatch) httpd skips the
@@ -210,7 +245,11 @@ func (w *walker) directoryWalk(filename string) {
 	ft := dirFile
 	for {
 		dirName := cur
-		if !strings.HasSuffix(dirName, "/") {
+		switch {
+		case strings.HasSuffix(dirName, "/"):
+		case clean && end < len(filename) && filename[end] == '/':
+			dirName = filename[:end+1]
+		default:
 			dirName += "/"
 		}
 		for ; idx < len(secs); idx++ {
@@ -221,7 +260,7 @@ func (w *walker) directoryWalk(filename string) {
 			if d.components != 0 && (d.components < seg || !dirMatches(d, dirName)) {
 				continue
 			}
-			w.merge(Step{Phase: "directory", Section: d.sec}, w.s.sectionConf(d.sec, CtxDirectory, d.path, w.method))
+			w.merge(Step{Phase: "directory", Section: d.sec}, d.built(w.method))
 		}
 		c := w.res.conf
 		if c.core.override&OrAll != 0 || len(c.core.overrideList) > 0 {
@@ -230,19 +269,34 @@ func (w *walker) directoryWalk(filename string) {
 			}
 		}
 		// Take the next component off rest.
-		trimmed := strings.TrimLeft(rest, "/")
-		if trimmed == "" {
-			break
-		}
-		comp, after, found := strings.Cut(trimmed, "/")
-		rest = ""
-		if found {
-			rest = "/" + after
-		}
-		if cur == "/" {
-			cur = "/" + comp
+		if clean {
+			start := end
+			for start < len(filename) && filename[start] == '/' {
+				start++
+			}
+			if start == len(filename) {
+				break
+			}
+			stop := len(filename)
+			if i := strings.IndexByte(filename[start:], '/'); i >= 0 {
+				stop = start + i
+			}
+			cur, rest, end = filename[:stop], filename[stop:], stop
 		} else {
-			cur = cur + "/" + comp
+			trimmed := strings.TrimLeft(rest, "/")
+			if trimmed == "" {
+				break
+			}
+			comp, after, found := strings.Cut(trimmed, "/")
+			rest = ""
+			if found {
+				rest = "/" + after
+			}
+			if cur == "/" {
+				cur = "/" + comp
+			} else {
+				cur = cur + "/" + comp
+			}
 		}
 		opts := w.res.conf.core.opts
 		if full != noFile && opts&(OptSymOwner|OptFollowSymlink) == OptFollowSymlink {
@@ -272,7 +326,7 @@ func (w *walker) directoryWalk(filename string) {
 		if d.re == nil || !d.re.MatchString(w.res.filename) {
 			continue
 		}
-		w.merge(Step{Phase: "directory-regex", Section: d.sec}, w.s.sectionConf(d.sec, CtxDirectory, "", w.method))
+		w.merge(Step{Phase: "directory-regex", Section: d.sec}, d.built(w.method))
 	}
 }
 
@@ -337,7 +391,7 @@ func (w *walker) fileWalk() {
 		if !filesMatches(sec, base) {
 			continue
 		}
-		w.merge(Step{Phase: "files", Section: sec}, w.s.sectionConf(sec, CtxFiles, "", w.method))
+		w.merge(Step{Phase: "files", Section: sec}, w.s.sectionConf(sec, CtxFiles, w.method))
 	}
 }
 
@@ -369,7 +423,7 @@ func (w *walker) locationWalk(uri string) {
 		if !locationMatches(sec, uri) {
 			continue
 		}
-		w.merge(Step{Phase: "location", Section: sec}, w.s.sectionConf(sec, CtxLocation, "", w.method))
+		w.merge(Step{Phase: "location", Section: sec}, w.s.sectionConf(sec, CtxLocation, w.method))
 	}
 }
 
