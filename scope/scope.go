@@ -1,7 +1,19 @@
 // Package scope computes what httpd applies to a request: which server
-// (main or virtual host) answers, and — in later stages of this package —
-// how a URL maps to a file and which configuration sections merge, each
-// value traced to the line that set it.
+// (main or virtual host) answers, how the URL maps to a file, which
+// configuration sections merge and what they set, what access control
+// answers and which handler runs, each value traced to the line that set
+// it.
+//
+// The engine is shaped like httpd: a core (Server.Request) runs the
+// request phases in httpd's order — post_read_request, translate_name,
+// the directory walk with .htaccess, the file, location and if walks,
+// header_parser, access, type_checker, fixups (with internal redirects),
+// the handler — and calls the hooks of the modules registered in one
+// table (module.go). Each modelled module (mod_alias, mod_rewrite,
+// mod_wsgi, mod_dir, …) lives in its own file with its per-directory and
+// per-server configuration, its directives, its merge and its hooks.
+// README.md in this directory shows the phases and the module table and
+// how to add a module.
 //
 // Build expects a loaded tree (parser.Load): Include expanded and
 // conditional sections evaluated, as httpd sees the configuration.
