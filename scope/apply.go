@@ -3,6 +3,7 @@ package scope
 import (
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/apacheconf/apacheconf/ast"
 )
@@ -54,7 +55,7 @@ type applier struct {
 	// dir is the directory a <Directory> section or .htaccess file
 	// configures ("" elsewhere): mod_rewrite strips it from the path.
 	dir     string
-	bodyLen int // nodes in the body being built: room for its table
+	bodyLen int // directives in the body being built: room for its table
 }
 
 func (a *applier) fail(pos ast.Position, format string, args ...any) {
@@ -64,8 +65,29 @@ func (a *applier) fail(pos ast.Position, format string, args ...any) {
 // build returns the configuration the body sets.
 func (a *applier) build(body []ast.Node) *dirConfig {
 	c := newSectionDirConfig()
-	a.bodyLen = len(body)
+	a.bodyLen = 0
+	for _, n := range body {
+		if _, ok := n.(*ast.Directive); ok {
+			a.bodyLen++
+		}
+	}
 	a.apply(c, body)
+	return c
+}
+
+// appliers are reused by buildConf: every section and virtual host is
+// built once, and an applier with its argument buffer is most of what
+// building a small body allocates.
+var appliers = sync.Pool{New: func() any { return &applier{vals: make([]string, 0, 8)} }}
+
+// buildConf builds a configuration body whose problems nobody reads (a
+// loaded tree's: CheckValues reports them).
+func buildConf(ctx Context, method, dir string, body []ast.Node) *dirConfig {
+	a := appliers.Get().(*applier)
+	*a = applier{ctx: ctx, method: method, dir: dir, vals: a.vals[:0]}
+	c := a.build(body)
+	*a = applier{vals: a.vals[:0]}
+	appliers.Put(a)
 	return c
 }
 

@@ -85,8 +85,7 @@ func locationSections(body []ast.Node) []*ast.Section {
 // mainCompiled is the main server's compiled data, built once.
 func (s *Server) mainCompiled() *compiled {
 	s.mainConf.once.Do(func() {
-		a := &applier{ctx: CtxServer, method: "GET"}
-		built := a.build(s.mainBody)
+		built := buildConf(CtxServer, "GET", "", s.mainBody)
 		s.mainConf.c = &compiled{
 			base:    merge(newServerDirConfig(), built),
 			dirSecs: sortDirSections(s.mainBody),
@@ -106,8 +105,7 @@ func (s *Server) compiledFor(v *VirtualHost) *compiled {
 	}
 	v.compiled.once.Do(func() {
 		own := directivesAndSections(v.Body)
-		a := &applier{ctx: CtxServer, method: "GET"}
-		vconf := a.build(own)
+		vconf := buildConf(CtxServer, "GET", "", own)
 		c := &compiled{
 			base:    merge(main.base, vconf),
 			dirSecs: mergeDirSections(main.dirSecs, sortDirSections(own)),
@@ -129,7 +127,7 @@ func (s *Server) compiledFor(v *VirtualHost) *compiled {
 // keep theirs (dirSection.built).
 func (s *Server) sectionConf(sec *ast.Section, ctx Context, method string) *dirConfig {
 	if method != "GET" { // <Limit> depends on the method: not shared
-		return (&applier{ctx: ctx, method: method}).build(sec.Body)
+		return buildConf(ctx, method, "", sec.Body)
 	}
 	s.sections.RLock()
 	c, ok := s.sections.built[sec]
@@ -137,7 +135,7 @@ func (s *Server) sectionConf(sec *ast.Section, ctx Context, method string) *dirC
 	if ok {
 		return c
 	}
-	c = (&applier{ctx: ctx, method: method}).build(sec.Body)
+	c = buildConf(ctx, method, "", sec.Body)
 	s.sections.Lock()
 	if s.sections.built == nil {
 		s.sections.built = map[*ast.Section]*dirConfig{}

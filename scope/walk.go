@@ -46,12 +46,12 @@ type dirSection struct {
 // built returns the configuration the section's body sets.
 func (d *dirSection) built(method string) *dirConfig {
 	if method != "GET" { // <Limit> depends on the method: not shared
-		return (&applier{ctx: CtxDirectory, method: method, dir: d.dirPath()}).build(d.sec.Body)
+		return buildConf(CtxDirectory, method, d.dirPath(), d.sec.Body)
 	}
 	if c := d.conf.Load(); c != nil {
 		return c
 	}
-	c := (&applier{ctx: CtxDirectory, method: method, dir: d.dirPath()}).build(d.sec.Body)
+	c := buildConf(CtxDirectory, method, d.dirPath(), d.sec.Body)
 	if !d.conf.CompareAndSwap(nil, c) {
 		c = d.conf.Load()
 	}
@@ -342,10 +342,10 @@ func dirMatches(d *dirSection, dir string) bool {
 // htaccess reads dir's access file, as ap_parse_htaccess does. It
 // returns false when the file makes the request fail (500).
 func (w *walker) htaccess(dir string) bool {
-	name := dir + w.accessName
 	if w.fsys == nil {
 		return true
 	}
+	name := dir + w.accessName
 	src, err := fs.ReadFile(w.fsys, FSPath(name))
 	if err != nil {
 		return true // absent (or a directory, or unreadable): httpd goes on
