@@ -69,7 +69,8 @@ type RequestOptions struct {
 	// Map, when set, replaces the built-in URL mapping.
 	Map func(s *Server, v *VirtualHost, uri string) Mapping
 
-	depth int // sub-request and internal-redirect nesting
+	depth     int // sub-request nesting
+	redirects int // internal redirects before this request (r->prev chain)
 }
 
 // request is request_rec: what the phases read and write. The core
@@ -337,24 +338,25 @@ func (r *request) invokeHandler() (int, string) {
 }
 
 // internalRedirect is ap_internal_redirect: the request runs again for a
-// new URI (a new translation and walk), at most LimitInternalRecursion
-// times.
+// new URI (a new translation and walk). httpd refuses the redirect that
+// would make LimitInternalRecursion requests in the chain
+// (ap_is_recursion_limit_exceeded) and answers 500.
 func (r *request) internalRedirect(a *answer) *Result {
-	limit := 10 // LimitInternalRecursion's default
+	limit := 10 // AP_DEFAULT_MAX_INTERNAL_REDIRECTS
 	if d := r.conf.core.last.get("limitinternalrecursion"); d != nil && len(d.Args) > 0 {
-		if n, err := strconv.Atoi(d.Args[0].Value); err == nil {
+		if n := atoi(d.Args[0].Value); n > 0 {
 			limit = n
 		}
 	}
 	res := r.res
-	if r.opts.depth >= limit {
-		res.Status, res.Reason = 500, "Request exceeded the limit of "+strconv.Itoa(limit)+" internal redirects due to probable configuration error (LimitInternalRecursion)"
+	if r.opts.redirects+1 >= limit {
+		res.Status, res.Reason = 500, "Request exceeded the limit of "+strconv.Itoa(limit)+" internal redirects due to probable configuration error. Use 'LimitInternalRecursion' to increase the limit if necessary."
 		return res
 	}
 	sub := r.req
 	sub.Path = a.internalRedirect
 	o := r.opts
-	o.depth++
+	o.redirects++
 	next := r.s.Request(sub, o)
 	next.Steps = append(append([]Step(nil), res.Steps...), append([]Step{{Phase: a.phase, Note: a.note}}, next.Steps...)...)
 	next.Request = r.req

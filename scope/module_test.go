@@ -1,0 +1,97 @@
+package scope
+
+import (
+	"net/netip"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/apacheconf/apacheconf/parser"
+)
+
+// withModule runs f with m registered after the table's modules, as a
+// module file and its registration line would add it.
+func withModule(t *testing.T, m *module, f func()) {
+	saved := modules
+	m.index = len(modules)
+	modules = append(modules[:len(modules):len(modules)], m)
+	defer func() { modules = saved }()
+	f()
+}
+
+func moduleServer(t *testing.T, conf string) *Server {
+	f, err := parser.ParseFile("t.conf", []byte(conf))
+	require.NoError(t, err)
+	s, err := Build(f.Body, Options{Resolver: stubResolver{}})
+	require.NoError(t, err)
+	return s
+}
+
+// A fixup that answers with an internal redirect makes the core run the
+// request again for the new URI (a new translation and walk), the trace
+// keeping both; a redirect that never ends stops at
+// LimitInternalRecursion with httpd's 500.
+func TestFixupInternalRedirect(t *testing.T) {
+	fsys := fstest.MapFS{"srv/www/new.html": {Data: []byte("x")}}
+	s := moduleServer(t, "DocumentRoot /srv/www\nLimitInternalRecursion 3\n<Directory /srv/www>\nRequire all granted\n</Directory>\n")
+	req := Request{Addr: netip.MustParseAddr("127.0.0.1"), Remote: netip.MustParseAddr("127.0.0.1"), Port: 80, Path: "/old.html"}
+	redirects := 0
+	m := &module{name: "mod_test", fixups: func(r *request) *answer {
+		if !r.mayAnswer {
+			return nil
+		}
+		switch {
+		case r.uri == "/old.html":
+			return &answer{internalRedirect: "/new.html", phase: "test", note: "internal redirect to /new.html"}
+		case strings.HasPrefix(r.uri, "/loop"):
+			redirects++
+			return &answer{internalRedirect: r.uri + "x", phase: "test", note: "again"}
+		}
+		return nil
+	}}
+	withModule(t, m, func() {
+		res := s.Request(req, RequestOptions{FS: fsys})
+		assert.Equal(t, 200, res.Status, res.Reason)
+		assert.Equal(t, "/new.html", res.URI)
+		assert.Equal(t, "/srv/www/new.html", res.Filename)
+		assert.Equal(t, req, res.Request, "the Result answers the request as sent")
+		var phases []string
+		for _, st := range res.Steps {
+			phases = append(phases, st.Phase)
+		}
+		assert.Equal(t, []string{"server", "directory", "test", "server", "directory"}, phases)
+
+		req.Path = "/loop"
+		res = s.Request(req, RequestOptions{FS: fsys})
+		assert.Equal(t, 500, res.Status)
+		assert.Contains(t, res.Reason, "LimitInternalRecursion")
+		// ap_is_recursion_limit_exceeded: the third redirect would make a
+		// chain of 3 (LimitInternalRecursion 3) and is refused.
+		assert.Equal(t, 3, redirects, "fixups asked three times")
+	})
+}
+
+// translate_name offers the URI to each module in table order; the first
+// that answers wins, and the core's DocumentRoot mapping only runs when
+// every module declines.
+func TestTranslateNameHookOrder(t *testing.T) {
+	s := moduleServer(t, "DocumentRoot /srv/www\nAlias /a /srv/alias\n")
+	m := &module{name: "mod_test", translateName: func(r *request) (Mapping, bool) {
+		if r.uri == "/gone" {
+			return Mapping{Kind: "test", Redirect: &Redirect{Status: 410}}, true
+		}
+		return Mapping{}, false
+	}}
+	withModule(t, m, func() {
+		req := Request{Addr: netip.MustParseAddr("127.0.0.1"), Port: 80}
+		req.Path = "/gone"
+		assert.Equal(t, 410, s.Request(req, RequestOptions{}).Status)
+		req.Path = "/a/x"
+		assert.Equal(t, "alias", s.Request(req, RequestOptions{}).Mapping.Kind, "mod_alias comes first in the table")
+		req.Path = "/x"
+		assert.Equal(t, "docroot", s.Request(req, RequestOptions{}).Mapping.Kind)
+	})
+}
