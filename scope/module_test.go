@@ -95,3 +95,29 @@ func TestTranslateNameHookOrder(t *testing.T) {
 		assert.Equal(t, "docroot", s.Request(req, RequestOptions{}).Mapping.Kind)
 	})
 }
+
+// The request's environment is built in httpd's order: server-level
+// SetEnvIf (post_read_request), the server's RewriteRule [E=] (httpd:
+// translate_name), per-directory SetEnvIf (header_parser, which reads
+// what the rewrite set), per-directory RewriteRule [E=] and SetEnv
+// (fixups).
+func TestEnvironmentOrder(t *testing.T) {
+	s := moduleServer(t, `DocumentRoot /srv/www
+SetEnvIf Request_URI ^/ FIRST=1
+RewriteEngine On
+RewriteRule ^/ - [E=SECOND:2]
+<Directory /srv/www>
+  SetEnvIf SECOND ^2$ THIRD=3
+  RewriteEngine On
+  RewriteRule ^ - [E=FOURTH:4]
+  SetEnv FIFTH 5
+</Directory>
+`)
+	fsys := fstest.MapFS{"srv/www/f.html": {Data: []byte("x")}}
+	res := s.Request(Request{Addr: netip.MustParseAddr("127.0.0.1"), Port: 80, Path: "/f.html"}, RequestOptions{FS: fsys})
+	var got []string
+	for _, e := range res.Env {
+		got = append(got, e.Name+"="+e.Value)
+	}
+	assert.Equal(t, []string{"FIRST=1", "SECOND=2", "THIRD=3", "FOURTH=4", "FIFTH=5"}, got)
+}
