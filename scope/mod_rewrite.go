@@ -65,7 +65,13 @@ func init() {
 			if rs == nil {
 				return nil
 			}
-			if rs.engine != nil && *rs.engine && rs.directory != "" && r.filename+"/" != rs.directory &&
+			// A request for the directory without its trailing slash is
+			// left to mod_dir (r->filename is the directory's name
+			// without the slash); with the slash it is refused like the
+			// rest (verified on 2.4: resolve/testdata/cases/
+			// phase-rewrite-symlinks-before-dir, "/" → 403).
+			toDir := r.filename+"/" == rs.directory && !strings.HasSuffix(r.uri, "/")
+			if rs.engine != nil && *rs.engine && rs.directory != "" && !toDir &&
 				r.conf.core.opts&(OptFollowSymlink|OptSymOwner) == 0 {
 				return &answer{status: 403, reason: "Options FollowSymLinks and SymLinksIfOwnerMatch are both off, so the RewriteRule directive is also forbidden due to its similar ability to circumvent directory restrictions : " + r.filename}
 			}
