@@ -121,3 +121,31 @@ RewriteRule ^/ - [E=SECOND:2]
 	}
 	assert.Equal(t, []string{"FIRST=1", "SECOND=2", "THIRD=3", "FOURTH=4", "FIFTH=5"}, got)
 }
+
+// A hook leaves notes for a later one (r->notes) and adds trace steps:
+// one from translate_name comes before the walks' steps.
+func TestNotesAndSteps(t *testing.T) {
+	s := moduleServer(t, "DocumentRoot /srv/www\n<Directory /srv/www>\nRequire all granted\n</Directory>\n")
+	seen := ""
+	m := &module{name: "mod_test",
+		translateName: func(r *request) (Mapping, bool) {
+			r.setNote("test-mapped", r.uri)
+			r.addStep(Step{Phase: "test", Note: "looked at " + r.uri})
+			return Mapping{}, false
+		},
+		fixups: func(r *request) *answer {
+			seen, _ = r.note("test-mapped")
+			r.addStep(Step{Phase: "test", Note: "fixup"})
+			return nil
+		}}
+	withModule(t, m, func() {
+		fsys := fstest.MapFS{"srv/www/f.html": {Data: []byte("x")}}
+		res := s.Request(Request{Addr: netip.MustParseAddr("127.0.0.1"), Port: 80, Path: "/f.html"}, RequestOptions{FS: fsys})
+		assert.Equal(t, "/f.html", seen)
+		var steps []string
+		for _, st := range res.Steps {
+			steps = append(steps, st.Phase+":"+st.Note)
+		}
+		assert.Equal(t, []string{"test:looked at /f.html", "server:", "directory:", "test:fixup"}, steps)
+	})
+}

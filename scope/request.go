@@ -110,6 +110,10 @@ type request struct {
 	// configuration.
 	topts translateOptions
 	rc    *rewriteCtx
+	// notes is r->notes: what modules tell each other about the request.
+	notes map[string]string
+	// early are trace steps modules added before the walks.
+	early []Step
 	// mayAnswer is true while a fixup may still answer the request: the
 	// access phases granted it and no earlier fixup answered. A fixup
 	// that only completes the request's configuration runs regardless.
@@ -127,6 +131,30 @@ type translateOptions struct {
 	homeDir func(user string) (string, bool)
 	// exists is apr_stat, for UserDir lists of several directories.
 	exists func(path string) bool
+}
+
+// setNote and note are r->notes (apr_table_set, apr_table_get).
+func (r *request) setNote(name, value string) {
+	if r.notes == nil {
+		r.notes = map[string]string{}
+	}
+	r.notes[name] = value
+}
+
+func (r *request) note(name string) (string, bool) {
+	v, ok := r.notes[name]
+	return v, ok
+}
+
+// addStep adds a step to the request's trace (Result.Steps): a hook's
+// decision, with the directive that made it (Step.Note says what).
+// Steps added before the walks come first.
+func (r *request) addStep(st Step) {
+	if r.conf == nil {
+		r.early = append(r.early, st)
+		return
+	}
+	r.res.Steps = append(r.res.Steps, st)
 }
 
 // noteNotModelled records the first thing we do not model.
@@ -227,6 +255,9 @@ func (r *request) run() *Result {
 	}
 	r.conf = w.res.conf
 	res.Steps, res.conf = w.res.steps, r.conf
+	if len(r.early) > 0 {
+		res.Steps = append(r.early, res.Steps...)
+	}
 	res.Options = r.conf.core.opts &^ optUnset
 	// header_parser
 	for _, m := range modules {
