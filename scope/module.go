@@ -27,7 +27,7 @@ import (
 // not do in Go.
 type module struct {
 	name  string
-	index int // position in modules; set at init
+	index int // position in modules (register sets it)
 
 	// cmds are the directives the module reads in a per-directory body
 	// (a section, .htaccess, or a server's own body as lookup_defaults
@@ -66,6 +66,11 @@ type module struct {
 	// decline and let the next module try. The core's DocumentRoot
 	// mapping runs when every module declines.
 	translateName func(r *request) (Mapping, bool)
+	// mapToStorage takes the request off the file system when it returns
+	// true: the core then skips the directory and file walks (the
+	// location and if walks still run), as mod_proxy's map_to_storage
+	// does for a proxied request.
+	mapToStorage func(r *request) bool
 	// headerParser runs after the walks, before access control.
 	headerParser func(r *request)
 	// access is the access-control phases (access_checker, check_authn,

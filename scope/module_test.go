@@ -149,3 +149,37 @@ func TestNotesAndSteps(t *testing.T) {
 		assert.Equal(t, []string{"test:looked at /f.html", "server:", "directory:", "test:fixup"}, steps)
 	})
 }
+
+// A module that maps the request off the file system at map_to_storage
+// (as mod_proxy does) skips the directory and file walks; <Location>
+// still applies, and the module's handler answers.
+func TestMapToStorageSkipsTheWalk(t *testing.T) {
+	s := moduleServer(t, "DocumentRoot /srv/www\n<Directory /srv/www>\nRequire all denied\n</Directory>\n<Location /api>\nRequire all granted\n</Location>\n")
+	m := &module{name: "mod_test",
+		translateName: func(r *request) (Mapping, bool) {
+			if strings.HasPrefix(r.uri, "/api/") {
+				return Mapping{Kind: "test-proxy", Filename: "proxy:http://127.0.0.1:9000" + r.uri[4:], Handler: "test-proxy"}, true
+			}
+			return Mapping{}, false
+		},
+		mapToStorage: func(r *request) bool { return r.res.Mapping.Kind == "test-proxy" },
+		handler: func(r *request) (int, string, bool) {
+			if r.handler == "test-proxy" {
+				return 200, "proxied to " + r.filename, true
+			}
+			return 0, "", false
+		}}
+	withModule(t, m, func() {
+		fsys := fstest.MapFS{"srv/www/api/x": {Data: []byte("x")}}
+		res := s.Request(Request{Addr: netip.MustParseAddr("127.0.0.1"), Port: 80, Path: "/api/users"}, RequestOptions{FS: fsys})
+		assert.Equal(t, 200, res.Status, res.Reason)
+		assert.Equal(t, "proxied to proxy:http://127.0.0.1:9000/users", res.Reason)
+		var phases []string
+		for _, st := range res.Steps {
+			phases = append(phases, st.Phase)
+		}
+		assert.Equal(t, []string{"server", "location"}, phases, "no <Directory> merged")
+		res = s.Request(Request{Addr: netip.MustParseAddr("127.0.0.1"), Port: 80, Path: "/other"}, RequestOptions{FS: fsys})
+		assert.Equal(t, 403, res.Status, "a request on the file system still walks: %s", res.Reason)
+	})
+}

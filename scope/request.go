@@ -233,11 +233,24 @@ func (r *request) run() *Result {
 		res.Status, res.Reason = rd.Status, "redirected by "+describe(res.Mapping.Directive)
 		return res
 	}
-	// map_to_storage: the directory walk, with .htaccess
+	// map_to_storage: a module may take the request off the file system
+	// (mod_proxy's proxy_map_location: no directory walk); else the
+	// core's directory walk, with .htaccess.
 	w := r.w
 	w.serverConfig()
 	w.accessName = accessFileName(w.res.conf)
-	w.directoryWalk(res.Mapping.Filename)
+	onDisk := true
+	for _, m := range modules {
+		if m.mapToStorage != nil && m.mapToStorage(r) {
+			onDisk = false
+			break
+		}
+	}
+	if onDisk {
+		w.directoryWalk(res.Mapping.Filename)
+	} else {
+		w.res.filename = res.Mapping.Filename
+	}
 	res.Filename, res.PathInfo = w.res.filename, w.res.pathInfo
 	res.Exists, res.IsDir = w.res.fileType != noFile, w.res.fileType == dirFile
 	r.filename = w.res.filename
@@ -248,7 +261,9 @@ func (r *request) run() *Result {
 	}
 	// The file walk, the location walk, the if walk (which sees the
 	// variables post_read_request set).
-	w.fileWalk()
+	if onDisk {
+		w.fileWalk()
+	}
 	w.locationWalk(r.uri)
 	if len(w.res.conf.core.ifs) > 0 {
 		w.ifWalk(res, newExprEnv(r.v, r.req, r.uri, w.res.filename, append([]EnvVar(nil), r.env.entries...)))
