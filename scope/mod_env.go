@@ -1,7 +1,8 @@
 package scope
 
 import (
-	"sort"
+	"slices"
+	"strings"
 
 	"github.com/apacheconf/apacheconf/ast"
 	"github.com/apacheconf/apacheconf/internal/syntax"
@@ -77,8 +78,11 @@ func envList(c *dirConfig) []EnvVar {
 }
 
 func (e *envDir) list() []EnvVar {
+	if len(e.env) == 0 {
+		return nil
+	}
 	out := append([]EnvVar(nil), e.env...)
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	slices.SortFunc(out, func(a, b EnvVar) int { return strings.Compare(a.Name, b.Name) })
 	return out
 }
 

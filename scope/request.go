@@ -190,8 +190,8 @@ func (s *Server) Request(req Request, opts RequestOptions) *Result {
 	comp := s.compiledFor(sel.Server)
 	r := &request{s: s, v: sel.Server, comp: comp, srv: comp.servers(s), req: req, opts: opts,
 		res: &Result{Request: req, Server: sel.Server, How: sel.How}}
-	r.w = &walker{s: s, v: sel.Server, fsys: opts.FS, table: opts.Table, res: &walkResult{},
-		accessName: ".htaccess", method: "GET"}
+	r.w = newWalker(s, sel.Server, opts.FS, false)
+	r.w.table = opts.Table
 	r.topts = translateOptions{homeDir: s.homeDirFn, exists: func(p string) bool { return r.w.stat(p) != noFile }}
 	r.attrs = newEnvRequest(req)
 	return r.run()

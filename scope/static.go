@@ -17,7 +17,7 @@ func (s *Server) EffectiveAt(v *VirtualHost, dir string, fsys fs.FS) *Result {
 	if v == nil {
 		v = s.Main
 	}
-	w := &walker{s: s, v: v, fsys: fsys, res: &walkResult{}, accessName: ".htaccess", method: "GET", assumeDirs: true}
+	w := newWalker(s, v, fsys, true)
 	w.serverConfig()
 	w.accessName = accessFileName(w.res.conf)
 	dir = strings.TrimSuffix(dir, "/") + "/"

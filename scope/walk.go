@@ -184,6 +184,15 @@ type walker struct {
 	method     string
 	// assumeDirs makes every path component a directory (EffectiveAt).
 	assumeDirs bool
+	result     walkResult // res points here
+}
+
+// newWalker returns a walker for a request to v (assumeDirs: for
+// EffectiveAt), its result in the same allocation.
+func newWalker(s *Server, v *VirtualHost, fsys fs.FS, assumeDirs bool) *walker {
+	w := &walker{s: s, v: v, fsys: fsys, accessName: ".htaccess", method: "GET", assumeDirs: assumeDirs}
+	w.res = &w.result
+	return w
 }
 
 func (w *walker) stat(abs string) fileType {
