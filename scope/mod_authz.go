@@ -166,23 +166,6 @@ func authzContainer(s *ast.Section) *authzNode {
 	return n
 }
 
-// AuthzResult is an authorization provider's answer (authz_status in
-// mod_auth.h).
-type AuthzResult int
-
-// The results of authorization, as mod_authz_core combines them.
-const (
-	AuthzNeutral AuthzResult = iota
-	AuthzGranted
-	AuthzDenied
-	AuthzDeniedNoUser // a user might be granted: httpd answers 401
-	AuthzUnknown      // we cannot decide statically (Require expr, host, …)
-)
-
-func (r AuthzResult) String() string {
-	return [...]string{"neutral", "granted", "denied", "denied (no user)", "undecidable"}[r]
-}
-
 // authzLogic is AuthMerging / the container's operator.
 type authzLogic int
 

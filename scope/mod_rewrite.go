@@ -394,3 +394,23 @@ func rewriteVar(name string, rc *rewriteCtx) string {
 	}
 	return ""
 }
+
+// rewriteCtx is what RewriteRule and RewriteCond read of the request.
+func (r *request) rewriteCtx() *rewriteCtx {
+	rs := reqState[rewriteState](r, rewriteModule)
+	if rs.rc == nil {
+		rs.rc = &rewriteCtx{env: &r.env, header: func(name string) string { h, _ := r.attrs.header(name); return h },
+			stat: r.w.stat, vars: map[string]string{
+				"HTTP_HOST": r.req.Host, "REQUEST_URI": r.uri, "REQUEST_METHOD": "GET", "SERVER_NAME": r.v.ServerName,
+				"SERVER_PORT": strconv.Itoa(r.req.Port), "REMOTE_ADDR": r.req.Remote.String(), "SERVER_ADDR": r.req.Addr.String(),
+				"QUERY_STRING": "", "THE_REQUEST": "GET " + r.req.Path + " HTTP/1.1", "REQUEST_SCHEME": "http", "HTTPS": "off",
+				"REQUEST_FILENAME": r.filename, "SCRIPT_FILENAME": r.filename, "DOCUMENT_ROOT": "",
+			}}
+	}
+	return rs.rc
+}
+
+// rewriteState is mod_rewrite's per-request state.
+type rewriteState struct {
+	rc *rewriteCtx
+}

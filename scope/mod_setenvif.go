@@ -100,24 +100,6 @@ func isSetEnvIf(d *ast.Directive) bool {
 	return ok && cmd.m == setenvifModule
 }
 
-// envRequest is what SetEnvIf attributes read.
-type envRequest struct {
-	uri     string
-	remote  string
-	local   string
-	method  string
-	headers map[string]string // canonical header names → value
-}
-
-func (r *envRequest) header(name string) (string, bool) {
-	for k, v := range r.headers {
-		if strings.EqualFold(k, name) {
-			return v, true
-		}
-	}
-	return "", false
-}
-
 // runSetEnvIf is match_headers: each conditional in order; the
 // attribute is a special name, else a request header, else a variable
 // set earlier. It returns directives it could not evaluate.

@@ -109,7 +109,9 @@ type request struct {
 	// topts are translate_name's inputs that do not come from the
 	// configuration.
 	topts translateOptions
-	rc    *rewriteCtx
+	// modState is request_config: each module's state for this request
+	// (reqState).
+	modState []any
 	// notes is r->notes: what modules tell each other about the request.
 	notes map[string]string
 	// early are trace steps modules added before the walks.
@@ -131,6 +133,18 @@ type translateOptions struct {
 	homeDir func(user string) (string, bool)
 	// exists is apr_stat, for UserDir lists of several directories.
 	exists func(path string) bool
+}
+
+// reqState returns m's state for the request (request_config), created
+// (zero) at the first call.
+func reqState[T any](r *request, m *module) *T {
+	if r.modState == nil {
+		r.modState = make([]any, len(modules))
+	}
+	if r.modState[m.index] == nil {
+		r.modState[m.index] = new(T)
+	}
+	return r.modState[m.index].(*T)
 }
 
 // setNote and note are r->notes (apr_table_set, apr_table_get).
@@ -352,6 +366,23 @@ func (r *request) run() *Result {
 	return res
 }
 
+// AuthzResult is an authorization provider's answer (authz_status in
+// mod_auth.h).
+type AuthzResult int
+
+// The results of authorization, as mod_authz_core combines them.
+const (
+	AuthzNeutral AuthzResult = iota
+	AuthzGranted
+	AuthzDenied
+	AuthzDeniedNoUser // a user might be granted: httpd answers 401
+	AuthzUnknown      // we cannot decide statically (Require expr, host, …)
+)
+
+func (r AuthzResult) String() string {
+	return [...]string{"neutral", "granted", "denied", "denied (no user)", "undecidable"}[r]
+}
+
 // accessStatus is what the access phases answer when they do not grant.
 func accessStatus(a AuthzResult) (int, string) {
 	switch a {
@@ -440,16 +471,22 @@ func (r *request) translate(path string) Mapping {
 	return mp
 }
 
-// rewriteCtx is what RewriteRule and RewriteCond read of the request.
-func (r *request) rewriteCtx() *rewriteCtx {
-	if r.rc == nil {
-		r.rc = &rewriteCtx{env: &r.env, header: func(name string) string { h, _ := r.attrs.header(name); return h },
-			stat: r.w.stat, vars: map[string]string{
-				"HTTP_HOST": r.req.Host, "REQUEST_URI": r.uri, "REQUEST_METHOD": "GET", "SERVER_NAME": r.v.ServerName,
-				"SERVER_PORT": strconv.Itoa(r.req.Port), "REMOTE_ADDR": r.req.Remote.String(), "SERVER_ADDR": r.req.Addr.String(),
-				"QUERY_STRING": "", "THE_REQUEST": "GET " + r.req.Path + " HTTP/1.1", "REQUEST_SCHEME": "http", "HTTPS": "off",
-				"REQUEST_FILENAME": r.filename, "SCRIPT_FILENAME": r.filename, "DOCUMENT_ROOT": "",
-			}}
+// envRequest is what the request carries that conditions read
+// (SetEnvIf attributes, RewriteCond variables): its URI, addresses,
+// method and headers.
+type envRequest struct {
+	uri     string
+	remote  string
+	local   string
+	method  string
+	headers map[string]string // canonical header names → value
+}
+
+func (r *envRequest) header(name string) (string, bool) {
+	for k, v := range r.headers {
+		if strings.EqualFold(k, name) {
+			return v, true
+		}
 	}
-	return r.rc
+	return "", false
 }
