@@ -62,6 +62,11 @@ func TestOracleCases(t *testing.T) {
 		}
 		var errs []string
 		for _, d := range ds {
+			// AC7004's finding is a directory httpd answers 403 for, rule
+			// or no rule: the case must show the 403 (htaccess-rewrite).
+			if d.Rule == "AC7004" && strings.Contains(expected, "-> 403") {
+				continue
+			}
 			if d.Severity == Error && !security[d.Rule] {
 				errs = append(errs, fmt.Sprintf("%s:%d %s [%s]", d.Pos.Filename, d.Pos.Line, d.Message, d.Rule))
 			}

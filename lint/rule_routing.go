@@ -355,14 +355,10 @@ func runProxyPassSlash(p *Pass) {
 				msg += " (an invalid URL: httpd answers 500)"
 			}
 		} else {
+			// Trimming "http://h/" leaves a bare host, which maps cleanly
+			// (oracle case lint-proxy-slash, /nohost).
 			fixed = strings.TrimSuffix(e.URL, "/")
-			msg = fmt.Sprintf("ProxyPass path %s has no trailing '/' but the URL %s does: %s/x is sent as %s/x, with a double slash", e.Path, e.URL, e.Path, e.URL)
-			if fixed == strings.TrimSuffix(e.URL, up) {
-				fixed = e.URL // "http://h/": trimming leaves a bare host, which maps cleanly
-				if fixed == e.URL {
-					fixed = strings.TrimSuffix(e.URL, "/")
-				}
-			}
+			msg = fmt.Sprintf("ProxyPass path %s has no trailing '/' but the URL %s does: %s/x is sent as %sx, with a double slash", e.Path, e.URL, e.Path, e.URL+"/")
 		}
 		vals[ui] = fixed
 		p.Report(Diagnostic{Pos: d.Pos(), End: endOfLine(d), Message: msg,
