@@ -36,8 +36,7 @@ func conditionalSection(s *ast.Section) bool {
 
 // contextDirectives calls f for each directive of a context's body
 // (a server's, a section's, a .htaccess file's), descending into
-// conditional sections only; owner is the innermost enclosing section
-// that is not conditional (nil at the top).
+// conditional sections only.
 func contextDirectives(body []ast.Node, f func(d *ast.Directive)) {
 	for _, n := range body {
 		switch n := n.(type) {
@@ -106,9 +105,8 @@ func ownProxyConfig(v *scope.VirtualHost) *proxy.ServerConfig {
 }
 
 // proxyConfig is the merged mod_proxy configuration of v: the main
-// server's entries first (merge_proxy_config).
-func proxyConfig(p *Pass, v *scope.VirtualHost) *proxy.ServerConfig {
-	main := ownProxyConfig(p.Server.Main)
+// server's entries (main, its ownProxyConfig) first (merge_proxy_config).
+func proxyConfig(main *proxy.ServerConfig, v *scope.VirtualHost) *proxy.ServerConfig {
 	if v.IsMain() {
 		return main
 	}
@@ -177,10 +175,11 @@ func runProxyPassShadowed(p *Pass) {
 		return
 	}
 	o := once{}
+	main := ownProxyConfig(p.Server.Main)
 	for _, v := range servers(p) {
-		sc := proxyConfig(p, v)
+		sc := proxyConfig(main, v)
 		locs := locationPasses(p, v)
-		mainCount := len(ownProxyConfig(p.Server.Main).Passes)
+		mainCount := len(main.Passes)
 		if v.IsMain() {
 			mainCount = 0
 		}
@@ -434,8 +433,9 @@ func runOpenForwardProxy(p *Pass) {
 	if len(p.Server.VHosts) > 0 {
 		vs = append([]*scope.VirtualHost{p.Server.Main}, vs...)
 	}
+	main := ownProxyConfig(p.Server.Main)
 	for _, v := range vs {
-		on := proxyConfig(p, v).OpenForwardProxy()
+		on := proxyConfig(main, v).OpenForwardProxy()
 		if on == nil {
 			continue
 		}
@@ -1198,6 +1198,7 @@ func runRedirectLoop(p *Pass) {
 		return
 	}
 	o := once{}
+	hts := p.rewriteHTAccess()
 	for _, v := range servers(p) {
 		rs, base := rewriteServer(p, v)
 		rewriting := rs.Engine && !rs.Shared && len(rs.Rules) > 0
@@ -1213,7 +1214,7 @@ func runRedirectLoop(p *Pass) {
 				}
 			})
 		}
-		dirLoops(p, v, base, o)
+		dirLoops(p, v, base, hts, o)
 		if !rewriting {
 			continue
 		}
@@ -1401,7 +1402,7 @@ func redirectedBy(res *rewrite.Result, d *ast.Directive) bool {
 // file, until LimitInternalRecursion answers 500 (a per-directory [L]
 // ends only the pass; [END] or a RewriteCond excluding the target stops
 // it).
-func dirLoops(p *Pass, v *scope.VirtualHost, base *rewrite.DirConfig, o once) {
+func dirLoops(p *Pass, v *scope.VirtualHost, base *rewrite.DirConfig, hts []*rewriteHTAccess, o once) {
 	root, _ := docRoot(p, v)
 	if root == "" {
 		return
@@ -1418,7 +1419,7 @@ func dirLoops(p *Pass, v *scope.VirtualHost, base *rewrite.DirConfig, o once) {
 			ctxs = append(ctxs, context{path.Clean(vals[0]), s.Body, "<Directory " + vals[0] + ">"})
 		}
 	}
-	for _, h := range p.rewriteHTAccess() {
+	for _, h := range hts {
 		if h.server == v || h.server.IsMain() {
 			ctxs = append(ctxs, context{h.dir, h.file.Body, h.dir + "/.htaccess"})
 		}

@@ -108,6 +108,8 @@ func category(id string) string {
 		return "mod_wsgi"
 	case strings.HasPrefix(id, "AC5"):
 		return "security"
+	case strings.HasPrefix(id, "AC7"):
+		return "routing"
 	}
 	return "other"
 }
@@ -117,7 +119,8 @@ func category(id string) string {
 func ruleProperties(a *lint.Analyzer) sarif.Properties {
 	cat := category(a.ID)
 	p := sarif.Properties{"tags": []string{cat}}
-	if cat == "security" || a.ID == "AC4006" {
+	// AC7007 is an open forward proxy.
+	if cat == "security" || a.ID == "AC4006" || a.ID == "AC7007" {
 		if cat != "security" {
 			p["tags"] = []string{cat, "security"}
 		}
