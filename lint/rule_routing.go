@@ -468,7 +468,8 @@ func fcgiHandler(h string) bool {
 // FCGIMissingFiles reports PHP handed to FastCGI for files that do not
 // exist: SetHandler "proxy:fcgi://…" in <FilesMatch>/<Files>, or
 // AddHandler, with no <If "-f %{REQUEST_FILENAME}"> around it, no
-// RewriteCond … !-f guard for the directory and no ProxyErrorOverride On.
+// RewriteCond … !-f guard for the directory (ProxyErrorOverride On is
+// none: the request still reaches FastCGI).
 // httpd sends SCRIPT_FILENAME for the missing file and PHP-FPM answers
 // for it. AddHandler also matches a.php.txt (mod_mime reads every
 // extension of the name).
@@ -563,7 +564,7 @@ func runFCGIMissingFiles(p *Pass) {
 				} else if root, _ := docRoot(p, v); root != "" {
 					dir = root
 				}
-				if !fcgiGuarded(p, v, dir, parents, hts) {
+				if !fcgiGuarded(p, v, dir, hts) {
 					unguarded, server = true, v
 					break
 				}
@@ -606,24 +607,11 @@ func firstExt(exts []string) string {
 }
 
 // fcgiGuarded reports whether missing files under dir of v are kept from
-// FastCGI: ProxyErrorOverride On in force, or a mod_rewrite rule set in
-// force for dir (server, <Directory> or .htaccess) with a file-existence
-// RewriteCond.
-func fcgiGuarded(p *Pass, v *scope.VirtualHost, dir string, parents []*ast.Section, hts []*rewriteHTAccess) bool {
-	for _, s := range parents {
-		var on bool
-		contextDirectives(s.Body, func(d *ast.Directive) {
-			if d.Is("ProxyErrorOverride") && argOf(d, "off") == "on" {
-				on = true
-			}
-		})
-		if on {
-			return true
-		}
-	}
-	if argOf(serverDirective(p, v, "ProxyErrorOverride"), "off") == "on" {
-		return true
-	}
+// FastCGI: a mod_rewrite rule set in force for dir (server, <Directory>
+// or .htaccess) with a file-existence RewriteCond. ProxyErrorOverride On
+// is no guard: the request still reaches FastCGI with the missing file's
+// SCRIPT_FILENAME (oracle case lint-fcgi-guards-server).
+func fcgiGuarded(p *Pass, v *scope.VirtualHost, dir string, hts []*rewriteHTAccess) bool {
 	rs, _ := rewriteServer(p, v)
 	if rs.Engine && rulesGuard(rs.Rules) {
 		return true

@@ -66,12 +66,13 @@ const fcgiEvidence = "@fcgi-filesmatch-basic php.example /missing.php -> 200 gro
 // routing cases; every other case must give none (the false-positive
 // check: httpd's answers show those configurations doing what they say).
 var routingFindings = map[string][]routingWant{
-	"fcgi-addhandler":       {{"AC7003", "/site.conf:15", "php.example /a.php.txt -> 200 group=- app=- backend=fcgi"}},
-	"fcgi-alias":            {{"AC7003", "/site.conf:17", "php.example /tools/missing.php -> 200 group=- app=- backend=fcgi"}},
-	"fcgi-dirindex":         {{"AC7003", "/site.conf:17", fcgiEvidence}},
-	"fcgi-filesmatch-basic": {{"AC7003", "/site.conf:16", "php.example /missing.php -> 200 group=- app=- backend=fcgi"}},
-	"fcgi-guards":           {{"AC7003", "/site.conf:32", "php.example /none/missing.php -> 200 group=- app=- backend=fcgi"}},
-	"mix-dirindex-targets":  {{"AC7003", "/site.conf:20", fcgiEvidence}},
+	"fcgi-addhandler":         {{"AC7003", "/site.conf:15", "php.example /a.php.txt -> 200 group=- app=- backend=fcgi"}},
+	"fcgi-alias":              {{"AC7003", "/site.conf:17", "php.example /tools/missing.php -> 200 group=- app=- backend=fcgi"}},
+	"fcgi-dirindex":           {{"AC7003", "/site.conf:17", fcgiEvidence}},
+	"fcgi-filesmatch-basic":   {{"AC7003", "/site.conf:16", "php.example /missing.php -> 200 group=- app=- backend=fcgi"}},
+	"fcgi-guards":             {{"AC7003", "/site.conf:32", "php.example /none/missing.php -> 200 group=- app=- backend=fcgi"}},
+	"lint-fcgi-guards-server": {{"AC7003", "/site.conf:17", "eo.example /missing.php -> 200 group=- app=- backend=fcgi"}},
+	"mix-dirindex-targets":    {{"AC7003", "/site.conf:20", fcgiEvidence}},
 	"lint-open-forward-proxy": {
 		{"AC7007", "/site.conf:15", "fwd.example http://127.0.0.1:1/x from=127.0.0.2 -> 503"},
 		{"AC7007", "/site.conf:20", "granted.example:port2 http://127.0.0.1:1/x from=127.0.0.3 -> 503"},
