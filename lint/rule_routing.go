@@ -1391,8 +1391,9 @@ func redirectedBy(res *rewrite.Result, d *ast.Directive) bool {
 // ends only the pass; [END] or a RewriteCond excluding the target stops
 // it).
 func dirLoops(p *Pass, v *scope.VirtualHost, base *rewrite.DirConfig, hts []*rewriteHTAccess, o once) {
-	root, _ := docRoot(p, v)
-	if root == "" {
+	docroot, _ := docRoot(p, v)
+	roots := urlRoots(p, v)
+	if len(roots) == 0 {
 		return
 	}
 	type context struct {
@@ -1413,7 +1414,8 @@ func dirLoops(p *Pass, v *scope.VirtualHost, base *rewrite.DirConfig, hts []*rew
 		}
 	}
 	for _, c := range ctxs {
-		if !ancestorOrSelf(root, c.dir) {
+		ur, ok := urlRootOf(roots, c.dir)
+		if !ok {
 			continue
 		}
 		conf := rewrite.MergeDir(base, dirRewrite(c.dir, c.body))
@@ -1433,12 +1435,12 @@ func dirLoops(p *Pass, v *scope.VirtualHost, base *rewrite.DirConfig, hts []*rew
 			return true
 		}
 		file := strings.TrimSuffix(c.dir, "/") + "/lintx"
-		uri := "/" + strings.TrimPrefix(strings.TrimPrefix(file, strings.TrimSuffix(root, "/")), "/")
+		uri := ur.prefix + strings.TrimPrefix(file, ur.root)
 		var rule *ast.Directive
 		hops := []string{uri}
 		end := false
 		for range loopHops + 1 {
-			in := &rewrite.Input{URI: uri, Filename: file, DocumentRoot: root, ContextDocumentRoot: root, SymLinksAllowed: true, EndSeen: end,
+			in := &rewrite.Input{URI: uri, Filename: file, DocumentRoot: docroot, ContextDocumentRoot: ur.root, ContextPrefix: ur.prefix, SymLinksAllowed: true, EndSeen: end,
 				Scheme: "http", ServerName: v.ServerName, Port: 80, ProxyAvailable: true, LimitRequestLine: 8190, Req: plainRequest{host: v.ServerName}}
 			res := conf.Fixup(in)
 			if res.Action != rewrite.InternalRedirect || !strings.HasPrefix(res.URI, "/") {
@@ -1457,7 +1459,11 @@ func dirLoops(p *Pass, v *scope.VirtualHost, base *rewrite.DirConfig, hts []*rew
 			}
 			rule, end = by, res.End
 			uri = res.URI
-			file = strings.TrimSuffix(root, "/") + uri
+			if !strings.HasPrefix(uri, ur.prefix+"/") {
+				rule = nil
+				break
+			}
+			file = ur.root + strings.TrimPrefix(uri, ur.prefix)
 			hops = append(hops, uri)
 			if !inside(file) {
 				rule = nil
@@ -1470,4 +1476,60 @@ func dirLoops(p *Pass, v *scope.VirtualHost, base *rewrite.DirConfig, hts []*rew
 		o.report(p, rule, fmt.Sprintf("%s in %s rewrites its own result again: a per-directory rewrite is an internal redirect after which the rules run again (%s …), so every request it matches ends in a 500 at LimitInternalRecursion; use [END], or a RewriteCond that excludes the target",
 			directiveText(rule), c.name, strings.Join(hops[:4], " → ")))
 	}
+}
+
+// urlRoot is a URL prefix and the directory it maps to (the DocumentRoot
+// for "", an Alias, a UserDir tree), both without a trailing '/': what
+// httpd's context_prefix and context_document_root say.
+type urlRoot struct{ prefix, root string }
+
+// urlRoots are v's DocumentRoot, literal Alias lines and UserDir
+// patterns ("/home/*/www"); a UserDir root is a pattern until
+// urlRootOf fills in the user.
+func urlRoots(p *Pass, v *scope.VirtualHost) []urlRoot {
+	var out []urlRoot
+	bodies := [][]ast.Node{v.Body}
+	if !v.IsMain() {
+		bodies = append(bodies, p.Server.Main.Body)
+	}
+	for _, body := range bodies {
+		contextDirectives(body, func(d *ast.Directive) {
+			vals := d.Values()
+			switch {
+			case d.Is("Alias") && len(vals) == 2 && path.IsAbs(vals[1]):
+				out = append(out, urlRoot{strings.TrimSuffix(vals[0], "/"), strings.TrimSuffix(path.Clean(vals[1]), "/")})
+			case d.Is("UserDir"):
+				for _, u := range vals {
+					if path.IsAbs(u) && strings.Count(u, "*") == 1 {
+						out = append(out, urlRoot{"/~*", path.Clean(u)})
+					}
+				}
+			}
+		})
+	}
+	if root, _ := docRoot(p, v); root != "" {
+		out = append(out, urlRoot{"", strings.TrimSuffix(root, "/")})
+	}
+	return out
+}
+
+// urlRootOf is the first root (Alias and UserDir before the
+// DocumentRoot, as mod_alias and mod_userdir translate first) holding
+// dir.
+func urlRootOf(roots []urlRoot, dir string) (urlRoot, bool) {
+	for _, r := range roots {
+		if before, after, ok := strings.Cut(r.root, "*"); ok {
+			rest, ok := strings.CutPrefix(dir, before)
+			user, _, _ := strings.Cut(rest, "/")
+			tail := rest[len(user):] // "" or "/…"
+			if !ok || user == "" || !(tail == after || strings.HasPrefix(tail, after+"/")) {
+				continue
+			}
+			return urlRoot{"/~" + user, before + user + after}, true
+		}
+		if r.root == "" || dir == r.root || strings.HasPrefix(dir, r.root+"/") {
+			return r, true
+		}
+	}
+	return urlRoot{}, false
 }

@@ -125,6 +125,10 @@ func TestRedirectLoop(t *testing.T) {
 		{name: "internal loop", conf: vh(dir), files: map[string]string{"/srv/l/.htaccess": "RewriteEngine On\nRewriteRule ^(.*)$ sub/$1 [L]\n"},
 			want: []string{"/srv/l/.htaccess:2: RewriteRule ^(.*)$ sub/$1 [L] in /srv/l/.htaccess rewrites its own result again"}},
 		{name: "internal end", conf: vh(dir), files: map[string]string{"/srv/l/.htaccess": "RewriteEngine On\nRewriteRule ^(.*)$ sub/$1 [END]\n"}},
+		{name: "internal loop under Alias", conf: vh("Alias /tools /opt/tools\n<Directory /opt/tools>\nAllowOverride FileInfo\n</Directory>\n"), files: map[string]string{"/opt/tools/.htaccess": "RewriteEngine On\nRewriteRule ^(.*)$ v2/$1 [L]\n"},
+			want: []string{"/opt/tools/.htaccess:2: RewriteRule ^(.*)$ v2/$1 [L] in /opt/tools/.htaccess rewrites its own result again: a per-directory rewrite is an internal redirect after which the rules run again (/tools/lintx → /tools/v2/lintx"}},
+		{name: "internal loop under UserDir", conf: vh("UserDir /home/*/www\n<Directory /home>\nAllowOverride FileInfo\n</Directory>\n"), files: map[string]string{"/home/bob/www/.htaccess": "RewriteEngine On\nRewriteRule ^(.*)$ app.wsgi/$1 [L]\n", "/home/joe/www/.htaccess": "RewriteEngine On\nRewriteRule ^(.*)$ app.wsgi [L]\n"},
+			want: []string{"/home/bob/www/.htaccess:2: (/~bob/lintx → /~bob/app.wsgi/lintx"}},
 		{name: "front controller", conf: vh(dir), files: map[string]string{"/srv/.htaccess": "RewriteEngine On\nRewriteRule ^(.*)$ index.php [L]\n"}},
 	})
 }

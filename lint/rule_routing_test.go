@@ -100,7 +100,8 @@ var routingFindings = map[string][]routingWant{
 		{"AC7002", "/site.conf:15", "p.example /api/x -> 200 group=- app=- backend=b1 path=/v1//x"},
 		{"AC7002", "/site.conf:16", "p.example /svc/x -> 200 group=- app=- backend=b1 path=/sx"},
 	},
-	"rwdir-end-vs-l": {{"AC7006", "/htdocs/l/.htaccess:2", "d.example /l/a.txt -> 500"}},
+	"rwdir-end-vs-l":              {{"AC7006", "/htdocs/l/.htaccess:2", "d.example /l/a.txt -> 500"}},
+	"rwwsgi-fc-missing-cond-loop": {{"AC7006", "/users/bob/web/.htaccess:2", "h.example /~bob/x -> 500"}},
 	"rwdir-followsymlinks-off": {
 		{"AC7004", "/htdocs/engineonly/.htaccess:1", "d.example /engineonly/plain.txt -> 403"},
 		{"AC7004", "/htdocs/nofs/.htaccess:1", "d.example /nofs/plain.txt -> 403"},
