@@ -192,8 +192,12 @@ func runProxyPassShadowed(p *Pass) {
 				what = "the exclusion ProxyPass " + e.Path + " !"
 			}
 			if l := coveringLocation(locs, e.Path); l != nil {
-				o.report(p, e.Directive, fmt.Sprintf("%s never applies for %s: <Location %s> (%s) has its own ProxyPass, which mod_proxy checks before the server's entries, for every URL this one matches",
-					what, serverLabel(v), l.section.Values()[0], lineOf(l.section)))
+				label := ""
+				if i >= mainCount || ownsSection(v, l.section) {
+					label = " for " + serverLabel(v)
+				}
+				o.report(p, e.Directive, fmt.Sprintf("%s never applies%s: <Location %s> (%s) has its own ProxyPass, which mod_proxy checks before the server's entries, for every URL this one matches",
+					what, label, l.section.Values()[0], lineOf(l.section)))
 				continue
 			}
 			earlier := &proxy.ServerConfig{Passes: sc.Passes[:i], Balancers: sc.Balancers}
@@ -216,7 +220,11 @@ func runProxyPassShadowed(p *Pass) {
 			} else {
 				msg = fmt.Sprintf("%s never applies: %s (%s), checked first, matches every URL it matches; put it before that line",
 					what, directiveText(w.Directive), lineOf(w.Directive))
-				fixes = append(fixes, moveBefore("move "+directiveText(e.Directive)+" before "+directiveText(w.Directive), e.Directive, w.Directive, v))
+				body := v.Body
+				if i < mainCount {
+					body = p.Server.Main.Body
+				}
+				fixes = append(fixes, moveBefore("move "+directiveText(e.Directive)+" before "+directiveText(w.Directive), e.Directive, w.Directive, body))
 			}
 			o.report(p, e.Directive, msg, fixes...)
 		}
@@ -242,9 +250,10 @@ func coveringLocation(locs []locationPass, prefix string) *locationPass {
 }
 
 // moveBefore is a fix moving directive d to just before target, when both
-// sit directly in the same server body of one file.
-func moveBefore(msg string, d, target *ast.Directive, v *scope.VirtualHost) SuggestedFix {
-	if d.Pos().Filename != target.Pos().Filename || d.Raw == "" || target.Raw == "" || !sameBody(v.Body, d, target) {
+// sit directly in body (a server's, conditionals looked through) in one
+// file.
+func moveBefore(msg string, d, target *ast.Directive, body []ast.Node) SuggestedFix {
+	if d.Pos().Filename != target.Pos().Filename || d.Raw == "" || target.Raw == "" || !sameBody(body, d, target) {
 		return SuggestedFix{}
 	}
 	text, err := ast.FormatNode(d)
@@ -266,17 +275,13 @@ func moveBefore(msg string, d, target *ast.Directive, v *scope.VirtualHost) Sugg
 // sameBody reports whether a and b are directives of the same body (one
 // level of a server's configuration, conditionals looked through).
 func sameBody(body []ast.Node, a, b *ast.Directive) bool {
-	var found func(body []ast.Node) int
-	found = func(body []ast.Node) int {
-		n := 0
-		contextDirectives(body, func(d *ast.Directive) {
-			if d == a || d == b {
-				n++
-			}
-		})
-		return n
-	}
-	return found(body) == 2
+	n := 0
+	contextDirectives(body, func(d *ast.Directive) {
+		if d == a || d == b {
+			n++
+		}
+	})
+	return n == 2
 }
 
 // ProxyPassSlash reports a ProxyPass whose path and URL disagree on the
@@ -391,7 +396,8 @@ func proxyAccess(p *Pass, v *scope.VirtualHost) (restricting, granting *ast.Sect
 			if len(vals) != 1 {
 				return
 			}
-			all := (s.Is("Proxy") && vals[0] == "*") || (s.Is("ProxyMatch") && (vals[0] == ".*" || vals[0] == "^.*" || vals[0] == "." || vals[0] == "^"))
+			// "*", and "http://*" and the like: every URL of a scheme.
+			all := (s.Is("Proxy") && (vals[0] == "*" || strings.HasSuffix(vals[0], "://*"))) || (s.Is("ProxyMatch") && (vals[0] == ".*" || vals[0] == "^.*" || vals[0] == "." || vals[0] == "^"))
 			if !all {
 				return
 			}
@@ -405,7 +411,7 @@ func proxyAccess(p *Pass, v *scope.VirtualHost) (restricting, granting *ast.Sect
 						switch {
 						case n.Is("Require") && !(len(vals) == 2 && strings.EqualFold(vals[0], "all") && strings.EqualFold(vals[1], "granted")):
 							restricts = true
-						case n.Is("Deny") || n.Is("Allow") && !(len(vals) == 2 && strings.EqualFold(vals[1], "all")):
+						case n.Is("Deny") || (n.Is("Allow") && !(len(vals) == 2 && strings.EqualFold(vals[1], "all"))):
 							restricts = true
 						}
 					case *ast.Section:
@@ -434,6 +440,14 @@ func runOpenForwardProxy(p *Pass) {
 		vs = append([]*scope.VirtualHost{p.Server.Main}, vs...)
 	}
 	main := ownProxyConfig(p.Server.Main)
+	// One finding per ProxyRequests line and granting section, naming
+	// every server it opens.
+	type key struct {
+		on       *ast.Directive
+		granting *ast.Section
+	}
+	open := map[key][]string{}
+	var order []key
 	for _, v := range vs {
 		on := proxyConfig(main, v).OpenForwardProxy()
 		if on == nil {
@@ -443,16 +457,27 @@ func runOpenForwardProxy(p *Pass) {
 			continue
 		}
 		restricting, granting := proxyAccess(p, v)
-		switch {
-		case restricting != nil:
+		if restricting != nil {
 			continue
-		case granting != nil:
-			o.report(p, on, fmt.Sprintf("ProxyRequests On (%s) makes %s an open forward proxy: <%s %s> (%s) grants every client; restrict it with Require ip/host",
-				lineOf(on), serverLabel(v), granting.Name, granting.Values()[0], lineOf(granting)))
-		default:
-			o.report(p, on, fmt.Sprintf("ProxyRequests On makes %s an open forward proxy: no <Proxy \"*\"> section restricts who may use it (<Directory> sections do not apply to proxied requests); add <Proxy \"*\"> with Require ip/host, or use ProxyRequests Off for reverse proxying",
-				serverLabel(v)))
 		}
+		k := key{on, granting}
+		if open[k] == nil {
+			order = append(order, k)
+		}
+		open[k] = append(open[k], serverLabel(v))
+	}
+	for _, k := range order {
+		who := open[k][0]
+		if n := len(open[k]); n > 1 {
+			who = fmt.Sprintf("%s and %d more server(s)", who, n-1)
+		}
+		if k.granting != nil {
+			o.report(p, k.on, fmt.Sprintf("ProxyRequests On (%s) makes %s an open forward proxy: <%s %s> (%s) grants every client; restrict it with Require ip/host",
+				lineOf(k.on), who, k.granting.Name, k.granting.Values()[0], lineOf(k.granting)))
+			continue
+		}
+		o.report(p, k.on, fmt.Sprintf("ProxyRequests On makes %s an open forward proxy: no <Proxy \"*\"> section restricts who may use it (<Directory> sections do not apply to proxied requests); add <Proxy \"*\"> with Require ip/host, or use ProxyRequests Off for reverse proxying",
+			who))
 	}
 }
 
@@ -837,6 +862,7 @@ type rewriteContext struct {
 	section *ast.Section // nil for .htaccess
 	body    []ast.Node
 	seq     int
+	owner   *scope.VirtualHost // the virtual host whose own configuration it is; nil: the main server's, shared
 }
 
 func runRewriteSymlinksOff(p *Pass) {
@@ -853,11 +879,19 @@ func runRewriteSymlinksOff(p *Pass) {
 				continue
 			}
 			dir := path.Clean(vals[0])
-			ctxs = append(ctxs, rewriteContext{dir: dir, depth: depthOf(dir), section: s, body: s.Body, seq: i})
+			var owner *scope.VirtualHost
+			if !v.IsMain() && ownsSection(v, s) {
+				owner = v
+			}
+			ctxs = append(ctxs, rewriteContext{dir: dir, depth: depthOf(dir), section: s, body: s.Body, seq: i, owner: owner})
 		}
 		for i, h := range hts {
 			if h.server == v || (h.server.IsMain() && !v.IsMain()) {
-				ctxs = append(ctxs, rewriteContext{dir: h.dir, depth: depthOf(h.dir), body: h.file.Body, seq: 100000 + i})
+				var owner *scope.VirtualHost
+				if !h.server.IsMain() && len(p.Server.VHosts) > 1 {
+					owner = h.server
+				}
+				ctxs = append(ctxs, rewriteContext{dir: h.dir, depth: depthOf(h.dir), body: h.file.Body, seq: 100000 + i, owner: owner})
 			}
 		}
 		// The directory walk: shorter paths first; at one depth the
@@ -917,8 +951,12 @@ func runRewriteSymlinksOff(p *Pass) {
 			if c.section != nil {
 				where = "<Directory " + c.section.Values()[0] + ">"
 			}
-			msg := fmt.Sprintf("%s in %s, but neither FollowSymLinks nor SymLinksIfOwnerMatch is in force there (Options: %s): httpd answers 403 (AH00670) for every request into %s of %s, whether a rule matches or not; add Options +SymLinksIfOwnerMatch or turn the engine off",
-				engine, where, opts, c.dir, serverLabel(v))
+			of := ""
+			if c.owner != nil {
+				of = " of " + serverLabel(c.owner)
+			}
+			msg := fmt.Sprintf("%s in %s, but neither FollowSymLinks nor SymLinksIfOwnerMatch is in force there (Options: %s): httpd answers 403 (AH00670) for every request into %s%s, whether a rule matches or not; add Options +SymLinksIfOwnerMatch or turn the engine off",
+				engine, where, opts, c.dir, of)
 			var fixes []SuggestedFix
 			if c.section != nil {
 				fixes = append(fixes, addOptionsFix(c.section, at))
@@ -926,6 +964,18 @@ func runRewriteSymlinksOff(p *Pass) {
 			o.report(p, at, msg, fixes...)
 		}
 	}
+}
+
+// ownsSection reports whether s is written inside v's own <VirtualHost>.
+func ownsSection(v *scope.VirtualHost, s *ast.Section) bool {
+	found := false
+	ast.Inspect(v.Body, func(n ast.Node) bool {
+		if n == ast.Node(s) {
+			found = true
+		}
+		return !found
+	})
+	return found
 }
 
 func depthOf(dir string) int {

@@ -33,6 +33,8 @@ func TestProxyPassShadowed(t *testing.T) {
 	})
 	assert.Equal(t, proxyLoads+"ProxyPass /app/private !\nProxyPass /app/ http://b/\n",
 		fixed(t, ProxyPassShadowed, proxyLoads+"ProxyPass /app/ http://b/\nProxyPass /app/private !\n", nil))
+	assert.Equal(t, proxyLoads+"ProxyPass /a/b !\nProxyPass /a http://b/\n<VirtualHost *:80>\nServerName a.example\n</VirtualHost>\n",
+		fixed(t, ProxyPassShadowed, proxyLoads+"ProxyPass /a http://b/\nProxyPass /a/b !\n<VirtualHost *:80>\nServerName a.example\n</VirtualHost>\n", nil))
 	assert.Equal(t, proxyLoads+"<VirtualHost *:80>\n  ProxyPass /a/b !\n  ProxyPass /a http://b/\n</VirtualHost>\n",
 		fixed(t, ProxyPassShadowed, proxyLoads+"<VirtualHost *:80>\n  ProxyPass /a http://b/\n  ProxyPass /a/b !\n</VirtualHost>\n", nil))
 }
@@ -79,6 +81,8 @@ func TestRewriteSymlinksOff(t *testing.T) {
 	runTable(t, RewriteSymlinksOff, []ruleCase{
 		{name: "directory", conf: "<Directory /srv>\nOptions None\nRewriteEngine On\nRewriteRule ^a$ b\n</Directory>\n",
 			want: []string{"3: RewriteEngine On in <Directory /srv>, but neither FollowSymLinks nor SymLinksIfOwnerMatch is in force there (Options: Options None (site.conf:2)): httpd answers 403"}},
+		{name: "main's directory, many vhosts", conf: "<Directory /srv>\nOptions None\nRewriteEngine On\n</Directory>\n<VirtualHost *:80>\nServerName a.example\n</VirtualHost>\n<VirtualHost *:80>\nServerName b.example\n</VirtualHost>\n",
+			want: []string{"3: for every request into /srv, whether"}},
 		{name: "owner match", conf: "<Directory /srv>\nOptions SymLinksIfOwnerMatch\nRewriteEngine On\nRewriteRule ^a$ b\n</Directory>\n"},
 		{name: "engine off", conf: "<Directory /srv>\nOptions None\nRewriteEngine Off\nRewriteRule ^a$ b\n</Directory>\n"},
 		{name: "default options", conf: "<Directory /srv>\nRewriteEngine On\n</Directory>\n"},
@@ -140,5 +144,8 @@ func TestOpenForwardProxy(t *testing.T) {
 		{name: "granted", conf: proxyLoads + "ProxyRequests On\n<Proxy *>\nRequire all granted\n</Proxy>\n", want: []string{"3: ProxyRequests On (site.conf:3) makes the main server an open forward proxy: <Proxy *> (site.conf:4) grants every client"}},
 		{name: "vhost", conf: proxyLoads + "<VirtualHost *:80>\nServerName a.example\nProxyRequests On\n</VirtualHost>\n", want: []string{"5: makes the virtual host a.example an open forward proxy"}},
 		{name: "off", conf: proxyLoads + "ProxyRequests Off\n"},
+		{name: "inherited by every vhost", conf: proxyLoads + "ProxyRequests On\n<VirtualHost *:80>\nServerName a.example\n</VirtualHost>\n<VirtualHost *:80>\nServerName b.example\n</VirtualHost>\n",
+			want: []string{"3: ProxyRequests On makes the main server and 2 more server(s) an open forward proxy"}},
+		{name: "scheme wildcard restricts", conf: proxyLoads + "ProxyRequests On\n<Proxy \"http://*\">\nRequire ip 10.0.0.0/8\n</Proxy>\n"},
 	})
 }
