@@ -201,6 +201,7 @@ type Program struct {
 	bySection    map[*ast.Section]*scope.VirtualHost
 	byName       map[string][]dirRef
 	parentSets   [][]*ast.Section // the distinct chains of enclosing sections
+	routing      *routingCache    // what the routing rules parse once (rule_routing.go)
 }
 
 // NewProgram prepares a loaded tree for analysis. loadErr is the

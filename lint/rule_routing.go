@@ -724,16 +724,46 @@ func ownRewrite(v *scope.VirtualHost) (*rewrite.ServerConfig, *rewrite.DirConfig
 	return s, b
 }
 
+// routingCache is what the routing rules parse once per Program: each
+// server's merged mod_rewrite configuration and the .htaccess rule sets.
+type routingCache struct {
+	rewrite  map[*scope.VirtualHost]rewriteServerConfig
+	htaccess []*rewriteHTAccess
+	hts      bool
+}
+
+type rewriteServerConfig struct {
+	server *rewrite.ServerConfig
+	base   *rewrite.DirConfig
+}
+
+func (p *Program) routingCache() *routingCache {
+	if p.routing == nil {
+		p.routing = &routingCache{rewrite: map[*scope.VirtualHost]rewriteServerConfig{}}
+	}
+	return p.routing
+}
+
 // rewriteServer is v's effective server-context configuration
 // (config_server_merge over the main server's), with its base
 // per-directory record.
 func rewriteServer(p *Pass, v *scope.VirtualHost) (*rewrite.ServerConfig, *rewrite.DirConfig) {
-	ms, mb := ownRewrite(p.Server.Main)
-	if v.IsMain() {
-		return ms, mb
+	c := p.routingCache()
+	if r, ok := c.rewrite[v]; ok {
+		return r.server, r.base
 	}
-	vs, vb := ownRewrite(v)
-	return rewrite.MergeServer(ms, vs), rewrite.MergeDir(mb, vb)
+	r, ok := c.rewrite[p.Server.Main]
+	if !ok {
+		ms, mb := ownRewrite(p.Server.Main)
+		r = rewriteServerConfig{ms, mb}
+		c.rewrite[p.Server.Main] = r
+	}
+	if !v.IsMain() {
+		vs, vb := ownRewrite(v)
+		r = rewriteServerConfig{rewrite.MergeServer(r.server, vs), rewrite.MergeDir(r.base, vb)}
+		c.rewrite[v] = r
+	}
+	return r.server, r.base
 }
 
 // dirRewrite is the per-directory record of one context's body.
@@ -778,6 +808,14 @@ func (p *Program) rewriteHTAccess() []*rewriteHTAccess {
 	if p.FS == nil || p.Server == nil {
 		return nil
 	}
+	c := p.routingCache()
+	if !c.hts {
+		c.htaccess, c.hts = p.findRewriteHTAccess(), true
+	}
+	return c.htaccess
+}
+
+func (p *Program) findRewriteHTAccess() []*rewriteHTAccess {
 	name := ".htaccess"
 	if d := ownDirective(p.Server.Main, "AccessFileName"); d != nil && len(d.Args) > 0 {
 		name = d.Args[0].Value
