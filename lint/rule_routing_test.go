@@ -3,11 +3,14 @@ package lint
 import (
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 	"testing/fstest"
 
+	"github.com/apacheconf/apacheconf/internal/oracle"
 	"github.com/apacheconf/apacheconf/parser"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -154,4 +157,45 @@ func messages(ds []Diagnostic) string {
 		fmt.Fprintf(&b, "%s:%d [%s] %s\n", d.Pos.Filename, d.Pos.Line, d.Rule, d.Message)
 	}
 	return b.String()
+}
+
+// TestRoutingMaterialised lints the cases that show a routing rule (and
+// the guarded variants beside them) as run.py --materialize writes them
+// for the real server — its whole base configuration, the case's tree
+// under a temporary root — and expects the same rules on the same files.
+func TestRoutingMaterialised(t *testing.T) {
+	const runPy = "../../shared/oracle/run.py"
+	if testing.Short() {
+		t.Skip("materialising cases runs python")
+	}
+	if _, err := os.Stat(runPy); err != nil {
+		t.Skip("no oracle beside the repository (../shared/oracle/run.py)")
+	}
+	if _, err := exec.LookPath("python3"); err != nil {
+		t.Skip("python3 is needed to materialise cases")
+	}
+	names := []string{"fcgi-wordpress", "proxy-requests-forward"}
+	for name := range routingFindings {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		t.Run(name, func(t *testing.T) {
+			root := t.TempDir()
+			conf, err := oracle.Materialize(runPy, filepath.Join("../conformance/routing", name), root)
+			require.NoError(t, err)
+			nodes, err := oracle.LoadTree(conf, "")
+			require.NoError(t, err)
+			prog := NewProgram(nodes, nil, ProgramOptions{FS: os.DirFS("/"), Resolver: fixedResolver{}})
+			var got, want []string
+			for _, d := range Run(prog, routingAnalyzers, Config{}) {
+				got = append(got, d.Rule+" "+strings.TrimPrefix(d.Pos.Filename, root))
+			}
+			for _, w := range routingFindings[name] {
+				file, _, _ := strings.Cut(w.at, ":")
+				want = append(want, w.rule+" "+file)
+			}
+			assert.ElementsMatch(t, want, got)
+		})
+	}
 }
