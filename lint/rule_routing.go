@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"path"
 	"regexp"
+	"regexp/syntax"
 	"sort"
 	"strconv"
 	"strings"
@@ -147,6 +148,31 @@ func locationPasses(p *Pass, v *scope.VirtualHost) []locationPass {
 	return out
 }
 
+// anchoredPrefix is the literal text every match of a ProxyPassMatch
+// pattern starts the URL with ("" when the pattern is not anchored with
+// '^', or is not one Go's regexp reads as httpd's PCRE does).
+func anchoredPrefix(pattern string) string {
+	re, err := syntax.Parse(pattern, syntax.Perl)
+	if err != nil {
+		return ""
+	}
+	re = re.Simplify()
+	if re.Op != syntax.OpConcat || len(re.Sub) < 2 || (re.Sub[0].Op != syntax.OpBeginText && re.Sub[0].Op != syntax.OpBeginLine) {
+		return ""
+	}
+	var b strings.Builder
+	for _, sub := range re.Sub[1:] {
+		if sub.Op != syntax.OpLiteral || sub.Flags&syntax.FoldCase != 0 {
+			break
+		}
+		b.WriteString(string(sub.Rune))
+	}
+	if prefix := b.String(); strings.HasPrefix(prefix, "/") {
+		return prefix
+	}
+	return ""
+}
+
 // locationCovers reports whether <Location loc> matches every URL path
 // that starts with prefix (ap_location_walk: a literal prefix ending at
 // a segment boundary).
@@ -184,14 +210,24 @@ func runProxyPassShadowed(p *Pass) {
 			mainCount = 0
 		}
 		for i, e := range sc.Passes {
-			if e.Regex || e.Interpolate {
+			if e.Interpolate {
 				continue
 			}
+			// The shortest URL the entry matches, and whether every URL
+			// it matches starts with it at a path-segment boundary.
+			prefix, segment := e.Path, true
 			what := "ProxyPass " + e.Path + " " + e.URL
-			if e.Excludes() {
-				what = "the exclusion ProxyPass " + e.Path + " !"
+			if e.Regex {
+				if prefix = anchoredPrefix(e.Path); prefix == "" {
+					continue
+				}
+				segment = strings.HasSuffix(prefix, "/")
+				what = "ProxyPassMatch " + e.Path + " " + e.URL
 			}
-			if l := coveringLocation(locs, e.Path); l != nil {
+			if e.Excludes() {
+				what = "the exclusion " + strings.TrimSuffix(what, e.URL) + "!"
+			}
+			if l := coveringLocation(locs, prefix); l != nil && (segment || strings.HasSuffix(l.pass.Path, "/")) {
 				label := ""
 				if i >= mainCount || ownsSection(v, l.section) {
 					label = " for " + serverLabel(v)
@@ -201,14 +237,19 @@ func runProxyPassShadowed(p *Pass) {
 				continue
 			}
 			earlier := &proxy.ServerConfig{Passes: sc.Passes[:i], Balancers: sc.Balancers}
-			m := proxy.Translate(earlier, nil, proxy.Request{URI: e.Path, UnparsedURI: e.Path})
+			m := proxy.Translate(earlier, nil, proxy.Request{URI: prefix, UnparsedURI: prefix})
 			w := m.Pass
 			if w == nil {
 				w = m.Excluded
 			}
 			// Only a literal prefix that takes the entry's own path is a
 			// proof: it then takes every longer URL too (alias_match).
+			// For a regex entry, whose URLs may go on in mid-segment,
+			// the prefix must end at a '/' of the entry's literal.
 			if w == nil || w.Regex || w.Interpolate || w.InLocation {
+				continue
+			}
+			if !segment && !strings.HasSuffix(w.Path, "/") && !(strings.HasPrefix(prefix, w.Path) && len(prefix) > len(w.Path) && prefix[len(w.Path)] == '/') {
 				continue
 			}
 			wi := indexOfPass(sc.Passes, w)

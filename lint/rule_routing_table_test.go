@@ -28,6 +28,12 @@ func TestProxyPassShadowed(t *testing.T) {
 		{name: "location first", conf: proxyLoads + "<VirtualHost *:80>\nServerName a.example\n<Location /z/>\nProxyPass http://l/\n</Location>\nProxyPass /z/w/ http://s/\n</VirtualHost>\n",
 			want: []string{"8: ProxyPass /z/w/ http://s/ never applies for the virtual host a.example: <Location /z/> (site.conf:5)"}},
 		{name: "segment boundary", conf: proxyLoads + "ProxyPass /api http://b/api\nProxyPass /apix http://b/x\n"},
+		{name: "match after broader prefix", conf: proxyLoads + "ProxyPass /app/ http://b/\nProxyPassMatch ^/app/(.*\\.php)$ fcgi://127.0.0.1:9000/srv/$1\n",
+			want: []string{"4: ProxyPassMatch ^/app/(.*\\.php)$ fcgi://127.0.0.1:9000/srv/$1 never applies: ProxyPass /app/ http://b/ (site.conf:3)"}},
+		{name: "match exclusion after broader prefix", conf: proxyLoads + "ProxyPass /app http://b/app\nProxyPassMatch ^/app/static/ !\n",
+			want: []string{"4: the exclusion ProxyPassMatch ^/app/static/ ! never applies"}},
+		{name: "match in mid-segment", conf: proxyLoads + "ProxyPass /api http://b/api\nProxyPassMatch ^/apix(.*)$ http://b/x$1\n"},
+		{name: "unanchored match", conf: proxyLoads + "ProxyPass /app/ http://b/\nProxyPassMatch \\.php$ fcgi://127.0.0.1:9000/srv/\n"},
 		{name: "earlier regex not judged", conf: proxyLoads + "ProxyPassMatch ^/app/ http://b/\nProxyPass /app/x !\n"},
 		{name: "no mod_proxy", conf: "LoadModule rewrite_module m/mod_rewrite.so\nProxyPass /app/ http://b/\nProxyPass /app/private !\n"},
 	})
@@ -148,4 +154,18 @@ func TestOpenForwardProxy(t *testing.T) {
 			want: []string{"3: ProxyRequests On makes the main server and 2 more server(s) an open forward proxy"}},
 		{name: "scheme wildcard restricts", conf: proxyLoads + "ProxyRequests On\n<Proxy \"http://*\">\nRequire ip 10.0.0.0/8\n</Proxy>\n"},
 	})
+}
+
+func TestAnchoredPrefix(t *testing.T) {
+	for pat, want := range map[string]string{
+		`^/app/(.*\.php)$`: "/app/",
+		`^/app/x`:          "/app/x",
+		`\.php$`:           "",
+		`^/(a|b)/`:         "/",
+		`^/ap+/`:           "/a",
+		`^(?i)/app/`:       "",
+		`^/a(?=b)`:         "",
+	} {
+		assert.Equal(t, want, anchoredPrefix(pat), pat)
+	}
 }

@@ -97,6 +97,7 @@ var routingFindings = map[string][]routingWant{
 	},
 	"proxy-balancer":             {{"AC7002", "/site.conf:22", "p.example /lb2/x -> 500"}},
 	"proxy-exclusions":           {{"AC7001", "/site.conf:18", "p.example /app/private/p -> 200 group=- app=- backend=b1 path=/private/p"}},
+	"lint-proxymatch-shadowed":   {{"AC7001", "/site.conf:16", "p.example /app/x.php -> 200 group=- app=- backend=b1 path=/x.php"}},
 	"proxy-location-vs-server":   {{"AC7001", "/site.conf:22", "p.example /z/w/1 -> 200 group=- app=- backend=b2 path=/zloc/w/1"}},
 	"proxy-server-level-inherit": {{"AC7001", "/site.conf:17", "a.example /both/x -> 200 group=- app=- backend=b1 path=/main-both/x"}},
 	"proxy-trailing-slash": {
