@@ -611,8 +611,8 @@ func runFCGIMissingFiles(p *Pass) {
 			}
 		}
 		addHandler := d.Is("AddHandler")
-		if !addHandler && !inFiles {
-			return
+		if (!addHandler && !inFiles) || (addHandler && len(vals) < 2) {
+			return // AddHandler without an extension is AC2005's
 		}
 		var vs []*scope.VirtualHost
 		for _, v := range servers(p) {

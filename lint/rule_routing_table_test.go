@@ -76,6 +76,7 @@ func TestFCGIMissingFiles(t *testing.T) {
 			want: []string{"4: AddHandler proxy:fcgi://127.0.0.1:9000 .php: requests for files that do not exist go to FastCGI too for the virtual host a.example (httpd sends SCRIPT_FILENAME for the missing file and PHP-FPM answers for it); guard it with <If \"-f %{REQUEST_FILENAME}\">; AddHandler matches .php anywhere in a name, so a.php.txt"}},
 		{name: "addhandler guarded", conf: vh("<If \"-f %{REQUEST_FILENAME}\">\nAddHandler \"proxy:fcgi://127.0.0.1:9000\" .php\n</If>\n"), want: []string{"5: AddHandler proxy:fcgi://127.0.0.1:9000 .php: AddHandler matches .php anywhere"}},
 		{name: "location app", conf: vh("<Location /app/>\nSetHandler \"proxy:fcgi://127.0.0.1:9000\"\n</Location>\n")},
+		{name: "addhandler without extension", conf: vh("AddHandler \"proxy:fcgi://127.0.0.1:9000\"\n")},
 		{name: "not fastcgi", conf: vh("<FilesMatch \\.py$>\nSetHandler wsgi-script\n</FilesMatch>\n")},
 	})
 	assert.Equal(t, vh("<FilesMatch \\.php$>\n<If \"-f %{REQUEST_FILENAME}\">\n  SetHandler \"proxy:fcgi://127.0.0.1:9000\"\n</If>\n</FilesMatch>\n"), fixed(t, FCGIMissingFiles, vh(files), nil))
@@ -167,5 +168,24 @@ func TestAnchoredPrefix(t *testing.T) {
 		`^/a(?=b)`:         "",
 	} {
 		assert.Equal(t, want, anchoredPrefix(pat), pat)
+	}
+}
+
+// Malformed lines are other rules' findings (AC1001, AC2005); the
+// routing rules must not panic on them.
+func TestRoutingMalformed(t *testing.T) {
+	lines := []string{"ProxyPass", "ProxyPass /x", "ProxyPass /x/ !!", "ProxyPassMatch", "ProxyPassMatch ^/(x !",
+		"Redirect", "Redirect 301", "Redirect 301 /a", "RedirectMatch ( /x", "RedirectMatch 3xx ^/a /a/b",
+		"RewriteEngine", "RewriteEngine maybe\nRewriteRule ^/(.*)$ /x/$1 [L]\nRewriteRule ^/a /b", "RewriteRule", "RewriteRule ^( /x [R]", "RewriteRule ^/(.*) /a/$1 [R=abc]",
+		"ProxyRequests", "ProxyRequests On\n<Proxy>\n</Proxy>", "<Location>\nProxyPass http://b/\n</Location>",
+		"UserDir /a/*/b/*", "Alias /x", "SetHandler", "AddHandler", "<FilesMatch>\nSetHandler proxy:fcgi://x\n</FilesMatch>",
+		"<Directory>\nRewriteEngine On\n</Directory>", "<Directory /srv>\nOptions\nRewriteEngine On\n</Directory>"}
+	for _, l := range lines {
+		conf := proxyLoads + "<VirtualHost *:80>\nServerName a.example\nDocumentRoot /srv\n" + l + "\n</VirtualHost>\n"
+		assert.NotPanics(t, func() {
+			nodes, fsys, err := testLoad(conf, map[string]string{"/srv/.htaccess": l + "\n"})
+			prog := NewProgram(nodes, err, ProgramOptions{FS: fsys, Resolver: fixedResolver{}})
+			Run(prog, routingAnalyzers, Config{})
+		}, l)
 	}
 }
