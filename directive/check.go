@@ -37,6 +37,16 @@ const (
 	// NotInSection: the handler refuses the enclosing section ("X cannot
 	// occur within <VirtualHost> section").
 	NotInSection
+	// ArgsInContext: the handler refuses these arguments in this context
+	// with a message of its own ("Alias must have two arguments when used
+	// globally", "ServerAlias only used in <VirtualHost>").
+	ArgsInContext
+	// SectionArgs: a section whose handler needs a header has none
+	// ("<Directory> directive requires additional arguments").
+	SectionArgs
+	// ElseWithoutIf: <Else> or <ElseIf> follows neither <If> nor <ElseIf>
+	// in its scope.
+	ElseWithoutIf
 )
 
 // Error is a directive httpd refuses, with httpd's message.
@@ -58,20 +68,27 @@ var transparentSections = map[string]bool{
 // Check validates one directive (or a section, by "<Name") with its
 // argument values (quotes removed) in ctx, as httpd does when reading the
 // configuration: Unknown, then the context (invoke_cmd), the arguments,
-// then the handler's ap_check_cmd_context. Nil means httpd's generic
-// checks pass; the handler may still refuse a value.
+// then the handler's checks of its context (ap_check_cmd_context, and
+// what it says of these arguments in this context: CheckArgsContext).
+// Nil means httpd's generic checks pass; the handler may still refuse a
+// value.
 func Check(name string, args []string, ctx Context) *Error {
 	info, ok := Lookup(name)
 	if !ok || (strings.HasPrefix(name, "<") != info.Section) {
 		return unknown(name)
 	}
-	if err := info.CheckContext(ctx); err != nil {
+	return info.Check(args, ctx)
+}
+
+// Check is the package's Check for this directive.
+func (i *Info) Check(args []string, ctx Context) *Error {
+	if err := i.CheckContext(ctx); err != nil {
 		return err
 	}
-	if err := info.CheckArgs(args); err != nil {
+	if err := i.CheckArgs(args); err != nil {
 		return err
 	}
-	return info.CheckHandlerContext(ctx)
+	return i.CheckArgsContext(args, ctx)
 }
 
 // override returns cmd->override for a directive in ctx and the innermost
@@ -187,15 +204,19 @@ func (i *Info) CheckArgs(args []string) *Error {
 // CheckHandlerContext is ap_check_cmd_context with the NotIn bits the
 // directive's handler passes, in its order.
 func (i *Info) CheckHandlerContext(ctx Context) *Error {
-	if i.NotIn == 0 {
+	return notInCheck(i.Name, i.NotIn, ctx)
+}
+
+func notInCheck(name string, notIn NotIn, ctx Context) *Error {
+	if notIn == 0 {
 		return nil
 	}
-	name := i.Name
+	directive := name
 	if strings.HasPrefix(name, "<") && !strings.HasSuffix(name, ">") {
 		name += ">"
 	}
 	fail := func(where string) *Error {
-		return &Error{Kind: NotInSection, Directive: i.Name, Msg: name + " cannot occur within " + where}
+		return &Error{Kind: NotInSection, Directive: directive, Msg: name + " cannot occur within " + where}
 	}
 	var inVHost, inLimit, hasPath bool
 	var dir, loc, files, proxy string
@@ -222,16 +243,16 @@ func (i *Info) CheckHandlerContext(ctx Context) *Error {
 	if ctx.HTAccess {
 		hasPath = true
 	}
-	if i.NotIn&NotInVirtualHost != 0 && inVHost {
+	if notIn&NotInVirtualHost != 0 && inVHost {
 		return fail("<VirtualHost> section")
 	}
-	if i.NotIn&NotInDirContext != 0 && inLimit {
+	if notIn&NotInDirContext != 0 && inLimit {
 		return fail("<Limit> or <LimitExcept> section")
 	}
-	if i.NotIn&NotInHTAccess != 0 && ctx.HTAccess {
+	if notIn&NotInHTAccess != 0 && ctx.HTAccess {
 		return fail("htaccess files")
 	}
-	if i.NotIn&NotInDirLocFile == NotInDirLocFile && hasPath {
+	if notIn&NotInDirLocFile == NotInDirLocFile && hasPath {
 		return fail("directory context")
 	}
 	// find_parent walks up from the directive: the nearest match of each
@@ -240,7 +261,7 @@ func (i *Info) CheckHandlerContext(ctx Context) *Error {
 		bit NotIn
 		sec string
 	}{{NotInDirectory, dir}, {NotInLocation, loc}, {NotInFiles, files}, {NotInProxy, proxy}} {
-		if i.NotIn&c.bit != 0 && c.sec != "" {
+		if notIn&c.bit != 0 && c.sec != "" {
 			return fail("<" + c.sec + "> section")
 		}
 	}

@@ -189,6 +189,9 @@ type Info struct {
 	NotIn NotIn
 	// Section: the directive opens a section (<Name …> … </Name>).
 	Section bool
+	// Shapes are the argument shapes whose verdict depends on the
+	// context, sorted by Shape (see CheckArgsContext).
+	Shapes []ShapeRule
 }
 
 // MinArgs is the fewest arguments httpd accepts.
@@ -234,15 +237,31 @@ func fold(name string) string {
 	return syntax.ToLowerASCII(name)
 }
 
+// byName holds the row httpd finds for each name with every module
+// loaded: of several modules defining a name, the one loaded last
+// (ap_find_command_in_modules starts at the top module), which is the
+// last row; the rows of the MPMs other than event, which the table lists
+// after all others, only where event has none. LookupLoaded chooses
+// among the rows by the modules a server loads.
 var byName = func() map[string]*Info {
 	m := make(map[string]*Info, len(table))
 	for i := range table {
-		m[strings.ToLower(table[i].Name)] = &table[i]
+		k := strings.ToLower(table[i].Name)
+		if _, ok := m[k]; ok && otherMPM[table[i].ModuleID] {
+			continue
+		}
+		m[k] = &table[i]
 	}
 	return m
 }()
 
-// Lookup returns the directive named name, in any case. Sections are
+// otherMPM are the MPMs whose directives are listed after the table's
+// other rows (the generator loads event with every module).
+var otherMPM = map[string]bool{"mpm_worker_module": true, "mpm_prefork_module": true}
+
+// Lookup returns the directive named name, in any case: of several
+// modules defining it, the one httpd uses with every module loaded and
+// the event MPM (see LookupLoaded for a server's own). Sections are
 // looked up with their bracket ("<Directory"); a section name without it
 // is found too when no directive has that name.
 func Lookup(name string) (*Info, bool) {
@@ -264,7 +283,7 @@ func All() []*Info {
 	for i := range table {
 		out[i] = &table[i]
 	}
-	sort.Slice(out, func(a, b int) bool { return strings.ToLower(out[a].Name) < strings.ToLower(out[b].Name) })
+	sort.SliceStable(out, func(a, b int) bool { return strings.ToLower(out[a].Name) < strings.ToLower(out[b].Name) })
 	return out
 }
 
@@ -355,3 +374,8 @@ func ParseArgsHow(s string) (ArgsHow, bool) {
 // Distance is the edit distance Suggest uses: Levenshtein, with a
 // transposition of neighbours counting one.
 func Distance(a, b string) int { return editDistance(a, b) }
+
+// Mutexes returns the mutexes a module (by identifier; "core_module" for
+// what is built in) registers, which `apache2 -S` lists ("Mutex
+// ssl-cache: using_defaults"), sorted.
+func Mutexes(moduleID string) []string { return moduleMutexes[moduleID] }

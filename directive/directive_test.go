@@ -104,7 +104,18 @@ func TestCheck(t *testing.T) {
 		{"Listen", []string{"80"}, vhost, directive.NotInSection, "Listen cannot occur within <VirtualHost> section"},
 		{"<VirtualHost", []string{"*:80"}, vhost, directive.NotInSection, "<VirtualHost> cannot occur within <VirtualHost> section"},
 		{"<Files", []string{"x"}, directive.Context{Sections: []string{"Location"}}, directive.NotInSection, "<Files> cannot occur within <Location> section"},
-		{"Alias", []string{"/a", "/b"}, dir, directive.NotInSection, "Alias cannot occur within <Directory> section"},
+		// Checked with apache2 -t: with two arguments mod_alias refuses
+		// every per-directory section alike; with one, it needs one.
+		{"Alias", []string{"/a", "/b"}, dir, directive.NotInSection, "Alias cannot occur within directory context"},
+		{"Alias", []string{"/a", "/b"}, directive.Context{Sections: []string{"VirtualHost", "Location"}}, directive.NotInSection, "Alias cannot occur within directory context"},
+		{"Alias", []string{"/b"}, server, directive.ArgsInContext, "Alias must have two arguments when used globally"},
+		{"Alias", []string{"/b"}, dir, directive.NotInSection, "Alias cannot occur within <Directory> section"},
+		{"ServerAlias", []string{"www.example.com"}, server, directive.ArgsInContext, "ServerAlias only used in <VirtualHost>"},
+		{"ServerAlias", []string{"www.example.com"}, vhost, 0, ""},
+		{"ProxyPass", []string{"/app", "http://127.0.0.1:8080/"}, directive.Context{Sections: []string{"LocationMatch"}}, directive.ArgsInContext, "ProxyPass|ProxyPassMatch can not have a path when defined in a location."},
+		{"ProxyPass", []string{"http://127.0.0.1:8080/"}, directive.Context{Sections: []string{"Location"}}, 0, ""},
+		// More options than the probes gave: judged as with one.
+		{"ProxyPass", []string{"/app", "http://b/", "retry=0", "timeout=5", "keepalive=On", "ttl=60"}, directive.Context{Sections: []string{"Location"}}, directive.ArgsInContext, "ProxyPass|ProxyPassMatch can not have a path when defined in a location."},
 		{"Alias", []string{"/b"}, directive.Context{Sections: []string{"Location"}}, 0, ""},
 		{"NoSuch", nil, server, directive.Unknown, "Invalid command 'NoSuch', perhaps misspelled or defined by a module not included in the server configuration"},
 		{"Directory", []string{"/"}, server, directive.Unknown, "Invalid command 'Directory', perhaps misspelled or defined by a module not included in the server configuration"},

@@ -44,7 +44,9 @@ var table = [...]Info{
 	{Name: "FlushMaxThreshold", Module: "core.c", ModuleID: "core_module", Builtin: true, Usage: "Maximum threshold above which pending data are flushed to the network", Override: RsrcConf, Args: Take1, NotIn: 0, Section: false},
 	{Name: "FlushMaxPipelined", Module: "core.c", ModuleID: "core_module", Builtin: true, Usage: "Maximum number of pipelined responses (pending) above which they are flushed to the network", Override: RsrcConf, Args: Take1, NotIn: 0, Section: false},
 	{Name: "Protocol", Module: "core.c", ModuleID: "core_module", Builtin: true, Usage: "Set the Protocol for httpd to use.", Override: RsrcConf, Args: Take1, NotIn: 0, Section: false},
-	{Name: "AcceptFilter", Module: "core.c", ModuleID: "core_module", Builtin: true, Usage: "Set the Accept Filter to use for a protocol", Override: RsrcConf, Args: Take2, NotIn: NotInVirtualHost, Section: false},
+	{Name: "AcceptFilter", Module: "core.c", ModuleID: "core_module", Builtin: true, Usage: "Set the Accept Filter to use for a protocol", Override: RsrcConf, Args: Take2, NotIn: NotInVirtualHost, Section: false, Shapes: []ShapeRule{
+		{Shape: "word word", NotIn: NotInVirtualHost, Msgs: [7]string{}},
+	}},
 	{Name: "Port", Module: "core.c", ModuleID: "core_module", Builtin: true, Usage: "Port was replaced with Listen in Apache 2.0", Override: RsrcConf, Args: Take1, NotIn: 0, Section: false},
 	{Name: "HostnameLookups", Module: "core.c", ModuleID: "core_module", Builtin: true, Usage: "\"on\" to enable, \"off\" to disable reverse DNS lookups, or \"double\" to enable double-reverse DNS lookups", Override: AccessConf | RsrcConf, Args: Take1, NotIn: 0, Section: false},
 	{Name: "ServerAdmin", Module: "core.c", ModuleID: "core_module", Builtin: true, Usage: "The email address of the server administrator", Override: RsrcConf, Args: Take1, NotIn: 0, Section: false},
@@ -54,7 +56,10 @@ var table = [...]Info{
 	{Name: "DefaultRuntimeDir", Module: "core.c", ModuleID: "core_module", Builtin: true, Usage: "Common directory for run-time files (shared memory, locks, etc.)", Override: RsrcConf | ExecOnRead, Args: Take1, NotIn: 0, Section: false},
 	{Name: "ErrorLog", Module: "core.c", ModuleID: "core_module", Builtin: true, Usage: "The filename of the error log", Override: RsrcConf, Args: Take1, NotIn: 0, Section: false},
 	{Name: "ErrorLogFormat", Module: "core.c", ModuleID: "core_module", Builtin: true, Usage: "Format string for the ErrorLog", Override: RsrcConf, Args: Take12, NotIn: 0, Section: false},
-	{Name: "ServerAlias", Module: "core.c", ModuleID: "core_module", Builtin: true, Usage: "A name or names alternately used to access the server", Override: RsrcConf, Args: RawArgs, NotIn: 0, Section: false},
+	{Name: "ServerAlias", Module: "core.c", ModuleID: "core_module", Builtin: true, Usage: "A name or names alternately used to access the server", Override: RsrcConf, Args: RawArgs, NotIn: 0, Section: false, Shapes: []ShapeRule{
+		{Shape: "word", NotIn: 0, Msgs: [7]string{0: "ServerAlias only used in <VirtualHost>"}},
+		{Shape: "word word", NotIn: 0, Msgs: [7]string{0: "ServerAlias only used in <VirtualHost>"}},
+	}},
 	{Name: "ServerPath", Module: "core.c", ModuleID: "core_module", Builtin: true, Usage: "The pathname the server can be reached at", Override: RsrcConf, Args: Take1, NotIn: 0, Section: false},
 	{Name: "Timeout", Module: "core.c", ModuleID: "core_module", Builtin: true, Usage: "Timeout duration (sec)", Override: RsrcConf, Args: Take1, NotIn: 0, Section: false},
 	{Name: "ContentDigest", Module: "core.c", ModuleID: "core_module", Builtin: true, Usage: "whether or not to send a Content-MD5 header with each request", Override: OrOptions | AccessConf | RsrcConf, Args: Flag, NotIn: 0, Section: false},
@@ -64,13 +69,17 @@ var table = [...]Info{
 	{Name: "IncludeOptional", Module: "core.c", ModuleID: "core_module", Builtin: true, Usage: "Name or pattern of the config file(s) to be included; ignored if the file does not exist or the pattern does not match any files", Override: AccessConf | RsrcConf | ExecOnRead, Args: Take1, NotIn: 0, Section: false},
 	{Name: "LogLevel", Module: "core.c", ModuleID: "core_module", Builtin: true, Usage: "Level of verbosity in error logging", Override: AccessConf | RsrcConf, Args: Iterate, NotIn: 0, Section: false},
 	{Name: "NameVirtualHost", Module: "core.c", ModuleID: "core_module", Builtin: true, Usage: "A numeric IP address:port, or the name of a host", Override: RsrcConf, Args: Take1, NotIn: 0, Section: false},
-	{Name: "ServerTokens", Module: "core.c", ModuleID: "core_module", Builtin: true, Usage: "Determine tokens displayed in the Server: header - Min(imal), Major, Minor, Prod(uctOnly), OS, or Full", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false},
+	{Name: "ServerTokens", Module: "core.c", ModuleID: "core_module", Builtin: true, Usage: "Determine tokens displayed in the Server: header - Min(imal), Major, Minor, Prod(uctOnly), OS, or Full", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false, Shapes: []ShapeRule{
+		{Shape: "word", NotIn: NotInVirtualHost, Msgs: [7]string{}},
+	}},
 	{Name: "LimitRequestLine", Module: "core.c", ModuleID: "core_module", Builtin: true, Usage: "Limit on maximum size of an HTTP request line", Override: RsrcConf, Args: Take1, NotIn: 0, Section: false},
 	{Name: "LimitRequestFieldsize", Module: "core.c", ModuleID: "core_module", Builtin: true, Usage: "Limit on maximum size of an HTTP request header field", Override: RsrcConf, Args: Take1, NotIn: 0, Section: false},
 	{Name: "LimitRequestFields", Module: "core.c", ModuleID: "core_module", Builtin: true, Usage: "Limit (0 = unlimited) on max number of header fields in a request message", Override: RsrcConf, Args: Take1, NotIn: 0, Section: false},
 	{Name: "LimitRequestBody", Module: "core.c", ModuleID: "core_module", Builtin: true, Usage: "Limit (in bytes) on maximum size of request message body", Override: OrLimit | OrOptions | OrFileInfo | OrAuthCfg | OrIndexes | AccessConf | RsrcConf, Args: Take1, NotIn: 0, Section: false},
 	{Name: "LimitXMLRequestBody", Module: "core.c", ModuleID: "core_module", Builtin: true, Usage: "Limit (in bytes) on maximum size of an XML-based request body", Override: OrLimit | OrOptions | OrFileInfo | OrAuthCfg | OrIndexes | AccessConf | RsrcConf, Args: Take1, NotIn: 0, Section: false},
-	{Name: "Mutex", Module: "core.c", ModuleID: "core_module", Builtin: true, Usage: "mutex (or \"default\") and mechanism", Override: RsrcConf, Args: RawArgs, NotIn: NotInVirtualHost, Section: false},
+	{Name: "Mutex", Module: "core.c", ModuleID: "core_module", Builtin: true, Usage: "mutex (or \"default\") and mechanism", Override: RsrcConf, Args: RawArgs, NotIn: NotInVirtualHost, Section: false, Shapes: []ShapeRule{
+		{Shape: "word", NotIn: NotInVirtualHost, Msgs: [7]string{}},
+	}},
 	{Name: "MaxRanges", Module: "core.c", ModuleID: "core_module", Builtin: true, Usage: "Maximum number of Ranges in a request before returning the entire resource, or 0 for unlimited", Override: AccessConf | RsrcConf, Args: Take1, NotIn: 0, Section: false},
 	{Name: "MaxRangeOverlaps", Module: "core.c", ModuleID: "core_module", Builtin: true, Usage: "Maximum number of overlaps in Ranges in a request before returning the entire resource, or 0 for unlimited", Override: AccessConf | RsrcConf, Args: Take1, NotIn: 0, Section: false},
 	{Name: "MaxRangeReversals", Module: "core.c", ModuleID: "core_module", Builtin: true, Usage: "Maximum number of reversals in Ranges in a request before returning the entire resource, or 0 for unlimited", Override: AccessConf | RsrcConf, Args: Take1, NotIn: 0, Section: false},
@@ -89,20 +98,34 @@ var table = [...]Info{
 	{Name: "SetInputFilter", Module: "core.c", ModuleID: "core_module", Builtin: true, Usage: "filter (or ; delimited list of filters) to be run on the request body", Override: OrFileInfo | AccessConf | RsrcConf, Args: Take1, NotIn: 0, Section: false},
 	{Name: "AllowEncodedSlashes", Module: "core.c", ModuleID: "core_module", Builtin: true, Usage: "Allow URLs containing '/' encoded as '%2F'", Override: RsrcConf, Args: Take1, NotIn: 0, Section: false},
 	{Name: "ScoreBoardFile", Module: "core.c", ModuleID: "core_module", Builtin: true, Usage: "A file for Apache to maintain runtime process management information", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false},
-	{Name: "ExtendedStatus", Module: "core.c", ModuleID: "core_module", Builtin: true, Usage: "\"On\" to track extended status information, \"Off\" to disable", Override: RsrcConf, Args: Flag, NotIn: NotInVirtualHost, Section: false},
-	{Name: "SeeRequestTail", Module: "core.c", ModuleID: "core_module", Builtin: true, Usage: "For extended status, \"On\" to see the last 63 chars of the request line, \"Off\" (default) to see the first 63", Override: RsrcConf, Args: Flag, NotIn: NotInVirtualHost, Section: false},
+	{Name: "ExtendedStatus", Module: "core.c", ModuleID: "core_module", Builtin: true, Usage: "\"On\" to track extended status information, \"Off\" to disable", Override: RsrcConf, Args: Flag, NotIn: NotInVirtualHost, Section: false, Shapes: []ShapeRule{
+		{Shape: "flag", NotIn: NotInVirtualHost, Msgs: [7]string{}},
+	}},
+	{Name: "SeeRequestTail", Module: "core.c", ModuleID: "core_module", Builtin: true, Usage: "For extended status, \"On\" to see the last 63 chars of the request line, \"Off\" (default) to see the first 63", Override: RsrcConf, Args: Flag, NotIn: NotInVirtualHost, Section: false, Shapes: []ShapeRule{
+		{Shape: "flag", NotIn: NotInVirtualHost, Msgs: [7]string{}},
+	}},
 	{Name: "PidFile", Module: "core.c", ModuleID: "core_module", Builtin: true, Usage: "A file for logging the server process ID", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false},
-	{Name: "MaxRequestsPerChild", Module: "core.c", ModuleID: "core_module", Builtin: true, Usage: "Maximum number of connections a particular child serves before dying. (DEPRECATED, use MaxConnectionsPerChild)", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false},
-	{Name: "MaxConnectionsPerChild", Module: "core.c", ModuleID: "core_module", Builtin: true, Usage: "Maximum number of connections a particular child serves before dying.", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false},
-	{Name: "CoreDumpDirectory", Module: "core.c", ModuleID: "core_module", Builtin: true, Usage: "The location of the directory Apache changes to before dumping core", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false},
-	{Name: "MaxMemFree", Module: "core.c", ModuleID: "core_module", Builtin: true, Usage: "Maximum number of 1k blocks a particular child's allocator may hold.", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false},
+	{Name: "MaxRequestsPerChild", Module: "core.c", ModuleID: "core_module", Builtin: true, Usage: "Maximum number of connections a particular child serves before dying. (DEPRECATED, use MaxConnectionsPerChild)", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false, Shapes: []ShapeRule{
+		{Shape: "num", NotIn: NotInVirtualHost, Msgs: [7]string{}},
+	}},
+	{Name: "MaxConnectionsPerChild", Module: "core.c", ModuleID: "core_module", Builtin: true, Usage: "Maximum number of connections a particular child serves before dying.", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false, Shapes: []ShapeRule{
+		{Shape: "num", NotIn: NotInVirtualHost, Msgs: [7]string{}},
+	}},
+	{Name: "CoreDumpDirectory", Module: "core.c", ModuleID: "core_module", Builtin: true, Usage: "The location of the directory Apache changes to before dumping core", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false, Shapes: []ShapeRule{
+		{Shape: "path", NotIn: NotInVirtualHost, Msgs: [7]string{}},
+	}},
+	{Name: "MaxMemFree", Module: "core.c", ModuleID: "core_module", Builtin: true, Usage: "Maximum number of 1k blocks a particular child's allocator may hold.", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false, Shapes: []ShapeRule{
+		{Shape: "num", NotIn: NotInVirtualHost, Msgs: [7]string{}},
+	}},
 	{Name: "ThreadStackSize", Module: "core.c", ModuleID: "core_module", Builtin: true, Usage: "Size in bytes of stack used by threads handling client connections", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false},
 	{Name: "TraceEnable", Module: "core.c", ModuleID: "core_module", Builtin: true, Usage: "'on' (default), 'off' or 'extended' to trace request body content", Override: RsrcConf, Args: Take1, NotIn: 0, Section: false},
 	{Name: "MergeTrailers", Module: "core.c", ModuleID: "core_module", Builtin: true, Usage: "merge request trailers into request headers or not", Override: RsrcConf, Args: Flag, NotIn: 0, Section: false},
 	{Name: "Protocols", Module: "core.c", ModuleID: "core_module", Builtin: true, Usage: "Controls which protocols are allowed", Override: RsrcConf, Args: Iterate, NotIn: 0, Section: false},
 	{Name: "ProtocolsHonorOrder", Module: "core.c", ModuleID: "core_module", Builtin: true, Usage: "'off' (default) or 'on' to respect given order of protocols, by default the client specified order determines selection", Override: RsrcConf, Args: Take1, NotIn: 0, Section: false},
 	{Name: "HttpProtocolOptions", Module: "core.c", ModuleID: "core_module", Builtin: true, Usage: "'Allow0.9' or 'Require1.0' (default); 'RegisteredMethods' or 'LenientMethods' (default); 'Unsafe' or 'Strict' (default). Sets HTTP acceptance rules", Override: RsrcConf, Args: Iterate, NotIn: 0, Section: false},
-	{Name: "RegisterHttpMethod", Module: "core.c", ModuleID: "core_module", Builtin: true, Usage: "Registers non-standard HTTP methods", Override: RsrcConf, Args: Iterate, NotIn: NotInVirtualHost, Section: false},
+	{Name: "RegisterHttpMethod", Module: "core.c", ModuleID: "core_module", Builtin: true, Usage: "Registers non-standard HTTP methods", Override: RsrcConf, Args: Iterate, NotIn: NotInVirtualHost, Section: false, Shapes: []ShapeRule{
+		{Shape: "word", NotIn: NotInVirtualHost, Msgs: [7]string{}},
+	}},
 	{Name: "MergeSlashes", Module: "core.c", ModuleID: "core_module", Builtin: true, Usage: "Controls whether consecutive slashes in the URI path are merged", Override: RsrcConf, Args: Flag, NotIn: 0, Section: false},
 	{Name: "LoadModule", Module: "mod_so.c", ModuleID: "so_module", Builtin: true, Usage: "a module name and the name of a shared object file to load it from", Override: RsrcConf | ExecOnRead, Args: Take2, NotIn: 0, Section: false},
 	{Name: "LoadFile", Module: "mod_so.c", ModuleID: "so_module", Builtin: true, Usage: "shared object file or library to load into the server at runtime", Override: RsrcConf | ExecOnRead, Args: Iterate, NotIn: 0, Section: false},
@@ -121,6 +144,48 @@ var table = [...]Info{
 	{Name: "Group", Module: "mod_unixd.c", ModuleID: "unixd_module", Builtin: true, Usage: "Effective group id for this server", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false},
 	{Name: "ChrootDir", Module: "mod_unixd.c", ModuleID: "unixd_module", Builtin: true, Usage: "The directory to chroot(2) into", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false},
 	{Name: "Suexec", Module: "mod_unixd.c", ModuleID: "unixd_module", Builtin: true, Usage: "Enable or disable suEXEC support", Override: RsrcConf, Args: Flag, NotIn: NotInVirtualHost, Section: false},
+	{Name: "ListenBacklog", Module: "event.c", ModuleID: "mpm_event_module", Builtin: false, Usage: "Maximum length of the queue of pending connections, as used by listen(2)", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false, Shapes: []ShapeRule{
+		{Shape: "num", NotIn: NotInVirtualHost, Msgs: [7]string{}},
+	}},
+	{Name: "ListenCoresBucketsRatio", Module: "event.c", ModuleID: "mpm_event_module", Builtin: false, Usage: "Ratio between the number of CPU cores (online) and the number of listeners buckets", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false},
+	{Name: "Listen", Module: "event.c", ModuleID: "mpm_event_module", Builtin: false, Usage: "A port number or a numeric IP address and a port number, and an optional protocol", Override: RsrcConf, Args: RawArgs, NotIn: NotInVirtualHost, Section: false, Shapes: []ShapeRule{
+		{Shape: "num", NotIn: NotInVirtualHost, Msgs: [7]string{}},
+		{Shape: "num word", NotIn: NotInVirtualHost, Msgs: [7]string{}},
+		{Shape: "word", NotIn: NotInVirtualHost, Msgs: [7]string{}},
+	}},
+	{Name: "SendBufferSize", Module: "event.c", ModuleID: "mpm_event_module", Builtin: false, Usage: "Send buffer size in bytes", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false},
+	{Name: "ReceiveBufferSize", Module: "event.c", ModuleID: "mpm_event_module", Builtin: false, Usage: "Receive buffer size in bytes", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false},
+	{Name: "ListenTCPDeferAccept", Module: "event.c", ModuleID: "mpm_event_module", Builtin: false, Usage: "Value set for the socket option TCP_DEFER_ACCEPT if it is set", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false},
+	{Name: "StartServers", Module: "event.c", ModuleID: "mpm_event_module", Builtin: false, Usage: "Number of child processes launched at server startup", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false, Shapes: []ShapeRule{
+		{Shape: "num", NotIn: NotInVirtualHost, Msgs: [7]string{}},
+	}},
+	{Name: "ServerLimit", Module: "event.c", ModuleID: "mpm_event_module", Builtin: false, Usage: "Maximum number of child processes for this run of Apache", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false, Shapes: []ShapeRule{
+		{Shape: "num", NotIn: NotInVirtualHost, Msgs: [7]string{}},
+	}},
+	{Name: "MinSpareThreads", Module: "event.c", ModuleID: "mpm_event_module", Builtin: false, Usage: "Minimum number of idle threads, to handle request spikes", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false, Shapes: []ShapeRule{
+		{Shape: "num", NotIn: NotInVirtualHost, Msgs: [7]string{}},
+	}},
+	{Name: "MaxSpareThreads", Module: "event.c", ModuleID: "mpm_event_module", Builtin: false, Usage: "Maximum number of idle threads", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false, Shapes: []ShapeRule{
+		{Shape: "num", NotIn: NotInVirtualHost, Msgs: [7]string{}},
+	}},
+	{Name: "MaxClients", Module: "event.c", ModuleID: "mpm_event_module", Builtin: false, Usage: "Deprecated name of MaxRequestWorkers", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false, Shapes: []ShapeRule{
+		{Shape: "num", NotIn: NotInVirtualHost, Msgs: [7]string{}},
+	}},
+	{Name: "MaxRequestWorkers", Module: "event.c", ModuleID: "mpm_event_module", Builtin: false, Usage: "Maximum number of threads alive at the same time", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false, Shapes: []ShapeRule{
+		{Shape: "num", NotIn: NotInVirtualHost, Msgs: [7]string{}},
+	}},
+	{Name: "ThreadsPerChild", Module: "event.c", ModuleID: "mpm_event_module", Builtin: false, Usage: "Number of threads each child creates", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false, Shapes: []ShapeRule{
+		{Shape: "num", NotIn: NotInVirtualHost, Msgs: [7]string{}},
+	}},
+	{Name: "ThreadLimit", Module: "event.c", ModuleID: "mpm_event_module", Builtin: false, Usage: "Maximum number of worker threads per child process for this run of Apache - Upper limit for ThreadsPerChild", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false, Shapes: []ShapeRule{
+		{Shape: "num", NotIn: NotInVirtualHost, Msgs: [7]string{}},
+	}},
+	{Name: "AsyncRequestWorkerFactor", Module: "event.c", ModuleID: "mpm_event_module", Builtin: false, Usage: "How many additional connects will be accepted per idle worker thread", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false, Shapes: []ShapeRule{
+		{Shape: "num", NotIn: NotInVirtualHost, Msgs: [7]string{}},
+	}},
+	{Name: "GracefulShutdownTimeout", Module: "event.c", ModuleID: "mpm_event_module", Builtin: false, Usage: "Maximum time in seconds to wait for child processes to complete transactions during shutdown", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false, Shapes: []ShapeRule{
+		{Shape: "num", NotIn: NotInVirtualHost, Msgs: [7]string{}},
+	}},
 	{Name: "AuthType", Module: "mod_authn_core.c", ModuleID: "authn_core_module", Builtin: false, Usage: "an HTTP authorization type (e.g., \"Basic\")", Override: OrAuthCfg | AccessConf, Args: Take1, NotIn: 0, Section: false},
 	{Name: "AuthName", Module: "mod_authn_core.c", ModuleID: "authn_core_module", Builtin: false, Usage: "the authentication realm (e.g. \"Members Only\")", Override: OrAuthCfg | AccessConf, Args: Take1, NotIn: 0, Section: false},
 	{Name: "<AuthnProviderAlias", Module: "mod_authn_core.c", ModuleID: "authn_core_module", Builtin: false, Usage: "container for grouping an authentication provider's directives under a provider alias", Override: RsrcConf, Args: RawArgs, NotIn: NotInVirtualHost, Section: true},
@@ -130,9 +195,18 @@ var table = [...]Info{
 	{Name: "Satisfy", Module: "mod_access_compat.c", ModuleID: "access_compat_module", Builtin: false, Usage: "access policy if both allow and require used ('all' or 'any')", Override: OrAuthCfg | AccessConf, Args: Take1, NotIn: 0, Section: false},
 	{Name: "Action", Module: "mod_actions.c", ModuleID: "actions_module", Builtin: false, Usage: "a media type followed by a script name", Override: OrFileInfo | AccessConf | RsrcConf, Args: Take23, NotIn: 0, Section: false},
 	{Name: "Script", Module: "mod_actions.c", ModuleID: "actions_module", Builtin: false, Usage: "a method followed by a script name", Override: AccessConf | RsrcConf, Args: Take2, NotIn: 0, Section: false},
-	{Name: "Alias", Module: "mod_alias.c", ModuleID: "alias_module", Builtin: false, Usage: "a fakename and a realname, or a realname in a Location", Override: AccessConf | RsrcConf, Args: Take12, NotIn: NotInLimit | NotInDirectory | NotInFiles, Section: false},
-	{Name: "ScriptAlias", Module: "mod_alias.c", ModuleID: "alias_module", Builtin: false, Usage: "a fakename and a realname, or a realname in a Location", Override: AccessConf | RsrcConf, Args: Take12, NotIn: NotInLimit | NotInDirectory | NotInFiles, Section: false},
-	{Name: "Redirect", Module: "mod_alias.c", ModuleID: "alias_module", Builtin: false, Usage: "an optional status, then document to be redirected and destination URL", Override: OrFileInfo | AccessConf | RsrcConf, Args: Take123, NotIn: 0, Section: false},
+	{Name: "Alias", Module: "mod_alias.c", ModuleID: "alias_module", Builtin: false, Usage: "a fakename and a realname, or a realname in a Location", Override: AccessConf | RsrcConf, Args: Take12, NotIn: NotInLimit | NotInDirectory | NotInFiles, Section: false, Shapes: []ShapeRule{
+		{Shape: "path", NotIn: NotInLimit | NotInDirectory | NotInFiles, Msgs: [7]string{0: "Alias must have two arguments when used globally", 1: "Alias must have two arguments when used globally"}},
+		{Shape: "path path", NotIn: NotInLimit | NotInDirectory | NotInLocation | NotInFiles, Msgs: [7]string{}},
+		{Shape: "word word", NotIn: NotInLimit | NotInDirectory | NotInLocation | NotInFiles, Msgs: [7]string{}},
+	}},
+	{Name: "ScriptAlias", Module: "mod_alias.c", ModuleID: "alias_module", Builtin: false, Usage: "a fakename and a realname, or a realname in a Location", Override: AccessConf | RsrcConf, Args: Take12, NotIn: NotInLimit | NotInDirectory | NotInFiles, Section: false, Shapes: []ShapeRule{
+		{Shape: "path", NotIn: NotInLimit | NotInDirectory | NotInFiles, Msgs: [7]string{0: "Alias must have two arguments when used globally", 1: "Alias must have two arguments when used globally"}},
+		{Shape: "path path", NotIn: NotInLimit | NotInDirectory | NotInLocation | NotInFiles, Msgs: [7]string{}},
+	}},
+	{Name: "Redirect", Module: "mod_alias.c", ModuleID: "alias_module", Builtin: false, Usage: "an optional status, then document to be redirected and destination URL", Override: OrFileInfo | AccessConf | RsrcConf, Args: Take123, NotIn: 0, Section: false, Shapes: []ShapeRule{
+		{Shape: "url", NotIn: 0, Msgs: [7]string{0: "URL to redirect to is missing", 1: "URL to redirect to is missing"}},
+	}},
 	{Name: "AliasMatch", Module: "mod_alias.c", ModuleID: "alias_module", Builtin: false, Usage: "a regular expression and a filename", Override: RsrcConf, Args: Take2, NotIn: 0, Section: false},
 	{Name: "ScriptAliasMatch", Module: "mod_alias.c", ModuleID: "alias_module", Builtin: false, Usage: "a regular expression and a filename", Override: RsrcConf, Args: Take2, NotIn: 0, Section: false},
 	{Name: "RedirectMatch", Module: "mod_alias.c", ModuleID: "alias_module", Builtin: false, Usage: "an optional status, then a regular expression and destination URL", Override: OrFileInfo | AccessConf | RsrcConf, Args: Take23, NotIn: 0, Section: false},
@@ -149,7 +223,9 @@ var table = [...]Info{
 	{Name: "AddOutputFilter", Module: "mod_mime.c", ModuleID: "mime_module", Builtin: false, Usage: "output filter name (or ; delimited names) followed by one or more file extensions", Override: OrFileInfo | AccessConf | RsrcConf, Args: Iterate2, NotIn: 0, Section: false},
 	{Name: "AddType", Module: "mod_mime.c", ModuleID: "mime_module", Builtin: false, Usage: "a mime type followed by one or more file extensions", Override: OrFileInfo | AccessConf | RsrcConf, Args: Iterate2, NotIn: 0, Section: false},
 	{Name: "DefaultLanguage", Module: "mod_mime.c", ModuleID: "mime_module", Builtin: false, Usage: "language to use for documents with no other language file extension", Override: OrFileInfo | AccessConf | RsrcConf, Args: Take1, NotIn: 0, Section: false},
-	{Name: "MultiviewsMatch", Module: "mod_mime.c", ModuleID: "mime_module", Builtin: false, Usage: "NegotiatedOnly (default), Handlers and/or Filters, or Any", Override: OrFileInfo | AccessConf | RsrcConf, Args: Iterate, NotIn: NotInLimit | NotInLocation, Section: false},
+	{Name: "MultiviewsMatch", Module: "mod_mime.c", ModuleID: "mime_module", Builtin: false, Usage: "NegotiatedOnly (default), Handlers and/or Filters, or Any", Override: OrFileInfo | AccessConf | RsrcConf, Args: Iterate, NotIn: NotInLimit | NotInLocation, Section: false, Shapes: []ShapeRule{
+		{Shape: "word", NotIn: NotInLimit | NotInLocation, Msgs: [7]string{}},
+	}},
 	{Name: "RemoveCharset", Module: "mod_mime.c", ModuleID: "mime_module", Builtin: false, Usage: "one or more file extensions", Override: OrFileInfo | AccessConf | RsrcConf, Args: Iterate, NotIn: 0, Section: false},
 	{Name: "RemoveEncoding", Module: "mod_mime.c", ModuleID: "mime_module", Builtin: false, Usage: "one or more file extensions", Override: OrFileInfo | AccessConf | RsrcConf, Args: Iterate, NotIn: 0, Section: false},
 	{Name: "RemoveHandler", Module: "mod_mime.c", ModuleID: "mime_module", Builtin: false, Usage: "one or more file extensions", Override: OrFileInfo | AccessConf | RsrcConf, Args: Iterate, NotIn: 0, Section: false},
@@ -291,8 +367,14 @@ var table = [...]Info{
 	{Name: "BrotliCompressionMaxInputBlock", Module: "mod_brotli.c", ModuleID: "brotli_module", Builtin: false, Usage: "Maximum input block size between 16 and 24 (larger block sizes require more memory)", Override: RsrcConf, Args: Take1, NotIn: 0, Section: false},
 	{Name: "BrotliAlterETag", Module: "mod_brotli.c", ModuleID: "brotli_module", Builtin: false, Usage: "Set how mod_brotli should modify ETag response headers: 'AddSuffix' (default), 'NoChange', 'Remove'", Override: RsrcConf, Args: Take1, NotIn: 0, Section: false},
 	{Name: "BufferSize", Module: "mod_buffer.c", ModuleID: "buffer_module", Builtin: false, Usage: "Maximum size of the buffer used by the buffer filter", Override: AccessConf, Args: Take1, NotIn: 0, Section: false},
-	{Name: "CacheEnable", Module: "mod_cache.c", ModuleID: "cache_module", Builtin: false, Usage: "A cache type and partial URL prefix below which caching is enabled", Override: AccessConf | RsrcConf, Args: Take12, NotIn: NotInLimit | NotInDirectory | NotInFiles, Section: false},
-	{Name: "CacheDisable", Module: "mod_cache.c", ModuleID: "cache_module", Builtin: false, Usage: "A partial URL prefix below which caching is disabled", Override: AccessConf | RsrcConf, Args: Take1, NotIn: NotInLimit | NotInDirectory | NotInFiles, Section: false},
+	{Name: "CacheEnable", Module: "mod_cache.c", ModuleID: "cache_module", Builtin: false, Usage: "A cache type and partial URL prefix below which caching is enabled", Override: AccessConf | RsrcConf, Args: Take12, NotIn: NotInLimit | NotInDirectory | NotInFiles, Section: false, Shapes: []ShapeRule{
+		{Shape: "word", NotIn: NotInLimit | NotInDirectory | NotInFiles, Msgs: [7]string{0: "CacheEnable provider ({1}) is missing an URL.", 1: "CacheEnable provider ({1}) is missing an URL."}},
+		{Shape: "word path", NotIn: NotInLimit | NotInDirectory | NotInFiles, Msgs: [7]string{3: "When in a Location, CacheEnable must specify a path or an URL below that location.", 6: "When in a Location, CacheEnable must specify a path or an URL below that location."}},
+	}},
+	{Name: "CacheDisable", Module: "mod_cache.c", ModuleID: "cache_module", Builtin: false, Usage: "A partial URL prefix below which caching is disabled", Override: AccessConf | RsrcConf, Args: Take1, NotIn: NotInLimit | NotInDirectory | NotInFiles, Section: false, Shapes: []ShapeRule{
+		{Shape: "flag", NotIn: NotInLimit | NotInDirectory | NotInFiles, Msgs: [7]string{0: "CacheDisable must specify a path or an URL.", 1: "CacheDisable must specify a path or an URL."}},
+		{Shape: "path", NotIn: NotInLimit | NotInDirectory | NotInFiles, Msgs: [7]string{3: "CacheDisable must be followed by the word 'on' when in a Location.", 6: "CacheDisable must be followed by the word 'on' when in a Location."}},
+	}},
 	{Name: "CacheMaxExpire", Module: "mod_cache.c", ModuleID: "cache_module", Builtin: false, Usage: "The maximum time in seconds to cache a document", Override: AccessConf | RsrcConf, Args: Take1, NotIn: 0, Section: false},
 	{Name: "CacheMinExpire", Module: "mod_cache.c", ModuleID: "cache_module", Builtin: false, Usage: "The minimum time in seconds to cache a document", Override: AccessConf | RsrcConf, Args: Take1, NotIn: 0, Section: false},
 	{Name: "CacheDefaultExpire", Module: "mod_cache.c", ModuleID: "cache_module", Builtin: false, Usage: "The default time in seconds to cache a document", Override: AccessConf | RsrcConf, Args: Take1, NotIn: 0, Section: false},
@@ -437,9 +519,23 @@ var table = [...]Info{
 	{Name: "ProxyRemote", Module: "mod_proxy.c", ModuleID: "proxy_module", Builtin: false, Usage: "a scheme, partial URL or '*' and a proxy server", Override: RsrcConf, Args: Take23, NotIn: 0, Section: false},
 	{Name: "ProxyRemoteMatch", Module: "mod_proxy.c", ModuleID: "proxy_module", Builtin: false, Usage: "a regex pattern and a proxy server", Override: RsrcConf, Args: Take23, NotIn: 0, Section: false},
 	{Name: "ProxyPassInterpolateEnv", Module: "mod_proxy.c", ModuleID: "proxy_module", Builtin: false, Usage: "Interpolate Env Vars in reverse Proxy", Override: AccessConf | RsrcConf, Args: Flag, NotIn: 0, Section: false},
-	{Name: "ProxyPass", Module: "mod_proxy.c", ModuleID: "proxy_module", Builtin: false, Usage: "a virtual path and a URL", Override: AccessConf | RsrcConf, Args: RawArgs, NotIn: NotInLimit | NotInDirectory | NotInFiles, Section: false},
-	{Name: "ProxyPassMatch", Module: "mod_proxy.c", ModuleID: "proxy_module", Builtin: false, Usage: "a virtual path and a URL", Override: AccessConf | RsrcConf, Args: RawArgs, NotIn: NotInLimit | NotInDirectory | NotInFiles, Section: false},
-	{Name: "ProxyPassReverse", Module: "mod_proxy.c", ModuleID: "proxy_module", Builtin: false, Usage: "a virtual path and a URL for reverse proxy behaviour", Override: AccessConf | RsrcConf, Args: Take123, NotIn: NotInLimit | NotInDirectory | NotInFiles, Section: false},
+	{Name: "ProxyPass", Module: "mod_proxy.c", ModuleID: "proxy_module", Builtin: false, Usage: "a virtual path and a URL", Override: AccessConf | RsrcConf, Args: RawArgs, NotIn: NotInLimit | NotInDirectory | NotInFiles, Section: false, Shapes: []ShapeRule{
+		{Shape: "!", NotIn: NotInLimit | NotInDirectory | NotInFiles, Msgs: [7]string{0: "ProxyPass|ProxyPassMatch needs a path when not defined in a location", 1: "ProxyPass|ProxyPassMatch needs a path when not defined in a location"}},
+		{Shape: "path !", NotIn: NotInLimit | NotInDirectory | NotInFiles, Msgs: [7]string{3: "ProxyPass|ProxyPassMatch can not have a path when defined in a location.", 6: "ProxyPass|ProxyPassMatch can not have a path when defined in a location."}},
+		{Shape: "path url", NotIn: NotInLimit | NotInDirectory | NotInFiles, Msgs: [7]string{3: "ProxyPass|ProxyPassMatch can not have a path when defined in a location.", 6: "ProxyPass|ProxyPassMatch can not have a path when defined in a location."}},
+		{Shape: "path url kv", NotIn: NotInLimit | NotInDirectory | NotInFiles, Msgs: [7]string{3: "ProxyPass|ProxyPassMatch can not have a path when defined in a location.", 6: "ProxyPass|ProxyPassMatch can not have a path when defined in a location."}},
+		{Shape: "path url kv kv", NotIn: NotInLimit | NotInDirectory | NotInFiles, Msgs: [7]string{3: "ProxyPass|ProxyPassMatch can not have a path when defined in a location.", 6: "ProxyPass|ProxyPassMatch can not have a path when defined in a location."}},
+		{Shape: "url", NotIn: NotInLimit | NotInDirectory | NotInFiles, Msgs: [7]string{0: "ProxyPass|ProxyPassMatch needs a path when not defined in a location", 1: "ProxyPass|ProxyPassMatch needs a path when not defined in a location"}},
+	}},
+	{Name: "ProxyPassMatch", Module: "mod_proxy.c", ModuleID: "proxy_module", Builtin: false, Usage: "a virtual path and a URL", Override: AccessConf | RsrcConf, Args: RawArgs, NotIn: NotInLimit | NotInDirectory | NotInFiles, Section: false, Shapes: []ShapeRule{
+		{Shape: "url", NotIn: NotInLimit | NotInDirectory | NotInFiles, Msgs: [7]string{0: "ProxyPass|ProxyPassMatch needs a path when not defined in a location", 1: "ProxyPass|ProxyPassMatch needs a path when not defined in a location"}},
+		{Shape: "word url", NotIn: NotInLimit | NotInDirectory | NotInFiles, Msgs: [7]string{3: "Invalid ProxyPass|ProxyPassMatch parameter. Parameter must be in the form 'key=value'.", 6: "Invalid ProxyPass|ProxyPassMatch parameter. Parameter must be in the form 'key=value'."}},
+	}},
+	{Name: "ProxyPassReverse", Module: "mod_proxy.c", ModuleID: "proxy_module", Builtin: false, Usage: "a virtual path and a URL for reverse proxy behaviour", Override: AccessConf | RsrcConf, Args: Take123, NotIn: NotInLimit | NotInDirectory | NotInFiles, Section: false, Shapes: []ShapeRule{
+		{Shape: "path", NotIn: NotInLimit | NotInDirectory | NotInFiles, Msgs: [7]string{0: "ProxyPassReverse needs a path when not defined in a location", 1: "ProxyPassReverse needs a path when not defined in a location"}},
+		{Shape: "path url", NotIn: NotInLimit | NotInDirectory | NotInFiles, Msgs: [7]string{3: "ProxyPassReverse can not have a path when defined in a location", 6: "ProxyPassReverse can not have a path when defined in a location"}},
+		{Shape: "url", NotIn: NotInLimit | NotInDirectory | NotInFiles, Msgs: [7]string{0: "ProxyPassReverse needs a path when not defined in a location", 1: "ProxyPassReverse needs a path when not defined in a location"}},
+	}},
 	{Name: "ProxyPassReverseCookiePath", Module: "mod_proxy.c", ModuleID: "proxy_module", Builtin: false, Usage: "Path rewrite rule for proxying cookies", Override: AccessConf | RsrcConf, Args: Take23, NotIn: 0, Section: false},
 	{Name: "ProxyPassReverseCookieDomain", Module: "mod_proxy.c", ModuleID: "proxy_module", Builtin: false, Usage: "Domain rewrite rule for proxying cookies", Override: AccessConf | RsrcConf, Args: Take23, NotIn: 0, Section: false},
 	{Name: "ProxyBlock", Module: "mod_proxy.c", ModuleID: "proxy_module", Builtin: false, Usage: "A list of names, hosts or domains to which the proxy will not connect", Override: RsrcConf, Args: Iterate, NotIn: 0, Section: false},
@@ -453,7 +549,10 @@ var table = [...]Info{
 	{Name: "ProxyPreserveHost", Module: "mod_proxy.c", ModuleID: "proxy_module", Builtin: false, Usage: "on if we should preserve host header while proxying", Override: AccessConf | RsrcConf, Args: Flag, NotIn: 0, Section: false},
 	{Name: "ProxyTimeout", Module: "mod_proxy.c", ModuleID: "proxy_module", Builtin: false, Usage: "Set the timeout (in seconds) for a proxied connection. This overrides the server timeout", Override: RsrcConf, Args: Take1, NotIn: 0, Section: false},
 	{Name: "ProxyBadHeader", Module: "mod_proxy.c", ModuleID: "proxy_module", Builtin: false, Usage: "How to handle bad header line in response: IsError | Ignore | StartBody", Override: RsrcConf, Args: Take1, NotIn: 0, Section: false},
-	{Name: "BalancerMember", Module: "mod_proxy.c", ModuleID: "proxy_module", Builtin: false, Usage: "A balancer name and scheme with list of params", Override: AccessConf | RsrcConf, Args: RawArgs, NotIn: 0, Section: false},
+	{Name: "BalancerMember", Module: "mod_proxy.c", ModuleID: "proxy_module", Builtin: false, Usage: "A balancer name and scheme with list of params", Override: AccessConf | RsrcConf, Args: RawArgs, NotIn: 0, Section: false, Shapes: []ShapeRule{
+		{Shape: "url", NotIn: 0, Msgs: [7]string{0: "BalancerMember must define remote proxy server", 1: "BalancerMember must define remote proxy server"}},
+		{Shape: "url kv", NotIn: 0, Msgs: [7]string{0: "BalancerMember must define remote proxy server", 1: "BalancerMember must define remote proxy server"}},
+	}},
 	{Name: "BalancerGrowth", Module: "mod_proxy.c", ModuleID: "proxy_module", Builtin: false, Usage: "Number of additional Balancers that can be added post-config", Override: RsrcConf, Args: Take1, NotIn: 0, Section: false},
 	{Name: "BalancerPersist", Module: "mod_proxy.c", ModuleID: "proxy_module", Builtin: false, Usage: "on if the balancer should persist changes on reboot/restart made via the Balancer Manager", Override: RsrcConf, Args: Flag, NotIn: 0, Section: false},
 	{Name: "BalancerInherit", Module: "mod_proxy.c", ModuleID: "proxy_module", Builtin: false, Usage: "on if this server should inherit Balancers and Workers defined in the main server (Setting to off recommended if using the Balancer Manager)", Override: RsrcConf, Args: Flag, NotIn: 0, Section: false},
@@ -472,7 +571,9 @@ var table = [...]Info{
 	{Name: "LuaAuthzProvider", Module: "mod_lua.c", ModuleID: "lua_module", Builtin: false, Usage: "Provide an authorization provider", Override: RsrcConf | ExecOnRead, Args: Take3, NotIn: 0, Section: false},
 	{Name: "LuaHookPreTranslateName", Module: "mod_lua.c", ModuleID: "lua_module", Builtin: false, Usage: "Provide a hook for the pre_translate name phase of request processing", Override: OrLimit | OrOptions | OrFileInfo | OrAuthCfg | OrIndexes | AccessConf | RsrcConf, Args: Take2, NotIn: 0, Section: false},
 	{Name: "<LuaHookPreTranslateName", Module: "mod_lua.c", ModuleID: "lua_module", Builtin: false, Usage: "Provide a hook for the pre_translate name phase of request processing", Override: OrLimit | OrOptions | OrFileInfo | OrAuthCfg | OrIndexes | AccessConf | RsrcConf, Args: RawArgs, NotIn: 0, Section: true},
-	{Name: "LuaHookTranslateName", Module: "mod_lua.c", ModuleID: "lua_module", Builtin: false, Usage: "Provide a hook for the translate name phase of request processing", Override: OrLimit | OrOptions | OrFileInfo | OrAuthCfg | OrIndexes | AccessConf | RsrcConf, Args: Take23, NotIn: NotInLimit | NotInDirectory | NotInFiles | NotInHTAccess, Section: false},
+	{Name: "LuaHookTranslateName", Module: "mod_lua.c", ModuleID: "lua_module", Builtin: false, Usage: "Provide a hook for the translate name phase of request processing", Override: OrLimit | OrOptions | OrFileInfo | OrAuthCfg | OrIndexes | AccessConf | RsrcConf, Args: Take23, NotIn: NotInLimit | NotInDirectory | NotInFiles | NotInHTAccess, Section: false, Shapes: []ShapeRule{
+		{Shape: "path word word", NotIn: NotInLimit | NotInDirectory | NotInFiles, Msgs: [7]string{}},
+	}},
 	{Name: "<LuaHookTranslateName", Module: "mod_lua.c", ModuleID: "lua_module", Builtin: false, Usage: "Provide a hook for the translate name phase of request processing", Override: OrLimit | OrOptions | OrFileInfo | OrAuthCfg | OrIndexes | AccessConf | RsrcConf, Args: RawArgs, NotIn: 0, Section: true},
 	{Name: "LuaHookFixups", Module: "mod_lua.c", ModuleID: "lua_module", Builtin: false, Usage: "Provide a hook for the fixups phase of request processing", Override: OrLimit | OrOptions | OrFileInfo | OrAuthCfg | OrIndexes | AccessConf | RsrcConf, Args: Take2, NotIn: 0, Section: false},
 	{Name: "<LuaHookFixups", Module: "mod_lua.c", ModuleID: "lua_module", Builtin: false, Usage: "Provide a inline hook for the fixups phase of request processing", Override: OrLimit | OrOptions | OrFileInfo | OrAuthCfg | OrIndexes | AccessConf | RsrcConf, Args: RawArgs, NotIn: 0, Section: true},
@@ -494,7 +595,9 @@ var table = [...]Info{
 	{Name: "LuaQuickHandler", Module: "mod_lua.c", ModuleID: "lua_module", Builtin: false, Usage: "Provide a hook for the quick handler of request processing", Override: OrLimit | OrOptions | OrFileInfo | OrAuthCfg | OrIndexes | AccessConf | RsrcConf, Args: Take2, NotIn: NotInLimit | NotInDirectory | NotInFiles | NotInHTAccess, Section: false},
 	{Name: "<LuaQuickHandler", Module: "mod_lua.c", ModuleID: "lua_module", Builtin: false, Usage: "Provide a hook for the quick handler of request processing", Override: OrLimit | OrOptions | OrFileInfo | OrAuthCfg | OrIndexes | AccessConf | RsrcConf, Args: RawArgs, NotIn: 0, Section: true},
 	{Name: "Lua_____ByteCodeHack", Module: "mod_lua.c", ModuleID: "lua_module", Builtin: false, Usage: "(internal) Byte code handler", Override: OrLimit | OrOptions | OrFileInfo | OrAuthCfg | OrIndexes | AccessConf | RsrcConf, Args: RawArgs, NotIn: 0, Section: false},
-	{Name: "LuaMapHandler", Module: "mod_lua.c", ModuleID: "lua_module", Builtin: false, Usage: "Maps a path to a lua handler", Override: OrLimit | OrOptions | OrFileInfo | OrAuthCfg | OrIndexes | AccessConf | RsrcConf, Args: Take23, NotIn: NotInLimit | NotInDirectory | NotInFiles | NotInHTAccess, Section: false},
+	{Name: "LuaMapHandler", Module: "mod_lua.c", ModuleID: "lua_module", Builtin: false, Usage: "Maps a path to a lua handler", Override: OrLimit | OrOptions | OrFileInfo | OrAuthCfg | OrIndexes | AccessConf | RsrcConf, Args: Take23, NotIn: NotInLimit | NotInDirectory | NotInFiles | NotInHTAccess, Section: false, Shapes: []ShapeRule{
+		{Shape: "path path", NotIn: NotInLimit | NotInDirectory | NotInFiles, Msgs: [7]string{}},
+	}},
 	{Name: "LuaOutputFilter", Module: "mod_lua.c", ModuleID: "lua_module", Builtin: false, Usage: "Registers a Lua function as an output filter", Override: OrLimit | OrOptions | OrFileInfo | OrAuthCfg | OrIndexes | AccessConf | RsrcConf, Args: Take3, NotIn: NotInLimit | NotInDirectory | NotInFiles | NotInHTAccess, Section: false},
 	{Name: "LuaInputFilter", Module: "mod_lua.c", ModuleID: "lua_module", Builtin: false, Usage: "Registers a Lua function as an input filter", Override: OrLimit | OrOptions | OrFileInfo | OrAuthCfg | OrIndexes | AccessConf | RsrcConf, Args: Take3, NotIn: NotInLimit | NotInDirectory | NotInFiles | NotInHTAccess, Section: false},
 	{Name: "<Macro", Module: "mod_macro.c", ModuleID: "macro_module", Builtin: false, Usage: "Beginning of a macro definition section.", Override: OrLimit | OrOptions | OrFileInfo | OrAuthCfg | OrIndexes | AccessConf | RsrcConf, Args: RawArgs, NotIn: 0, Section: true},
@@ -550,22 +653,6 @@ var table = [...]Info{
 	{Name: "MDProfileMandatory", Module: "mod_md.c", ModuleID: "md_module", Builtin: false, Usage: "Determines if a configured CA profile is mandatory.", Override: RsrcConf, Args: Take1, NotIn: 0, Section: false},
 	{Name: "MDRenewViaARI", Module: "mod_md.c", ModuleID: "md_module", Builtin: false, Usage: "Enable/Disable ACME ARI (RFC 9773) to trigger renewals.", Override: RsrcConf, Args: Take1, NotIn: 0, Section: false},
 	{Name: "MimeMagicFile", Module: "mod_mime_magic.c", ModuleID: "mime_magic_module", Builtin: false, Usage: "Path to MIME Magic file (in file(1) format)", Override: RsrcConf, Args: Take1, NotIn: 0, Section: false},
-	{Name: "ListenBacklog", Module: "event.c", ModuleID: "mpm_event_module", Builtin: false, Usage: "Maximum length of the queue of pending connections, as used by listen(2)", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false},
-	{Name: "ListenCoresBucketsRatio", Module: "event.c", ModuleID: "mpm_event_module", Builtin: false, Usage: "Ratio between the number of CPU cores (online) and the number of listeners buckets", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false},
-	{Name: "Listen", Module: "event.c", ModuleID: "mpm_event_module", Builtin: false, Usage: "A port number or a numeric IP address and a port number, and an optional protocol", Override: RsrcConf, Args: RawArgs, NotIn: NotInVirtualHost, Section: false},
-	{Name: "SendBufferSize", Module: "event.c", ModuleID: "mpm_event_module", Builtin: false, Usage: "Send buffer size in bytes", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false},
-	{Name: "ReceiveBufferSize", Module: "event.c", ModuleID: "mpm_event_module", Builtin: false, Usage: "Receive buffer size in bytes", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false},
-	{Name: "ListenTCPDeferAccept", Module: "event.c", ModuleID: "mpm_event_module", Builtin: false, Usage: "Value set for the socket option TCP_DEFER_ACCEPT if it is set", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false},
-	{Name: "StartServers", Module: "event.c", ModuleID: "mpm_event_module", Builtin: false, Usage: "Number of child processes launched at server startup", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false},
-	{Name: "ServerLimit", Module: "event.c", ModuleID: "mpm_event_module", Builtin: false, Usage: "Maximum number of child processes for this run of Apache", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false},
-	{Name: "MinSpareThreads", Module: "event.c", ModuleID: "mpm_event_module", Builtin: false, Usage: "Minimum number of idle threads, to handle request spikes", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false},
-	{Name: "MaxSpareThreads", Module: "event.c", ModuleID: "mpm_event_module", Builtin: false, Usage: "Maximum number of idle threads", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false},
-	{Name: "MaxClients", Module: "event.c", ModuleID: "mpm_event_module", Builtin: false, Usage: "Deprecated name of MaxRequestWorkers", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false},
-	{Name: "MaxRequestWorkers", Module: "event.c", ModuleID: "mpm_event_module", Builtin: false, Usage: "Maximum number of threads alive at the same time", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false},
-	{Name: "ThreadsPerChild", Module: "event.c", ModuleID: "mpm_event_module", Builtin: false, Usage: "Number of threads each child creates", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false},
-	{Name: "ThreadLimit", Module: "event.c", ModuleID: "mpm_event_module", Builtin: false, Usage: "Maximum number of worker threads per child process for this run of Apache - Upper limit for ThreadsPerChild", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false},
-	{Name: "AsyncRequestWorkerFactor", Module: "event.c", ModuleID: "mpm_event_module", Builtin: false, Usage: "How many additional connects will be accepted per idle worker thread", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false},
-	{Name: "GracefulShutdownTimeout", Module: "event.c", ModuleID: "mpm_event_module", Builtin: false, Usage: "Maximum time in seconds to wait for child processes to complete transactions during shutdown", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false},
 	{Name: "CacheNegotiatedDocs", Module: "mod_negotiation.c", ModuleID: "negotiation_module", Builtin: false, Usage: "Either 'on' or 'off' (default)", Override: RsrcConf, Args: Flag, NotIn: 0, Section: false},
 	{Name: "LanguagePriority", Module: "mod_negotiation.c", ModuleID: "negotiation_module", Builtin: false, Usage: "space-delimited list of MIME language abbreviations", Override: OrFileInfo | AccessConf | RsrcConf, Args: Iterate, NotIn: 0, Section: false},
 	{Name: "ForceLanguagePriority", Module: "mod_negotiation.c", ModuleID: "negotiation_module", Builtin: false, Usage: "Force LanguagePriority elections, either None, or Fallback and/or Prefer", Override: OrFileInfo | AccessConf | RsrcConf, Args: Iterate, NotIn: 0, Section: false},
@@ -612,7 +699,9 @@ var table = [...]Info{
 	{Name: "KeptBodySize", Module: "mod_request.c", ModuleID: "request_module", Builtin: false, Usage: "Maximum size of request bodies kept aside for use by filters", Override: AccessConf, Args: Take1, NotIn: 0, Section: false},
 	{Name: "RewriteEngine", Module: "mod_rewrite.c", ModuleID: "rewrite_module", Builtin: false, Usage: "On or Off to enable or disable (default) the whole rewriting engine", Override: OrFileInfo | AccessConf | RsrcConf, Args: Flag, NotIn: 0, Section: false},
 	{Name: "RewriteOptions", Module: "mod_rewrite.c", ModuleID: "rewrite_module", Builtin: false, Usage: "List of option strings to set", Override: OrFileInfo | AccessConf | RsrcConf, Args: Iterate, NotIn: 0, Section: false},
-	{Name: "RewriteBase", Module: "mod_rewrite.c", ModuleID: "rewrite_module", Builtin: false, Usage: "the base URL of the per-directory context", Override: OrFileInfo | AccessConf | RsrcConf, Args: Take1, NotIn: 0, Section: false},
+	{Name: "RewriteBase", Module: "mod_rewrite.c", ModuleID: "rewrite_module", Builtin: false, Usage: "the base URL of the per-directory context", Override: OrFileInfo | AccessConf | RsrcConf, Args: Take1, NotIn: 0, Section: false, Shapes: []ShapeRule{
+		{Shape: "path", NotIn: 0, Msgs: [7]string{0: "RewriteBase: only valid in per-directory config files", 1: "RewriteBase: only valid in per-directory config files"}},
+	}},
 	{Name: "RewriteCond", Module: "mod_rewrite.c", ModuleID: "rewrite_module", Builtin: false, Usage: "an input string and a to be applied regexp-pattern", Override: OrFileInfo | AccessConf | RsrcConf, Args: RawArgs, NotIn: 0, Section: false},
 	{Name: "RewriteRule", Module: "mod_rewrite.c", ModuleID: "rewrite_module", Builtin: false, Usage: "an URL-applied regexp-pattern and a substitution URL", Override: OrFileInfo | AccessConf | RsrcConf, Args: RawArgs, NotIn: 0, Section: false},
 	{Name: "RewriteMap", Module: "mod_rewrite.c", ModuleID: "rewrite_module", Builtin: false, Usage: "a mapname and a filename and options", Override: RsrcConf, Args: Take23, NotIn: 0, Section: false},
@@ -644,10 +733,17 @@ var table = [...]Info{
 	{Name: "CheckSpelling", Module: "mod_speling.c", ModuleID: "speling_module", Builtin: false, Usage: "whether or not to fix miscapitalized/misspelled requests", Override: OrOptions | AccessConf | RsrcConf, Args: Flag, NotIn: 0, Section: false},
 	{Name: "CheckCaseOnly", Module: "mod_speling.c", ModuleID: "speling_module", Builtin: false, Usage: "whether or not to fix only miscapitalized requests", Override: OrOptions | AccessConf | RsrcConf, Args: Flag, NotIn: 0, Section: false},
 	{Name: "CheckBasenameMatch", Module: "mod_speling.c", ModuleID: "speling_module", Builtin: false, Usage: "whether or not to fix files with the same base name", Override: OrOptions | AccessConf | RsrcConf, Args: Flag, NotIn: 0, Section: false},
-	{Name: "SSLPassPhraseDialog", Module: "mod_ssl.c", ModuleID: "ssl_module", Builtin: false, Usage: "SSL dialog mechanism for the pass phrase query ('builtin', '|/path/to/pipe_program', or 'exec:/path/to/cgi_program')", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false},
-	{Name: "SSLSessionCache", Module: "mod_ssl.c", ModuleID: "ssl_module", Builtin: false, Usage: "SSL Session Cache storage ('none', 'nonenotnull', 'dbm:/path/to/file')", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false},
+	{Name: "SSLPassPhraseDialog", Module: "mod_ssl.c", ModuleID: "ssl_module", Builtin: false, Usage: "SSL dialog mechanism for the pass phrase query ('builtin', '|/path/to/pipe_program', or 'exec:/path/to/cgi_program')", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false, Shapes: []ShapeRule{
+		{Shape: "word", NotIn: NotInVirtualHost, Msgs: [7]string{}},
+	}},
+	{Name: "SSLSessionCache", Module: "mod_ssl.c", ModuleID: "ssl_module", Builtin: false, Usage: "SSL Session Cache storage ('none', 'nonenotnull', 'dbm:/path/to/file')", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false, Shapes: []ShapeRule{
+		{Shape: "word", NotIn: NotInVirtualHost, Msgs: [7]string{}},
+	}},
 	{Name: "SSLCryptoDevice", Module: "mod_ssl.c", ModuleID: "ssl_module", Builtin: false, Usage: "SSL external Crypto Device usage ('builtin', '...')", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false},
-	{Name: "SSLRandomSeed", Module: "mod_ssl.c", ModuleID: "ssl_module", Builtin: false, Usage: "SSL Pseudo Random Number Generator (PRNG) seeding source ('startup|connect builtin|file:/path|exec:/path [bytes]')", Override: RsrcConf, Args: Take23, NotIn: NotInVirtualHost, Section: false},
+	{Name: "SSLRandomSeed", Module: "mod_ssl.c", ModuleID: "ssl_module", Builtin: false, Usage: "SSL Pseudo Random Number Generator (PRNG) seeding source ('startup|connect builtin|file:/path|exec:/path [bytes]')", Override: RsrcConf, Args: Take23, NotIn: NotInVirtualHost, Section: false, Shapes: []ShapeRule{
+		{Shape: "word word", NotIn: NotInVirtualHost, Msgs: [7]string{}},
+		{Shape: "word word num", NotIn: NotInVirtualHost, Msgs: [7]string{}},
+	}},
 	{Name: "SSLVHostSNIPolicy", Module: "mod_ssl.c", ModuleID: "ssl_module", Builtin: false, Usage: "SSL VirtualHost SNI compatibility policy setting", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false},
 	{Name: "SSLEngine", Module: "mod_ssl.c", ModuleID: "ssl_module", Builtin: false, Usage: "SSL switch for the protocol engine ('on', 'off')", Override: RsrcConf, Args: Take1, NotIn: 0, Section: false},
 	{Name: "SSLFIPS", Module: "mod_ssl.c", ModuleID: "ssl_module", Builtin: false, Usage: "Enable FIPS-140 mode (`on', `off')", Override: RsrcConf, Args: Flag, NotIn: NotInVirtualHost, Section: false},
@@ -656,7 +752,9 @@ var table = [...]Info{
 	{Name: "SSLCertificateKeyFile", Module: "mod_ssl.c", ModuleID: "ssl_module", Builtin: false, Usage: "SSL Server Private Key file ('/path/to/file' - PEM or DER encoded)", Override: RsrcConf, Args: Take1, NotIn: 0, Section: false},
 	{Name: "SSLCertificateChainFile", Module: "mod_ssl.c", ModuleID: "ssl_module", Builtin: false, Usage: "SSL Server CA Certificate Chain file ('/path/to/file' - PEM encoded)", Override: RsrcConf, Args: Take1, NotIn: 0, Section: false},
 	{Name: "SSLSessionTicketKeyFile", Module: "mod_ssl.c", ModuleID: "ssl_module", Builtin: false, Usage: "TLS session ticket encryption/decryption key file (RFC 5077) ('/path/to/file' - file with 48 bytes of random data)", Override: RsrcConf, Args: Take1, NotIn: 0, Section: false},
-	{Name: "SSLCACertificatePath", Module: "mod_ssl.c", ModuleID: "ssl_module", Builtin: false, Usage: "SSL CA Certificate path ('/path/to/dir' - contains PEM encoded files)", Override: OrAuthCfg | AccessConf | RsrcConf, Args: Take1, NotIn: 0, Section: false},
+	{Name: "SSLCACertificatePath", Module: "mod_ssl.c", ModuleID: "ssl_module", Builtin: false, Usage: "SSL CA Certificate path ('/path/to/dir' - contains PEM encoded files)", Override: OrAuthCfg | AccessConf | RsrcConf, Args: Take1, NotIn: 0, Section: false, Shapes: []ShapeRule{
+		{Shape: "path", NotIn: 0, Msgs: [7]string{2: "Your SSL library does not have support for per-directory CA", 3: "Your SSL library does not have support for per-directory CA", 4: "Your SSL library does not have support for per-directory CA", 5: "Your SSL library does not have support for per-directory CA", 6: "Your SSL library does not have support for per-directory CA"}},
+	}},
 	{Name: "SSLCACertificateFile", Module: "mod_ssl.c", ModuleID: "ssl_module", Builtin: false, Usage: "SSL CA Certificate file ('/path/to/file' - PEM encoded)", Override: OrAuthCfg | AccessConf | RsrcConf, Args: Take1, NotIn: 0, Section: false},
 	{Name: "SSLCADNRequestPath", Module: "mod_ssl.c", ModuleID: "ssl_module", Builtin: false, Usage: "SSL CA Distinguished Name path ('/path/to/dir' - symlink hashes to PEM of acceptable CA names to request)", Override: RsrcConf, Args: Take1, NotIn: 0, Section: false},
 	{Name: "SSLCADNRequestFile", Module: "mod_ssl.c", ModuleID: "ssl_module", Builtin: false, Usage: "SSL CA Distinguished Name file ('/path/to/file' - PEM encoded to derive acceptable CA names to request)", Override: RsrcConf, Args: Take1, NotIn: 0, Section: false},
@@ -705,7 +803,9 @@ var table = [...]Info{
 	{Name: "SSLOCSPProxyURL", Module: "mod_ssl.c", ModuleID: "ssl_module", Builtin: false, Usage: "Proxy URL to use for OCSP requests", Override: RsrcConf, Args: Take1, NotIn: 0, Section: false},
 	{Name: "SSLOCSPNoVerify", Module: "mod_ssl.c", ModuleID: "ssl_module", Builtin: false, Usage: "Do not verify OCSP Responder certificate ('on', 'off')", Override: RsrcConf, Args: Flag, NotIn: 0, Section: false},
 	{Name: "SSLOCSPResponderCertificateFile", Module: "mod_ssl.c", ModuleID: "ssl_module", Builtin: false, Usage: "Trusted OCSP responder certificates(`/path/to/file' - PEM encoded certificates)", Override: RsrcConf, Args: Take1, NotIn: 0, Section: false},
-	{Name: "SSLStaplingCache", Module: "mod_ssl.c", ModuleID: "ssl_module", Builtin: false, Usage: "SSL Stapling Response Cache storage (`dbm:/path/to/file')", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false},
+	{Name: "SSLStaplingCache", Module: "mod_ssl.c", ModuleID: "ssl_module", Builtin: false, Usage: "SSL Stapling Response Cache storage (`dbm:/path/to/file')", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false, Shapes: []ShapeRule{
+		{Shape: "word", NotIn: NotInVirtualHost, Msgs: [7]string{}},
+	}},
 	{Name: "SSLUseStapling", Module: "mod_ssl.c", ModuleID: "ssl_module", Builtin: false, Usage: "SSL switch for the OCSP Stapling protocol (`on', `off')", Override: RsrcConf, Args: Flag, NotIn: 0, Section: false},
 	{Name: "SSLStaplingResponseTimeSkew", Module: "mod_ssl.c", ModuleID: "ssl_module", Builtin: false, Usage: "SSL stapling option for maximum time difference in OCSP responses", Override: RsrcConf, Args: Take1, NotIn: 0, Section: false},
 	{Name: "SSLStaplingResponderTimeout", Module: "mod_ssl.c", ModuleID: "ssl_module", Builtin: false, Usage: "SSL stapling option for OCSP responder timeout", Override: RsrcConf, Args: Take1, NotIn: 0, Section: false},
@@ -738,23 +838,43 @@ var table = [...]Info{
 	{Name: "WSGIScriptAlias", Module: "mod_wsgi.c", ModuleID: "wsgi_module", Builtin: false, Usage: "Map location to target WSGI script file.", Override: RsrcConf, Args: Iterate2, NotIn: 0, Section: false},
 	{Name: "WSGIScriptAliasMatch", Module: "mod_wsgi.c", ModuleID: "wsgi_module", Builtin: false, Usage: "Map location pattern to target WSGI script file.", Override: RsrcConf, Args: Iterate2, NotIn: 0, Section: false},
 	{Name: "WSGIDaemonProcess", Module: "mod_wsgi.c", ModuleID: "wsgi_module", Builtin: false, Usage: "Specify details of daemon processes to start.", Override: RsrcConf, Args: RawArgs, NotIn: 0, Section: false},
-	{Name: "WSGISocketPrefix", Module: "mod_wsgi.c", ModuleID: "wsgi_module", Builtin: false, Usage: "Path prefix for the daemon process sockets.", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false},
+	{Name: "WSGISocketPrefix", Module: "mod_wsgi.c", ModuleID: "wsgi_module", Builtin: false, Usage: "Path prefix for the daemon process sockets.", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false, Shapes: []ShapeRule{
+		{Shape: "path", NotIn: NotInVirtualHost, Msgs: [7]string{}},
+	}},
 	{Name: "WSGISocketRotation", Module: "mod_wsgi.c", ModuleID: "wsgi_module", Builtin: false, Usage: "Enable/Disable rotation of daemon process sockets.", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false},
-	{Name: "WSGIAcceptMutex", Module: "mod_wsgi.c", ModuleID: "wsgi_module", Builtin: false, Usage: "Set accept mutex type for daemon processes.", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false},
+	{Name: "WSGIAcceptMutex", Module: "mod_wsgi.c", ModuleID: "wsgi_module", Builtin: false, Usage: "Set accept mutex type for daemon processes.", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false, Shapes: []ShapeRule{
+		{Shape: "word", NotIn: NotInVirtualHost, Msgs: [7]string{}},
+	}},
 	{Name: "WSGILazyInitialization", Module: "mod_wsgi.c", ModuleID: "wsgi_module", Builtin: false, Usage: "Enable/Disable lazy Python initialization.", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false},
 	{Name: "WSGIVerboseDebugging", Module: "mod_wsgi.c", ModuleID: "wsgi_module", Builtin: false, Usage: "Enable/Disable verbose debugging messages.", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false},
 	{Name: "WSGIDontWriteBytecode", Module: "mod_wsgi.c", ModuleID: "wsgi_module", Builtin: false, Usage: "Enable/Disable writing of byte code.", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false},
 	{Name: "WSGIPythonWarnings", Module: "mod_wsgi.c", ModuleID: "wsgi_module", Builtin: false, Usage: "Control Python warning messages.", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false},
-	{Name: "WSGIPythonOptimize", Module: "mod_wsgi.c", ModuleID: "wsgi_module", Builtin: false, Usage: "Set level of Python compiler optimisations.", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false},
-	{Name: "WSGIPythonHome", Module: "mod_wsgi.c", ModuleID: "wsgi_module", Builtin: false, Usage: "Python prefix/exec_prefix absolute path names.", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false},
-	{Name: "WSGIPythonPath", Module: "mod_wsgi.c", ModuleID: "wsgi_module", Builtin: false, Usage: "Python module search path.", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false},
-	{Name: "WSGIPythonEggs", Module: "mod_wsgi.c", ModuleID: "wsgi_module", Builtin: false, Usage: "Python eggs cache directory.", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false},
+	{Name: "WSGIPythonOptimize", Module: "mod_wsgi.c", ModuleID: "wsgi_module", Builtin: false, Usage: "Set level of Python compiler optimisations.", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false, Shapes: []ShapeRule{
+		{Shape: "num", NotIn: NotInVirtualHost, Msgs: [7]string{}},
+	}},
+	{Name: "WSGIPythonHome", Module: "mod_wsgi.c", ModuleID: "wsgi_module", Builtin: false, Usage: "Python prefix/exec_prefix absolute path names.", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false, Shapes: []ShapeRule{
+		{Shape: "path", NotIn: NotInVirtualHost, Msgs: [7]string{}},
+	}},
+	{Name: "WSGIPythonPath", Module: "mod_wsgi.c", ModuleID: "wsgi_module", Builtin: false, Usage: "Python module search path.", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false, Shapes: []ShapeRule{
+		{Shape: "path", NotIn: NotInVirtualHost, Msgs: [7]string{}},
+	}},
+	{Name: "WSGIPythonEggs", Module: "mod_wsgi.c", ModuleID: "wsgi_module", Builtin: false, Usage: "Python eggs cache directory.", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false, Shapes: []ShapeRule{
+		{Shape: "word", NotIn: NotInVirtualHost, Msgs: [7]string{}},
+	}},
 	{Name: "WSGIPythonHashSeed", Module: "mod_wsgi.c", ModuleID: "wsgi_module", Builtin: false, Usage: "Python hash seed.", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false},
 	{Name: "WSGIDestroyInterpreter", Module: "mod_wsgi.c", ModuleID: "wsgi_module", Builtin: false, Usage: "Enable/Disable destruction of Python interpreter.", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false},
-	{Name: "WSGIRestrictEmbedded", Module: "mod_wsgi.c", ModuleID: "wsgi_module", Builtin: false, Usage: "Enable/Disable use of embedded mode.", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false},
-	{Name: "WSGIRestrictStdin", Module: "mod_wsgi.c", ModuleID: "wsgi_module", Builtin: false, Usage: "Enable/Disable restrictions on use of STDIN.", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false},
-	{Name: "WSGIRestrictStdout", Module: "mod_wsgi.c", ModuleID: "wsgi_module", Builtin: false, Usage: "Enable/Disable restrictions on use of STDOUT.", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false},
-	{Name: "WSGIRestrictSignal", Module: "mod_wsgi.c", ModuleID: "wsgi_module", Builtin: false, Usage: "Enable/Disable restrictions on use of signal().", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false},
+	{Name: "WSGIRestrictEmbedded", Module: "mod_wsgi.c", ModuleID: "wsgi_module", Builtin: false, Usage: "Enable/Disable use of embedded mode.", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false, Shapes: []ShapeRule{
+		{Shape: "flag", NotIn: NotInVirtualHost, Msgs: [7]string{}},
+	}},
+	{Name: "WSGIRestrictStdin", Module: "mod_wsgi.c", ModuleID: "wsgi_module", Builtin: false, Usage: "Enable/Disable restrictions on use of STDIN.", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false, Shapes: []ShapeRule{
+		{Shape: "flag", NotIn: NotInVirtualHost, Msgs: [7]string{}},
+	}},
+	{Name: "WSGIRestrictStdout", Module: "mod_wsgi.c", ModuleID: "wsgi_module", Builtin: false, Usage: "Enable/Disable restrictions on use of STDOUT.", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false, Shapes: []ShapeRule{
+		{Shape: "flag", NotIn: NotInVirtualHost, Msgs: [7]string{}},
+	}},
+	{Name: "WSGIRestrictSignal", Module: "mod_wsgi.c", ModuleID: "wsgi_module", Builtin: false, Usage: "Enable/Disable restrictions on use of signal().", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false, Shapes: []ShapeRule{
+		{Shape: "flag", NotIn: NotInVirtualHost, Msgs: [7]string{}},
+	}},
 	{Name: "WSGICaseSensitivity", Module: "mod_wsgi.c", ModuleID: "wsgi_module", Builtin: false, Usage: "Define whether file system is case sensitive.", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false},
 	{Name: "WSGIRestrictProcess", Module: "mod_wsgi.c", ModuleID: "wsgi_module", Builtin: false, Usage: "Limit selectable WSGI process groups.", Override: AccessConf | RsrcConf, Args: RawArgs, NotIn: 0, Section: false},
 	{Name: "WSGIProcessGroup", Module: "mod_wsgi.c", ModuleID: "wsgi_module", Builtin: false, Usage: "Name of the WSGI process group.", Override: AccessConf | RsrcConf, Args: Take1, NotIn: 0, Section: false},
@@ -780,4 +900,92 @@ var table = [...]Info{
 	{Name: "WSGIServerMetrics", Module: "mod_wsgi.c", ModuleID: "wsgi_module", Builtin: false, Usage: "Enabled/Disable access to server metrics.", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false},
 	{Name: "WSGINewRelicConfigFile", Module: "mod_wsgi.c", ModuleID: "wsgi_module", Builtin: false, Usage: "New Relic monitoring agent configuration file.", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false},
 	{Name: "WSGINewRelicEnvironment", Module: "mod_wsgi.c", ModuleID: "wsgi_module", Builtin: false, Usage: "New Relic monitoring agent environment.", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false},
+	{Name: "ListenBacklog", Module: "worker.c", ModuleID: "mpm_worker_module", Builtin: false, Usage: "Maximum length of the queue of pending connections, as used by listen(2)", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false, Shapes: []ShapeRule{
+		{Shape: "num", NotIn: NotInVirtualHost, Msgs: [7]string{}},
+	}},
+	{Name: "ListenCoresBucketsRatio", Module: "worker.c", ModuleID: "mpm_worker_module", Builtin: false, Usage: "Ratio between the number of CPU cores (online) and the number of listeners buckets", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false},
+	{Name: "Listen", Module: "worker.c", ModuleID: "mpm_worker_module", Builtin: false, Usage: "A port number or a numeric IP address and a port number, and an optional protocol", Override: RsrcConf, Args: RawArgs, NotIn: NotInVirtualHost, Section: false, Shapes: []ShapeRule{
+		{Shape: "num", NotIn: NotInVirtualHost, Msgs: [7]string{}},
+		{Shape: "num word", NotIn: NotInVirtualHost, Msgs: [7]string{}},
+		{Shape: "word", NotIn: NotInVirtualHost, Msgs: [7]string{}},
+	}},
+	{Name: "SendBufferSize", Module: "worker.c", ModuleID: "mpm_worker_module", Builtin: false, Usage: "Send buffer size in bytes", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false},
+	{Name: "ReceiveBufferSize", Module: "worker.c", ModuleID: "mpm_worker_module", Builtin: false, Usage: "Receive buffer size in bytes", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false},
+	{Name: "ListenTCPDeferAccept", Module: "worker.c", ModuleID: "mpm_worker_module", Builtin: false, Usage: "Value set for the socket option TCP_DEFER_ACCEPT if it is set", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false},
+	{Name: "StartServers", Module: "worker.c", ModuleID: "mpm_worker_module", Builtin: false, Usage: "Number of child processes launched at server startup", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false, Shapes: []ShapeRule{
+		{Shape: "num", NotIn: NotInVirtualHost, Msgs: [7]string{}},
+	}},
+	{Name: "MinSpareThreads", Module: "worker.c", ModuleID: "mpm_worker_module", Builtin: false, Usage: "Minimum number of idle threads, to handle request spikes", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false, Shapes: []ShapeRule{
+		{Shape: "num", NotIn: NotInVirtualHost, Msgs: [7]string{}},
+	}},
+	{Name: "MaxSpareThreads", Module: "worker.c", ModuleID: "mpm_worker_module", Builtin: false, Usage: "Maximum number of idle threads", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false, Shapes: []ShapeRule{
+		{Shape: "num", NotIn: NotInVirtualHost, Msgs: [7]string{}},
+	}},
+	{Name: "MaxRequestWorkers", Module: "worker.c", ModuleID: "mpm_worker_module", Builtin: false, Usage: "Maximum number of threads alive at the same time", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false, Shapes: []ShapeRule{
+		{Shape: "num", NotIn: NotInVirtualHost, Msgs: [7]string{}},
+	}},
+	{Name: "MaxClients", Module: "worker.c", ModuleID: "mpm_worker_module", Builtin: false, Usage: "Deprecated name of MaxRequestWorkers", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false, Shapes: []ShapeRule{
+		{Shape: "num", NotIn: NotInVirtualHost, Msgs: [7]string{}},
+	}},
+	{Name: "ThreadsPerChild", Module: "worker.c", ModuleID: "mpm_worker_module", Builtin: false, Usage: "Number of threads each child creates", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false, Shapes: []ShapeRule{
+		{Shape: "num", NotIn: NotInVirtualHost, Msgs: [7]string{}},
+	}},
+	{Name: "ServerLimit", Module: "worker.c", ModuleID: "mpm_worker_module", Builtin: false, Usage: "Maximum number of child processes for this run of Apache", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false, Shapes: []ShapeRule{
+		{Shape: "num", NotIn: NotInVirtualHost, Msgs: [7]string{}},
+	}},
+	{Name: "ThreadLimit", Module: "worker.c", ModuleID: "mpm_worker_module", Builtin: false, Usage: "Maximum number of worker threads per child process for this run of Apache - Upper limit for ThreadsPerChild", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false, Shapes: []ShapeRule{
+		{Shape: "num", NotIn: NotInVirtualHost, Msgs: [7]string{}},
+	}},
+	{Name: "GracefulShutdownTimeout", Module: "worker.c", ModuleID: "mpm_worker_module", Builtin: false, Usage: "Maximum time in seconds to wait for child processes to complete transactions during shutdown", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false, Shapes: []ShapeRule{
+		{Shape: "num", NotIn: NotInVirtualHost, Msgs: [7]string{}},
+	}},
+	{Name: "ListenBacklog", Module: "prefork.c", ModuleID: "mpm_prefork_module", Builtin: false, Usage: "Maximum length of the queue of pending connections, as used by listen(2)", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false, Shapes: []ShapeRule{
+		{Shape: "num", NotIn: NotInVirtualHost, Msgs: [7]string{}},
+	}},
+	{Name: "ListenCoresBucketsRatio", Module: "prefork.c", ModuleID: "mpm_prefork_module", Builtin: false, Usage: "Ratio between the number of CPU cores (online) and the number of listeners buckets", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false},
+	{Name: "Listen", Module: "prefork.c", ModuleID: "mpm_prefork_module", Builtin: false, Usage: "A port number or a numeric IP address and a port number, and an optional protocol", Override: RsrcConf, Args: RawArgs, NotIn: NotInVirtualHost, Section: false, Shapes: []ShapeRule{
+		{Shape: "num", NotIn: NotInVirtualHost, Msgs: [7]string{}},
+		{Shape: "num word", NotIn: NotInVirtualHost, Msgs: [7]string{}},
+		{Shape: "word", NotIn: NotInVirtualHost, Msgs: [7]string{}},
+	}},
+	{Name: "SendBufferSize", Module: "prefork.c", ModuleID: "mpm_prefork_module", Builtin: false, Usage: "Send buffer size in bytes", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false},
+	{Name: "ReceiveBufferSize", Module: "prefork.c", ModuleID: "mpm_prefork_module", Builtin: false, Usage: "Receive buffer size in bytes", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false},
+	{Name: "ListenTCPDeferAccept", Module: "prefork.c", ModuleID: "mpm_prefork_module", Builtin: false, Usage: "Value set for the socket option TCP_DEFER_ACCEPT if it is set", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false},
+	{Name: "StartServers", Module: "prefork.c", ModuleID: "mpm_prefork_module", Builtin: false, Usage: "Number of child processes launched at server startup", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false, Shapes: []ShapeRule{
+		{Shape: "num", NotIn: NotInVirtualHost, Msgs: [7]string{}},
+	}},
+	{Name: "MinSpareServers", Module: "prefork.c", ModuleID: "mpm_prefork_module", Builtin: false, Usage: "Minimum number of idle children, to handle request spikes", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false, Shapes: []ShapeRule{
+		{Shape: "num", NotIn: NotInVirtualHost, Msgs: [7]string{}},
+	}},
+	{Name: "MaxSpareServers", Module: "prefork.c", ModuleID: "mpm_prefork_module", Builtin: false, Usage: "Maximum number of idle children", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false, Shapes: []ShapeRule{
+		{Shape: "num", NotIn: NotInVirtualHost, Msgs: [7]string{}},
+	}},
+	{Name: "MaxClients", Module: "prefork.c", ModuleID: "mpm_prefork_module", Builtin: false, Usage: "Deprecated name of MaxRequestWorkers", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false, Shapes: []ShapeRule{
+		{Shape: "num", NotIn: NotInVirtualHost, Msgs: [7]string{}},
+	}},
+	{Name: "MaxRequestWorkers", Module: "prefork.c", ModuleID: "mpm_prefork_module", Builtin: false, Usage: "Maximum number of children alive at the same time", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false, Shapes: []ShapeRule{
+		{Shape: "num", NotIn: NotInVirtualHost, Msgs: [7]string{}},
+	}},
+	{Name: "ServerLimit", Module: "prefork.c", ModuleID: "mpm_prefork_module", Builtin: false, Usage: "Maximum value of MaxRequestWorkers for this run of Apache", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false, Shapes: []ShapeRule{
+		{Shape: "num", NotIn: NotInVirtualHost, Msgs: [7]string{}},
+	}},
+	{Name: "GracefulShutdownTimeout", Module: "prefork.c", ModuleID: "mpm_prefork_module", Builtin: false, Usage: "Maximum time in seconds to wait for child processes to complete transactions during shutdown", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false, Shapes: []ShapeRule{
+		{Shape: "num", NotIn: NotInVirtualHost, Msgs: [7]string{}},
+	}},
+}
+
+// moduleMutexes are the mutexes each module registers (apache2 -t -D DUMP_RUN_CFG).
+var moduleMutexes = map[string][]string{
+	"auth_digest_module":    {"authdigest-client"},
+	"authn_socache_module":  {"authn-socache"},
+	"cache_socache_module":  {"cache-socache"},
+	"core_module":           {"watchdog-callback"},
+	"ldap_module":           {"ldap-cache"},
+	"lua_module":            {"lua-ivm-shm"},
+	"mpm_prefork_module":    {"mpm-accept"},
+	"mpm_worker_module":     {"mpm-accept"},
+	"proxy_balancer_module": {"proxy-balancer-shm"},
+	"proxy_module":          {"proxy"},
+	"rewrite_module":        {"rewrite-map"},
+	"ssl_module":            {"ssl-cache", "ssl-stapling", "ssl-stapling-refresh"},
 }

@@ -52,7 +52,7 @@ var byNameAll = func() map[string][]*Info {
 // parser.Load leaves it) as httpd's config reader does at startup: a
 // directive of a module that is not loaded is unknown to httpd, then
 // Check. httpd stops at the first error; CheckTree reports them all, in
-// order.
+// the order httpd meets them (an <Else>'s own error after its body's).
 func CheckTree(body []ast.Node, loaded Modules) []*PosError {
 	var out []*PosError
 	var args []string // reused: the checks keep no reference to it
@@ -65,6 +65,9 @@ func CheckTree(body []ast.Node, loaded Modules) []*PosError {
 	}
 	var walk func(nodes []ast.Node, sections []string)
 	walk = func(nodes []ast.Node, sections []string) {
+		// The last <If>, <ElseIf> or <Else> of this scope (ap_add_if_conf
+		// keeps them per configuration vector).
+		lastIf := ""
 		for _, n := range nodes {
 			var name string
 			var args []string
@@ -79,6 +82,13 @@ func CheckTree(body []ast.Node, loaded Modules) []*PosError {
 				continue
 			}
 			err := CheckLoaded(name, args, Context{Sections: sections}, loaded)
+			var after *Error // an <Else>'s scope error, met after its body
+			if err == nil && sec != nil {
+				err = checkSection(sec, &lastIf)
+				if err != nil && err.Kind == ElseWithoutIf {
+					after, err = err, nil
+				}
+			}
 			if err != nil {
 				out = append(out, &PosError{Pos: pos, Err: err})
 			}
@@ -86,6 +96,9 @@ func CheckTree(body []ast.Node, loaded Modules) []*PosError {
 			// did); an unknown section's body is not read.
 			if sec != nil && err == nil && !sec.Is("Macro") {
 				walk(sec.Body, append(sections[:len(sections):len(sections)], sec.Name))
+			}
+			if after != nil {
+				out = append(out, &PosError{Pos: pos, Err: after})
 			}
 		}
 	}
@@ -95,16 +108,110 @@ func CheckTree(body []ast.Node, loaded Modules) []*PosError {
 
 // CheckLoaded is Check for a server whose loaded modules are known: a
 // directive defined only by modules that are not loaded is unknown to
-// httpd.
+// httpd, and a name several modules define (each MPM defines
+// StartServers) is judged by the one loaded (LookupLoaded).
 func CheckLoaded(name string, args []string, ctx Context, loaded Modules) *Error {
-	err := Check(name, args, ctx)
-	if err == nil && !Defined(name, loaded) {
-		err = unknown(name)
+	info, ok := LookupLoaded(name, loaded)
+	if !ok || strings.HasPrefix(name, "<") != info.Section || !info.loaded(loaded) {
+		return unknown(name)
 	}
-	return err
+	return info.Check(args, ctx)
+}
+
+// loaded reports whether the directive's module is built in or loaded
+// (nil loaded: all are).
+func (i *Info) loaded(loaded Modules) bool {
+	return loaded == nil || i.Builtin || loaded(i.ModuleID)
+}
+
+// LookupLoaded is Lookup for a server whose loaded modules are known: of
+// the modules defining name that are loaded (or built in), the last in
+// the table, as ap_find_command_in_modules finds it from the top module;
+// Lookup's when none is. The three MPMs define StartServers,
+// MaxRequestWorkers … each; a prefork server has prefork's.
+func LookupLoaded(name string, loaded Modules) (*Info, bool) {
+	rows := byNameAll[fold(name)]
+	if loaded != nil {
+		for i := len(rows) - 1; i >= 0; i-- {
+			if rows[i].loaded(loaded) {
+				return rows[i], true
+			}
+		}
+	}
+	return Lookup(name)
 }
 
 func unknown(name string) *Error {
 	return &Error{Kind: Unknown, Directive: name, Msg: "Invalid command '" + name +
 		"', perhaps misspelled or defined by a module not included in the server configuration"}
+}
+
+// sectionsNeedingArgs are the sections whose handler refuses an empty
+// header, by canonical name, with its message (missing_container_arg in
+// server/core.c and its like in the modules); TestSectionChecksAgreeWithServer
+// runs every section of the table with no argument through apache2 -t.
+var sectionsNeedingArgs = func() map[string]string {
+	m := map[string]string{
+		// mod_md names both by the set form.
+		"mdomain": "<MDomainSet > section must specify a unique domain name", "mdomainset": "<MDomainSet > section must specify a unique domain name",
+	}
+	for _, n := range []string{"<Directory", "<DirectoryMatch", "<Location", "<LocationMatch", "<Files", "<FilesMatch",
+		"<VirtualHost", "<If", "<ElseIf", "<AuthnProviderAlias", "<AuthzProviderAlias"} {
+		m[strings.ToLower(n[1:])] = n + "> directive requires additional arguments"
+	}
+	return m
+}()
+
+// authzSections must hold an authorization directive (mod_authz_core).
+var authzSections = map[string]string{"requireall": "<RequireAll", "requireany": "<RequireAny", "requirenone": "<RequireNone"}
+
+// checkSection is what a section's handler checks of its header, body
+// and place after the generic checks passed: a header it needs
+// (<Directory> with no path), an authorization section with nothing in
+// it, and an <Else> or <ElseIf> after neither <If> nor <ElseIf> in its
+// scope (ap_add_if_conf). lastIf is the scope's last <If>-family
+// section, canonical.
+func checkSection(sec *ast.Section, lastIf *string) *Error {
+	c := sec.Canonical()
+	if msg, ok := sectionsNeedingArgs[c]; ok && len(sec.Args) == 0 {
+		return &Error{Kind: SectionArgs, Directive: "<" + sec.Name, Msg: msg}
+	}
+	if name, ok := authzSections[c]; ok && !hasDirective(sec.Body) {
+		return &Error{Kind: SectionArgs, Directive: name, Msg: name + "> directive contains no authorization directives"}
+	}
+	switch c {
+	case "if":
+		*lastIf = c
+	case "elseif", "else":
+		prev := *lastIf
+		*lastIf = c
+		if prev != "if" && prev != "elseif" {
+			return &Error{Kind: ElseWithoutIf, Directive: "<" + sec.Name,
+				Msg: "<Else> or <ElseIf> section without previous <If> or <ElseIf> section in same scope"}
+		}
+	}
+	return nil
+}
+
+// Definers returns every row of the modules that define name, in table
+// order (the three MPMs define StartServers).
+func Definers(name string) []*Info {
+	rows := byNameAll[fold(name)]
+	if len(rows) == 0 {
+		if i, ok := Lookup(name); ok {
+			return []*Info{i}
+		}
+	}
+	return append([]*Info(nil), rows...)
+}
+
+// hasDirective reports whether a body holds a directive or section.
+func hasDirective(body []ast.Node) bool {
+	for _, n := range body {
+		switch n.(type) {
+		case *ast.Directive, *ast.Section:
+			return true
+		}
+	}
+	return false
 }

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"path"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -36,7 +37,6 @@ var BuiltinModules = []string{
 // Defaults of LoadOptions.
 const (
 	DefaultServerRoot = "/etc/apache2"
-	DefaultVersion    = "2.4.67"
 	// MaxIncludeDepth is AP_MAX_INCLUDE_DEPTH (server/core.c).
 	MaxIncludeDepth = 128
 	// MaxIncludeDirDepth is AP_MAX_FNMATCH_DIR_DEPTH (server/util.c).
@@ -44,6 +44,18 @@ const (
 	// MaxIncludedFiles bounds the files one Load reads (glob bombs).
 	MaxIncludedFiles = 10000
 )
+
+// DefaultVersion is the httpd version <IfVersion> compares with when
+// LoadOptions.Version is empty: the one the directive registry was
+// generated from.
+var DefaultVersion = func() string {
+	v, _ := directive.Versions()
+	v = strings.TrimPrefix(v, "Apache/")
+	if i := strings.IndexFunc(v, func(r rune) bool { return r != '.' && (r < '0' || r > '9') }); i >= 0 {
+		v = v[:i]
+	}
+	return v
+}()
 
 // LoadOptions controls Load.
 type LoadOptions struct {
@@ -116,6 +128,10 @@ type Loaded struct {
 	ServerRoot string
 	// Defines is the set of defined names at the end (-D and Define).
 	Defines map[string]bool
+	// DefineOrder lists them in httpd's order (ap_server_config_defines,
+	// which `apache2 -S` prints): -D names, then Define's, each where it
+	// was first defined; UnDefine takes a name out.
+	DefineOrder []string
 	// Vars holds the values of Define NAME VALUE at the end, keyed by the
 	// lower-case name (httpd looks ${NAME} up without regard to case).
 	Vars map[string]string
@@ -139,7 +155,7 @@ func Load(fsys fs.FS, name string, opts LoadOptions) (*Loaded, error) {
 		l.opts.Version = DefaultVersion
 	}
 	for _, d := range opts.Defines {
-		l.defines[d] = true
+		l.define(d)
 	}
 	if opts.Modules != nil {
 		l.modules = opts.Modules
@@ -154,6 +170,11 @@ func Load(fsys fs.FS, name string, opts LoadOptions) (*Loaded, error) {
 	defer l.stop.Store(true) // files an aborted load did not reach
 	l.cfg.Body = l.file(p, nil, 0, 0, ast.Position{})
 	l.cfg.Defines = l.defines
+	for _, d := range l.order {
+		if l.defines[d] {
+			l.cfg.DefineOrder = append(l.cfg.DefineOrder, d)
+		}
+	}
 	l.cfg.Vars = l.vars
 	l.cfg.ServerRoot = l.root
 	return l.cfg, l.errs.Err()
@@ -177,6 +198,7 @@ type loader struct {
 	opts       LoadOptions
 	root       string
 	defines    map[string]bool   // names (-D, Define), case-sensitive
+	order      []string          // defines in the order defined
 	vars       map[string]string // Define NAME VALUE, keyed by lower case (an apr_table)
 	modules    map[string]bool
 	dynamic    bool
@@ -192,6 +214,14 @@ type loader struct {
 	warn    []string // undefined variables of the line being substituted
 	lastInc int      // line of the last Include executed (ap_include_lineno)
 	nfiles  int
+}
+
+// define adds a name to the defines, in order.
+func (l *loader) define(name string) {
+	if !l.defines[name] {
+		l.defines[name] = true
+		l.order = append(l.order, name)
+	}
 }
 
 func (l *loader) abs(p string) string {
@@ -529,9 +559,9 @@ func (l *loader) directive(n *ast.Directive, chain []ast.Position, depth, macroD
 		case 1:
 			// A name without a value: ${NAME} stays undefined (and an
 			// earlier value is kept), as set_define does.
-			l.defines[args[0]] = true
+			l.define(args[0])
 		case 2:
-			l.defines[args[0]] = true
+			l.define(args[0])
 			l.vars[strings.ToLower(args[0])] = args[1]
 		default:
 			l.errorf(n.Pos(), chain, "Define takes one or two arguments")
@@ -541,6 +571,9 @@ func (l *loader) directive(n *ast.Directive, chain []ast.Position, depth, macroD
 		if len(args) == 1 && strings.Contains(args[0], ":") {
 			l.errorf(n.Pos(), chain, "Variable name must not contain ':'")
 		} else if len(args) == 1 {
+			if l.defines[args[0]] {
+				l.order = slices.DeleteFunc(l.order, func(d string) bool { return d == args[0] })
+			}
 			delete(l.defines, args[0])
 			delete(l.vars, strings.ToLower(args[0]))
 		} else {

@@ -91,6 +91,10 @@ var loadCases = []loadCase{
 	{name: "ifversion lt false", files: map[string]string{"main.conf": "<IfVersion < 2.4>\nBogus\n</IfVersion>\n"}, httpd: "Syntax OK"},
 	{name: "ifversion regex", files: map[string]string{"main.conf": "<IfVersion ~ ^2\\.4>\nBogus\n</IfVersion>\n"}, tree: []string{"Bogus"}, httpd: "Invalid command 'Bogus'"},
 	{name: "ifversion slash regex", files: map[string]string{"main.conf": "<IfVersion /^1/>\nBogus\n</IfVersion>\n"}, httpd: "Syntax OK"},
+	// The default is the version the directive registry was generated
+	// from, which is the installed server's.
+	{name: "ifversion default is the registry's", files: map[string]string{"main.conf": "<IfVersion >= 2.4.71>\nBogus\n</IfVersion>\n"}, tree: []string{"Bogus"}, httpd: "Invalid command 'Bogus'"},
+	{name: "ifversion default exact", files: map[string]string{"main.conf": "<IfVersion = 2.4.71>\nBogus\n</IfVersion>\n"}, tree: []string{"Bogus"}, httpd: "Invalid command 'Bogus'"},
 	{name: "ifversion bad regex", files: map[string]string{"main.conf": "<IfVersion ~ [>\nA\n</IfVersion>\n"}, err: "Unable to compile regular expression", httpd: "Unable to compile regular expression"},
 	{name: "ifversion negated", files: map[string]string{"main.conf": "<IfVersion !< 2.4>\nBogus\n</IfVersion>\n"}, tree: []string{"Bogus"}, httpd: "Invalid command 'Bogus'"},
 	{name: "iffile exists", files: map[string]string{"main.conf": "<IfFile {R}/main.conf>\nBogus\n</IfFile>\n"}, tree: []string{"Bogus"}, httpd: "Invalid command 'Bogus'"},
@@ -520,4 +524,26 @@ func FuzzLoad(f *testing.F) {
 			})
 		}
 	})
+}
+
+// LoadOptions.Version replaces the default for another server.
+func TestLoadVersionOption(t *testing.T) {
+	fsys := fstest.MapFS{"main.conf": {Data: []byte("<IfVersion < 2.4.50>\nOld\n</IfVersion>\n<IfVersion >= 2.4.50>\nNew\n</IfVersion>\n")}}
+	for _, tc := range []struct{ version, want string }{{"", "New"}, {"2.4.41", "Old"}, {"2.4.62", "New"}} {
+		l, err := Load(fsys, "/main.conf", LoadOptions{Version: tc.version})
+		require.NoError(t, err)
+		require.Len(t, l.Body, 1, tc.version)
+		assert.Equal(t, tc.want, l.Body[0].(*ast.Directive).Name, tc.version)
+	}
+	assert.Regexp(t, `^2\.4\.\d+$`, DefaultVersion)
+}
+
+// DefineOrder is httpd's order of the defines (what apache2 -S prints):
+// -D names, then Define's where first defined, less UnDefine's.
+func TestLoadDefineOrder(t *testing.T) {
+	fsys := fstest.MapFS{"main.conf": {Data: []byte("Define B 1\nDefine A\nDefine C\nUnDefine A\nDefine B 2\nDefine A\n")}}
+	l, err := Load(fsys, "/main.conf", LoadOptions{Defines: []string{"X", "B"}})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"X", "B", "C", "A"}, l.DefineOrder)
+	assert.Equal(t, "2", l.Vars["b"])
 }

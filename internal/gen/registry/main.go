@@ -1,11 +1,15 @@
 // Command registry generates directive/table.go from the real apache2: it
-// loads every module Debian's apache2 and libapache2-mod-wsgi-py3 ship (one
-// MPM, event), reads `apache2 -L` for each directive's module, help text
-// and req_override, then probes `apache2 -t` on generated snippets to pin
-// down the argument form (invoke_cmd's messages) and the contexts the
-// handlers refuse (ap_check_cmd_context's messages), and finally starts
-// the server once to find the directives refused in .htaccess, which is
-// read only per request.
+// loads every module Debian's apache2 and libapache2-mod-wsgi-py3 ship
+// with each of the three MPMs (event, worker, prefork: their directives
+// are listed once per MPM), reads `apache2 -L` for each directive's
+// module, help text and req_override, then probes `apache2 -t` on
+// generated snippets to pin down the argument form (invoke_cmd's
+// messages), the contexts the handlers refuse (ap_check_cmd_context's
+// messages), and the verdicts that depend on the arguments and the
+// context together, from real argument lists (probe.Examples: Debian's
+// /etc/apache2 and probe/examples.conf) in every context; finally it
+// starts the server once to find the directives refused in .htaccess,
+// which is read only per request.
 //
 //	go generate ./directive    (or: go run ./internal/gen/registry -o directive/table.go)
 //
@@ -20,6 +24,7 @@ import (
 	"log"
 	"os"
 	"runtime"
+	"sort"
 	"strings"
 	"sync"
 
@@ -49,7 +54,15 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	log.Printf("%d directives from apache2 -L; probing argument forms and contexts", len(dirs))
+	known := map[string]string{}
+	for _, d := range dirs {
+		known[strings.ToLower(d.Name)] = d.Name
+	}
+	examples := map[string][][]string{}
+	for _, ex := range probe.Examples(known) {
+		examples[ex.Name] = append(examples[ex.Name], ex.Args)
+	}
+	log.Printf("%d directives from apache2 -L (%d with real argument lists); probing argument forms, contexts and argument shapes", len(dirs), len(examples))
 
 	var wg sync.WaitGroup
 	work := make(chan int)
@@ -60,6 +73,9 @@ func main() {
 			defer wg.Done()
 			for i := range work {
 				errs[i] = env.Probe(&dirs[i])
+				if errs[i] == nil {
+					errs[i] = env.ProbeShapes(&dirs[i], examples[dirs[i].Name])
+				}
 			}
 		}()
 	}
@@ -77,6 +93,10 @@ func main() {
 	if err := env.ProbeHTAccess(dirs); err != nil {
 		log.Fatalf("probing .htaccess: %v", err)
 	}
+	mutexes, err := env.Mutexes()
+	if err != nil {
+		log.Fatal(err)
+	}
 
 	httpdV, wsgiV := env.Versions()
 	var b bytes.Buffer
@@ -84,10 +104,44 @@ func main() {
 	fmt.Fprintf(&b, "package directive\n\n")
 	fmt.Fprintf(&b, "const (\n\thttpdVersion = %q\n\twsgiVersion = %q\n)\n\n", httpdV, wsgiV)
 	fmt.Fprintf(&b, "var table = [...]Info{\n")
+	shapes := 0
 	for _, d := range dirs {
 		id := ids[d.Module]
-		fmt.Fprintf(&b, "\t{Name: %q, Module: %q, ModuleID: %q, Builtin: %v, Usage: %q, Override: %s, Args: %s, NotIn: %s, Section: %v},\n",
+		fmt.Fprintf(&b, "\t{Name: %q, Module: %q, ModuleID: %q, Builtin: %v, Usage: %q, Override: %s, Args: %s, NotIn: %s, Section: %v",
 			d.Name, d.Module, id, builtin[d.Module], d.Usage, overrideExpr(d.Override), argsName(d.Args), notInExpr(d.NotIn), d.Section)
+		if len(d.Shapes) > 0 {
+			fmt.Fprintf(&b, ", Shapes: []ShapeRule{\n")
+			for _, sv := range d.Shapes {
+				var msgs []string
+				for ci, m := range sv.Msgs {
+					if m != "" {
+						msgs = append(msgs, fmt.Sprintf("%d: %q", ci, m))
+					}
+				}
+				fmt.Fprintf(&b, "\t\t{Shape: %q, NotIn: %s, Msgs: [7]string{%s}},\n", sv.Shape, notInExpr(sv.NotIn), strings.Join(msgs, ", "))
+				shapes++
+			}
+			fmt.Fprintf(&b, "\t}")
+		}
+		fmt.Fprintf(&b, "},\n")
+	}
+	fmt.Fprintf(&b, "}\n\n")
+	fmt.Fprintf(&b, "// moduleMutexes are the mutexes each module registers (apache2 -t -D DUMP_RUN_CFG).\n")
+	fmt.Fprintf(&b, "var moduleMutexes = map[string][]string{\n")
+	var mids []string
+	for id := range mutexes {
+		mids = append(mids, id)
+	}
+	sort.Strings(mids)
+	for _, id := range mids {
+		fmt.Fprintf(&b, "\t%q: {", id)
+		for i, n := range mutexes[id] {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(&b, "%q", n)
+		}
+		b.WriteString("},\n")
 	}
 	fmt.Fprintf(&b, "}\n")
 	src, err := format.Source(b.Bytes())
@@ -104,7 +158,7 @@ func main() {
 			log.Printf("no module identifier for %s (%s)", d.Module, d.Name)
 		}
 	}
-	log.Printf("wrote %s: %d directives (%d without module identifier)", *out, len(dirs), missing)
+	log.Printf("wrote %s: %d directives (%d without module identifier), %d argument shapes with context-dependent verdicts", *out, len(dirs), missing, shapes)
 }
 
 func overrideExpr(o int) string {

@@ -2,6 +2,7 @@ package probe
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 )
 
@@ -89,9 +90,14 @@ func (e *Env) Probe(d *Directive) error {
 	if !inServer(d.Override) {
 		home = "directory"
 	}
+	base := e.BaseFor(d.Module)
+	test := func(snippet string) (bool, string, error) {
+		ok, msg, _, err := e.TestWith(base, snippet)
+		return ok, msg, err
+	}
 	d.Args = "RAW_ARGS" // every section handler takes its header raw
 	if !d.Section {
-		_, msg, readTime, err := e.TestAt(Snippet(d.Name, nil, home))
+		_, msg, readTime, err := e.TestWith(base, Snippet(d.Name, nil, home))
 		if err != nil {
 			return err
 		}
@@ -116,7 +122,7 @@ func (e *Env) Probe(d *Directive) error {
 			}
 		}
 		if !found {
-			_, msg, readTime, err := e.TestAt(Snippet(d.Name, []string{"x", "x", "x", "x", "x"}, home))
+			_, msg, readTime, err := e.TestWith(base, Snippet(d.Name, []string{"x", "x", "x", "x", "x"}, home))
 			if err != nil {
 				return err
 			}
@@ -151,7 +157,7 @@ func (e *Env) Probe(d *Directive) error {
 		if !allowed {
 			continue
 		}
-		_, msg, err := e.Test(Snippet(d.Name, args, c))
+		_, msg, err := test(Snippet(d.Name, args, c))
 		if err != nil {
 			return err
 		}
@@ -193,3 +199,187 @@ func NotInFromMessage(msg string) int {
 	}
 	return 0
 }
+
+// ShapeVerdict is what httpd said of one argument shape of a directive in
+// each context (Contexts order): refusals by ap_check_cmd_context as
+// NotIn bits, the handler's own messages ("Alias must have two arguments
+// when used globally", "ServerAlias only used in <VirtualHost>") by
+// context; "" where it was accepted (or the context is not allowed,
+// which the generic checks refuse first).
+type ShapeVerdict struct {
+	Shape string
+	NotIn int
+	Msgs  [7]string
+}
+
+// allowedIn reports whether the probes place d in context c (as Probe).
+func allowedIn(d *Directive, c string) bool {
+	switch {
+	case c == "server":
+		return inServer(d.Override) || d.Override&ExecOnRead != 0
+	case d.Override&ExecOnRead != 0:
+		return true
+	case c == "virtualhost":
+		return inServer(d.Override)
+	case c == "proxy":
+		return inDirectory(d.Override) || d.Override&ProxyConf != 0
+	}
+	return inDirectory(d.Override)
+}
+
+// genericMessage tells the refusals the registry's generic checks model
+// (unknown, req_override, argument count, FLAG): not argument-dependent.
+func genericMessage(d *Directive, msg string) bool {
+	if strings.HasPrefix(msg, "Invalid command '") {
+		return true
+	}
+	rest, ok := strings.CutPrefix(msg, d.Name)
+	if !ok {
+		return false
+	}
+	if strings.HasPrefix(rest, " not allowed ") || rest == " takes no arguments" || rest == " must be On or Off" {
+		return true
+	}
+	for _, f := range argForms {
+		if strings.HasPrefix(rest, f.phrase) {
+			return true
+		}
+	}
+	return false
+}
+
+// ProbeShapes runs d's handler with the real argument lists examples gives
+// it in every context it is allowed in, and records the shapes whose
+// verdict depends on the context (where some context accepts the
+// arguments): the checks handlers make on their arguments and context
+// together (Alias with two arguments in <Location>, ProxyPass with a path
+// in <Location>, ServerAlias outside <VirtualHost>). A message that
+// echoes an argument, or verdicts that differ between two lists of one
+// shape, judge the values rather than the shape: not recorded.
+func (e *Env) ProbeShapes(d *Directive, examples [][]string) error {
+	if d.Section || d.Override&ExecOnRead != 0 || len(examples) == 0 {
+		return nil
+	}
+	base := e.BaseFor(d.Module)
+	byShape := map[string][][]string{}
+	var order []string
+	for _, args := range examples {
+		sh := Shape(args)
+		if len(byShape[sh]) == 0 {
+			order = append(order, sh)
+		}
+		if len(byShape[sh]) < 2 {
+			byShape[sh] = append(byShape[sh], args)
+		}
+	}
+	sort.Strings(order)
+	for _, sh := range order {
+		var got *ShapeVerdict
+		consistent := true
+		for _, args := range byShape[sh] {
+			v := ShapeVerdict{Shape: sh}
+			accepted, valueSpecific := false, false
+			for ci, c := range Contexts {
+				if !allowedIn(d, c) {
+					continue
+				}
+				ok, msg, _, err := e.TestWith(base, Snippet(d.Name, QuoteArgs(args), c))
+				if err != nil {
+					return err
+				}
+				if ok {
+					accepted = true
+					continue
+				}
+				msg = firstLine(msg)
+				switch {
+				case genericMessage(d, msg):
+				case strings.Contains(msg, " cannot occur within "):
+					v.NotIn |= NotInFromMessage(msg)
+				case strings.Contains(msg, e.dir):
+					valueSpecific = true
+				case echoesSection(msg):
+					// The handler judges the section's header
+					// (BalancerMember outside <Proxy balancer://…>):
+					// another header may be accepted. Not recorded, as
+					// if accepted.
+					accepted = true
+				case echoes(msg, args):
+					// A message naming a word argument ("CacheEnable
+					// provider (disk) is missing an URL.") is kept with
+					// the word as {N}; one naming a path, URL or number
+					// judges that value.
+					if t, ok := template(msg, args); ok {
+						v.Msgs[ci] = t
+					} else {
+						valueSpecific = true
+					}
+				default:
+					v.Msgs[ci] = msg
+				}
+			}
+			if !accepted || valueSpecific {
+				consistent = false
+				break
+			}
+			if got != nil && *got != v {
+				consistent = false
+				break
+			}
+			got = &v
+		}
+		if !consistent || got == nil {
+			continue
+		}
+		if got.NotIn == 0 && got.Msgs == [7]string{} && d.NotIn == 0 {
+			continue // what the generic checks say
+		}
+		d.Shapes = append(d.Shapes, *got)
+	}
+	return nil
+}
+
+// echoes reports whether msg quotes one of the arguments (longer than a
+// character): the handler judged that value.
+func echoes(msg string, args []string) bool {
+	for _, a := range args {
+		if len(a) > 1 && strings.Contains(msg, a) {
+			return true
+		}
+	}
+	return false
+}
+
+// template replaces the arguments msg quotes by {N} (1-based), when
+// every one quoted is a plain word (ArgKind "word").
+func template(msg string, args []string) (string, bool) {
+	for i, a := range args {
+		if len(a) > 1 && strings.Contains(msg, a) {
+			if ArgKind(a) != "word" || strings.Contains(a, "{") {
+				return "", false
+			}
+			msg = strings.ReplaceAll(msg, a, fmt.Sprintf("{%d}", i+1))
+		}
+	}
+	return msg, true
+}
+
+// echoesSection reports whether msg quotes the probe's section header
+// (<Directory /tmp>, <Location /probe> …): the handler judged that value.
+func echoesSection(msg string) bool {
+	return strings.Contains(msg, "/tmp") || strings.Contains(msg, "probe")
+}
+
+// QuoteArgs writes arguments back as a configuration line holds them.
+func QuoteArgs(args []string) []string {
+	out := make([]string, len(args))
+	for i, a := range args {
+		if a == "" || strings.ContainsAny(a, " \t\"'") {
+			a = `"` + strings.ReplaceAll(a, `"`, `\"`) + `"`
+		}
+		out[i] = a
+	}
+	return out
+}
+
+func firstLine(s string) string { l, _, _ := strings.Cut(s, "\n"); return l }

@@ -21,8 +21,16 @@ import (
 // ModsAvailable is where Debian keeps the modules' LoadModule lines.
 const ModsAvailable = "/etc/apache2/mods-available"
 
-// skippedModules are the MPMs other than event: httpd loads one MPM.
-var skippedModules = map[string]bool{"mpm_prefork": true, "mpm_worker": true}
+// MPMs are Debian's MPM modules, by .load name; httpd loads exactly one.
+// The base configuration loads the first (event); each other one gets a
+// base of its own, so its directives are listed and probed with it loaded.
+var MPMs = []string{"mpm_event", "mpm_worker", "mpm_prefork"}
+
+// MPMSources maps the source name -L shows for an MPM's directives to its
+// .load name.
+var MPMSources = map[string]string{"event.c": "mpm_event", "worker.c": "mpm_worker", "prefork.c": "mpm_prefork"}
+
+func isMPM(name string) bool { return strings.HasPrefix(name, "mpm_") }
 
 // Env is a scratch ServerRoot with a base configuration loading every
 // module.
@@ -77,9 +85,6 @@ func NewEnv() (*Env, error) {
 	dependsRE := regexp.MustCompile(`(?m)^#\s*Depends:\s*(.*)$`)
 	for _, f := range files {
 		name := strings.TrimSuffix(filepath.Base(f), ".load")
-		if skippedModules[name] {
-			continue
-		}
 		b, err := os.ReadFile(f)
 		if err != nil {
 			e.Close()
@@ -111,21 +116,50 @@ func NewEnv() (*Env, error) {
 	}
 	names := make([]string, 0, len(e.loads))
 	for n := range e.loads {
-		names = append(names, n)
+		if !isMPM(n) { // the base's MPM is chosen by config
+			names = append(names, n)
+		}
 	}
 	sort.Strings(names)
 	for _, n := range names {
 		visit(n)
 	}
-	if err := os.WriteFile(filepath.Join(dir, "base.conf"), []byte(e.config(e.order)), 0o644); err != nil {
-		e.Close()
-		return nil, err
+	for _, mpm := range MPMs {
+		if _, ok := e.loads[mpm]; !ok {
+			e.Close()
+			return nil, fmt.Errorf("no %s.load in %s", mpm, ModsAvailable)
+		}
+		if err := os.WriteFile(e.base(mpm), []byte(e.configMPM(mpm, e.order)), 0o644); err != nil {
+			e.Close()
+			return nil, err
+		}
 	}
 	return e, nil
 }
 
-// config is a minimal server loading the given modules.
-func (e *Env) config(mods []string) string {
+// base is the base configuration file loading every module with mpm.
+func (e *Env) base(mpm string) string {
+	if mpm == MPMs[0] {
+		return filepath.Join(e.dir, "base.conf")
+	}
+	return filepath.Join(e.dir, "base-"+mpm+".conf")
+}
+
+// BaseFor is the base configuration a directive of module (a source name
+// as -L shows it) is probed with: its MPM's for an MPM's directives.
+func (e *Env) BaseFor(module string) string {
+	if mpm, ok := MPMSources[module]; ok {
+		return e.base(mpm)
+	}
+	return e.base(MPMs[0])
+}
+
+// config is a minimal server loading the given modules (and event, when
+// they name no MPM).
+func (e *Env) config(mods []string) string { return e.configMPM(MPMs[0], mods) }
+
+// configMPM is a minimal server loading mpm and the given modules.
+func (e *Env) configMPM(mpm string, mods []string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "ServerRoot %s\nServerName localhost\nListen 127.0.0.1:9\nPidFile %s/pid\nErrorLog /dev/null\nDefaultRuntimeDir %s\n",
 		e.dir, e.dir, e.dir)
@@ -134,7 +168,7 @@ func (e *Env) config(mods []string) string {
 		hasMPM = hasMPM || strings.HasPrefix(m, "mpm_")
 	}
 	if !hasMPM { // httpd does not start without one
-		mods = append([]string{"mpm_event"}, mods...)
+		mods = append([]string{mpm}, mods...)
 	}
 	for _, m := range mods {
 		for _, l := range e.loads[m] {
@@ -173,7 +207,12 @@ func (e *Env) Test(snippet string) (ok bool, msg string, err error) {
 // reading the file (the one-line error of EXEC_ON_READ directives) rather
 // than when running the configuration tree.
 func (e *Env) TestAt(snippet string) (ok bool, msg string, readTime bool, err error) {
-	out, err := e.run("Include "+filepath.Join(e.dir, "base.conf")+"\n"+snippet, "-t")
+	return e.TestWith(e.base(MPMs[0]), snippet)
+}
+
+// TestWith is TestAt on the base configuration file base (see BaseFor).
+func (e *Env) TestWith(base, snippet string) (ok bool, msg string, readTime bool, err error) {
+	out, err := e.run("Include "+base+"\n"+snippet, "-t")
 	if err == nil {
 		return true, "", false, nil
 	}
@@ -217,6 +256,9 @@ type Directive struct {
 	Section             bool
 	Args                string // args_how: "TAKE1" …
 	NotIn               int    // ap_check_cmd_context bits seen
+	// Shapes are the verdicts for real argument lists whose handler
+	// checks depend on the arguments (ProbeShapes).
+	Shapes []ShapeVerdict
 }
 
 var headRE = regexp.MustCompile(`^(\S+) \(([A-Za-z0-9_.]+\.c)\)$`)
@@ -300,13 +342,35 @@ func ParseListing(text string) ([]Directive, error) {
 	return out, sc.Err()
 }
 
-// Directives parses the listing with every module loaded.
+// Directives parses the listing with every module loaded: with event,
+// then the directives of each other MPM, listed with that MPM loaded
+// (several MPMs define StartServers, MaxRequestWorkers …; a server has
+// the one it loads).
 func (e *Env) Directives() ([]Directive, error) {
 	l, err := e.Listing()
 	if err != nil {
 		return nil, err
 	}
-	return ParseListing(l)
+	out, err := ParseListing(l)
+	if err != nil {
+		return nil, err
+	}
+	for _, mpm := range MPMs[1:] {
+		l, err := e.run(e.configMPM(mpm, e.order), "-L")
+		if err != nil {
+			return nil, fmt.Errorf("apache2 -L with %s: %v: %s", mpm, err, l)
+		}
+		ds, err := ParseListing(string(l))
+		if err != nil {
+			return nil, err
+		}
+		for _, d := range ds {
+			if MPMSources[d.Module] == mpm {
+				out = append(out, d)
+			}
+		}
+	}
+	return out, nil
 }
 
 // ModuleIDs maps the source names -L shows ("mod_env.c") to module
@@ -329,10 +393,8 @@ func (e *Env) ModuleIDs() (map[string]string, error) {
 		return nil, err
 	}
 	// The baseline holds the builtins and the MPM every config needs.
-	for m := range modulesOf(prev) {
-		if _, ok := ids[m]; !ok {
-			ids[m] = strings.Fields(e.loads["mpm_event"][0])[1]
-		}
+	for src, mpm := range MPMSources {
+		ids[src] = strings.Fields(e.loads[mpm][0])[1]
 	}
 	for i, n := range e.order {
 		cur, err := e.listing(e.order[:i+1])
@@ -410,4 +472,71 @@ func (e *Env) Versions() (httpd, wsgi string) {
 		wsgi = string(bytes.TrimSpace(out))
 	}
 	return httpd, wsgi
+}
+
+// Mutexes maps module identifiers to the mutexes they register
+// (ap_mutex_register), as `apache2 -t -D DUMP_RUN_CFG` lists them ("Mutex
+// NAME: …"): each module's are the names that appear when it is added
+// to the modules before it; the builtins' are listed under "core_module",
+// each MPM's under its own.
+func (e *Env) Mutexes() (map[string][]string, error) {
+	names := func(mpm string, mods []string) (map[string]bool, error) {
+		out, err := e.run(e.configMPM(mpm, mods), "-t", "-D", "DUMP_RUN_CFG")
+		if err != nil {
+			return nil, fmt.Errorf("DUMP_RUN_CFG: %v: %s", err, out)
+		}
+		m := map[string]bool{}
+		for _, l := range strings.Split(string(out), "\n") {
+			if rest, ok := strings.CutPrefix(l, "Mutex "); ok {
+				if n, _, ok := strings.Cut(rest, ":"); ok && n != "default" {
+					m[n] = true
+				}
+			}
+		}
+		return m, nil
+	}
+	res := map[string][]string{}
+	add := func(id string, prev, cur map[string]bool) {
+		for n := range cur {
+			if !prev[n] {
+				res[id] = append(res[id], n)
+			}
+		}
+		sort.Strings(res[id])
+	}
+	// No module but an MPM: what is built in plus the MPM's. A build
+	// without an MPM cannot start, so the builtins' are those common to
+	// every MPM.
+	perMPM := map[string]map[string]bool{}
+	for _, mpm := range MPMs {
+		m, err := names(mpm, nil)
+		if err != nil {
+			return nil, err
+		}
+		perMPM[mpm] = m
+	}
+	common := map[string]bool{}
+	for n := range perMPM[MPMs[0]] {
+		all := true
+		for _, mpm := range MPMs[1:] {
+			all = all && perMPM[mpm][n]
+		}
+		if all {
+			common[n] = true
+		}
+	}
+	add("core_module", nil, common)
+	for _, mpm := range MPMs {
+		add(strings.Fields(e.loads[mpm][0])[1], common, perMPM[mpm])
+	}
+	prev := perMPM[MPMs[0]]
+	for i, n := range e.order {
+		cur, err := names(MPMs[0], e.order[:i+1])
+		if err != nil {
+			return nil, err
+		}
+		add(strings.Fields(e.loads[n][0])[1], prev, cur)
+		prev = cur
+	}
+	return res, nil
 }
