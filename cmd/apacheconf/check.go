@@ -6,24 +6,27 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"sort"
 
 	"github.com/apacheconf/apacheconf/internal/oracle"
 	"github.com/apacheconf/apacheconf/parser"
+	"github.com/apacheconf/apacheconf/scope"
 )
 
 func init() {
 	commands["check"] = command{runCheck, "load and validate a configuration as apache2 -t does (all errors, with positions)"}
 }
 
-const checkUsage = `usage: apacheconf check [-f FILE] [-d DIR] [-D NAME]...
+const checkUsage = `usage: apacheconf check [-f FILE] [-d DIR] [-D NAME]... [-V VERSION]
 
 Reads the configuration as apache2 -t does: Include, Define and the
 conditional sections evaluated, every directive checked against the
 directive table of the modules loaded (name, context, arguments), the
-virtual hosts' addresses and the mod_wsgi daemon definitions. Where httpd
-stops at the first error, check reports them all. Prints "Syntax OK" when
-there is none. Exit status: 0 OK, 1 errors, 2 usage.
+virtual hosts' addresses, the mod_wsgi daemon definitions and the files
+the handlers look at. Where httpd stops at the first error, check reports
+them all, the one apache2 -t reports first (errors met reading the files,
+such as a failed Include or LoadModule, before those met processing the
+tree). Prints "Syntax OK" when there is none. Exit status: 0 OK, 1
+errors, 2 usage.
 `
 
 func runCheck(args []string, stdout, stderr io.Writer) int {
@@ -54,44 +57,28 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// checkConfig runs apache2 -t's checks in httpd's order: reading the
-// files, each directive against the table, then what the modules check
-// after reading (virtual host addresses, WSGI daemon processes).
+// checkConfig runs apache2 -t's checks and returns the errors in the
+// order httpd meets them: reading the files (syntax, Include, LoadModule:
+// httpd stops at the first), an MPM loaded, each directive against the
+// table and the handlers' checks, then what the modules check after
+// reading (virtual host addresses, WSGI daemon processes, files).
 func checkConfig(cf *configFlags) (errs, warnings parser.ErrorList) {
-	// Nothing is printed back: comments and blank lines need not be kept.
-	cfg, err := oracle.LoadConfigWith(cf.file, cf.serverRoot, parser.LoadOptions{Defines: cf.defines, SkipTrivia: true})
-	if cfg == nil {
-		return oracle.AsList(err), nil
-	}
-	errs = append(errs, oracle.AsList(err)...)
-	warnings = append(warnings, cfg.Warnings...)
-	_, verrs, vwarn := oracle.Validate(cfg.Body, oracle.ValidateOptions{FS: os.DirFS("/"), ServerRoot: cfg.ServerRoot, ReadFailed: len(errs) > 0})
-	errs, warnings = append(errs, verrs...), append(warnings, vwarn...)
-	inReadingOrder(errs, cfg.Files)
+	_, _, errs, warnings = validateConfig(cf, false)
 	return errs, warnings
 }
 
-// inReadingOrder sorts errs as httpd would meet them: by the order the
-// files were read, then by line. Errors in macro expansions and
-// without a file go last, in the order found.
-func inReadingOrder(errs parser.ErrorList, files []parser.IncludedFile) {
-	rank := make(map[string]int, len(files))
-	for i, f := range files {
-		if _, seen := rank[f.Path]; !seen {
-			rank[f.Path] = i
-		}
+// validateConfig is checkConfig, also returning what it loaded and the
+// server it built (nil when the files could not be read or the server
+// not built); configDump makes the checks apache2 -S's.
+func validateConfig(cf *configFlags, configDump bool) (cfg *parser.Loaded, s *scope.Server, errs, warnings parser.ErrorList) {
+	// Nothing is printed back: comments and blank lines need not be kept.
+	cfg, err := oracle.LoadConfigWith(cf.file, cf.serverRoot, parser.LoadOptions{Defines: cf.defines, SkipTrivia: true, Version: cf.version})
+	if cfg == nil {
+		return nil, nil, oracle.AsList(err), nil
 	}
-	// By line, not offset: errors on one line keep the order the checks
-	// found them in, which is the handler's.
-	key := func(e *parser.Error) (int, int) {
-		if r, ok := rank[e.Pos.Filename]; ok {
-			return r, e.Pos.Line
-		}
-		return len(files), 0
-	}
-	sort.SliceStable(errs, func(i, j int) bool {
-		ri, oi := key(errs[i])
-		rj, oj := key(errs[j])
-		return ri < rj || ri == rj && oi < oj
-	})
+	loadErrs := oracle.AsList(err)
+	warnings = append(warnings, cfg.Warnings...)
+	s, errs, vwarn := oracle.Validate(cfg.Body, oracle.ValidateOptions{FS: os.DirFS("/"), ServerRoot: cfg.ServerRoot,
+		ReadFailed: len(loadErrs) > 0, LoadErrors: loadErrs, Files: cfg.Files, RequireMPM: true, ConfigDump: configDump})
+	return cfg, s, errs, append(warnings, vwarn...)
 }

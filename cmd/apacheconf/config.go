@@ -16,6 +16,7 @@ type configFlags struct {
 	file       string
 	serverRoot string
 	defines    stringList
+	version    string
 }
 
 type stringList []string
@@ -27,6 +28,7 @@ func (c *configFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.file, "f", "/etc/apache2/apache2.conf", "main configuration file (as apache2 -f)")
 	fs.StringVar(&c.serverRoot, "d", "", "ServerRoot (as apache2 -d; default: Debian's /etc/apache2, or the directory of a relative -f)")
 	fs.Var(&c.defines, "D", "define a parameter (as apache2 -D); repeatable")
+	fs.StringVar(&c.version, "V", "", "httpd version <IfVersion> compares with (default: the version the directive registry was generated from, "+parser.DefaultVersion+")")
 }
 
 // load reads the configuration tree as apache2 would: -d is ServerRoot
@@ -36,7 +38,7 @@ func (c *configFlags) register(fs *flag.FlagSet) {
 // that use it evaluate the tree and print none of it, so comments and
 // blank lines are left out.
 func (c *configFlags) load() ([]ast.Node, error) {
-	cfg, err := oracle.LoadConfigWith(c.file, c.serverRoot, parser.LoadOptions{Defines: c.defines, SkipTrivia: true})
+	cfg, err := oracle.LoadConfigWith(c.file, c.serverRoot, parser.LoadOptions{Defines: c.defines, SkipTrivia: true, Version: c.version})
 	if cfg == nil {
 		return nil, err
 	}

@@ -8,9 +8,15 @@ import (
 	"io/fs"
 	"net/netip"
 	"os"
+	"os/user"
+	"path"
+	"sort"
 	"strconv"
 	"strings"
 
+	"github.com/apacheconf/apacheconf/ast"
+	"github.com/apacheconf/apacheconf/directive"
+	"github.com/apacheconf/apacheconf/parser"
 	"github.com/apacheconf/apacheconf/resolve"
 	"github.com/apacheconf/apacheconf/scope"
 	"github.com/apacheconf/apacheconf/whatif"
@@ -37,6 +43,10 @@ func buildServer(cf *configFlags, stderr io.Writer) (*scope.Server, int) {
 	return s, 0
 }
 
+// runVHosts is apache2 -S: where httpd refuses the configuration, its
+// errors (the one apache2 reports first, first) and exit status 1;
+// otherwise the virtual hosts (DUMP_VHOSTS) and the run-time settings
+// (DUMP_RUN_CFG).
 func runVHosts(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("vhosts", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -45,12 +55,195 @@ func runVHosts(args []string, stdout, stderr io.Writer) int {
 	if err := fs.Parse(args); err != nil || fs.NArg() != 0 {
 		return 2
 	}
-	s, code := buildServer(&cf, stderr)
-	if s == nil {
-		return code
+	cfg, s, errs, warnings := validateConfig(&cf, true)
+	for _, w := range warnings {
+		fmt.Fprintf(stderr, "%s: warning: %s\n", w.Pos, w.Msg)
+	}
+	if len(errs) > 0 || s == nil {
+		fail(stderr, errs)
+		return 1
 	}
 	s.DumpVHosts(stdout)
+	dumpRunConfig(stdout, cfg, s, cf.defines)
 	return 0
+}
+
+// Debian's compiled-in defaults (apache2 -V) that DUMP_RUN_CFG shows when
+// the configuration sets none.
+const (
+	defaultDocumentRoot = "/var/www/html"
+	defaultErrorLog     = "logs/error_log"
+	defaultPidFile      = "/run/apache2.pid"
+	defaultRuntimeDir   = "/var/run/apache2/"
+)
+
+// dumpRunConfig prints what apache2 -S prints after the virtual hosts
+// (DUMP_RUN_CFG): ServerRoot, the main server's DocumentRoot and
+// ErrorLog, every mutex the loaded modules register and how it is
+// configured, PidFile, the defines (-D's, -S's own, the configuration's)
+// and the User and Group. httpd lists the mutexes in hash order, which
+// changes from run to run; they come sorted here, "default" first.
+func dumpRunConfig(w io.Writer, cfg *parser.Loaded, s *scope.Server, defines []string) {
+	root := cfg.ServerRoot
+	abs := func(p string) string {
+		if path.IsAbs(p) {
+			return path.Clean(p)
+		}
+		return path.Join(root, p)
+	}
+	last := func(name string) (string, bool) {
+		var v string
+		found := false
+		for _, n := range s.Main.Body {
+			if d, ok := n.(*ast.Directive); ok && d.Is(name) && len(d.Args) > 0 {
+				v, found = d.Args[0].Value, true
+			}
+		}
+		return v, found
+	}
+	fmt.Fprintf(w, "ServerRoot: %q\n", root)
+	docRoot := defaultDocumentRoot
+	if v, ok := last("DocumentRoot"); ok {
+		docRoot = abs(v)
+	}
+	fmt.Fprintf(w, "Main DocumentRoot: %q\n", docRoot)
+	errorLog := abs(defaultErrorLog)
+	if v, ok := last("ErrorLog"); ok {
+		errorLog = v
+		if !strings.HasPrefix(v, "|") && !strings.HasPrefix(v, "syslog") {
+			errorLog = abs(v)
+		}
+	}
+	fmt.Fprintf(w, "Main ErrorLog: %q\n", errorLog)
+
+	// Mutexes: those registered, configured by Mutex lines.
+	// The default mutex's directory is ap_runtime_dir_relative(""): the
+	// runtime directory with a slash.
+	runtimeDir := defaultRuntimeDir
+	if v, ok := last("DefaultRuntimeDir"); ok {
+		runtimeDir = strings.TrimSuffix(abs(v), "/") + "/"
+	}
+	type mutex struct{ dir, mech string }
+	configured := map[string]mutex{"default": {runtimeDir, "default"}}
+	for _, n := range s.Main.Body {
+		d, ok := n.(*ast.Directive)
+		if !ok || !d.Is("Mutex") || len(d.Args) == 0 {
+			continue
+		}
+		mech, dir, _ := strings.Cut(d.Args[0].Value, ":")
+		m := mutex{dir: dir, mech: mutexMechanism(mech)}
+		if dir != "" {
+			m.dir = abs(dir)
+		}
+		names := []string{"default"}
+		if len(d.Args) > 1 {
+			names = names[:0]
+			for _, a := range d.Args[1:] {
+				names = append(names, a.Value)
+			}
+		}
+		for _, name := range names {
+			configured[strings.ToLower(name)] = m
+		}
+	}
+	registered := map[string]bool{}
+	for _, id := range append([]string{"core_module"}, loadedModules(s)...) {
+		for _, n := range directive.Mutexes(id) {
+			registered[n] = true
+		}
+	}
+	var names []string
+	for n := range registered {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range append([]string{"default"}, names...) {
+		if m, ok := configured[n]; ok {
+			fmt.Fprintf(w, "Mutex %s: dir=%q mechanism=%s \n", n, m.dir, m.mech)
+		} else {
+			fmt.Fprintf(w, "Mutex %s: using_defaults\n", n)
+		}
+	}
+
+	pid := defaultPidFile
+	if v, ok := last("PidFile"); ok {
+		pid = abs(v)
+	}
+	fmt.Fprintf(w, "PidFile: %q\n", pid)
+	shown := map[string]bool{}
+	// apache2ctl -S runs apache2 $APACHE_ARGUMENTS -t -D DUMP_VHOSTS -D
+	// DUMP_RUN_CFG: the -D names come first.
+	for _, d := range append(append(append([]string(nil), defines...), "DUMP_VHOSTS", "DUMP_RUN_CFG"), cfg.DefineOrder...) {
+		if shown[d] {
+			continue
+		}
+		shown[d] = true
+		if v, ok := cfg.Vars[strings.ToLower(d)]; ok {
+			fmt.Fprintf(w, "Define: %s=%s\n", d, v)
+		} else {
+			fmt.Fprintf(w, "Define: %s\n", d)
+		}
+	}
+	u, _ := last("User")
+	g, _ := last("Group")
+	fmt.Fprintf(w, "User: %s\n", account(u, func(n string) (string, error) {
+		a, err := user.Lookup(n)
+		if err != nil {
+			return "", err
+		}
+		return a.Uid, nil
+	}))
+	fmt.Fprintf(w, "Group: %s\n", account(g, func(n string) (string, error) {
+		a, err := user.LookupGroup(n)
+		if err != nil {
+			return "", err
+		}
+		return a.Gid, nil
+	}))
+}
+
+// mutexMechanism is the APR lock mechanism a Mutex argument names, as
+// DUMP_RUN_CFG prints it (file: is fcntl on Linux).
+func mutexMechanism(m string) string {
+	switch strings.ToLower(m) {
+	case "default", "yes":
+		return "default"
+	case "none", "no":
+		return "none"
+	case "file", "fcntl":
+		return "fcntl"
+	case "sem":
+		return "sysvsem"
+	}
+	return strings.ToLower(m)
+}
+
+// account is DUMP_RUN_CFG's User/Group line: the name as written and its
+// id ("#N" is the number N; none set: "#-1", id 4294967295).
+func account(name string, lookup func(string) (string, error)) string {
+	if name == "" {
+		return `name="#-1" id=4294967295`
+	}
+	if id, ok := strings.CutPrefix(name, "#"); ok {
+		return fmt.Sprintf("name=%q id=%s", name, id)
+	}
+	id, err := lookup(name)
+	if err != nil {
+		return fmt.Sprintf("name=%q id=?", name)
+	}
+	return fmt.Sprintf("name=%q id=%s", name, id)
+}
+
+// loadedModules are the identifiers the main configuration's LoadModule
+// lines load.
+func loadedModules(s *scope.Server) []string {
+	var out []string
+	for _, n := range s.Main.Body {
+		if d, ok := n.(*ast.Directive); ok && d.Is("LoadModule") && len(d.Args) == 2 && s.Loaded(d.Args[0].Value) {
+			out = append(out, d.Args[0].Value)
+		}
+	}
+	return out
 }
 
 // requestFlags are --addr, --host and the file system the request sees.
