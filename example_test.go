@@ -45,7 +45,14 @@ func ExampleLoad() {
 
 func ExampleConfig_Lint() {
 	ctx := context.Background()
-	cfg, err := apacheconf.Load(ctx, siteFS, "apache2.conf", apacheconf.Options{ServerRoot: "/etc/apache2"})
+	// lint judges a whole server: the site's configuration with its MPM.
+	serverFS := fstest.MapFS{}
+	for name, f := range siteFS {
+		serverFS[name] = f
+	}
+	serverFS["etc/apache2/apache2.conf"] = &fstest.MapFile{Data: append([]byte(string(siteFS["etc/apache2/apache2.conf"].Data)),
+		"LoadModule mpm_event_module /usr/lib/apache2/modules/mod_mpm_event.so\nErrorLog /dev/null\n"...)}
+	cfg, err := apacheconf.Load(ctx, serverFS, "apache2.conf", apacheconf.Options{ServerRoot: "/etc/apache2"})
 	if err != nil {
 		panic(err)
 	}

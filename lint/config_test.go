@@ -11,7 +11,8 @@ import (
 func TestSuppressAndConfig(t *testing.T) {
 	conf := "ServerName localhost\n# apacheconf:ignore AC5004 wanted on this test box\nServerTokens Full\n# apacheconf:ignore all\n\nTraceEnable On\nServerSignature On\n"
 	nodes, fsys, err := testLoad(conf, nil)
-	prog := NewProgram(nodes, err, ProgramOptions{FS: fsys, Resolver: fixedResolver{}})
+	// A fragment: a server without an MPM would be an error (AC2006).
+	prog := NewProgram(nodes, err, ProgramOptions{FS: fsys, Resolver: fixedResolver{}, Fragment: true})
 	ds := Run(prog, Analyzers(), Config{})
 	require.Len(t, ds, 1)
 	assert.Equal(t, "AC5005", ds[0].Rule)
@@ -19,7 +20,7 @@ func TestSuppressAndConfig(t *testing.T) {
 
 	// Rules by name or ID; Off from code.
 	cfg := Config{Severity: map[string]Severity{"server-signature": Error, "AC5006": Off}, FailOn: Warning}
-	ds = Run(NewProgram(nodes, nil, ProgramOptions{Resolver: fixedResolver{}}), Analyzers(), cfg)
+	ds = Run(NewProgram(nodes, nil, ProgramOptions{Resolver: fixedResolver{}, Fragment: true}), Analyzers(), cfg)
 	require.Len(t, ds, 1)
 	assert.Equal(t, Error, ds[0].Severity)
 

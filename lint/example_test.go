@@ -12,7 +12,7 @@ import (
 func ExampleRunContext() {
 	fsys := fstest.MapFS{"etc/apache2/apache2.conf": {Data: []byte("ServerName www.example.org\nServerTokens Full\nTraceEnable On\n")}}
 	loaded, err := parser.Load(fsys, "/etc/apache2/apache2.conf", parser.LoadOptions{})
-	prog := lint.NewProgram(loaded.Body, err, lint.ProgramOptions{FS: fsys})
+	prog := lint.NewProgram(loaded.Body, err, lint.ProgramOptions{FS: fsys, Fragment: true}) // a part: no MPM loaded
 
 	// Rules by name or ID; Off switches one off.
 	cfg := lint.Config{Severity: map[string]lint.Severity{"trace-enable": lint.Off}, FailOn: lint.Info}

@@ -174,6 +174,11 @@ type ProgramOptions struct {
 	BuildErr  error
 	Inventory *resolve.Inventory
 	GroupErr  error
+	// Fragment: the configuration is a part of a server's (a site file
+	// linted alone), not one httpd starts with: which modules are loaded
+	// is unknown, so directives of modules not loaded (AC2004) and a
+	// missing MPM (AC2006) are not reported.
+	Fragment bool
 }
 
 // Program is the configuration under analysis.
@@ -194,10 +199,11 @@ type Program struct {
 	// Registry and Specs are ProgramOptions.Directives and Specs.
 	Registry scope.DirectiveTable
 	Specs    Registry
+	// Fragment is ProgramOptions.Fragment.
+	Fragment bool
 
 	htaccess     []*HTAccess
 	htaccessDone bool
-	loads        *bool // the tree has a LoadModule line
 	bySection    map[*ast.Section]*scope.VirtualHost
 	byName       map[string][]dirRef
 	parentSets   [][]*ast.Section // the distinct chains of enclosing sections
@@ -207,7 +213,7 @@ type Program struct {
 // NewProgram prepares a loaded tree for analysis. loadErr is the
 // loader's error (a parser.ErrorList), kept for the syntax rules.
 func NewProgram(nodes []ast.Node, loadErr error, opts ProgramOptions) *Program {
-	p := &Program{Nodes: nodes, FS: opts.FS, Registry: opts.Directives, Specs: opts.Specs}
+	p := &Program{Nodes: nodes, FS: opts.FS, Registry: opts.Directives, Specs: opts.Specs, Fragment: opts.Fragment}
 	if p.Registry == nil {
 		p.Registry = DefaultRegistry()
 	}

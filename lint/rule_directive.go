@@ -91,6 +91,9 @@ func runUnknownDirective(p *Pass) {
 
 // ModuleNotLoaded reports directives of a module the configuration does
 // not load: httpd does not start, with the same message as for a typo.
+// An MPM's directive is judged by the MPM loaded (a prefork server has
+// MinSpareServers, not ThreadsPerChild). Quiet for a fragment
+// (ProgramOptions.Fragment), whose modules are unknown.
 var ModuleNotLoaded = register(&Analyzer{
 	ID:       "AC2004",
 	Name:     "module-not-loaded",
@@ -100,22 +103,78 @@ var ModuleNotLoaded = register(&Analyzer{
 })
 
 func runModuleNotLoaded(p *Pass) {
-	if p.Specs == nil || p.Server == nil || !p.loadsModules() {
-		return // a fragment (no LoadModule at all): what is loaded is unknown
+	if p.Specs == nil || p.Server == nil || p.Fragment {
+		return
 	}
 	p.directiveNodes(func(n ast.Node, name string, _ []*ast.Section) {
 		s, ok := p.Specs.Lookup(name)
 		if !ok || s.Module == "" || s.Module == "core" || p.Server.Loaded(s.Module) || directive.Defined(name, p.Server.Loaded) {
 			return // Defined: another module defining the name is loaded
 		}
-		p.Reportf(n, "Invalid command '%s', perhaps misspelled or defined by a module not included in the server configuration: %s is defined by %s, which no LoadModule loads (a2enmod %s)",
-			name, strings.TrimPrefix(name, "<"), s.Module, strings.TrimSuffix(s.Module, "_module"))
+		var ids []string
+		for _, d := range directive.Definers(name) {
+			ids = append(ids, d.ModuleID)
+		}
+		if len(ids) == 0 {
+			ids = []string{s.Module}
+		}
+		var enable []string
+		for _, id := range ids {
+			enable = append(enable, "a2enmod "+strings.TrimSuffix(id, "_module"))
+		}
+		by := strings.Join(ids, " or ")
+		advice := strings.Join(enable, " or ")
+		if strings.HasPrefix(ids[0], "mpm_") {
+			if mpm := loadedMPM(p); mpm != "" {
+				advice = "this server's MPM is " + mpm + "; remove it or switch MPM"
+			}
+		}
+		p.Reportf(n, "Invalid command '%s', perhaps misspelled or defined by a module not included in the server configuration: %s is defined by %s, which no LoadModule loads (%s)",
+			name, strings.TrimPrefix(name, "<"), by, advice)
 	})
+}
+
+// loadedMPM is the MPM module the server loads, or "".
+func loadedMPM(p *Pass) string {
+	for _, id := range []string{"mpm_event_module", "mpm_worker_module", "mpm_prefork_module"} {
+		if p.Server.Loaded(id) {
+			return id
+		}
+	}
+	return ""
+}
+
+// info is the registry row httpd judges a directive by: with the
+// registry generated from apache2 and a server, the row of the module the
+// server loads (each MPM defines StartServers), else the Spec's.
+func (p *Program) info(name string, s Spec) *directive.Info {
+	if _, ok := p.Specs.(generated); ok && p.Server != nil {
+		if d, ok := directive.LookupLoaded(name, p.Server.Loaded); ok && d.Section == strings.HasPrefix(name, "<") {
+			return d
+		}
+	}
+	return s.info()
+}
+
+// moduleLoaded reports whether the module defining the row is loaded
+// (always, for a fragment or without a server).
+func (p *Program) moduleLoaded(d *directive.Info, s Spec) bool {
+	if p.Server == nil || p.Fragment {
+		return true
+	}
+	if d.ModuleID != "" {
+		return d.Builtin || p.Server.Loaded(d.ModuleID)
+	}
+	return s.Module == "" || s.Module == "core" || p.Server.Loaded(s.Module)
 }
 
 // WrongContext reports directives where httpd does not accept them: a
 // server-only directive in <Directory>, Require at server level …
-// ("X not allowed here", "X cannot occur within <VirtualHost> section").
+// ("X not allowed here", "X cannot occur within <VirtualHost> section"),
+// and the handlers' checks of their arguments in their context ("Alias
+// must have two arguments when used globally", "ServerAlias only used in
+// <VirtualHost>", "ProxyPass|ProxyPassMatch can not have a path when
+// defined in a location.").
 var WrongContext = register(&Analyzer{
 	ID:       "AC2002",
 	Name:     "wrong-context",
@@ -134,7 +193,8 @@ func runWrongContext(p *Pass) {
 		if !ok {
 			return
 		}
-		if p.Server != nil && s.Module != "" && s.Module != "core" && !p.Server.Loaded(s.Module) && p.loadsModules() {
+		info := p.info(name, s)
+		if !p.moduleLoaded(info, s) {
 			return // AC2004
 		}
 		sections = sections[:0]
@@ -142,10 +202,18 @@ func runWrongContext(p *Pass) {
 			sections = append(sections, sec.Name)
 		}
 		ctx := directive.Context{Sections: sections}
-		info := s.info()
 		err := info.CheckContext(ctx)
 		if err == nil {
-			err = info.CheckHandlerContext(ctx)
+			switch n := n.(type) {
+			case *ast.Directive:
+				if args := n.Values(); info.CheckArgs(args) == nil {
+					err = info.CheckArgsContext(args, ctx)
+				} else {
+					err = info.CheckHandlerContext(ctx) // the count is AC2005's
+				}
+			case *ast.Section:
+				err = info.CheckArgsContext(n.Values(), ctx)
+			}
 		}
 		if err != nil {
 			p.Reportf(n, "%s", err.Msg)
@@ -195,7 +263,7 @@ func runBadArguments(p *Pass) {
 		if !ok {
 			return
 		}
-		err := s.info().CheckArgs(d.Values())
+		err := p.info(name, s).CheckArgs(d.Values())
 		if err == nil {
 			return
 		}
@@ -212,22 +280,4 @@ func runBadArguments(p *Pass) {
 		}
 		p.Report(Diagnostic{Pos: d.Pos(), End: endOfLine(d), Message: msg, Fixes: fixes})
 	})
-}
-
-// loadsModules reports whether the configuration has a LoadModule line:
-// without one it is a fragment (a site file linted alone), not a server
-// httpd could start, and which modules it gets is unknown.
-func (p *Program) loadsModules() bool {
-	if p.loads != nil {
-		return *p.loads
-	}
-	found := false
-	defer func() { p.loads = &found }()
-	ast.Inspect(p.Nodes, func(n ast.Node) bool {
-		if d, ok := n.(*ast.Directive); ok && d.Is("LoadModule") {
-			found = true
-		}
-		return !found
-	})
-	return found
 }

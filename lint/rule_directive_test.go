@@ -51,10 +51,12 @@ var testSpecs = fakeSpecs{
 	"LoadModule":           {Name: "LoadModule", Module: "so_module", ReqOverride: reqRSRC, MinArgs: 2, MaxArgs: 2, ArgsHow: "TAKE2"},
 }
 
-func lintSpecs(a *Analyzer) func(ruleCase) []Diagnostic {
+func lintSpecs(a *Analyzer) func(ruleCase) []Diagnostic { return lintSpecsWith(a, false) }
+
+func lintSpecsWith(a *Analyzer, fragment bool) func(ruleCase) []Diagnostic {
 	return func(tc ruleCase) []Diagnostic {
 		nodes, fsys, err := testLoad(tc.conf, tc.files)
-		prog := NewProgram(nodes, err, ProgramOptions{FS: fsys, Resolver: fixedResolver{}, Specs: testSpecs})
+		prog := NewProgram(nodes, err, ProgramOptions{FS: fsys, Resolver: fixedResolver{}, Specs: testSpecs, Fragment: fragment})
 		return Run(prog, []*Analyzer{a}, Config{})
 	}
 }
@@ -78,8 +80,11 @@ func TestModuleNotLoaded(t *testing.T) {
 	runTableWith(t, ModuleNotLoaded, []ruleCase{
 		{name: "wsgi not loaded", conf: "LoadModule env_module x.so\nWSGIDaemonProcess a\n", want: []string{"2: WSGIDaemonProcess is defined by wsgi_module, which no LoadModule loads (a2enmod wsgi)"}},
 		{name: "loaded", conf: loadWSGI + "WSGIDaemonProcess a\n"},
-		{name: "a fragment without LoadModule is not judged", conf: "WSGIDaemonProcess a\n"},
+		{name: "a server without LoadModule is judged", conf: "WSGIDaemonProcess a\n", want: []string{"1: WSGIDaemonProcess is defined by wsgi_module"}},
 	}, lintSpecs(ModuleNotLoaded))
+	runTableWith(t, ModuleNotLoaded, []ruleCase{
+		{name: "a fragment is not judged", conf: "WSGIDaemonProcess a\n"},
+	}, lintSpecsWith(ModuleNotLoaded, true))
 }
 
 func TestWrongContext(t *testing.T) {
@@ -115,11 +120,28 @@ func TestDirectiveRulesGeneratedRegistry(t *testing.T) {
 		{name: "FLAG value", conf: "KeepAlive maybe\n", want: []string{"1: KeepAlive must be On or Off"}},
 		{name: "empty quoted", conf: "SetEnv \"\"\n", want: []string{"1: SetEnv takes 1-2 arguments, an environment variable name and optional value to pass to CGI."}},
 	}, generatedCase(BadArguments))
+	const mods = "LoadModule mpm_event_module x.so\nLoadModule alias_module x.so\nLoadModule proxy_module x.so\nLoadModule ssl_module x.so\n"
 	runTableWith(t, WrongContext, []ruleCase{
-		{name: "Listen in vhost", conf: "<VirtualHost *:80>\nListen 81\n</VirtualHost>\n", want: []string{"2: Listen cannot occur within <VirtualHost> section"}},
-		{name: "Alias two args in Directory", conf: "<Directory /x>\nAlias /a /b\n</Directory>\n", want: []string{"2: Alias cannot occur within <Directory> section"}},
-		{name: "SSLProxy in Proxy (PROXY_CONF)", conf: "<Proxy http://b/>\nSSLProxyVerify none\n</Proxy>\n"},
-		{name: "Define in Directory (EXEC_ON_READ)", conf: "<Directory /x>\nDefine X\n</Directory>\n"},
+		{name: "Listen in vhost", conf: mods + "<VirtualHost *:80>\nListen 81\n</VirtualHost>\n", want: []string{"6: Listen cannot occur within <VirtualHost> section"}},
+		// The handlers' argument-dependent checks, as apache2 -t words them.
+		{name: "Alias two args in Directory", conf: mods + "<Directory /x>\nAlias /a /b\n</Directory>\n", want: []string{"6: Alias cannot occur within directory context"}},
+		{name: "Alias one arg globally", conf: mods + "Alias /b\n", want: []string{"5: Alias must have two arguments when used globally"}},
+		{name: "Alias one arg in Location", conf: mods + "<Location /a>\nAlias /b\n</Location>\n"},
+		{name: "ServerAlias outside VirtualHost", conf: mods + "ServerAlias www.example.com\n", want: []string{"5: ServerAlias only used in <VirtualHost>"}},
+		{name: "ProxyPass with a path in Location", conf: mods + "<Location /a>\nProxyPass /a http://b/\n</Location>\n", want: []string{"6: ProxyPass|ProxyPassMatch can not have a path when defined in a location."}},
+		{name: "ProxyPass without a path in Location", conf: mods + "<Location /a>\nProxyPass http://b/\n</Location>\n"},
+		{name: "SSLProxy in Proxy (PROXY_CONF)", conf: mods + "<Proxy http://b/>\nSSLProxyVerify none\n</Proxy>\n"},
+		{name: "Define in Directory (EXEC_ON_READ)", conf: mods + "<Directory /x>\nDefine X\n</Directory>\n"},
+	}, generatedCase(WrongContext))
+	// Every MPM's directives, judged by the MPM loaded.
+	const prefork = "LoadModule mpm_prefork_module x.so\n"
+	runTableWith(t, ModuleNotLoaded, []ruleCase{
+		{name: "prefork's directives", conf: prefork + "Listen 80\nStartServers 5\nMinSpareServers 5\nMaxSpareServers 10\nMaxRequestWorkers 150\nMaxConnectionsPerChild 0\n"},
+		{name: "worker's directives", conf: "LoadModule mpm_worker_module x.so\nListen 80\nStartServers 2\nMinSpareThreads 25\nMaxSpareThreads 75\nThreadLimit 64\nThreadsPerChild 25\nMaxRequestWorkers 150\n"},
+		{name: "threads on prefork", conf: prefork + "ThreadsPerChild 25\n", want: []string{"2: ThreadsPerChild is defined by mpm_event_module or mpm_worker_module, which no LoadModule loads (this server's MPM is mpm_prefork_module"}},
+	}, generatedCase(ModuleNotLoaded))
+	runTableWith(t, WrongContext, []ruleCase{
+		{name: "prefork's in vhost", conf: prefork + "<VirtualHost *:80>\nMaxSpareServers 10\n</VirtualHost>\n", want: []string{"3: MaxSpareServers cannot occur within <VirtualHost> section"}},
 	}, generatedCase(WrongContext))
 	runTableWith(t, ModuleNotLoaded, []ruleCase{
 		{name: "ScriptLog from cgid", conf: "LoadModule cgid_module x.so\nScriptLog /tmp/x\n"},

@@ -19,13 +19,15 @@ func init() {
 	commands["lint"] = command{runLint, "check a configuration for errors and insecure settings (CI: --format sarif|github)"}
 }
 
-const lintUsage = `usage: apacheconf lint [-f FILE] [-d DIR] [-D NAME]... [--chroot DIR]
+const lintUsage = `usage: apacheconf lint [-f FILE] [-d DIR] [-D NAME]... [--chroot DIR] [--fragment]
                        [--format text|json|sarif|github|checkstyle] [--fail-on error|warning|info]
                        [--config .apacheconf.yaml] [--fix] [FILE|DIR]
 
 Lints the whole configuration httpd would read from FILE (or DIR/apache2.conf,
 DIR/httpd.conf; default: -f, /etc/apache2/apache2.conf), Include files and
-the .htaccess files of the directories it names. Exit status: 0 no finding at
+the .htaccess files of the directories it names. It is a whole server's
+configuration (an MPM and the modules its directives need loaded) unless
+--fragment says it is a part, such as one site file. Exit status: 0 no finding at
 or above --fail-on, 1 findings, 2 usage, I/O or config errors.
 Rules: docs/rules/README.md.
 `
@@ -39,6 +41,7 @@ type lintFlags struct {
 	chroot     string
 	listRules  bool
 	profile    string
+	fragment   bool
 	// relative: the configuration was named by a relative path, so
 	// findings name files relative to the current directory too.
 	relative bool
@@ -56,6 +59,7 @@ func runLint(args []string, stdout, stderr io.Writer) int {
 	fset.BoolVar(&lf.fix, "fix", false, "apply suggested fixes to the files, then report what is left")
 	fset.BoolVar(&lf.listRules, "rules", false, "list the rules (ID, severity, name, summary) and exit")
 	fset.StringVar(&lf.profile, "profile", "", "also run a benchmark profile's rules: "+strings.Join(lint.Profiles, ", "))
+	fset.BoolVar(&lf.fragment, "fragment", false, "the file is a part of a server's configuration (a site file linted alone): no MPM needed, its modules unknown")
 	fset.StringVar(&lf.chroot, "chroot", "/", "directory the configuration's absolute paths (DocumentRoot, <Directory>, .htaccess) are looked up under")
 	// Flags may follow the FILE|DIR argument (CI steps often append them).
 	var positional []string
@@ -255,7 +259,7 @@ func (lf *lintFlags) lint(file, root string, analyzers []*lint.Analyzer, cfg lin
 		return nil, 2
 	}
 	var fsys fs.FS = os.DirFS(lf.chroot)
-	prog := lint.NewProgram(loaded.Body, list.Err(), lint.ProgramOptions{FS: fsys})
+	prog := lint.NewProgram(loaded.Body, list.Err(), lint.ProgramOptions{FS: fsys, Fragment: lf.fragment})
 	ds := lint.Run(prog, analyzers, cfg)
 	wd, _ := os.Getwd()
 	for i := range ds {

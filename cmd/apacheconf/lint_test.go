@@ -58,7 +58,8 @@ func TestLintFix(t *testing.T) {
 	src := "Listen 80\nServerName localhost\nServerTokens  Full\nTraceEnable On\n<Directory />\n\tRequire all granted\n</Directory>\n"
 	conf := filepath.Join(dir, "apache2.conf")
 	require.NoError(t, os.WriteFile(conf, []byte(src), 0o600))
-	code, out, errs := runCLI("lint", "--fix", "--fail-on", "info", conf)
+	// A part of a server (--fragment): it loads no MPM.
+	code, out, errs := runCLI("lint", "--fragment", "--fix", "--fail-on", "info", conf)
 	assert.Equal(t, 0, code, "stdout: %s stderr: %s", out, errs)
 	assert.Empty(t, out)
 	assert.Contains(t, errs, "fixed "+conf)
@@ -70,7 +71,7 @@ func TestLintFix(t *testing.T) {
 	assert.Equal(t, os.FileMode(0o600), info.Mode().Perm())
 
 	// a second run has nothing to do
-	code, _, errs = runCLI("lint", "--fix", conf)
+	code, _, errs = runCLI("lint", "--fragment", "--fix", conf)
 	assert.Equal(t, 0, code)
 	assert.False(t, strings.Contains(errs, "fixed"))
 }
@@ -99,12 +100,12 @@ func TestLintDefines(t *testing.T) {
 	cfg := filepath.Join(dir, "lint.yaml")
 	require.NoError(t, os.WriteFile(cfg, []byte("defines: [TRACE]\n"), 0o644))
 
-	code, out, _ := runCLI("lint", "--fail-on", "warning", conf)
+	code, out, _ := runCLI("lint", "--fragment", "--fail-on", "warning", conf)
 	assert.Equal(t, 0, code, out)
-	code, out, _ = runCLI("lint", "--fail-on", "warning", "-D", "TRACE", conf)
+	code, out, _ = runCLI("lint", "--fragment", "--fail-on", "warning", "-D", "TRACE", conf)
 	assert.Equal(t, 1, code)
 	assert.Contains(t, out, "[AC5006]")
-	code, out, _ = runCLI("lint", "--fail-on", "warning", "--config", cfg, conf)
+	code, out, _ = runCLI("lint", "--fragment", "--fail-on", "warning", "--config", cfg, conf)
 	assert.Equal(t, 1, code)
 	assert.Contains(t, out, "apache2.conf:4:1: warning: TraceEnable On")
 }
