@@ -144,6 +144,7 @@ func TestTriplesAgreeWithServer(t *testing.T) {
 // which the registry does not record by shape.
 //
 //	APACHECONF_SHAPE_TRIPLES=1000 go test ./directive -run TestShapeTriplesAgreeWithServer -v
+//	APACHECONF_SHAPE_TRIPLES=all …  (every argument list in every context)
 func TestShapeTriplesAgreeWithServer(t *testing.T) {
 	env := serverEnv(t)
 	seed := uint64(20261202)
@@ -151,7 +152,8 @@ func TestShapeTriplesAgreeWithServer(t *testing.T) {
 		fmt.Sscan(s, &seed)
 	}
 	n := 200
-	if s := os.Getenv("APACHECONF_SHAPE_TRIPLES"); s != "" {
+	all := os.Getenv("APACHECONF_SHAPE_TRIPLES") == "all"
+	if s := os.Getenv("APACHECONF_SHAPE_TRIPLES"); s != "" && !all {
 		fmt.Sscan(s, &n)
 	}
 	known := map[string]string{}
@@ -164,6 +166,22 @@ func TestShapeTriplesAgreeWithServer(t *testing.T) {
 	require.NotEmpty(t, examples)
 	rng := rand.New(rand.NewPCG(seed, seed))
 	var triples []triple
+	if all { // every distinct argument list, every row, every context
+		seen := map[string]bool{}
+		for _, ex := range examples {
+			k := ex.Name + "\x00" + strings.Join(ex.Args, "\x00")
+			if seen[k] {
+				continue
+			}
+			seen[k] = true
+			for _, r := range rows[ex.Name] {
+				for _, c := range probe.Contexts {
+					triples = append(triples, triple{r, c, ex.Args})
+				}
+			}
+		}
+		n = 0
+	}
 	for len(triples) < n {
 		ex := examples[rng.IntN(len(examples))]
 		r := rows[ex.Name]
