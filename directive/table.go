@@ -79,6 +79,7 @@ var table = [...]Info{
 	{Name: "LimitXMLRequestBody", Module: "core.c", ModuleID: "core_module", Builtin: true, Usage: "Limit (in bytes) on maximum size of an XML-based request body", Override: OrLimit | OrOptions | OrFileInfo | OrAuthCfg | OrIndexes | AccessConf | RsrcConf, Args: Take1, NotIn: 0, Section: false},
 	{Name: "Mutex", Module: "core.c", ModuleID: "core_module", Builtin: true, Usage: "mutex (or \"default\") and mechanism", Override: RsrcConf, Args: RawArgs, NotIn: NotInVirtualHost, Section: false, Shapes: []ShapeRule{
 		{Shape: "word", NotIn: NotInVirtualHost, Msgs: [7]string{}},
+		{Shape: "word word", NotIn: NotInVirtualHost, Msgs: [7]string{}},
 	}},
 	{Name: "MaxRanges", Module: "core.c", ModuleID: "core_module", Builtin: true, Usage: "Maximum number of Ranges in a request before returning the entire resource, or 0 for unlimited", Override: AccessConf | RsrcConf, Args: Take1, NotIn: 0, Section: false},
 	{Name: "MaxRangeOverlaps", Module: "core.c", ModuleID: "core_module", Builtin: true, Usage: "Maximum number of overlaps in Ranges in a request before returning the entire resource, or 0 for unlimited", Override: AccessConf | RsrcConf, Args: Take1, NotIn: 0, Section: false},
@@ -140,8 +141,12 @@ var table = [...]Info{
 	{Name: "BufferedLogs", Module: "mod_log_config.c", ModuleID: "log_config_module", Builtin: true, Usage: "Enable Buffered Logging (experimental)", Override: RsrcConf, Args: Flag, NotIn: 0, Section: false},
 	{Name: "LogIOTrackTTFB", Module: "mod_logio.c", ModuleID: "logio_module", Builtin: true, Usage: "Set to 'ON' to enable tracking time to first byte", Override: OrLimit | OrOptions | OrFileInfo | OrAuthCfg | OrIndexes | AccessConf | RsrcConf, Args: Flag, NotIn: 0, Section: false},
 	{Name: "<IfVersion", Module: "mod_version.c", ModuleID: "version_module", Builtin: true, Usage: "a comparison operator, a version (and a delimiter)", Override: OrLimit | OrOptions | OrFileInfo | OrAuthCfg | OrIndexes | AccessConf | RsrcConf, Args: RawArgs, NotIn: 0, Section: true},
-	{Name: "User", Module: "mod_unixd.c", ModuleID: "unixd_module", Builtin: true, Usage: "Effective user id for this server", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false},
-	{Name: "Group", Module: "mod_unixd.c", ModuleID: "unixd_module", Builtin: true, Usage: "Effective group id for this server", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false},
+	{Name: "User", Module: "mod_unixd.c", ModuleID: "unixd_module", Builtin: true, Usage: "Effective user id for this server", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false, Shapes: []ShapeRule{
+		{Shape: "word", NotIn: NotInVirtualHost, Msgs: [7]string{}},
+	}},
+	{Name: "Group", Module: "mod_unixd.c", ModuleID: "unixd_module", Builtin: true, Usage: "Effective group id for this server", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false, Shapes: []ShapeRule{
+		{Shape: "word", NotIn: NotInVirtualHost, Msgs: [7]string{}},
+	}},
 	{Name: "ChrootDir", Module: "mod_unixd.c", ModuleID: "unixd_module", Builtin: true, Usage: "The directory to chroot(2) into", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false},
 	{Name: "Suexec", Module: "mod_unixd.c", ModuleID: "unixd_module", Builtin: true, Usage: "Enable or disable suEXEC support", Override: RsrcConf, Args: Flag, NotIn: NotInVirtualHost, Section: false},
 	{Name: "ListenBacklog", Module: "event.c", ModuleID: "mpm_event_module", Builtin: false, Usage: "Maximum length of the queue of pending connections, as used by listen(2)", Override: RsrcConf, Args: Take1, NotIn: NotInVirtualHost, Section: false, Shapes: []ShapeRule{
@@ -558,7 +563,9 @@ var table = [...]Info{
 	{Name: "BalancerInherit", Module: "mod_proxy.c", ModuleID: "proxy_module", Builtin: false, Usage: "on if this server should inherit Balancers and Workers defined in the main server (Setting to off recommended if using the Balancer Manager)", Override: RsrcConf, Args: Flag, NotIn: 0, Section: false},
 	{Name: "ProxyPassInherit", Module: "mod_proxy.c", ModuleID: "proxy_module", Builtin: false, Usage: "on if this server should inherit all ProxyPass directives defined in the main server (Setting to off recommended if using the Balancer Manager)", Override: RsrcConf, Args: Flag, NotIn: 0, Section: false},
 	{Name: "ProxyStatus", Module: "mod_proxy.c", ModuleID: "proxy_module", Builtin: false, Usage: "Configure Status: proxy status to one of: on | off | full", Override: RsrcConf, Args: Take1, NotIn: 0, Section: false},
-	{Name: "ProxySet", Module: "mod_proxy.c", ModuleID: "proxy_module", Builtin: false, Usage: "A balancer or worker name with list of params", Override: AccessConf | RsrcConf, Args: RawArgs, NotIn: 0, Section: false},
+	{Name: "ProxySet", Module: "mod_proxy.c", ModuleID: "proxy_module", Builtin: false, Usage: "A balancer or worker name with list of params", Override: AccessConf | RsrcConf, Args: RawArgs, NotIn: 0, Section: false, Shapes: []ShapeRule{
+		{Shape: "url kv", NotIn: 0, Msgs: [7]string{6: "Invalid ProxySet parameter. Parameter must be in the form 'key=value'"}},
+	}},
 	{Name: "ProxySourceAddress", Module: "mod_proxy.c", ModuleID: "proxy_module", Builtin: false, Usage: "Configure local source IP used for request forward", Override: RsrcConf, Args: Take1, NotIn: 0, Section: false},
 	{Name: "ProxyAddHeaders", Module: "mod_proxy.c", ModuleID: "proxy_module", Builtin: false, Usage: "on if X-Forwarded-* headers should be added or completed", Override: AccessConf | RsrcConf, Args: Flag, NotIn: 0, Section: false},
 	{Name: "Proxy100Continue", Module: "mod_proxy.c", ModuleID: "proxy_module", Builtin: false, Usage: "on if 100-Continue should be forwarded to the origin server, off if the proxy should handle it by itself", Override: AccessConf | RsrcConf, Args: Flag, NotIn: 0, Section: false},

@@ -312,7 +312,11 @@ func (e *Env) ProbeShapes(d *Directive, examples [][]string) error {
 					if t, ok := template(msg, args); ok {
 						v.Msgs[ci] = t
 					} else {
-						valueSpecific = true
+						// The handler judged that value here (a
+						// balancer that does not exist): other values
+						// may pass. Not recorded, as if accepted; the
+						// other contexts' verdicts still are.
+						accepted = true
 					}
 				default:
 					v.Msgs[ci] = msg
