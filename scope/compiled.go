@@ -127,7 +127,7 @@ func (s *Server) compiledFor(v *VirtualHost) *compiled {
 // keep theirs (dirSection.built).
 func (s *Server) sectionConf(sec *ast.Section, ctx Context, method string) *dirConfig {
 	if method != "GET" { // <Limit> depends on the method: not shared
-		return buildConf(ctx, method, "", sec.Body)
+		return buildConf(ctx, method, sectionPath(sec, ctx), sec.Body)
 	}
 	s.sections.RLock()
 	c, ok := s.sections.built[sec]
@@ -135,7 +135,7 @@ func (s *Server) sectionConf(sec *ast.Section, ctx Context, method string) *dirC
 	if ok {
 		return c
 	}
-	c = buildConf(ctx, method, "", sec.Body)
+	c = buildConf(ctx, method, sectionPath(sec, ctx), sec.Body)
 	s.sections.Lock()
 	if s.sections.built == nil {
 		s.sections.built = map[*ast.Section]*dirConfig{}
@@ -147,4 +147,18 @@ func (s *Server) sectionConf(sec *ast.Section, ctx Context, method string) *dirC
 	}
 	s.sections.Unlock()
 	return c
+}
+
+// sectionPath is cmd->path for a <Location> section's body (mod_rewrite's
+// per-directory context is the location path; a regex for LocationMatch),
+// "" for other sections.
+func sectionPath(sec *ast.Section, ctx Context) string {
+	if ctx != CtxLocation {
+		return ""
+	}
+	vals := sec.Values()
+	if len(vals) == 0 {
+		return ""
+	}
+	return vals[len(vals)-1]
 }

@@ -275,12 +275,16 @@ func aliasRedir(r *request, m *aliasServer) (Mapping, bool) {
 				continue
 			}
 			found, script = urlmap.Pregsub(vals[1], r.uri, loc), r.uri[:loc[1]]
+			if rest := r.uri[loc[1]:]; strings.HasSuffix(found, rest) {
+				r.setContextInfo(script, found[:len(found)-len(rest)])
+			}
 		} else {
 			l := urlmap.AliasMatches(r.uri, vals[0])
 			if l == 0 {
 				continue
 			}
 			found, script = vals[1]+r.uri[l:], r.uri[:l]
+			r.setContextInfo(vals[0], vals[1])
 		}
 		mp := Mapping{Kind: kind, Directive: d, Filename: urlmap.MergePath(urlmap.DefaultServerRoot, found), ScriptName: script}
 		if strings.HasPrefix(kind, "script") {

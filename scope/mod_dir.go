@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/apacheconf/apacheconf/ast"
+	"github.com/apacheconf/apacheconf/internal/urlmap"
 )
 
 // mod_dir: DirectoryIndex and DirectorySlash; its fixup (fixup_dir,
@@ -54,7 +55,18 @@ func init() {
 			return out
 		},
 		fixups: func(r *request) *answer {
-			if !r.mayAnswer || !r.res.IsDir || r.handler != "" {
+			if !r.mayAnswer || !r.res.IsDir {
+				return nil
+			}
+			// fixup_dir redirects a slash-less directory before it steps
+			// aside for mod_rewrite's pending internal redirect (its
+			// redirect-handler): the 301 wins (conformance/routing/
+			// rwdir-front-controller-dirindex /nod/sub).
+			if r.handler == rewriteRedirectHandler {
+				if strings.HasSuffix(r.res.URI, "/") || r.res.PathInfo != "" {
+					return nil
+				}
+			} else if r.handler != "" {
 				return nil
 			}
 			c := peekDir[dirIndexConf](r.conf, dirModule)
@@ -87,6 +99,12 @@ func directoryOutcome(rq *request, c *dirIndexConf) (int, string, *Result) {
 	if !strings.HasSuffix(r.URI, "/") {
 		if c.slashOff != nil && *c.slashOff {
 			return 404, "Attempt to serve directory: " + r.Filename + " (DirectorySlash Off)", nil
+		}
+		// ap_construct_url of the escaped URI with its slash, and the
+		// query string.
+		r.Location = rq.serverURL() + urlmap.EscapePath(r.URI) + "/"
+		if rq.args != "" {
+			r.Location += "?" + rq.args
 		}
 		return 301, "mod_dir: DirectorySlash redirect to " + r.URI + "/", nil
 	}
@@ -123,6 +141,7 @@ func directoryOutcome(rq *request, c *dirIndexConf) (int, string, *Result) {
 		case accessStatus == 200 && rr.Exists && !rr.IsDir:
 			return rr.Status, rr.Reason, rr
 		case accessStatus >= 300 && accessStatus < 400, accessStatus == 401 && len(names) == 1:
+			r.Location = rr.Location // the sub-request's headers_out become the request's
 			return accessStatus, "DirectoryIndex " + name + ": " + rr.Reason, nil
 		case accessStatus != 200 && accessStatus != 404:
 			remembered, rememberedWhy = accessStatus, "DirectoryIndex "+name+": "+rr.Reason

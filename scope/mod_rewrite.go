@@ -1,23 +1,35 @@
 package scope
 
 import (
+	"io/fs"
 	"strconv"
 	"strings"
 
 	"github.com/apacheconf/apacheconf/ast"
-	"github.com/apacheconf/apacheconf/internal/pcre"
+	"github.com/apacheconf/apacheconf/internal/rewrite"
+	"github.com/apacheconf/apacheconf/internal/urlmap"
 )
 
-// mod_rewrite, as far as the engine models it: rule sets per server and
-// per directory, RewriteCond, and the [E=] effects of rules without a
-// substitution. A rule that would rewrite the URL is reported as not
-// modelled (issue 18 adds substitutions on this module).
+// mod_rewrite, wired to the rule engine of internal/rewrite: this file
+// owns the directives (RewriteEngine, RewriteOptions, RewriteBase,
+// RewriteCond, RewriteRule, RewriteMap), builds httpd's configurations
+// (rewrite_server_conf per server, rewrite_perdir_conf per section and
+// .htaccess) and runs the engine in httpd's phases:
 //
-// Where it runs: the server's rules at header_parser here (httpd runs
-// them at translate_name, APR_HOOK_FIRST; conditions read
-// REQUEST_FILENAME as the directory walk left it, which is why they run
-// after it), the per-directory rules at fixups (APR_HOOK_FIRST), where
-// the FollowSymLinks check answers 403.
+//   - translate_name (hook_uri2file, APR_HOOK_FIRST, before mod_proxy and
+//     mod_alias): the server's rules, with the per-directory
+//     configuration httpd has in force then — the server's base merged
+//     with the <Location> sections that match (ap_process_request_internal
+//     walks the locations before translate_name). A rewritten file name,
+//     a redirect, a status or a [P] target ends the phase; [PT] hands the
+//     new URI to the later translators.
+//   - fixups (hook_fixup, APR_HOOK_FIRST): the per-directory rules of the
+//     innermost <Directory>, .htaccess or <Location> that has them; a new
+//     URL path is an internal redirect the core runs (request.go), a URL
+//     an external redirect. FollowSymLinks off answers 403.
+//
+// What the engine cannot decide statically (a prg: map, the time, an
+// expr it cannot evaluate) is reported: Result.Unmodelled and the reason.
 
 var rewriteModule = &module{name: "mod_rewrite"}
 
@@ -29,388 +41,489 @@ func init() {
 			"rewritecond":    rewriteCmd,
 			"rewriteoptions": rewriteCmd,
 			"rewritebase":    rewriteCmd,
+			"rewritemap":     rewriteCmd,
 		},
-		mergeDir: func(base, add any) any { return mergeRewrite(base.(*rewriteSet), add.(*rewriteSet)) },
+		mergeDir: func(base, add any) any {
+			b, a := base.(*rewriteDir), add.(*rewriteDir)
+			return &rewriteDir{conf: rewrite.MergeDir(b.conf, a.conf)}
+		},
 		effective: func(conf any, out []Effective) []Effective {
-			if rs := conf.(*rewriteSet); len(rs.rules) > 0 {
-				out = append(out, Effective{Name: "RewriteRule", Rule: RuleRewrite, By: rs.rules})
+			if rd := conf.(*rewriteDir); rd.conf != nil && len(rd.conf.Rules) > 0 {
+				by := make([]*ast.Directive, 0, len(rd.conf.Rules))
+				for _, ru := range rd.conf.Rules {
+					if ru.Directive != nil {
+						by = append(by, ru.Directive)
+					}
+				}
+				out = append(out, Effective{Name: "RewriteRule", Rule: RuleRewrite, By: by})
 			}
 			return out
 		},
-		// The server's rule set is what its body sets.
-		newServer: func(_ []ast.Node, built *dirConfig) any {
-			if rs := peekDir[rewriteSet](built, rewriteModule); rs != nil {
-				return rs
+		// The server's rule set is what its own body sets; a virtual host
+		// with a rewrite directive only inside its sections still gets its
+		// own record (rewrite.ServerConfig.Declared).
+		newServer: func(body []ast.Node, built *dirConfig) any {
+			var sc *rewrite.ServerConfig
+			if rd := peekDir[rewriteDir](built, rewriteModule); rd != nil && rd.srv != nil {
+				sc = rd.srv
+			} else {
+				sc = &rewrite.ServerConfig{}
 			}
-			return nil
+			if !sc.Declared {
+				for _, n := range body {
+					if s, ok := n.(*ast.Section); ok && !s.Is("VirtualHost") && containsRewrite(s.Body) {
+						sc.Declared = true
+						break
+					}
+				}
+			}
+			return sc
 		},
-		// config_server_merge: every virtual host has a server config;
-		// its rules replace the main server's unless it says
-		// RewriteOptions Inherit.
+		// config_server_merge.
 		mergeServer: func(main, vhost any) any {
-			m, _ := main.(*rewriteSet)
-			v, _ := vhost.(*rewriteSet)
+			m, _ := main.(*rewrite.ServerConfig)
+			v, _ := vhost.(*rewrite.ServerConfig)
+			if m == nil {
+				m = &rewrite.ServerConfig{}
+			}
 			if v == nil {
-				v = &rewriteSet{}
+				v = &rewrite.ServerConfig{}
 			}
-			return mergeRewrite(m, v)
+			return rewrite.MergeServer(m, v)
 		},
-		headerParser: func(r *request) {
-			if rs := serverOf[rewriteSet](r, rewriteModule); rs != nil {
-				r.noteNotModelled(runRewrite(rs, r.uri, r.rewriteCtx()))
-			}
-		},
-		fixups: func(r *request) *answer {
-			rs := peekDir[rewriteSet](r.conf, rewriteModule)
-			if rs == nil {
-				return nil
-			}
-			// A request for the directory without its trailing slash is
-			// left to mod_dir (r->filename is the directory's name
-			// without the slash); with the slash it is refused like the
-			// rest (verified on 2.4: resolve/testdata/cases/
-			// phase-rewrite-symlinks-before-dir, "/" → 403).
-			toDir := r.filename+"/" == rs.directory && !strings.HasSuffix(r.uri, "/")
-			if rs.engine != nil && *rs.engine && rs.directory != "" && !toDir &&
-				r.conf.core.opts&(OptFollowSymlink|OptSymOwner) == 0 {
-				return &answer{status: 403, reason: "Options FollowSymLinks and SymLinksIfOwnerMatch are both off, so the RewriteRule directive is also forbidden due to its similar ability to circumvent directory restrictions : " + r.filename}
-			}
-			if r.notModelled != "" {
-				return nil
-			}
-			rel := r.filename
-			if dir := rs.directory; dir != "" && strings.HasPrefix(rel+"/", dir) {
-				rel = strings.TrimPrefix(rel, strings.TrimSuffix(dir, "/"))
-				rel = strings.TrimPrefix(rel, "/")
-			}
-			r.noteNotModelled(runRewrite(rs, rel, r.rewriteCtx()))
-			return nil
-		},
-		setsEnv: []string{"rewriterule"},
+		translateName: rewriteTranslate,
+		typeChecker:   rewriteTypes,
+		fixups:        rewriteFixup,
+		setsEnv:       []string{"rewriterule"},
 	})
 }
 
-// rewriteSet is the mod_rewrite configuration of one section (or server):
-// only sections that contain a rewrite directive have one, which is why
-// httpd's per-directory rules come from the innermost such section.
-type rewriteSet struct {
-	engine    *bool            // RewriteEngine, nil when not set here
-	inherit   bool             // RewriteOptions Inherit
-	rules     []*ast.Directive // RewriteCond and RewriteRule, in order
-	directory string           // the section's path, for per-dir prefix stripping
+// rewriteDir is the module's per-directory configuration: the engine's
+// configuration of the section, and for a server's own body the server
+// configuration its directives also build (rewrite_server_conf).
+type rewriteDir struct {
+	conf *rewrite.DirConfig
+	srv  *rewrite.ServerConfig
 }
 
-// rewriteCmd records a rewrite directive into the body's set.
-func rewriteCmd(a *applier, c *dirConfig, d *ast.Directive, vals []string) {
-	rs := dirOf[rewriteSet](c, rewriteModule)
-	rs.directory = a.dir
-	switch d.Canonical() {
-	case "rewriteengine":
-		on := len(vals) > 0 && strings.EqualFold(vals[0], "on")
-		rs.engine = &on
-	case "rewriteoptions":
-		for _, v := range vals {
-			if strings.EqualFold(v, "inherit") {
-				rs.inherit = true
-			}
+// rewriteCmd records a rewrite directive: in a server's body into the
+// server configuration (and its base per-directory one), elsewhere into
+// the section's or .htaccess file's per-directory configuration.
+func rewriteCmd(a *applier, c *dirConfig, d *ast.Directive, _ []string) {
+	rd := dirOf[rewriteDir](c, rewriteModule)
+	var err error
+	if a.ctx == CtxServer {
+		if rd.srv == nil {
+			rd.srv, rd.conf = &rewrite.ServerConfig{}, rewrite.NewDirConfig("")
 		}
-	case "rewriterule", "rewritecond":
-		rs.rules = append(rs.rules, d)
+		err = rd.srv.AddServer(d, rd.conf, rewrite.MapOptions{})
+	} else {
+		if rd.conf == nil {
+			rd.conf = rewrite.NewDirConfig(a.dir)
+		}
+		err = rd.conf.Add(d)
+	}
+	if err != nil {
+		msg := err.Error()
+		if e, ok := err.(*rewrite.Error); ok {
+			msg = e.Msg
+		}
+		a.fail(d.Pos(), "%s", msg)
 	}
 }
 
-// mergeRewrite is config_perdir_merge: the engine state is inherited when
-// not set; rules are the child's alone unless it says Inherit.
-func mergeRewrite(base, add *rewriteSet) *rewriteSet {
-	if add == nil {
-		return base
+func containsRewrite(nodes []ast.Node) bool {
+	for _, d := range ast.Directives(nodes) {
+		if strings.HasPrefix(d.Canonical(), "rewrite") {
+			return true
+		}
 	}
-	if base == nil {
-		return add
-	}
-	c := *add
-	if c.engine == nil {
-		c.engine = base.engine
-	}
-	if add.inherit {
-		c.rules = append(append([]*ast.Directive(nil), add.rules...), base.rules...)
-	}
-	return &c
+	return false
 }
 
-// rewriteCtx is what rules and conditions read.
-type rewriteCtx struct {
-	vars   map[string]string
-	env    *envTable
-	header func(string) string
-	stat   func(string) fileType
-}
+// Notes mod_rewrite leaves for its later hooks and for the next request
+// of an internal redirect chain.
+const (
+	rewriteRedirectHandler = "redirect-handler"
+	noteForcedType    = "rewrite-forced-mimetype"
+	noteForcedHandler = "rewrite-forced-handler"
+)
 
-// runRewrite applies a rule set's [E=] effects. match is the string the
-// rule patterns see (the URL path at server level; the path relative to
-// the directory per-directory). It returns a reason when a rule that
-// matched would rewrite the URL, which we do not model.
-func runRewrite(set *rewriteSet, match string, rc *rewriteCtx) (notModelled string) {
-	if set == nil || set.engine == nil || !*set.engine {
-		return ""
+// rewriteTranslate is hook_uri2file: the server's rules.
+func rewriteTranslate(r *request) (Mapping, bool) {
+	sc := serverOf[rewrite.ServerConfig](r, rewriteModule)
+	if sc == nil || len(sc.Rules) == 0 || sc.Shared {
+		return Mapping{}, false
 	}
-	var conds []*ast.Directive
-	skip := 0
-	chainFailed := false
-	for _, d := range set.rules {
-		if d.Canonical() == "rewritecond" {
-			conds = append(conds, d)
-			continue
-		}
-		cs := conds
-		conds = nil
-		if skip > 0 {
-			skip--
-			continue
-		}
-		vals := d.Values()
-		if len(vals) < 2 {
-			continue
-		}
-		flags := parseRewriteFlags(vals[2:])
-		if chainFailed {
-			chainFailed = flags.chain
-			continue
-		}
-		pat, negate := vals[0], false
-		if strings.HasPrefix(pat, "!") {
-			pat, negate = pat[1:], true
-		}
-		re, err := pcre.Compile(pat, flags.nocase)
-		if err != nil {
-			return "RewriteRule pattern " + strconv.Quote(vals[0]) + " is not supported by Go's regexp"
-		}
-		m := re.FindStringSubmatchIndex(match)
-		if (m != nil) == negate {
-			chainFailed = flags.chain
-			continue
-		}
-		if negate {
-			m = nil
-		}
-		ok, cm, reason := evalConds(cs, rc, match, m)
-		if reason != "" {
-			return reason
-		}
-		if !ok {
-			chainFailed = flags.chain
-			continue
-		}
-		for _, e := range flags.env {
-			if strings.HasPrefix(e, "!") {
-				rc.env.unset(e[1:])
-				continue
-			}
-			k, v, _ := strings.Cut(e, ":")
-			rc.env.set(EnvVar{Name: k, Value: expandRewrite(v, match, m, cm, rc), By: d})
-		}
-		if vals[1] != "-" {
-			return "RewriteRule at " + d.Pos().String() + " rewrites the URL; mod_rewrite substitutions are not modelled"
-		}
-		if flags.last {
-			return ""
-		}
-		skip = flags.skip
+	dir := rewriteLocationConf(r)
+	if dir == nil || !dir.Engine {
+		return Mapping{}, false
 	}
-	return ""
-}
-
-type rewriteFlags struct {
-	env          []string
-	nocase, last bool
-	chain        bool
-	skip         int
-}
-
-func parseRewriteFlags(args []string) rewriteFlags {
-	var f rewriteFlags
-	for _, a := range args {
-		a = strings.TrimSuffix(strings.TrimPrefix(a, "["), "]")
-		for _, fl := range strings.Split(a, ",") {
-			k, v, _ := strings.Cut(fl, "=")
-			switch strings.ToLower(k) {
-			case "e", "env":
-				f.env = append(f.env, v)
-			case "nc", "nocase":
-				f.nocase = true
-			case "l", "last", "end":
-				f.last = true
-			case "c", "chain":
-				f.chain = true
-			case "s", "skip":
-				f.skip, _ = strconv.Atoi(v)
-			}
+	in := r.rewriteInput()
+	in.URI = r.uri
+	in.Maps = sc.Maps
+	res := sc.Translate(dir, in)
+	r.rewriteApply(res, "translate_name", false)
+	switch res.Action {
+	case rewrite.Passthrough:
+		// The later translators see the new URI (and query).
+		r.uri, r.args = res.URI, res.Query
+		return Mapping{}, false
+	case rewrite.Rewritten:
+		r.args = res.Query
+		f := res.Filename
+		if res.TranslateURI {
+			f = urlmap.MergePath(r.documentRoot(), strings.TrimLeft(f, "/"))
 		}
+		return Mapping{Kind: "rewrite", Directive: lastRule(res), Filename: f}, true
+	case rewrite.Redirect:
+		return Mapping{Kind: "redirect", Directive: lastRule(res), Redirect: &Redirect{Status: res.Status, Location: res.Location}}, true
+	case rewrite.Status:
+		return Mapping{Kind: "none", Directive: lastRule(res), Status: res.Status, Reason: "answered by " + describe(lastRule(res))}, true
+	case rewrite.Proxy:
+		r.args = res.Query
+		return r.rewriteProxy(res), true
 	}
-	return f
+	return Mapping{}, false
 }
 
-// evalConds evaluates RewriteConds ([OR] and ! supported). It returns
-// the last matching condition's submatches (for %N).
-func evalConds(conds []*ast.Directive, rc *rewriteCtx, match string, rm []int) (bool, []string, string) {
-	result := true
-	var last []string
-	orPending := false
-	for i, d := range conds {
-		vals := d.Values()
-		if len(vals) < 2 {
+// rewriteProxy is what mod_rewrite leaves for mod_proxy after a [P] rule:
+// r->filename "proxy:URL", r->handler "proxy-server", and the
+// proxy-nocanon note for [NE].
+func (r *request) rewriteProxy(res *rewrite.Result) Mapping {
+	if res.NoCanon {
+		r.setNote("proxy-nocanon", "1")
+	}
+	return Mapping{Kind: "proxy", Directive: lastRule(res), Filename: "proxy:" + res.ProxyURL, Handler: "proxy-server"}
+}
+
+// rewriteLocationConf is mod_rewrite's per-directory configuration when
+// translate_name runs: the server's base merged with the matching
+// <Location> sections.
+func rewriteLocationConf(r *request) *rewrite.DirConfig {
+	var dir *rewrite.DirConfig
+	if rd := peekDir[rewriteDir](r.comp.base, rewriteModule); rd != nil {
+		dir = rd.conf
+	}
+	for _, sec := range r.comp.locSecs {
+		if !containsRewrite(sec.Body) || !locationMatches(sec, r.uri) {
 			continue
 		}
-		nocase, or := false, false
-		if len(vals) > 2 {
-			fl := strings.ToLower(strings.Trim(vals[2], "[]"))
-			for _, f := range strings.Split(fl, ",") {
-				switch f {
-				case "nc", "nocase":
-					nocase = true
-				case "or", "ornext":
-					or = true
-				}
-			}
-		}
-		if orPending && result {
-			orPending = or
-			continue // an earlier condition of this OR group matched
-		}
-		test := expandRewrite(vals[0], match, rm, last, rc)
-		pat := vals[1]
-		neg := strings.HasPrefix(pat, "!")
-		if neg {
-			pat = pat[1:]
-		}
-		var ok bool
-		switch {
-		case pat == "-f" || pat == "-F":
-			ok = rc.stat(test) == regFile
-		case pat == "-d":
-			ok = rc.stat(test) == dirFile
-		case pat == "-s":
-			ok = rc.stat(test) == regFile
-		case strings.HasPrefix(pat, "="):
-			if nocase {
-				ok = strings.EqualFold(test, pat[1:])
+		if rd := peekDir[rewriteDir](r.s.sectionConf(sec, CtxLocation, "GET"), rewriteModule); rd != nil && rd.conf != nil {
+			if dir == nil {
+				dir = rd.conf
 			} else {
-				ok = test == pat[1:]
+				dir = rewrite.MergeDir(dir, rd.conf)
 			}
-		case strings.HasPrefix(pat, "-"):
-			return false, nil, "RewriteCond test " + pat + " at " + d.Pos().String() + " is not modelled"
-		default:
-			re, err := pcre.Compile(pat, nocase)
-			if err != nil {
-				return false, nil, "RewriteCond pattern at " + d.Pos().String() + " is not supported by Go's regexp"
-			}
-			sm := re.FindStringSubmatch(test)
-			ok = sm != nil
-			if ok && !neg {
-				last = sm
-			}
-		}
-		if neg {
-			ok = !ok
-		}
-		if or && i < len(conds)-1 {
-			if ok {
-				result = true
-				orPending = true
-				continue
-			}
-			result = false
-			orPending = true
-			continue
-		}
-		if orPending {
-			orPending = false
-			result = result || ok
-		} else {
-			result = ok
-		}
-		if !result {
-			return false, nil, ""
 		}
 	}
-	return result, last, ""
+	return dir
 }
 
-// expandRewrite expands $N (rule backreferences), %N (condition
-// backreferences) and %{VAR} in a rewrite string.
-func expandRewrite(s, match string, m []int, cm []string, rc *rewriteCtx) string {
-	if !strings.ContainsAny(s, "$%") {
-		return s
+// rewriteTypes is hook_mimetype: [T=] and [H=] of the server's rules.
+func rewriteTypes(r *request) {
+	if t, ok := r.note(noteForcedType); ok {
+		r.contentType = Setting{Value: t}
 	}
+	if h, ok := r.note(noteForcedHandler); ok {
+		r.handler, r.handlerBy = h, nil
+	}
+}
+
+// rewriteFixup is hook_fixup: the per-directory rules.
+func rewriteFixup(r *request) *answer {
+	rd := peekDir[rewriteDir](r.conf, rewriteModule)
+	if rd == nil || !rd.conf.HasRules() {
+		return nil
+	}
+	in := r.rewriteInput()
+	in.URI, in.Filename, in.PathInfo = r.uri, r.filename, r.res.PathInfo
+	// ap_directory_walk keeps the URI's trailing slash on a directory's
+	// file name ("/" → DocumentRoot + "/"); the walk here drops it.
+	if r.res.IsDir && strings.HasSuffix(r.uri, "/") && !strings.HasSuffix(in.Filename, "/") {
+		in.Filename += "/"
+	}
+	if sc := serverOf[rewrite.ServerConfig](r, rewriteModule); sc != nil {
+		in.Maps = sc.Maps
+	}
+	in.SymLinksAllowed = r.conf.core.opts&(OptFollowSymlink|OptSymOwner) != 0
+	res := rd.conf.Fixup(in)
+	r.rewriteApply(res, "fixups", true)
+	switch res.Action {
+	case rewrite.InternalRedirect:
+		// hook_fixup leaves r->filename "redirect:URI" for its
+		// redirect-handler; mod_dir steps aside for it.
+		r.handler, r.handlerBy = rewriteRedirectHandler, lastRule(res)
+		uri := res.URI
+		if res.HasQuery {
+			uri += "?" + res.Query
+		}
+		return &answer{internalRedirect: uri, phase: "rewrite", note: "internal redirect to " + uri + " by " + describe(lastRule(res))}
+	case rewrite.Redirect:
+		return &answer{status: res.Status, reason: "redirected by " + describe(lastRule(res)), redirect: &Redirect{Status: res.Status, Location: res.Location}}
+	case rewrite.Status:
+		reason := "answered by " + describe(lastRule(res))
+		if lastRule(res) == nil && len(res.Steps) > 0 {
+			reason = res.Steps[len(res.Steps)-1].Note
+		}
+		return &answer{status: res.Status, reason: reason}
+	case rewrite.Proxy:
+		mp := r.rewriteProxy(res)
+		r.filename, r.res.Filename = mp.Filename, mp.Filename
+		r.handler, r.handlerBy = mp.Handler, mp.Directive
+		r.res.Handler, r.res.HandlerBy = r.handler, r.handlerBy
+	}
+	return nil
+}
+
+// rewriteApply records what a rule set did to the request whatever its
+// disposition: the trace, E=, T=, H=, END, and what is undecided.
+func (r *request) rewriteApply(res *rewrite.Result, phase string, perDir bool) {
+	for _, st := range res.Steps {
+		if !st.Matched && st.Note == "" {
+			continue
+		}
+		rs := RewriteStep{Phase: phase, Rule: st.Rule, Input: st.Input, From: st.From, To: st.To, Note: st.Note}
+		r.res.Rewrites = append(r.res.Rewrites, rs)
+		r.addStep(Step{Phase: "rewrite", Note: rs.String()})
+	}
+	for _, e := range res.Env {
+		if e.Unset {
+			r.env.unset(e.Name)
+			continue
+		}
+		r.env.set(EnvVar{Name: e.Name, Value: e.Value, By: e.Rule})
+	}
+	if res.End {
+		r.setNote("rewrite-end", "1")
+		r.opts.rewriteEnd = true
+	}
+	if res.Type != "" {
+		if perDir {
+			r.contentType = Setting{Value: res.Type, By: lastRule(res)}
+		} else {
+			r.setNote(noteForcedType, res.Type)
+		}
+	}
+	if res.Handler != "" {
+		if perDir {
+			r.handler, r.handlerBy = res.Handler, lastRule(res)
+			r.res.Handler, r.res.HandlerBy = r.handler, r.handlerBy
+		} else {
+			r.setNote(noteForcedHandler, res.Handler)
+		}
+	}
+	if res.Action == rewrite.Undecided {
+		why := strings.Join(res.Unmodelled, "; ")
+		if why == "" {
+			why = "mod_rewrite cannot decide this request statically"
+		}
+		r.res.Unmodelled = append(r.res.Unmodelled, why)
+		r.noteNotModelled(why)
+	}
+}
+
+func lastRule(res *rewrite.Result) *ast.Directive {
+	for i := len(res.Steps) - 1; i >= 0; i-- {
+		if res.Steps[i].Matched && res.Steps[i].Rule != nil {
+			return res.Steps[i].Rule
+		}
+	}
+	return nil
+}
+
+// RewriteStep is one RewriteRule that matched (or that the engine noted
+// something about) while mod_rewrite ran for the request.
+type RewriteStep struct {
+	// Phase is "translate_name" (server rules) or "fixups"
+	// (per-directory rules).
+	Phase string
+	// Rule is the RewriteRule.
+	Rule *ast.Directive
+	// Input is what the rule's pattern was matched against.
+	Input string
+	// From and To are r->filename before and after the rule ("" when the
+	// rule did not rewrite).
+	From, To string
+	// Note says what happened besides ("forbidden", "skip 2", …).
+	Note string
+}
+
+// String is the step as the trace shows it.
+func (s RewriteStep) String() string {
 	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c == '\\' && i+1 < len(s) {
-			b.WriteByte(s[i+1])
-			i++
-			continue
-		}
-		if (c == '$' || c == '%') && i+1 < len(s) && s[i+1] >= '0' && s[i+1] <= '9' {
-			n := int(s[i+1] - '0')
-			if c == '$' && m != nil && 2*n+1 < len(m) && m[2*n] >= 0 {
-				b.WriteString(match[m[2*n]:m[2*n+1]])
-			}
-			if c == '%' && n < len(cm) {
-				b.WriteString(cm[n])
-			}
-			i++
-			continue
-		}
-		if c == '%' && strings.HasPrefix(s[i:], "%{") {
-			end := strings.IndexByte(s[i:], '}')
-			if end > 0 {
-				b.WriteString(rewriteVar(s[i+2:i+end], rc))
-				i += end
-				continue
-			}
-		}
-		b.WriteByte(c)
+	b.WriteString(describe(s.Rule))
+	if s.From != "" || s.To != "" {
+		b.WriteString(": " + s.From + " → " + s.To)
+	} else {
+		b.WriteString(": matched " + strconv.Quote(s.Input))
+	}
+	if s.Note != "" {
+		b.WriteString(" (" + s.Note + ")")
 	}
 	return b.String()
 }
 
-func rewriteVar(name string, rc *rewriteCtx) string {
-	if fn, arg, ok := strings.Cut(name, ":"); ok {
-		switch strings.ToUpper(fn) {
-		case "ENV":
-			e, _ := rc.env.get(arg)
-			return e.Value
-		case "HTTP":
-			return rc.header(arg)
+// documentRoot is the server's DocumentRoot as core's translate_name
+// uses it.
+func (r *request) documentRoot() string {
+	dr := urlmap.DefaultDocumentRoot
+	if sc := serverOf[coreServer](r, coreModule); sc != nil && sc.docRoot != nil {
+		dr = sc.docRoot.Args[0].Value
+	}
+	return urlmap.MergePath(urlmap.DefaultServerRoot, dr)
+}
+
+// hostPort is ap_get_server_name_for_url and ap_get_server_port with
+// UseCanonicalName Off: the Host header's name and port (80 when it has
+// none), else the server's name.
+func (r *request) hostPort() (string, int) {
+	host, port := r.req.Host, 80
+	if h, p, ok := strings.Cut(host, ":"); ok && !strings.HasPrefix(host, "[") {
+		host = h
+		if n, err := strconv.Atoi(p); err == nil {
+			port = n
 		}
-		return ""
 	}
-	up := strings.ToUpper(name)
-	if v, ok := rc.vars[up]; ok {
-		return v
+	if host == "" {
+		host = r.v.ServerName
 	}
-	if h, ok := strings.CutPrefix(up, "HTTP_"); ok {
-		return rc.header(strings.ReplaceAll(h, "_", "-"))
-	}
-	return ""
+	return host, port
 }
 
-// rewriteCtx is what RewriteRule and RewriteCond read of the request.
-func (r *request) rewriteCtx() *rewriteCtx {
-	rs := reqState[rewriteState](r, rewriteModule)
-	if rs.rc == nil {
-		rs.rc = &rewriteCtx{env: &r.env, header: func(name string) string { h, _ := r.attrs.header(name); return h },
-			stat: r.w.stat, vars: map[string]string{
-				"HTTP_HOST": r.req.Host, "REQUEST_URI": r.uri, "REQUEST_METHOD": "GET", "SERVER_NAME": r.v.ServerName,
-				"SERVER_PORT": strconv.Itoa(r.req.Port), "REMOTE_ADDR": r.req.Remote.String(), "SERVER_ADDR": r.req.Addr.String(),
-				"QUERY_STRING": "", "THE_REQUEST": "GET " + r.req.Path + " HTTP/1.1", "REQUEST_SCHEME": "http", "HTTPS": "off",
-				"REQUEST_FILENAME": r.filename, "SCRIPT_FILENAME": r.filename, "DOCUMENT_ROOT": "",
-			}}
+// rewriteInput is the request as both hooks see it.
+func (r *request) rewriteInput() *rewrite.Input {
+	host, port := r.hostPort()
+	namePort := 0
+	if r.v.NameDirective != nil && len(r.v.NameDirective.Args) > 0 {
+		if _, p, ok := strings.Cut(r.v.NameDirective.Args[0].Value, ":"); ok {
+			namePort, _ = strconv.Atoi(strings.TrimSuffix(p, "/"))
+		}
 	}
-	return rs.rc
+	v := r.v
+	prefix, root := r.contextInfo()
+	return &rewrite.Input{
+		Query: r.args, HasQuery: r.hasQuery(),
+		Scheme: "http", ServerName: host, Port: port, NamePort: namePort,
+		MatchesVhost: func(h string, p int) bool {
+			if p != namePort {
+				return false
+			}
+			if strings.EqualFold(h, v.ServerName) {
+				return true
+			}
+			for _, a := range v.Aliases {
+				if strings.EqualFold(a, h) {
+					return true
+				}
+			}
+			return false
+		},
+		DocumentRoot:        r.documentRoot(),
+		ContextPrefix:       prefix,
+		ContextDocumentRoot: root,
+		Subrequest:          r.opts.depth > 0,
+		EndSeen:             r.opts.rewriteEnd,
+		ProxyAvailable:      true,
+		LimitRequestLine:    8190,
+		FS:                  r.opts.FS,
+		Req:                 rewriteReq{r},
+	}
 }
 
-// rewriteState is mod_rewrite's per-request state.
-type rewriteState struct {
-	rc *rewriteCtx
+// contextInfo is ap_context_prefix and ap_context_document_root: what
+// translate_name's mod_alias or mod_userdir set (request.setContextInfo),
+// "" for both elsewhere (the DocumentRoot is the context).
+func (r *request) contextInfo() (prefix, root string) {
+	return r.contextPrefix, r.contextRoot
+}
+
+// hasQuery is whether r->args is set: the request had a '?', or a rewrite
+// gave it a query.
+func (r *request) hasQuery() bool {
+	return r.args != "" || strings.Contains(r.req.Path, "?")
+}
+
+// rewriteReq is what a rule set reads of the request.
+type rewriteReq struct{ r *request }
+
+func (q rewriteReq) Var(name string) (string, bool) {
+	r := q.r
+	switch name {
+	case "REMOTE_ADDR", "CONN_REMOTE_ADDR", "REMOTE_HOST":
+		return r.req.Remote.String(), true
+	case "REQUEST_METHOD":
+		return r.attrs.method, true
+	case "THE_REQUEST":
+		return r.attrs.method + " " + r.req.Path + " HTTP/1.1", true
+	case "SERVER_NAME":
+		h, _ := r.hostPort()
+		return h, true
+	case "SERVER_PORT":
+		_, p := r.hostPort()
+		return strconv.Itoa(p), true
+	case "SERVER_ADDR":
+		return r.req.Addr.String(), true
+	case "HTTPS":
+		return "off", true
+	case "REQUEST_SCHEME":
+		return "http", true
+	case "SERVER_PROTOCOL":
+		return "HTTP/1.1", true
+	case "DOCUMENT_ROOT":
+		return r.documentRoot(), true
+	case "CONTEXT_DOCUMENT_ROOT":
+		if _, root := r.contextInfo(); root != "" {
+			return root, true
+		}
+		return r.documentRoot(), true
+	case "CONTEXT_PREFIX":
+		p, _ := r.contextInfo()
+		return p, true
+	case "REMOTE_USER", "REMOTE_IDENT", "AUTH_TYPE":
+		return "", true
+	case "IPV6":
+		if r.req.Remote.Is6() {
+			return "on", true
+		}
+		return "off", true
+	}
+	return "", false
+}
+
+func (q rewriteReq) Header(name string) (string, bool) {
+	v, _ := q.r.attrs.header(name)
+	return v, true
+}
+
+func (q rewriteReq) Env(name string) (string, bool) {
+	if v, ok := q.r.note(name); ok {
+		return v, true
+	}
+	if e, ok := q.r.env.get(name); ok {
+		return e.Value, true
+	}
+	return "", true
+}
+
+func (q rewriteReq) Stat(path string) rewrite.FileInfo {
+	fsys := q.r.opts.FS
+	if fsys == nil {
+		return rewrite.FileInfo{Known: true}
+	}
+	info, err := fs.Stat(fsys, FSPath(path))
+	if err != nil {
+		return rewrite.FileInfo{Known: true}
+	}
+	fi := rewrite.FileInfo{Known: true, Exists: true, Regular: info.Mode().IsRegular(), Dir: info.IsDir(),
+		Size: info.Size(), Exec: info.Mode()&0o111 != 0}
+	// -l reads lstat where the file system offers it (os.DirFS does).
+	if lfs, ok := fsys.(interface {
+		Lstat(string) (fs.FileInfo, error)
+	}); ok {
+		if l, err := lfs.Lstat(FSPath(path)); err == nil {
+			fi.Symlink = l.Mode()&fs.ModeSymlink != 0
+		}
+	}
+	return fi
 }

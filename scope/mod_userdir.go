@@ -155,6 +155,7 @@ func translateUserdir(r *request, c *userdirConfig) (Mapping, bool) {
 			}
 		}
 		if filename != "" && (last || r.topts.exists(filename)) {
+			r.setContextInfo(r.uri[:len(r.uri)-len(dname)], filename)
 			return Mapping{Kind: "userdir", Directive: c.dirsFrom, Filename: filename + dname,
 				ScriptName: r.uri[:len(r.uri)-len(dname)]}, true
 		}

@@ -71,6 +71,12 @@ type RequestOptions struct {
 
 	depth     int // sub-request nesting
 	redirects int // internal redirects before this request (r->prev chain)
+	// prevEnv is the environment the previous request of an internal
+	// redirect chain left, already renamed REDIRECT_* (rename_original_env).
+	prevEnv []EnvVar
+	// rewriteEnd: a RewriteRule [END] ran earlier in the chain (httpd
+	// keeps that in the request pool, which the chain shares).
+	rewriteEnd bool
 }
 
 // request is request_rec: what the phases read and write. The core
@@ -112,6 +118,9 @@ type request struct {
 	// modState is request_config: each module's state for this request
 	// (reqState).
 	modState []any
+	// contextPrefix and contextRoot are ap_set_context_info's: the URL
+	// prefix a translator consumed and the directory it maps to.
+	contextPrefix, contextRoot string
 	// notes is r->notes: what modules tell each other about the request.
 	notes map[string]string
 	// early are trace steps modules added before the walks.
@@ -145,6 +154,11 @@ func reqState[T any](r *request, m *module) *T {
 		r.modState[m.index] = new(T)
 	}
 	return r.modState[m.index].(*T)
+}
+
+// setContextInfo is ap_set_context_info (mod_alias, mod_userdir).
+func (r *request) setContextInfo(prefix, root string) {
+	r.contextPrefix, r.contextRoot = prefix, root
 }
 
 // setNote and note are r->notes (apr_table_set, apr_table_get).
@@ -207,7 +221,11 @@ func (s *Server) Request(req Request, opts RequestOptions) *Result {
 	r.w = newWalker(s, sel.Server, opts.FS, false)
 	r.w.table = opts.Table
 	r.topts = translateOptions{homeDir: s.homeDirFn, exists: func(p string) bool { return r.w.stat(p) != noFile }}
+	r.topts.baseURL = r.serverURL()
 	r.attrs = newEnvRequest(req)
+	for _, e := range opts.prevEnv {
+		r.env.set(e)
+	}
 	return r.run()
 }
 
@@ -239,13 +257,14 @@ func (r *request) run() *Result {
 	}
 	if res.Mapping.Status != 0 { // rejected before or while mapping
 		res.Status, res.Reason = res.Mapping.Status, res.Mapping.Reason
-		return res
+		return r.finish()
 	}
 	r.uri = res.Mapping.URI
 	res.URI = r.uri
 	if rd := res.Mapping.Redirect; rd != nil {
 		res.Status, res.Reason = rd.Status, "redirected by "+describe(res.Mapping.Directive)
-		return res
+		res.Location = rd.Location
+		return r.finish()
 	}
 	// map_to_storage: a module may take the request off the file system
 	// (mod_proxy's proxy_map_location: no directory walk); else the
@@ -332,8 +351,12 @@ func (r *request) run() *Result {
 	r.mayAnswer = res.Authz == AuthzGranted
 	for _, m := range modules {
 		if m.fixups != nil {
+			// RUN_ALL: an internal redirect set up by a fixup (mod_rewrite's
+			// redirect-handler) lets the later fixups run and answer; any
+			// other answer ends the phase.
 			if a := m.fixups(r); a != nil && r.mayAnswer {
-				ans, r.mayAnswer = a, false
+				ans = a
+				r.mayAnswer = a.internalRedirect != ""
 			}
 		}
 	}
@@ -345,6 +368,8 @@ func (r *request) run() *Result {
 		// ap_internal_fast_redirect: the sub-request becomes the request.
 		b := ans.become
 		b.Steps = append(append([]Step(nil), res.Steps...), append([]Step{{Phase: ans.phase, Note: ans.note}}, b.Steps...)...)
+		b.Rewrites = append(append([]RewriteStep(nil), res.Rewrites...), b.Rewrites...)
+		b.Unmodelled = append(append([]string(nil), res.Unmodelled...), b.Unmodelled...)
 		b.Request = r.req
 		return b
 	case ans != nil && ans.internalRedirect != "":
@@ -353,6 +378,7 @@ func (r *request) run() *Result {
 		res.Status, res.Reason = ans.status, ans.reason
 		if ans.redirect != nil {
 			res.Mapping.Redirect = ans.redirect
+			res.Location = ans.redirect.Location
 		}
 	default:
 		res.Status, res.Reason = r.invokeHandler()
@@ -362,6 +388,23 @@ func (r *request) run() *Result {
 	}
 	if res.NotModelled != "" {
 		res.Reason += " (not modelled: " + res.NotModelled + ")"
+	}
+	return r.finish()
+}
+
+// finish completes the Result however the request ended: a Location only
+// with a 3xx, and no status where mod_rewrite could not decide.
+func (r *request) finish() *Result {
+	res := r.res
+	if res.Status < 300 || res.Status > 399 {
+		res.Location = ""
+	}
+	if len(res.Unmodelled) > 0 {
+		if res.NotModelled == "" {
+			res.NotModelled = r.notModelled
+			res.Reason += " (not modelled: " + r.notModelled + ")"
+		}
+		res.Status, res.Location = 0, ""
 	}
 	return res
 }
@@ -381,6 +424,41 @@ const (
 
 func (r AuthzResult) String() string {
 	return [...]string{"neutral", "granted", "denied", "denied (no user)", "undecidable"}[r]
+}
+
+// serverURL is what ap_construct_url puts before a local path:
+// scheme://name[:port], the name and port as ap_get_server_name_for_url
+// and ap_get_server_port give them (UseCanonicalName Off, the default:
+// the Host header's, 80 when it names no port; On: ServerName and its
+// port, else 80; DNS: the connection's local address and port).
+func (r *request) serverURL() string {
+	host, port := r.hostPort()
+	mode := "off"
+	if sc := r.comp.base; sc != nil {
+		if d := sc.core.last.get("usecanonicalname"); d != nil && len(d.Args) > 0 {
+			mode = strings.ToLower(d.Args[0].Value)
+		}
+	}
+	switch mode {
+	case "on":
+		host, port = r.v.ServerName, 80
+		if r.v.NameDirective != nil && len(r.v.NameDirective.Args) > 0 {
+			if _, p, ok := strings.Cut(r.v.NameDirective.Args[0].Value, ":"); ok {
+				if n, err := strconv.Atoi(p); err == nil {
+					port = n
+				}
+			}
+		}
+	case "dns":
+		host, port = r.req.Addr.String(), r.req.Port
+	}
+	if host == "" {
+		host = r.req.Addr.String()
+	}
+	if port == 80 || port == 0 {
+		return "http://" + host
+	}
+	return "http://" + host + ":" + strconv.Itoa(port)
 }
 
 // accessStatus is what the access phases answer when they do not grant.
@@ -427,6 +505,7 @@ func (r *request) internalRedirect(a *answer) *Result {
 	}
 	res := r.res
 	if r.opts.redirects+1 >= limit {
+		res.Location = ""
 		res.Status, res.Reason = 500, "Request exceeded the limit of "+strconv.Itoa(limit)+" internal redirects due to probable configuration error. Use 'LimitInternalRecursion' to increase the limit if necessary."
 		return res
 	}
@@ -434,8 +513,17 @@ func (r *request) internalRedirect(a *answer) *Result {
 	sub.Path = a.internalRedirect
 	o := r.opts
 	o.redirects++
+	// internal_internal_redirect: the new request's environment is the
+	// old one's with every name prefixed REDIRECT_, and REDIRECT_STATUS.
+	o.prevEnv = make([]EnvVar, 0, len(r.env.entries)+1)
+	for _, e := range r.env.entries {
+		o.prevEnv = append(o.prevEnv, EnvVar{Name: "REDIRECT_" + e.Name, Value: e.Value, By: e.By})
+	}
+	o.prevEnv = append(o.prevEnv, EnvVar{Name: "REDIRECT_STATUS", Value: "200"})
 	next := r.s.Request(sub, o)
 	next.Steps = append(append([]Step(nil), res.Steps...), append([]Step{{Phase: a.phase, Note: a.note}}, next.Steps...)...)
+	next.Rewrites = append(append([]RewriteStep(nil), res.Rewrites...), next.Rewrites...)
+	next.Unmodelled = append(append([]string(nil), res.Unmodelled...), next.Unmodelled...)
 	next.Request = r.req
 	return next
 }
@@ -467,7 +555,8 @@ func (r *request) translate(path string) Mapping {
 	if !done {
 		mp = coreTranslate(r)
 	}
-	mp.URI, mp.Args = n.URI, n.Args
+	// r->uri and r->args as the translators left them ([PT] changes them).
+	mp.URI, mp.Args = r.uri, r.args
 	return mp
 }
 

@@ -49,6 +49,17 @@ type Result struct {
 	Reason string
 	// Problems are configuration errors met on the way (.htaccess).
 	Problems []Problem
+	// Location is the Location header of a 3xx answer as httpd writes it
+	// (fully qualified: mod_dir's DirectorySlash, mod_alias's Redirect,
+	// mod_rewrite's [R]); "" otherwise.
+	Location string
+	// Rewrites are the RewriteRules that matched, in the order they ran,
+	// across the internal redirects of the request.
+	Rewrites []RewriteStep
+	// Unmodelled says, one entry per decision, what could not be decided
+	// statically and which directive asked for it (a RewriteMap prg:, the
+	// time, an expr the engine cannot evaluate). Status is then 0.
+	Unmodelled []string
 
 	conf      *dirConfig
 	undecided bool // an <If> could not be evaluated

@@ -119,6 +119,9 @@ func (e *Engine) Answer(r Request) Outcome {
 	// redirects; a Location is compared only where the case records
 	// it (Request.RecordsLocation), as run.py does.
 	o := Outcome{Status: d.Status, Group: d.ProcessGroup, App: d.ApplicationGroup, Verdict: string(d.Verdict), Reason: d.Reason}
+	// The Location header as httpd writes it (scope.Result.Location),
+	// with run.py's placeholders put back.
+	o.Location = Unsubst(res.Location, e.Root)
 	if !r.RecordsLocation {
 		o.Location = ""
 	}
