@@ -80,7 +80,19 @@ func init() {
 				return nil
 			}
 			if mp, ok := perDirRedirect(c, r.uri); ok {
-				return &answer{status: mp.Redirect.Status, reason: "redirected by " + describe(mp.Directive), redirect: mp.Redirect}
+				red := *mp.Redirect
+				// fixup_redir: a local path is made a URL
+				// (ap_construct_url) and the request's query is appended
+				// unless the target has its own.
+				if isRedirectStatus(red.Status) {
+					if strings.HasPrefix(red.Location, "/") {
+						red.Location = r.serverURL() + red.Location
+					}
+					if r.args != "" && !strings.Contains(red.Location, "?") {
+						red.Location += "?" + r.args
+					}
+				}
+				return &answer{status: red.Status, reason: "redirected by " + describe(mp.Directive), redirect: &red}
 			}
 			return nil
 		},
@@ -106,7 +118,10 @@ func redirectCmd(a *applier, c *dirConfig, d *ast.Directive, _ []string) {
 		return // server-level: translate_name handles them
 	}
 	ad := dirOf[aliasDir](c, aliasModule)
-	if _, rest := redirectStatus(d); d.Canonical() == "redirect" && len(rest) == 1 && a.ctx == CtxLocation {
+	// The one-argument form in <Location>: a URL, or a status without one
+	// ("Redirect gone" answers 410).
+	if status, rest := redirectStatus(d); d.Canonical() == "redirect" && a.ctx == CtxLocation &&
+		(len(rest) == 1 || len(rest) == 0 && !isRedirectStatus(status)) {
 		ad.redirectAll = d // <Location> Redirect [status] URL
 		return
 	}

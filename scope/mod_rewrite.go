@@ -145,8 +145,8 @@ func containsRewrite(nodes []ast.Node) bool {
 // of an internal redirect chain.
 const (
 	rewriteRedirectHandler = "redirect-handler"
-	noteForcedType    = "rewrite-forced-mimetype"
-	noteForcedHandler = "rewrite-forced-handler"
+	noteForcedType         = "rewrite-forced-mimetype"
+	noteForcedHandler      = "rewrite-forced-handler"
 )
 
 // rewriteTranslate is hook_uri2file: the server's rules.
@@ -489,6 +489,48 @@ func (q rewriteReq) Var(name string) (string, bool) {
 		return "off", true
 	}
 	return "", false
+}
+
+// LookupURI is ap_sub_req_lookup_uri for RewriteCond -U: the status the
+// sub-request ends with before any handler (a missing file is still 200).
+func (q rewriteReq) LookupURI(uri string) (int, bool) {
+	rr := q.r.subRequest(uri)
+	if rr == nil || len(rr.Unmodelled) > 0 {
+		return 0, false
+	}
+	return subRequestStatus(rr)
+}
+
+// LookupFile is ap_sub_req_lookup_file for RewriteCond -F, modelled for a
+// file under the DocumentRoot as the sub-request for its URL (the same
+// directory walk and access checks); elsewhere it is not decided.
+func (q rewriteReq) LookupFile(path string) (int, string, bool) {
+	root := strings.TrimSuffix(q.r.documentRoot(), "/")
+	if !strings.HasPrefix(path, root+"/") {
+		return 0, "", false
+	}
+	st, ok := q.LookupURI(path[len(root):])
+	return st, path, ok
+}
+
+func subRequestStatus(rr *Result) (int, bool) {
+	switch {
+	case rr.beforeHandler != 0:
+		return rr.beforeHandler, true
+	case rr.Authz == AuthzUnknown, rr.Status == 0:
+		return 0, false
+	}
+	return rr.Status, true
+}
+
+// EvalExpr evaluates a RewriteCond expr with the <If> evaluator.
+func (q rewriteReq) EvalExpr(expr string) (bool, bool) {
+	r := q.r
+	env := newExprEnv(r.v, r.req, r.uri, r.filename, r.env.entries)
+	env.vars["QUERY_STRING"] = r.args
+	env.vars["REQUEST_METHOD"] = r.attrs.method
+	v, err := evalExpr(expr, env)
+	return v, err == nil
 }
 
 func (q rewriteReq) Header(name string) (string, bool) {

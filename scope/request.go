@@ -367,11 +367,29 @@ func (r *request) run() *Result {
 	case ans != nil && ans.become != nil:
 		// ap_internal_fast_redirect: the sub-request becomes the request.
 		b := ans.become
+		if p := b.pendingRedirect; p != nil {
+			// Its handler is mod_rewrite's redirect-handler: the
+			// internal redirect the sub-request set up runs now.
+			b.pendingRedirect = nil
+			nr := *r
+			nr.res, nr.env = b, envTable{entries: b.Env}
+			b.Steps = append(append([]Step(nil), res.Steps...), append([]Step{{Phase: ans.phase, Note: ans.note}}, b.Steps...)...)
+			b.Rewrites = append(append([]RewriteStep(nil), res.Rewrites...), b.Rewrites...)
+			b.Unmodelled = append(append([]string(nil), res.Unmodelled...), b.Unmodelled...)
+			return nr.internalRedirect(p)
+		}
 		b.Steps = append(append([]Step(nil), res.Steps...), append([]Step{{Phase: ans.phase, Note: ans.note}}, b.Steps...)...)
 		b.Rewrites = append(append([]RewriteStep(nil), res.Rewrites...), b.Rewrites...)
 		b.Unmodelled = append(append([]string(nil), res.Unmodelled...), b.Unmodelled...)
 		b.Request = r.req
 		return b
+	case ans != nil && ans.internalRedirect != "" && r.opts.depth > 0:
+		// A sub-request runs no handler: the internal redirect its
+		// fixups set up is left pending (mod_dir's index lookup sees the
+		// file the sub-request found; if that becomes the request, the
+		// redirect runs then).
+		res.Status, res.Reason = 200, "internal redirect to "+ans.internalRedirect+" pending (a sub-request runs no handler)"
+		res.pendingRedirect = ans
 	case ans != nil && ans.internalRedirect != "":
 		return r.internalRedirect(ans)
 	case ans != nil:
@@ -381,6 +399,7 @@ func (r *request) run() *Result {
 			res.Location = ans.redirect.Location
 		}
 	default:
+		res.beforeHandler = 200
 		res.Status, res.Reason = r.invokeHandler()
 	}
 	if res.undecided && res.Status != 0 {
@@ -504,7 +523,10 @@ func (r *request) internalRedirect(a *answer) *Result {
 		}
 	}
 	res := r.res
-	if r.opts.redirects+1 >= limit {
+	// The limit-th internal redirect is still made, the next one is
+	// refused (conformance/routing/rwdir-recursion-limit: limit 3 allows
+	// three).
+	if r.opts.redirects+1 > limit {
 		res.Location = ""
 		res.Status, res.Reason = 500, "Request exceeded the limit of "+strconv.Itoa(limit)+" internal redirects due to probable configuration error. Use 'LimitInternalRecursion' to increase the limit if necessary."
 		return res

@@ -62,6 +62,12 @@ type Result struct {
 	Unmodelled []string
 
 	conf      *dirConfig
+	// pendingRedirect is a sub-request's internal redirect, run if the
+	// sub-request becomes the request (mod_dir's index).
+	pendingRedirect *answer
+	// beforeHandler is 200 when the request reached its handler: the
+	// status a sub-request (which runs no handler) ends with then.
+	beforeHandler int
 	undecided bool // an <If> could not be evaluated
 }
 

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/apacheconf/apacheconf/ast"
+	"github.com/apacheconf/apacheconf/internal/oraclecase"
 	"github.com/apacheconf/apacheconf/parser"
 	"github.com/apacheconf/apacheconf/resolve"
 	"github.com/apacheconf/apacheconf/scope"
@@ -30,41 +31,11 @@ type Outcome struct {
 
 // Line formats the outcome as expected.txt does (without why=).
 func (o Outcome) Line() string {
-	g, a := dash(o.Group), dash(o.App)
+	g, a := oraclecase.Dash(o.Group), oraclecase.Dash(o.App)
 	if o.Status != 200 {
 		g, a = "-", "-"
 	}
-	return answerLine(o.Status, g, a, o.Backend, o.BackendPath, o.Script, o.Location)
-}
-
-// Want formats a recorded answer the same way.
-func (r Request) Want() string {
-	return answerLine(r.Status, dash(r.Group), dash(r.App), r.Backend, r.BackendPath, r.Script, r.Location)
-}
-
-// answerLine is run.py's answer: the backend part only for a 200 (run.py
-// records the backend's body only then), the Location only for a 3xx.
-func answerLine(status int, group, app, backend, path, script, location string) string {
-	line := fmt.Sprintf("%d group=%s app=%s", status, group, app)
-	if backend != "" && status == 200 {
-		line += " backend=" + backend
-		if backend == "fcgi" {
-			line += " script=" + dash(script)
-		} else {
-			line += " path=" + path
-		}
-	}
-	if location != "" && status >= 300 && status < 400 {
-		line += " location=" + location
-	}
-	return line
-}
-
-func dash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
+	return oraclecase.AnswerLine(o.Status, g, a, o.Backend, o.BackendPath, o.Script, o.Location)
 }
 
 // Engine evaluates requests of one materialised case.

@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/apacheconf/apacheconf/ast"
-	"github.com/apacheconf/apacheconf/internal/oracle"
+	"github.com/apacheconf/apacheconf/internal/oraclecase"
 	"github.com/apacheconf/apacheconf/parser"
 )
 
@@ -19,7 +19,7 @@ import (
 func TestOracleProxyMapping(t *testing.T) {
 	const caseDir = "testdata/oracle/proxy-mapping"
 	const root = "/ROOT"
-	cases, err := oracle.Load(caseDir)
+	cases, err := oraclecase.Load(caseDir)
 	require.NoError(t, err)
 	site, err := os.ReadFile(caseDir + "/site.conf")
 	require.NoError(t, err)

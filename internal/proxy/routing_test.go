@@ -13,7 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/apacheconf/apacheconf/ast"
-	"github.com/apacheconf/apacheconf/internal/oracle"
+	"github.com/apacheconf/apacheconf/internal/oraclecase"
 	"github.com/apacheconf/apacheconf/parser"
 )
 
@@ -49,7 +49,7 @@ func TestRoutingCorpusProxyPass(t *testing.T) {
 	decided, agreed, skipped := 0, 0, 0
 	ports := map[string]string{"8083": "b1", "8084": "b2", "8085": "fcgi"}
 	for _, dir := range dirs {
-		cases, err := oracle.Load(dir)
+		cases, err := oraclecase.Load(dir)
 		require.NoError(t, err)
 		if len(cases) == 0 || cases[0].Requests[0].ConfigError != "" {
 			continue
@@ -146,7 +146,7 @@ func portOfURL(u string) string {
 	return p
 }
 
-func pickVhost(servers []*vhostProxy, rq oracle.Request) *vhostProxy {
+func pickVhost(servers []*vhostProxy, rq oraclecase.Request) *vhostProxy {
 	host, _, _ := strings.Cut(rq.Host, ":")
 	var first *vhostProxy
 	for _, s := range servers {

@@ -46,6 +46,16 @@ type SubRequester interface {
 	LookupFile(path string) (status int, filename string, known bool)
 }
 
+// ExprEvaluator is optionally implemented by a Request to evaluate the
+// ap_expr of a RewriteCond expr condition (the caller has the request's
+// variables and an expression evaluator); without it only true/false are
+// decided.
+type ExprEvaluator interface {
+	// EvalExpr is the expression's value; known false: it cannot be
+	// decided statically.
+	EvalExpr(expr string) (value, known bool)
+}
+
 // FileInfo is what a Stat found. Known false: the caller cannot say
 // (an unreadable tree, an assumption it will not make).
 type FileInfo struct {
@@ -766,6 +776,9 @@ func (e *engine) applyCond(c *Cond) condValue {
 		rc = atoi(input) == atoi(c.Pattern)
 	case CondExpr:
 		v, ok := trivialExpr(c.Pattern)
+		if ev, isEv := e.in.Req.(ExprEvaluator); !ok && isEv {
+			v, ok = ev.EvalExpr(c.Pattern)
+		}
 		if !ok {
 			return unknown("RewriteCond expr " + strconv.Quote(c.Pattern) + " at " + c.Directive.Pos().String() + " is not evaluated (only true/false are)")
 		}

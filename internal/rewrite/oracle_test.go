@@ -9,7 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/apacheconf/apacheconf/internal/oracle"
+	"github.com/apacheconf/apacheconf/internal/oraclecase"
 )
 
 // TestOracleRewriteFlags replays testdata/oracle/rewrite-flags, recorded
@@ -18,7 +18,7 @@ import (
 func TestOracleRewriteFlags(t *testing.T) {
 	const caseDir = "testdata/oracle/rewrite-flags"
 	const root = "/ROOT"
-	cases, err := oracle.Load(caseDir)
+	cases, err := oraclecase.Load(caseDir)
 	require.NoError(t, err)
 	require.Len(t, cases, 1)
 	subst := func(s string) string {

@@ -12,7 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/apacheconf/apacheconf/ast"
-	"github.com/apacheconf/apacheconf/internal/oracle"
+	"github.com/apacheconf/apacheconf/internal/oraclecase"
 	"github.com/apacheconf/apacheconf/parser"
 )
 
@@ -38,7 +38,7 @@ func TestRoutingCorpusPerDir(t *testing.T) {
 	}
 	decided, agreed, later := 0, 0, 0
 	for _, dir := range dirs {
-		cases, err := oracle.Load(dir)
+		cases, err := oraclecase.Load(dir)
 		require.NoError(t, err)
 		if len(cases) == 0 || cases[0].Requests[0].ConfigError != "" {
 			continue

@@ -14,7 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/apacheconf/apacheconf/ast"
-	"github.com/apacheconf/apacheconf/internal/oracle"
+	"github.com/apacheconf/apacheconf/internal/oraclecase"
 	"github.com/apacheconf/apacheconf/internal/proxy"
 	"github.com/apacheconf/apacheconf/parser"
 )
@@ -115,7 +115,7 @@ func TestRoutingCorpusServerRules(t *testing.T) {
 		if hasHTAccess(dir) {
 			continue // per-directory rules: the scope modules' to replay
 		}
-		cases, err := oracle.Load(dir)
+		cases, err := oraclecase.Load(dir)
 		require.NoError(t, err)
 		if len(cases) == 0 || cases[0].Requests[0].ConfigError != "" {
 			continue
@@ -244,7 +244,7 @@ func containsRewrite(nodes []ast.Node) bool {
 
 // replay runs one request through the server rules of the vhost it
 // selects (by port and Host; the first of the port otherwise).
-func replay(dir string, servers []*vhostRules, usesEnv bool, rq oracle.Request, fsys fs.FS) (*Result, bool) {
+func replay(dir string, servers []*vhostRules, usesEnv bool, rq oraclecase.Request, fsys fs.FS) (*Result, bool) {
 	hostHeader := rq.Host
 	host, hp, _ := strings.Cut(hostHeader, ":")
 	port := 80
@@ -327,7 +327,7 @@ found:
 	return v.server.Translate(v.base, in), true
 }
 
-func agreesWith(t *testing.T, dir string, rq oracle.Request, res *Result) bool {
+func agreesWith(t *testing.T, dir string, rq oraclecase.Request, res *Result) bool {
 	name := filepath.Base(dir) + ": " + rq.Line
 	switch res.Action {
 	case Redirect:

@@ -9,14 +9,14 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/apacheconf/apacheconf/internal/oracle"
+	"github.com/apacheconf/apacheconf/internal/oraclecase"
 )
 
 // TestOracleVariables replays testdata/oracle/rewrite-variables; the
 // expr condition with -ipmatch is the one answer we leave Undecided.
 func TestOracleVariables(t *testing.T) {
 	const caseDir = "testdata/oracle/rewrite-variables"
-	cases, err := oracle.Load(caseDir)
+	cases, err := oraclecase.Load(caseDir)
 	require.NoError(t, err)
 	site, err := os.ReadFile(caseDir + "/site.conf")
 	require.NoError(t, err)
