@@ -279,6 +279,13 @@ type Decision struct {
 	Reason  string
 	// Trace lists the directives that decided, in the order they acted.
 	Trace []Trace
+	// Location is the Location header of a 3xx answer (scope.Result).
+	Location string
+	// Rewrites are the RewriteRules that acted on the request, across its
+	// internal redirects: the group above is the final request's.
+	Rewrites []scope.RewriteStep
+	// Unmodelled says what could not be decided statically (Status is 0).
+	Unmodelled []string
 }
 
 // Verdict is what mod_wsgi does with a request. Its values are the
@@ -342,7 +349,8 @@ type Options struct {
 
 // Resolve decides the mod_wsgi side of a request that scope evaluated.
 func (inv *Inventory) Resolve(r *scope.Result, opts Options) Decision {
-	d := Decision{Host: r.Request.Host, Path: r.Request.Path, Filename: r.Filename, Handler: r.Handler, Status: r.Status, VHost: r.Server}
+	d := Decision{Host: r.Request.Host, Path: r.Request.Path, Filename: r.Filename, Handler: r.Handler, Status: r.Status, VHost: r.Server,
+		Location: r.Location, Rewrites: r.Rewrites, Unmodelled: r.Unmodelled}
 	if r.Server != nil {
 		for _, g := range inv.Selectable(r.Server) {
 			d.SelectableGroups = append(d.SelectableGroups, g.Name)

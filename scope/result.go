@@ -61,14 +61,14 @@ type Result struct {
 	// time, an expr the engine cannot evaluate). Status is then 0.
 	Unmodelled []string
 
-	conf      *dirConfig
+	conf *dirConfig
 	// pendingRedirect is a sub-request's internal redirect, run if the
 	// sub-request becomes the request (mod_dir's index).
 	pendingRedirect *answer
 	// beforeHandler is 200 when the request reached its handler: the
 	// status a sub-request (which runs no handler) ends with then.
 	beforeHandler int
-	undecided bool // an <If> could not be evaluated
+	undecided     bool // an <If> could not be evaluated
 }
 
 // Directive returns the directive of that name in force for the request

@@ -1,9 +1,12 @@
 package main
 
 import (
+	"strings"
+
 	"github.com/apacheconf/apacheconf/ast"
 	"github.com/apacheconf/apacheconf/parser"
 	"github.com/apacheconf/apacheconf/resolve"
+	"github.com/apacheconf/apacheconf/scope"
 )
 
 // The JSON the CLI prints is defined here, apart from the library's
@@ -25,6 +28,36 @@ type decisionJSON struct {
 	Verdict          string      `json:"verdict"`
 	Reason           string      `json:"reason"`
 	Trace            []traceJSON `json:"trace"`
+	// Issue 18: present only when there is something to say.
+	Location   string        `json:"location,omitempty"`
+	Rewrites   []rewriteJSON `json:"rewrites,omitempty"`
+	Unmodelled []string      `json:"unmodelled,omitempty"`
+}
+
+// rewriteJSON is one RewriteRule that acted (scope.RewriteStep).
+type rewriteJSON struct {
+	Phase string `json:"phase"`
+	Rule  string `json:"rule"`
+	File  string `json:"file"`
+	Line  int    `json:"line"`
+	Input string `json:"input"`
+	From  string `json:"from,omitempty"`
+	To    string `json:"to,omitempty"`
+	Note  string `json:"note,omitempty"`
+}
+
+func rewritesJSON(steps []scope.RewriteStep) []rewriteJSON {
+	var out []rewriteJSON
+	for _, st := range steps {
+		rj := rewriteJSON{Phase: st.Phase, Input: st.Input, From: st.From, To: st.To, Note: st.Note}
+		if st.Rule != nil {
+			rj.Rule = strings.TrimSpace(ast.JoinContinuations(strings.TrimPrefix(st.Rule.Raw, st.Rule.Indent())))
+			p := st.Rule.Pos()
+			rj.File, rj.Line = p.Filename, p.Line
+		}
+		out = append(out, rj)
+	}
+	return out
 }
 
 type vhostJSON struct {
@@ -54,6 +87,7 @@ func newDecisionJSON(d resolve.Decision) decisionJSON {
 	for _, t := range d.Trace {
 		out.Trace = append(out.Trace, traceJSON{Directive: t.Text, File: t.Pos.Filename, Line: t.Pos.Line})
 	}
+	out.Location, out.Rewrites, out.Unmodelled = d.Location, rewritesJSON(d.Rewrites), d.Unmodelled
 	return out
 }
 

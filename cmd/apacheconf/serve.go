@@ -419,6 +419,12 @@ func explainText(r *scope.Result) string {
 		fmt.Fprintf(&b, "  %s\n", effectiveText(e))
 	}
 	fmt.Fprintf(&b, "status:   %d %s\n", r.Status, r.Reason)
+	if r.Location != "" {
+		fmt.Fprintf(&b, "location: %s\n", r.Location)
+	}
+	for _, u := range r.Unmodelled {
+		fmt.Fprintf(&b, "unmodelled: %s\n", u)
+	}
 	for _, p := range r.Problems {
 		fmt.Fprintf(&b, "problem:  %s\n", p)
 	}
@@ -435,6 +441,8 @@ func stepText(st scope.Step) string {
 			s += " — " + st.Note
 		}
 		return s
+	case st.Phase == "rewrite" && st.Note != "":
+		return "rewrite " + st.Note
 	}
 	return st.Phase
 }
@@ -477,6 +485,10 @@ type explainOut struct {
 	Reason   string   `json:"reason"`
 	Problems []string `json:"problems,omitempty"`
 	InForce  []effOut `json:"in_force"`
+	// Issue 18: present only when there is something to say.
+	Location   string        `json:"location,omitempty"`
+	Rewrites   []rewriteJSON `json:"rewrites,omitempty"`
+	Unmodelled []string      `json:"unmodelled,omitempty"`
 }
 
 type effOut struct {
@@ -516,6 +528,7 @@ func explainJSON(r *scope.Result) explainOut {
 	for _, p := range r.Problems {
 		o.Problems = append(o.Problems, p.String())
 	}
+	o.Location, o.Rewrites, o.Unmodelled = r.Location, rewritesJSON(r.Rewrites), r.Unmodelled
 	o.InForce = []effOut{}
 	for _, e := range r.Effective() {
 		eo := effOut{Directive: e.Name, Key: e.Key, Values: e.Values, Rule: e.Rule, At: []string{}}

@@ -46,3 +46,36 @@ func TestServeCommandsOnSeed(t *testing.T) {
 	code, _, errs := runCLI("resolve", "-f", conf)
 	assert.Equal(t, 2, code, "a path is required: %s", errs)
 }
+
+// Issue 18's fields through the CLI: a .htaccess front controller under
+// UserDir (rewrites, the final request's daemon group) and mod_dir's
+// slash redirect (location), recorded by httpd in
+// conformance/routing/rwwsgi-fc-userdir-allowed.
+func TestServeRewriteFields(t *testing.T) {
+	if _, err := exec.LookPath("python3"); err != nil {
+		t.Skip("python3 is needed to materialize the oracle case")
+	}
+	root := t.TempDir()
+	conf, err := oracle.Materialize("../../../shared/oracle/run.py", "../../conformance/routing/rwwsgi-fc-userdir-allowed", root)
+	if err != nil {
+		t.Skipf("oracle case not available: %v", err)
+	}
+	norm := func(s string) string { return strings.ReplaceAll(s, root, "@ROOT@") }
+	tests := []struct {
+		name   string
+		args   []string
+		golden string
+	}{
+		{"resolve json", []string{"resolve", "--format", "json", "-f", conf, "--addr", "127.0.0.1:8081", "--host", "h.example",
+			"/~bob/x/y?q=1", "/~bob/sub"}, "rewrite-resolve-json.golden"},
+		{"explain json", []string{"explain", "--format", "json", "-f", conf, "--addr", "127.0.0.1:8081", "--host", "h.example", "/~bob/x/y?q=1"}, "rewrite-explain-json.golden"},
+		{"explain", []string{"explain", "-f", conf, "--addr", "127.0.0.1:8081", "--host", "h.example", "/~bob/sub"}, "rewrite-explain.golden"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errs := runCLI(tt.args...)
+			require.Equal(t, 0, code, errs)
+			golden(t, tt.golden, norm(out))
+		})
+	}
+}
