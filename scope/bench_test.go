@@ -1,8 +1,10 @@
 package scope_test
 
 import (
+	"bytes"
 	"fmt"
 	"net/netip"
+	"runtime"
 	"testing"
 	"testing/fstest"
 
@@ -52,6 +54,10 @@ func BenchmarkRequest(b *testing.B) {
 			Host: fmt.Sprintf("site%d.example.com", site), Path: "/index.html"}
 		b.Run(fmt.Sprintf("vhosts=%d", n), func(b *testing.B) {
 			b.ReportAllocs()
+			runtime.LockOSThread()
+			defer runtime.UnlockOSThread()
+			cpu := startCPU()
+			defer cpu.report(b)
 			for i := 0; i < b.N; i++ {
 				if r := s.Request(req, scope.RequestOptions{FS: fsys}); r.Status != 200 {
 					b.Fatalf("status %d: %s", r.Status, r.Reason)
@@ -85,6 +91,61 @@ func BenchmarkBuild(b *testing.B) {
 				if _, err := scope.Build(f.Body, scope.Options{Resolver: fixedResolver{}}); err != nil {
 					b.Fatal(err)
 				}
+			}
+		})
+	}
+}
+
+// tenRules is a ten-rule server rule set of the usual kinds (canonical
+// host, moved paths, dotfiles, a proxy, an [E=], a front controller, a
+// gone, static paths); /home is answered by the last one.
+const tenRules = `<VirtualHost *:80>
+  ServerName rw.example.com
+  DocumentRoot /srv/www/rw
+  RewriteEngine On
+  RewriteCond %{HTTP_HOST} ^www\. [NC]
+  RewriteRule ^ http://rw.example.com%{REQUEST_URI} [R=301,L]
+  RewriteRule ^/old/(.*)$ /new/$1 [R=301,L]
+  RewriteRule "(^|/)\." - [F]
+  RewriteRule ^/api/(.*)$ http://127.0.0.1:9000/$1 [P]
+  RewriteCond %{QUERY_STRING} debug
+  RewriteRule ^ - [E=DEBUG:1]
+  RewriteRule ^/blog/([0-9]+)/(.*)$ /blog.php?id=$1&slug=$2 [L,QSA]
+  RewriteRule \.bak$ - [G]
+  RewriteRule ^/img/(.*)$ /static/img/$1 [L]
+  RewriteRule ^/feed$ /feed.xml [L]
+  RewriteRule ^/home$ /index.html [PT,L]
+</VirtualHost>
+`
+
+// BenchmarkRequestRewrite: a full request through a ten-rule server rule
+// set ([PT] by the last rule, then the walk) among n other vhosts.
+func BenchmarkRequestRewrite(b *testing.B) {
+	for _, n := range []int{1000, 10000} {
+		var conf bytes.Buffer
+		conf.Write(bigconf.VHosts(n))
+		conf.WriteString(tenRules)
+		f, err := parser.ParseFile("big.conf", conf.Bytes())
+		if err != nil {
+			b.Fatal(err)
+		}
+		s, err := scope.Build(f.Body, scope.Options{Resolver: fixedResolver{}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		fsys := fstest.MapFS{"srv/www/rw/index.html": {Data: []byte("x")}}
+		req := scope.Request{Addr: netip.MustParseAddr("127.0.0.1"), Port: 80, Host: "rw.example.com", Path: "/home"}
+		if r := s.Request(req, scope.RequestOptions{FS: fsys}); r.Status != 200 || len(r.Rewrites) != 1 {
+			b.Fatalf("status %d (%s), %d rewrites", r.Status, r.Reason, len(r.Rewrites))
+		}
+		b.Run(fmt.Sprintf("vhosts=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			runtime.LockOSThread()
+			defer runtime.UnlockOSThread()
+			cpu := startCPU()
+			defer cpu.report(b)
+			for i := 0; i < b.N; i++ {
+				s.Request(req, scope.RequestOptions{FS: fsys})
 			}
 		})
 	}

@@ -257,10 +257,14 @@ func aliasRedir(r *request, m *aliasServer) (Mapping, bool) {
 		red := &Redirect{Status: e.status}
 		mp := Mapping{Kind: "redirect", Directive: d, Redirect: red}
 		if isRedirectStatus(e.status) {
-			if found != "" && found[0] == '/' && r.topts.baseURL != "" {
-				found = strings.TrimSuffix(r.topts.baseURL, "/") + found // ap_construct_url
+			base := r.topts.baseURL
+			if base == "" && r.res != nil {
+				base = r.serverURL()
 			}
-			if !urlmap.IsURL(found) && !(found != "" && found[0] == '/' && r.topts.baseURL == "") {
+			if found != "" && found[0] == '/' && base != "" {
+				found = strings.TrimSuffix(base, "/") + found // ap_construct_url
+			}
+			if !urlmap.IsURL(found) && !(found != "" && found[0] == '/' && base == "") {
 				mp.Status = 500
 				mp.Reason = "cannot redirect '" + r.uri + "' to '" + found + "'; target is not a valid absoluteURI or abs_path"
 				mp.Redirect = nil

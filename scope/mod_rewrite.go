@@ -206,7 +206,7 @@ func rewriteLocationConf(r *request) *rewrite.DirConfig {
 		dir = rd.conf
 	}
 	for _, sec := range r.comp.locSecs {
-		if !containsRewrite(sec.Body) || !locationMatches(sec, r.uri) {
+		if !locationMatches(sec, r.uri) {
 			continue
 		}
 		if rd := peekDir[rewriteDir](r.s.sectionConf(sec, CtxLocation, "GET"), rewriteModule); rd != nil && rd.conf != nil {
@@ -367,11 +367,15 @@ func (s RewriteStep) String() string {
 // documentRoot is the server's DocumentRoot as core's translate_name
 // uses it.
 func (r *request) documentRoot() string {
+	if r.docRoot != "" {
+		return r.docRoot
+	}
 	dr := urlmap.DefaultDocumentRoot
 	if sc := serverOf[coreServer](r, coreModule); sc != nil && sc.docRoot != nil {
 		dr = sc.docRoot.Args[0].Value
 	}
-	return urlmap.MergePath(urlmap.DefaultServerRoot, dr)
+	r.docRoot = urlmap.MergePath(urlmap.DefaultServerRoot, dr)
+	return r.docRoot
 }
 
 // hostPort is ap_get_server_name_for_url and ap_get_server_port with

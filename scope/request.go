@@ -121,6 +121,8 @@ type request struct {
 	// contextPrefix and contextRoot are ap_set_context_info's: the URL
 	// prefix a translator consumed and the directory it maps to.
 	contextPrefix, contextRoot string
+	// docRoot caches documentRoot.
+	docRoot string
 	// notes is r->notes: what modules tell each other about the request.
 	notes map[string]string
 	// early are trace steps modules added before the walks.
@@ -221,7 +223,6 @@ func (s *Server) Request(req Request, opts RequestOptions) *Result {
 	r.w = newWalker(s, sel.Server, opts.FS, false)
 	r.w.table = opts.Table
 	r.topts = translateOptions{homeDir: s.homeDirFn, exists: func(p string) bool { return r.w.stat(p) != noFile }}
-	r.topts.baseURL = r.serverURL()
 	r.attrs = newEnvRequest(req)
 	for _, e := range opts.prevEnv {
 		r.env.set(e)
