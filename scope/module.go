@@ -131,7 +131,7 @@ type answer struct {
 // its file and one line here.
 var modules = register(
 	coreModule,     // core.c (its DocumentRoot translation runs last: APR_HOOK_REALLY_LAST)
-	rewriteModule,  // translate_name and fixups: APR_HOOK_FIRST (its server rules before SetEnvIf's header_parser)
+	rewriteModule,  // translate_name and fixups: APR_HOOK_FIRST (server rules before mod_proxy and mod_alias)
 	setenvifModule, // post_read_request, header_parser
 	aliasModule,    // translate_name (MIDDLE), fixups (fixup_redir)
 	wsgiModule,     // translate_name (MIDDLE, after mod_alias), handler
