@@ -47,7 +47,13 @@ type applier struct {
 	overrideOpts int             // for .htaccess: AllowOverride Options=…
 	overrideList map[string]bool // for .htaccess: AllowOverrideList
 	table        DirectiveTable
-	method       string
+	// limit is cmd->limited: the methods an enclosing <Limit> or
+	// <LimitExcept> leaves access directives applying to (nil: all).
+	limit *methodLimit
+	// sec is the section whose body is being built (nil for a server
+	// body or .htaccess): mod_proxy's one-argument ProxyPass reads its
+	// <Location>.
+	sec *ast.Section
 	// cond decides a conditional section in .htaccess (nil: read it).
 	cond     func(*ast.Section) (holds, known bool)
 	problems []Problem
@@ -82,9 +88,9 @@ var appliers = sync.Pool{New: func() any { return &applier{vals: make([]string, 
 
 // buildConf builds a configuration body whose problems nobody reads (a
 // loaded tree's: CheckValues reports them).
-func buildConf(ctx Context, method, dir string, body []ast.Node) *dirConfig {
+func buildConf(ctx Context, sec *ast.Section, dir string, body []ast.Node) *dirConfig {
 	a := appliers.Get().(*applier)
-	*a = applier{ctx: ctx, method: method, dir: dir, vals: a.vals[:0]}
+	*a = applier{ctx: ctx, sec: sec, dir: dir, vals: a.vals[:0]}
 	c := a.build(body)
 	*a = applier{vals: a.vals[:0]}
 	appliers.Put(a)

@@ -85,7 +85,7 @@ func locationSections(body []ast.Node) []*ast.Section {
 // mainCompiled is the main server's compiled data, built once.
 func (s *Server) mainCompiled() *compiled {
 	s.mainConf.once.Do(func() {
-		built := buildConf(CtxServer, "GET", "", s.mainBody)
+		built := buildConf(CtxServer, nil, "", s.mainBody)
 		s.mainConf.c = &compiled{
 			base:    merge(newServerDirConfig(), built),
 			dirSecs: sortDirSections(s.mainBody),
@@ -105,7 +105,7 @@ func (s *Server) compiledFor(v *VirtualHost) *compiled {
 	}
 	v.compiled.once.Do(func() {
 		own := directivesAndSections(v.Body)
-		vconf := buildConf(CtxServer, "GET", "", own)
+		vconf := buildConf(CtxServer, nil, "", own)
 		c := &compiled{
 			base:    merge(main.base, vconf),
 			dirSecs: mergeDirSections(main.dirSecs, sortDirSections(own)),
@@ -125,17 +125,14 @@ func (s *Server) compiledFor(v *VirtualHost) *compiled {
 // section's body sets, built once and shared by every request that
 // merges it (merging never changes its inputs). <Directory> sections
 // keep theirs (dirSection.built).
-func (s *Server) sectionConf(sec *ast.Section, ctx Context, method string) *dirConfig {
-	if method != "GET" { // <Limit> depends on the method: not shared
-		return buildConf(ctx, method, sectionPath(sec, ctx), sec.Body)
-	}
+func (s *Server) sectionConf(sec *ast.Section, ctx Context) *dirConfig {
 	s.sections.RLock()
 	c, ok := s.sections.built[sec]
 	s.sections.RUnlock()
 	if ok {
 		return c
 	}
-	c = buildConf(ctx, method, sectionPath(sec, ctx), sec.Body)
+	c = buildConf(ctx, sec, sectionPath(sec, ctx), sec.Body)
 	s.sections.Lock()
 	if s.sections.built == nil {
 		s.sections.built = map[*ast.Section]*dirConfig{}

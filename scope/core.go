@@ -153,6 +153,9 @@ func init() {
 			"sethandler": func(a *applier, c *dirConfig, d *ast.Directive, vals []string) {
 				if len(vals) > 0 {
 					h := strings.ToLower(vals[0])
+					if strings.HasPrefix(h, "proxy:") {
+						h = "proxy:" + vals[0][len("proxy:"):] // a socket path or URL keeps its case
+					}
 					if h == "none" {
 						h = ""
 					}
@@ -212,18 +215,16 @@ type coreServer struct {
 	docRoot *ast.Directive
 }
 
-// limitSection is <Limit>/<LimitExcept>: the body applies to the methods
-// listed (or, for LimitExcept, to the others).
+// limitSection is <Limit>/<LimitExcept> (ap_limit_section): the body is
+// read for every method, with cmd->limited narrowed to the methods
+// listed (or, for LimitExcept, the others). Only the access modules read
+// it (Require, Allow, Deny, Order, Satisfy); every other directive in the
+// body applies to all methods.
 func limitSection(a *applier, c *dirConfig, s *ast.Section) {
-	listed := false
-	for _, m := range s.Values() {
-		if strings.EqualFold(m, a.method) || (strings.EqualFold(m, "GET") && a.method == "HEAD") {
-			listed = true
-		}
-	}
-	if listed == (s.Canonical() == "limit") {
-		a.apply(c, s.Body)
-	}
+	outer := a.limit
+	a.limit = &methodLimit{methods: s.Values(), except: s.Canonical() == "limitexcept", outer: outer}
+	a.apply(c, s.Body)
+	a.limit = outer
 }
 
 // condSection is a conditional section: in a loaded tree these are
@@ -551,7 +552,7 @@ const (
 // check wants them all. Names, contexts and argument counts are the
 // directive registry's job (directive.CheckTree).
 func CheckValues(body []ast.Node) []Problem {
-	a := &applier{ctx: CtxServer, method: "GET"}
+	a := &applier{ctx: CtxServer}
 	scratch := newSectionDirConfig()
 	var walk func([]ast.Node)
 	walk = func(nodes []ast.Node) {
@@ -570,4 +571,32 @@ func CheckValues(body []ast.Node) []Problem {
 	}
 	walk(body)
 	return a.problems
+}
+
+// defaultHandlerMethod is default_handler's test of the method: GET
+// (HEAD) and POST are served from the file (deliver_script is on by
+// default): done false; OPTIONS is answered whatever the file; another
+// method httpd knows is not allowed, one it does not know is not
+// implemented.
+func defaultHandlerMethod(method string) (status int, reason string, done bool) {
+	switch m := methodNumber(method); {
+	case m == "GET" || m == "POST":
+		return 0, "", false
+	case m == "OPTIONS":
+		return 200, "OPTIONS answered by the default handler (ap_send_http_options)", true
+	case knownMethods[m]:
+		return 405, "the default handler does not accept the " + m + " method", true
+	default:
+		return 501, "Invalid method in request " + m + " (httpd does not know it)", true
+	}
+}
+
+// knownMethods are the methods httpd registers itself (M_GET … M_MERGE;
+// HEAD counts as GET): another is M_INVALID, which the default handler
+// answers with 501.
+var knownMethods = map[string]bool{
+	"GET": true, "PUT": true, "POST": true, "DELETE": true, "CONNECT": true, "OPTIONS": true, "TRACE": true,
+	"PATCH": true, "PROPFIND": true, "PROPPATCH": true, "MKCOL": true, "COPY": true, "MOVE": true, "LOCK": true,
+	"UNLOCK": true, "VERSION-CONTROL": true, "CHECKOUT": true, "UNCHECKOUT": true, "CHECKIN": true, "UPDATE": true,
+	"LABEL": true, "REPORT": true, "MKWORKSPACE": true, "MKACTIVITY": true, "BASELINE-CONTROL": true, "MERGE": true,
 }

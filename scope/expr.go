@@ -19,6 +19,9 @@ type exprEnv struct {
 	headers map[string]string
 	env     func(string) (string, bool)
 	remote  netip.Addr
+	// stat looks a path up in the request's file system (nil: file
+	// tests stay undecided).
+	stat func(string) fileType
 }
 
 // evalExpr evaluates an ap_expr boolean expression (server/util_expr_*).
@@ -135,8 +138,16 @@ func (p *exprParser) primary() (bool, error) {
 			case "-R":
 				return ipMatches(w, p.e.remote), nil
 			}
+		case "-f", "-d", "-e":
+			// Whether a path is a regular file, a directory, either.
+			w, err := p.word()
+			if err != nil || p.e.stat == nil {
+				return false, errUndecided
+			}
+			t := p.e.stat(w)
+			return op == "-e" && t != noFile || op == "-f" && t == regFile || op == "-d" && t == dirFile, nil
 		}
-		return false, errUndecided // -f, -d, -e, -s, -L, -x, -F, -U, -A: file checks
+		return false, errUndecided // -s, -L, -x, -F, -U, -A: file checks
 	}
 	l, err := p.word()
 	if err != nil {

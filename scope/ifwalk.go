@@ -43,13 +43,13 @@ func (w *walker) ifWalk(r *Result, env *exprEnv) {
 			}
 			prev = 1
 		}
-		w.merge(Step{Phase: "if", Section: sec}, w.s.sectionConf(sec, CtxIf, w.method))
+		w.merge(Step{Phase: "if", Section: sec}, w.s.sectionConf(sec, CtxIf))
 	}
 }
 
 // newExprEnv describes the request for <If> conditions. At if-walk time
 // only server-level SetEnvIf has run, so only its variables are set.
-func newExprEnv(v *VirtualHost, req Request, uri, filename string, env []EnvVar) *exprEnv {
+func newExprEnv(v *VirtualHost, req Request, uri, filename string, env []EnvVar, stat func(string) fileType) *exprEnv {
 	headers := map[string]string{}
 	for k, val := range req.Headers {
 		headers[k] = val
@@ -64,7 +64,7 @@ func newExprEnv(v *VirtualHost, req Request, uri, filename string, env []EnvVar)
 	vars := map[string]string{
 		"HTTP_HOST":        req.Host,
 		"REQUEST_URI":      uri,
-		"REQUEST_METHOD":   "GET",
+		"REQUEST_METHOD":   req.MethodOrGET(),
 		"REQUEST_SCHEME":   "http",
 		"HTTPS":            "off",
 		"SERVER_NAME":      v.ServerName,
@@ -73,13 +73,13 @@ func newExprEnv(v *VirtualHost, req Request, uri, filename string, env []EnvVar)
 		"REMOTE_ADDR":      req.Remote.String(),
 		"SERVER_ADDR":      req.Addr.String(),
 		"QUERY_STRING":     "",
-		"THE_REQUEST":      "GET " + req.Path + " HTTP/1.1",
+		"THE_REQUEST":      req.MethodOrGET() + " " + req.Path + " HTTP/1.1",
 		"REQUEST_FILENAME": filename,
 		"SCRIPT_FILENAME":  filename,
 		"IS_SUBREQ":        "false",
 	}
 	t := envTable{entries: env}
-	return &exprEnv{vars: vars, headers: headers, remote: req.Remote, env: func(name string) (string, bool) {
+	return &exprEnv{vars: vars, headers: headers, remote: req.Remote, stat: stat, env: func(name string) (string, bool) {
 		e, ok := t.get(name)
 		return e.Value, ok
 	}}

@@ -21,12 +21,12 @@ var authzModule = &module{name: "mod_authz_core"}
 func init() {
 	authzModule.define(module{
 		cmds: map[string]cmdFunc{
-			"require": func(_ *applier, c *dirConfig, d *ast.Directive, vals []string) {
+			"require": func(a *applier, c *dirConfig, d *ast.Directive, vals []string) {
 				z := dirOf[authzDir](c, authzModule).conf()
 				if z.root == nil {
 					z.root = &authzNode{op: logicOr}
 				}
-				z.root.children = append(z.root.children, requireNode(d, vals))
+				z.root.children = append(z.root.children, requireNode(d, vals, a.limit))
 			},
 			"authmerging": func(_ *applier, c *dirConfig, d *ast.Directive, vals []string) {
 				z := dirOf[authzDir](c, authzModule).conf()
@@ -95,12 +95,12 @@ func (z *authzDir) conf() *authzConfig {
 
 // requireSection adds a <RequireAll>, <RequireAny> or <RequireNone> to
 // the section's implicit <RequireAny>.
-func requireSection(_ *applier, c *dirConfig, s *ast.Section) {
+func requireSection(a *applier, c *dirConfig, s *ast.Section) {
 	z := dirOf[authzDir](c, authzModule).conf()
 	if z.root == nil {
 		z.root = &authzNode{op: logicOr}
 	}
-	z.root.children = append(z.root.children, authzContainer(s))
+	z.root.children = append(z.root.children, authzContainer(s, a.limit))
 }
 
 // authorize is the access phases' answer for the request.
@@ -113,25 +113,26 @@ func authorize(r *request) AuthzResult {
 	if z == nil {
 		return AuthzGranted
 	}
+	method := r.req.MethodOrGET()
 	if a := z.access; a != nil {
-		allowed, decided := a.check(r.req.Remote, lookup)
+		allowed, decided := a.check(method, r.req.Remote, lookup)
 		switch {
 		case !decided:
 			return AuthzUnknown
-		case a.satisfy == "any" && allowed:
+		case a.satisfies(method) == "any" && allowed:
 			return AuthzGranted
-		case a.satisfy != "any" && !allowed:
+		case a.satisfies(method) != "any" && !allowed:
 			return AuthzDenied
 		}
 	}
 	if z.authz == nil || z.authz.root == nil {
 		return AuthzGranted // "authorization result: granted (no directives)"
 	}
-	return z.authz.root.eval(&authzRequest{remote: r.req.Remote, local: r.req.Addr, method: "GET", env: lookup}, logicAnd)
+	return z.authz.root.eval(&authzRequest{remote: r.req.Remote, local: r.req.Addr, method: method, env: lookup}, logicAnd)
 }
 
-func requireNode(d *ast.Directive, vals []string) *authzNode {
-	n := &authzNode{by: d}
+func requireNode(d *ast.Directive, vals []string, limit *methodLimit) *authzNode {
+	n := &authzNode{by: d, limit: limit}
 	if len(vals) > 0 && strings.EqualFold(vals[0], "not") {
 		n.negate, vals = true, vals[1:]
 	}
@@ -142,7 +143,7 @@ func requireNode(d *ast.Directive, vals []string) *authzNode {
 }
 
 // authzContainer builds <RequireAll>, <RequireAny>, <RequireNone>.
-func authzContainer(s *ast.Section) *authzNode {
+func authzContainer(s *ast.Section, limit *methodLimit) *authzNode {
 	n := &authzNode{sec: s, op: logicOr}
 	switch s.Canonical() {
 	case "requireall":
@@ -154,12 +155,12 @@ func authzContainer(s *ast.Section) *authzNode {
 		switch c := c.(type) {
 		case *ast.Directive:
 			if c.Canonical() == "require" {
-				n.children = append(n.children, requireNode(c, c.Values()))
+				n.children = append(n.children, requireNode(c, c.Values(), limit))
 			}
 		case *ast.Section:
 			switch c.Canonical() {
 			case "requireall", "requireany", "requirenone":
-				n.children = append(n.children, authzContainer(c))
+				n.children = append(n.children, authzContainer(c, limit))
 			}
 		}
 	}
@@ -183,6 +184,7 @@ type authzNode struct {
 	provider string // "" for containers
 	args     []string
 	by       *ast.Directive // the Require line
+	limit    *methodLimit   // a provider line's <Limit>/<LimitExcept>
 	sec      *ast.Section   // the <RequireAll>/<RequireAny>/<RequireNone>
 	children []*authzNode
 }
@@ -233,6 +235,13 @@ type authzRequest struct {
 
 // eval is apply_authz_sections.
 func (n *authzNode) eval(r *authzRequest, parent authzLogic) AuthzResult {
+	if !n.covers(r.method) {
+		// "directive limited to other methods"
+		if parent == logicAnd {
+			return AuthzGranted
+		}
+		return AuthzNeutral
+	}
 	var res AuthzResult
 	if n.provider != "" {
 		res = n.check(r)
@@ -298,7 +307,7 @@ func (n *authzNode) check(r *authzRequest) AuthzResult {
 		return AuthzDenied
 	case "method":
 		for _, m := range n.args {
-			if strings.EqualFold(m, r.method) {
+			if methodNumber(m) == methodNumber(r.method) {
 				return AuthzGranted
 			}
 		}
@@ -375,22 +384,51 @@ func octet(s string) (byte, bool) {
 // Allow, Deny, Satisfy). The module has no merge function, so the
 // innermost section that has one of its directives replaces it whole.
 type accessCompat struct {
-	order   string // "deny,allow" (default), "allow,deny", "mutual-failure"
-	allows  []accessEntry
-	denys   []accessEntry
-	satisfy string // "", "all", "any"
-	by      []*ast.Directive
+	// orders and satisfies are Order ("deny,allow" by default,
+	// "allow,deny", "mutual-failure") and Satisfy ("", "all", "any") as
+	// set, each for the methods its <Limit> covers: httpd keeps one per
+	// method, the last line covering it wins.
+	orders       []limitedWord
+	allows       []accessEntry
+	denys        []accessEntry
+	satisfyWords []limitedWord
+	by           []*ast.Directive
+}
+
+type limitedWord struct {
+	word  string
+	limit *methodLimit
 }
 
 type accessEntry struct {
 	kind  string // all, env, nenv, ip, host
 	value string
+	limit *methodLimit
 }
 
-func accessCmd(_ *applier, c *dirConfig, d *ast.Directive, _ []string) {
+// order is the Order in force for method.
+func (a *accessCompat) order(method string) string {
+	return lastCovering(a.orders, method, "deny,allow")
+}
+
+// satisfies is the Satisfy in force for method.
+func (a *accessCompat) satisfies(method string) string {
+	return lastCovering(a.satisfyWords, method, "")
+}
+
+func lastCovering(ws []limitedWord, method, def string) string {
+	for i := len(ws) - 1; i >= 0; i-- {
+		if ws[i].limit.covers(method) {
+			return ws[i].word
+		}
+	}
+	return def
+}
+
+func accessCmd(ap *applier, c *dirConfig, d *ast.Directive, _ []string) {
 	z := dirOf[authzDir](c, authzModule)
 	if z.access == nil {
-		z.access = &accessCompat{order: "deny,allow"}
+		z.access = &accessCompat{}
 	}
 	a := z.access
 	a.by = append(a.by, d)
@@ -398,11 +436,11 @@ func accessCmd(_ *applier, c *dirConfig, d *ast.Directive, _ []string) {
 	switch d.Canonical() {
 	case "order":
 		if len(vals) > 0 {
-			a.order = strings.ToLower(vals[0])
+			a.orders = append(a.orders, limitedWord{strings.ToLower(vals[0]), ap.limit})
 		}
 	case "satisfy":
 		if len(vals) > 0 {
-			a.satisfy = strings.ToLower(vals[0])
+			a.satisfyWords = append(a.satisfyWords, limitedWord{strings.ToLower(vals[0]), ap.limit})
 		}
 	case "allow", "deny":
 		if len(vals) > 0 && strings.EqualFold(vals[0], "from") {
@@ -410,7 +448,7 @@ func accessCmd(_ *applier, c *dirConfig, d *ast.Directive, _ []string) {
 		}
 		var entries []accessEntry
 		for _, v := range vals {
-			e := accessEntry{kind: "host", value: v}
+			e := accessEntry{kind: "host", value: v, limit: ap.limit}
 			switch lv := strings.ToLower(v); {
 			case lv == "all":
 				e.kind = "all"
@@ -446,8 +484,11 @@ func looksLikeIP(v string) bool {
 }
 
 // find is find_allowdeny; ok is false when a host name would need DNS.
-func (a *accessCompat) find(entries []accessEntry, remote netip.Addr, env func(string) (string, bool)) (match, ok bool) {
+func (a *accessCompat) find(entries []accessEntry, method string, remote netip.Addr, env func(string) (string, bool)) (match, ok bool) {
 	for _, e := range entries {
+		if !e.limit.covers(method) {
+			continue
+		}
 		switch e.kind {
 		case "all":
 			return true, true
@@ -471,13 +512,13 @@ func (a *accessCompat) find(entries []accessEntry, remote netip.Addr, env func(s
 }
 
 // check is check_dir_access: OK (true), Forbidden (false), or undecided.
-func (a *accessCompat) check(remote netip.Addr, env func(string) (string, bool)) (allowed, decided bool) {
-	allow, ok1 := a.find(a.allows, remote, env)
-	deny, ok2 := a.find(a.denys, remote, env)
+func (a *accessCompat) check(method string, remote netip.Addr, env func(string) (string, bool)) (allowed, decided bool) {
+	allow, ok1 := a.find(a.allows, method, remote, env)
+	deny, ok2 := a.find(a.denys, method, remote, env)
 	if !ok1 || !ok2 {
 		return false, false
 	}
-	switch a.order {
+	switch a.order(method) {
 	case "allow,deny":
 		return allow && !deny, true
 	case "mutual-failure":
@@ -485,4 +526,57 @@ func (a *accessCompat) check(remote netip.Addr, env func(string) (string, bool))
 	}
 	// deny,allow: allowed unless denied and not allowed again
 	return !deny || allow, true
+}
+
+// methodLimit is cmd->limited as <Limit> and <LimitExcept> leave it:
+// the methods the access directives in their body apply to. Sections
+// nest (cmd->limited &= limited), hence outer. nil covers every method.
+type methodLimit struct {
+	methods []string // as written: httpd's method names are case-sensitive
+	except  bool     // <LimitExcept>
+	outer   *methodLimit
+}
+
+// methodNumber is the method as httpd numbers it for access control:
+// HEAD is M_GET (ap_method_number_of).
+func methodNumber(m string) string {
+	if m == "HEAD" {
+		return "GET"
+	}
+	return m
+}
+
+// covers reports whether the access directive limited by l applies to
+// method (section->limited & AP_METHOD_BIT << r->method_number). A
+// method no <Limit> names and httpd does not know (M_INVALID) is
+// covered by every <LimitExcept>.
+func (l *methodLimit) covers(method string) bool {
+	method = methodNumber(method)
+	for ; l != nil; l = l.outer {
+		listed := false
+		for _, m := range l.methods {
+			if methodNumber(m) == method {
+				listed = true
+				break
+			}
+		}
+		if listed == l.except {
+			return false
+		}
+	}
+	return true
+}
+
+// covers is section->limited for a node: a provider line's own limit; a
+// container's (and a merged section's) is the union of its children's.
+func (n *authzNode) covers(method string) bool {
+	if n.provider != "" {
+		return n.limit.covers(method)
+	}
+	for _, c := range n.children {
+		if c.covers(method) {
+			return true
+		}
+	}
+	return false
 }

@@ -58,6 +58,11 @@ func init() {
 			if !r.mayAnswer || !r.res.IsDir {
 				return nil
 			}
+			// A SetHandler "proxy:…" does not keep fixup_dir away (it
+			// looks at the file type, not the handler): the slash
+			// redirect and the index still come first; with no index
+			// the proxy handler answers.
+			proxyHandler := strings.HasPrefix(r.handler, "proxy:")
 			// fixup_dir redirects a slash-less directory before it steps
 			// aside for mod_rewrite's pending internal redirect (its
 			// redirect-handler): the 301 wins (conformance/routing/
@@ -66,7 +71,7 @@ func init() {
 				if strings.HasSuffix(r.res.URI, "/") || r.res.PathInfo != "" {
 					return nil
 				}
-			} else if r.handler != "" {
+			} else if r.handler != "" && !proxyHandler {
 				return nil
 			}
 			c := peekDir[dirIndexConf](r.conf, dirModule)
@@ -76,6 +81,9 @@ func init() {
 			status, reason, index := directoryOutcome(r, c)
 			if index != nil {
 				return &answer{become: index, phase: "directoryindex", note: "internal redirect to " + index.URI + " (DirectoryIndex)"}
+			}
+			if proxyHandler && status != 301 {
+				return nil
 			}
 			return &answer{status: status, reason: reason}
 		},
@@ -138,7 +146,8 @@ func directoryOutcome(rq *request, c *dirIndexConf) (int, string, *Result) {
 			accessStatus = 403
 		}
 		switch {
-		case accessStatus == 200 && rr.Exists && !rr.IsDir:
+		case accessStatus == 200 && (rr.Exists && !rr.IsDir || rr.Proxy != nil && rr.Mapping.Handler == "proxy-server"):
+			// A regular file, or a proxied URL (rr->handler "proxy-server").
 			return rr.Status, rr.Reason, rr
 		case accessStatus >= 300 && accessStatus < 400, accessStatus == 401 && len(names) == 1:
 			r.Location = rr.Location // the sub-request's headers_out become the request's

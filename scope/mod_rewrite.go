@@ -209,7 +209,7 @@ func rewriteLocationConf(r *request) *rewrite.DirConfig {
 		if !locationMatches(sec, r.uri) {
 			continue
 		}
-		if rd := peekDir[rewriteDir](r.s.sectionConf(sec, CtxLocation, "GET"), rewriteModule); rd != nil && rd.conf != nil {
+		if rd := peekDir[rewriteDir](r.s.sectionConf(sec, CtxLocation), rewriteModule); rd != nil && rd.conf != nil {
 			if dir == nil {
 				dir = rd.conf
 			} else {
@@ -530,7 +530,7 @@ func subRequestStatus(rr *Result) (int, bool) {
 // EvalExpr evaluates a RewriteCond expr with the <If> evaluator.
 func (q rewriteReq) EvalExpr(expr string) (bool, bool) {
 	r := q.r
-	env := newExprEnv(r.v, r.req, r.uri, r.filename, r.env.entries)
+	env := newExprEnv(r.v, r.req, r.uri, r.filename, r.env.entries, r.w.stat)
 	env.vars["QUERY_STRING"] = r.args
 	env.vars["REQUEST_METHOD"] = r.attrs.method
 	v, err := evalExpr(expr, env)

@@ -133,6 +133,7 @@ var modules = register(
 	coreModule,     // core.c (its DocumentRoot translation runs last: APR_HOOK_REALLY_LAST)
 	rewriteModule,  // translate_name and fixups: APR_HOOK_FIRST (server rules before mod_proxy and mod_alias)
 	setenvifModule, // post_read_request, header_parser
+	proxyModule,    // translate_name (FIRST, after mod_rewrite), map_to_storage (FIRST), handler (FIRST)
 	aliasModule,    // translate_name (MIDDLE), fixups (fixup_redir)
 	wsgiModule,     // translate_name (MIDDLE, after mod_alias), handler
 	userdirModule,  // translate_name (MIDDLE, after mod_alias)

@@ -26,6 +26,17 @@ type Request struct {
 	// Headers are request headers other than Host (for SetEnvIf,
 	// BrowserMatch). A plain client sends none that matter.
 	Headers map[string]string
+	// Method is the request method as sent ("" is GET). httpd's method
+	// names are case-sensitive; HEAD is answered as GET without a body.
+	Method string
+}
+
+// MethodOrGET is the request's method, GET when none is set.
+func (req Request) MethodOrGET() string {
+	if req.Method == "" {
+		return "GET"
+	}
+	return req.Method
 }
 
 // Mapping is the result of httpd's translate_name phase; see urlmap.
@@ -223,6 +234,14 @@ func (s *Server) Request(req Request, opts RequestOptions) *Result {
 	r.w = newWalker(s, sel.Server, opts.FS, false)
 	r.w.table = opts.Table
 	r.topts = translateOptions{homeDir: s.homeDirFn, exists: func(p string) bool { return r.w.stat(p) != noFile }}
+	// AllowEncodedSlashes and MergeSlashes are the server's (core's
+	// server config), read before translation.
+	if d := comp.base.core.last.get("allowencodedslashes"); d != nil && len(d.Args) > 0 {
+		r.topts.allowEncodedSlashes = d.Args[0].Value
+	}
+	if d := comp.base.core.last.get("mergeslashes"); d != nil && len(d.Args) > 0 {
+		r.topts.mergeSlashesOff = strings.EqualFold(d.Args[0].Value, "off")
+	}
 	r.attrs = newEnvRequest(req)
 	for _, e := range opts.prevEnv {
 		r.env.set(e)
@@ -238,7 +257,7 @@ func newEnvRequest(req Request) *envRequest {
 	if req.Host != "" {
 		headers["Host"] = req.Host
 	}
-	return &envRequest{uri: req.Path, remote: req.Remote.String(), local: req.Addr.String(), method: "GET", headers: headers}
+	return &envRequest{uri: req.Path, remote: req.Remote.String(), local: req.Addr.String(), method: req.MethodOrGET(), headers: headers}
 }
 
 // run is ap_process_request_internal and ap_invoke_handler.
@@ -280,6 +299,16 @@ func (r *request) run() *Result {
 			break
 		}
 	}
+	if onDisk && r.req.Method == "TRACE" {
+		// ap_send_http_trace (map_to_storage, before the walks and the
+		// access phases) echoes the request unless TraceEnable Off.
+		if d := w.res.conf.core.last.get("traceenable"); d != nil && len(d.Args) > 0 && strings.EqualFold(d.Args[0].Value, "off") {
+			res.Status, res.Reason = 405, "TRACE denied by server configuration (TraceEnable at "+d.Pos().String()+")"
+			return res
+		}
+		res.Status, res.Reason = 200, "TRACE echoed by the core (TraceEnable is not Off)"
+		return res
+	}
 	if onDisk {
 		w.directoryWalk(res.Mapping.Filename)
 	} else {
@@ -300,7 +329,7 @@ func (r *request) run() *Result {
 	}
 	w.locationWalk(r.uri)
 	if len(w.res.conf.core.ifs) > 0 {
-		w.ifWalk(res, newExprEnv(r.v, r.req, r.uri, w.res.filename, append([]EnvVar(nil), r.env.entries...)))
+		w.ifWalk(res, newExprEnv(r.v, r.req, r.uri, w.res.filename, append([]EnvVar(nil), r.env.entries...), w.stat))
 	}
 	r.conf = w.res.conf
 	res.Steps, res.conf = w.res.steps, r.conf
@@ -503,6 +532,9 @@ func (r *request) invokeHandler() (int, string) {
 		}
 	}
 	res := r.res
+	if status, reason, done := defaultHandlerMethod(r.req.MethodOrGET()); done {
+		return status, reason
+	}
 	switch {
 	case !res.Exists:
 		return 404, "File does not exist"

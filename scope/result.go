@@ -47,6 +47,8 @@ type Result struct {
 	// cannot be decided statically), and Reason why.
 	Status int
 	Reason string
+	// Proxy is where mod_proxy sends the request (nil: not proxied).
+	Proxy *ProxyOutcome
 	// Problems are configuration errors met on the way (.htaccess).
 	Problems []Problem
 	// Location is the Location header of a 3xx answer as httpd writes it

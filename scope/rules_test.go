@@ -30,7 +30,7 @@ func mergeAll(t *testing.T, src string) (*dirConfig, []Problem) {
 	c := newServerDirConfig()
 	var problems []Problem
 	for _, body := range sectionBodies(t, src) {
-		a := &applier{ctx: CtxDirectory, method: "GET"}
+		a := &applier{ctx: CtxDirectory}
 		c = merge(c, a.build(body))
 		problems = append(problems, a.problems...)
 	}

@@ -21,7 +21,7 @@ func (s *Server) translate(v *VirtualHost, path string, stat func(string) fileTy
 // translateBodies runs translate_name for uri on a main server body and,
 // when given, a virtual host's body over it.
 func translateBodies(main, vhost []ast.Node, uri string, o translateOptions) Mapping {
-	build := func(body []ast.Node) *dirConfig { return (&applier{ctx: CtxServer, method: "GET"}).build(body) }
+	build := func(body []ast.Node) *dirConfig { return (&applier{ctx: CtxServer}).build(body) }
 	srv := newServerConfs(main, build(main))
 	if vhost != nil {
 		srv = mergeServerConfs(srv, newServerConfs(vhost, build(vhost)))

@@ -44,14 +44,11 @@ type dirSection struct {
 }
 
 // built returns the configuration the section's body sets.
-func (d *dirSection) built(method string) *dirConfig {
-	if method != "GET" { // <Limit> depends on the method: not shared
-		return buildConf(CtxDirectory, method, d.dirPath(), d.sec.Body)
-	}
+func (d *dirSection) built() *dirConfig {
 	if c := d.conf.Load(); c != nil {
 		return c
 	}
-	c := buildConf(CtxDirectory, method, d.dirPath(), d.sec.Body)
+	c := buildConf(CtxDirectory, d.sec, d.dirPath(), d.sec.Body)
 	if !d.conf.CompareAndSwap(nil, c) {
 		c = d.conf.Load()
 	}
@@ -181,7 +178,6 @@ type walker struct {
 	res   *walkResult
 	// accessName is AccessFileName (default .htaccess).
 	accessName string
-	method     string
 	// assumeDirs makes every path component a directory (EffectiveAt).
 	assumeDirs bool
 	result     walkResult // res points here
@@ -190,7 +186,7 @@ type walker struct {
 // newWalker returns a walker for a request to v (assumeDirs: for
 // EffectiveAt), its result in the same allocation.
 func newWalker(s *Server, v *VirtualHost, fsys fs.FS, assumeDirs bool) *walker {
-	w := &walker{s: s, v: v, fsys: fsys, accessName: ".htaccess", method: "GET", assumeDirs: assumeDirs}
+	w := &walker{s: s, v: v, fsys: fsys, accessName: ".htaccess", assumeDirs: assumeDirs}
 	w.res = &w.result
 	return w
 }
@@ -269,7 +265,7 @@ func (w *walker) directoryWalk(filename string) {
 			if d.components != 0 && (d.components < seg || !dirMatches(d, dirName)) {
 				continue
 			}
-			w.merge(Step{Phase: "directory", Section: d.sec}, d.built(w.method))
+			w.merge(Step{Phase: "directory", Section: d.sec}, d.built())
 		}
 		c := w.res.conf
 		if c.core.override&OrAll != 0 || len(c.core.overrideList) > 0 {
@@ -335,7 +331,7 @@ func (w *walker) directoryWalk(filename string) {
 		if d.re == nil || !d.re.MatchString(w.res.filename) {
 			continue
 		}
-		w.merge(Step{Phase: "directory-regex", Section: d.sec}, d.built(w.method))
+		w.merge(Step{Phase: "directory-regex", Section: d.sec}, d.built())
 	}
 }
 
@@ -378,7 +374,7 @@ func (w *walker) htaccess(dir string) bool {
 		}
 	}
 	a := &applier{ctx: CtxHTAccess, override: c.core.override &^ orUnset, overrideOpts: c.core.overrideOpts,
-		overrideList: c.core.overrideList, table: table, method: w.method, cond: w.s.conditionHolds, dir: dir}
+		overrideList: c.core.overrideList, table: table, cond: w.s.conditionHolds, dir: dir}
 	built := a.build(f.Body)
 	if len(a.problems) > 0 {
 		w.res.problems = append(w.res.problems, a.problems...)
@@ -400,7 +396,7 @@ func (w *walker) fileWalk() {
 		if !filesMatches(sec, base) {
 			continue
 		}
-		w.merge(Step{Phase: "files", Section: sec}, w.s.sectionConf(sec, CtxFiles, w.method))
+		w.merge(Step{Phase: "files", Section: sec}, w.s.sectionConf(sec, CtxFiles))
 	}
 }
 
@@ -432,7 +428,7 @@ func (w *walker) locationWalk(uri string) {
 		if !locationMatches(sec, uri) {
 			continue
 		}
-		w.merge(Step{Phase: "location", Section: sec}, w.s.sectionConf(sec, CtxLocation, w.method))
+		w.merge(Step{Phase: "location", Section: sec}, w.s.sectionConf(sec, CtxLocation))
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/apacheconf/apacheconf/ast"
@@ -18,9 +19,7 @@ type Outcome struct {
 	Status     int
 	Group, App string
 	// Backend, BackendPath, Script and Location are as on Request, with
-	// run.py's placeholders put back (Unsubst). The engine reports none
-	// of them yet (issue 18), so a proxied or redirected request shows
-	// exactly what it lacks.
+	// run.py's placeholders put back (Unsubst).
 	Backend     string
 	BackendPath string
 	Script      string
@@ -80,19 +79,20 @@ func (e *Engine) Answer(r Request) Outcome {
 		}
 		sr.Remote = remote
 	}
-	// TODO(issue 18): pass r.Method once scope.Request has a Method
-	// field (the request-engine restructuring, issue 17, adds it); until
-	// then every request is answered as a GET.
+	sr.Method = r.Method
 	res := e.Server.Request(sr, e.Opts)
 	d := e.Groups.Resolve(res, resolve.Options{})
-	// TODO(issue 18): fill Backend/BackendPath/Script/Location (through
-	// Unsubst(…, e.Root)) once the engine reports proxy targets and
-	// redirects; a Location is compared only where the case records
-	// it (Request.RecordsLocation), as run.py does.
 	o := Outcome{Status: d.Status, Group: d.ProcessGroup, App: d.ApplicationGroup, Verdict: string(d.Verdict), Reason: d.Reason}
 	// The Location header as httpd writes it (scope.Result.Location),
 	// with run.py's placeholders put back.
 	o.Location = Unsubst(res.Location, e.Root)
+	// run.py reads the backend's answer and mod_wsgi's groups from the
+	// body, which a HEAD answer has none of.
+	if r.Method == "HEAD" {
+		o.Group, o.App = "", ""
+	} else if p := res.Proxy; p != nil {
+		o.Backend, o.BackendPath, o.Script = backendOf(p, e.Root)
+	}
 	if !r.RecordsLocation {
 		o.Location = ""
 	}
@@ -101,3 +101,34 @@ func (e *Engine) Answer(r Request) Outcome {
 
 // Agrees reports whether our outcome matches the recorded one.
 func Agrees(r Request, o Outcome) bool { return strings.TrimSpace(r.Want()) == o.Line() }
+
+// backendOf names the oracle's backend a proxied request reaches, as
+// run.py records it: "b1"/"b2" with the request target for the HTTP
+// backends at @BACKEND@/@BACKEND2@, "fcgi" with SCRIPT_FILENAME for the
+// FastCGI responder at @FCGI@. A URL to another address names no
+// backend of the case.
+func backendOf(p *scope.ProxyOutcome, root string) (backend, path, script string) {
+	hostPort := p.URL
+	if i := strings.Index(hostPort, "://"); i >= 0 {
+		hostPort = hostPort[i+3:]
+	}
+	if i := strings.IndexByte(hostPort, '/'); i >= 0 {
+		hostPort = hostPort[:i]
+	}
+	switch hostPort {
+	case "127.0.0.1:" + strconv.Itoa(BackendPort):
+		backend = "b1"
+	case "127.0.0.1:" + strconv.Itoa(Backend2Port):
+		backend = "b2"
+	case "127.0.0.1:" + strconv.Itoa(FCGIPort):
+		return "fcgi", "", Unsubst(p.ScriptFilename, root)
+	default:
+		return "", "", ""
+	}
+	path = p.Path
+	if strings.HasPrefix(path, "//") {
+		// run.py's backend (http.server) reports "//x" as "/x".
+		path = "/" + strings.TrimLeft(path, "/")
+	}
+	return backend, Unsubst(path, root), ""
+}

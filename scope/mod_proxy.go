@@ -1,0 +1,468 @@
+package scope
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/apacheconf/apacheconf/ast"
+	"github.com/apacheconf/apacheconf/internal/pcre"
+	"github.com/apacheconf/apacheconf/internal/proxy"
+)
+
+// mod_proxy with mod_proxy_http and mod_proxy_fcgi, over the pure engine
+// of internal/proxy: ProxyPass/ProxyPassMatch at translate_name
+// (proxy_trans: APR_HOOK_FIRST after mod_rewrite, so before mod_alias;
+// the <Location> one-argument form first, then the server's entries,
+// the main server's before the virtual host's), map_to_storage taking a
+// "proxy:" request off the file system (proxy_map_location, with the
+// <Proxy> sections merged as proxy_walk does), and the handler
+// (proxy_handler, APR_HOOK_FIRST): a request whose filename is
+// "proxy:URL" — whoever set it: ProxyPass, RewriteRule [P], ProxyRequests
+// — and a SetHandler "proxy:…" (the handler name, then the file the walk
+// found). Nothing of it runs unless LoadModule loaded proxy_module;
+// httpd refuses the directives at start-up without it.
+
+var proxyModule = &module{name: "mod_proxy"}
+
+func init() {
+	proxyModule.define(module{
+		cmds: map[string]cmdFunc{
+			"proxypass":               proxyDirCmd,
+			"proxypassmatch":          proxyDirCmd,
+			"proxypreservehost":       proxyDirCmd,
+			"proxypassinterpolateenv": proxyDirCmd,
+		},
+		mergeDir: func(base, add any) any {
+			return &proxyDir{conf: proxy.MergeDir(base.(*proxyDir).conf, add.(*proxyDir).conf)}
+		},
+		newServer: newProxyServer,
+		mergeServer: func(main, vhost any) any {
+			m, _ := main.(*proxyServer)
+			v, _ := vhost.(*proxyServer)
+			switch {
+			case v == nil:
+				return main
+			case m == nil:
+				return vhost
+			}
+			// merge_proxy_config: the main server's entries and <Proxy>
+			// sections first.
+			return &proxyServer{conf: proxy.MergeServer(m.conf, v.conf),
+				sections: append(append([]*ast.Section(nil), m.sections...), v.sections...)}
+		},
+		translateName: proxyTranslate,
+		mapToStorage:  proxyMapToStorage,
+		handler:       proxyHandler,
+	})
+}
+
+// proxyDir is mod_proxy's per-directory configuration: a <Location>'s
+// one-argument ProxyPass, ProxyPreserveHost.
+type proxyDir struct {
+	conf *proxy.DirConfig
+}
+
+// proxyServer is mod_proxy's server configuration: the ProxyPass table,
+// balancers, ProxyRequests, and the <Proxy>/<ProxyMatch> sections.
+type proxyServer struct {
+	conf     *proxy.ServerConfig
+	sections []*ast.Section
+}
+
+// proxyState is what mod_proxy keeps about a request.
+type proxyState struct {
+	match *proxy.Match
+	// reverse is r->proxyreq: the request is proxied (its filename is
+	// "proxy:URL").
+	reverse bool
+}
+
+// ProxyOutcome is where mod_proxy sends a request.
+type ProxyOutcome struct {
+	// By is the directive that proxied it: ProxyPass, ProxyPassMatch,
+	// SetHandler/AddHandler "proxy:…", RewriteRule [P].
+	By *ast.Directive
+	// URL is what the backend is asked for (scheme://host:port/path?query;
+	// for FastCGI the query rides apart and is not in it).
+	URL string
+	// Path is the request target an HTTP backend receives.
+	Path string
+	// Socket is the unix: socket connected to ("" for TCP).
+	Socket string
+	// ScriptFilename and PathInfo are what mod_proxy_fcgi sends to a
+	// FastCGI backend (FastCGI only).
+	ScriptFilename string
+	PathInfo       string
+	// Balancer is the balancer:// the request goes through, and its
+	// members' URLs; with more than one, which serves is decided per
+	// request (Unmodelled says so).
+	Balancer string
+	Members  []string
+	// PreserveHost is ProxyPreserveHost in force (PreserveHostBy set it).
+	PreserveHost   bool
+	PreserveHostBy *ast.Directive
+	// Unmodelled lists what decides the answer that no static reading
+	// can know.
+	Unmodelled []string
+}
+
+func proxyLoaded(s *Server) bool { return s != nil && s.Loaded("proxy_module") }
+
+// proxyDirCmd records a mod_proxy directive of a per-directory body; a
+// ProxyPass there is the one-argument form of a <Location>.
+func proxyDirCmd(a *applier, c *dirConfig, d *ast.Directive, _ []string) {
+	loc := locationOf(a.sec)
+	if loc == nil && (d.Is("ProxyPass") || d.Is("ProxyPassMatch")) {
+		return // server level: newProxyServer reads it; elsewhere httpd refuses it
+	}
+	p := dirOf[proxyDir](c, proxyModule)
+	if p.conf == nil {
+		p.conf = &proxy.DirConfig{}
+	}
+	_ = p.conf.Add(d, loc) // a malformed line: httpd does not start (directive checks report it)
+}
+
+// locationOf is the <Location>/<LocationMatch> sec is, nil for another.
+func locationOf(sec *ast.Section) *proxy.Location {
+	if sec == nil {
+		return nil
+	}
+	vals := sec.Values()
+	if len(vals) == 0 {
+		return nil
+	}
+	switch {
+	case sec.Is("LocationMatch"):
+		return &proxy.Location{Path: vals[0], Match: true}
+	case sec.Is("Location") && vals[0] == "~" && len(vals) > 1:
+		return &proxy.Location{Path: vals[1], Match: true}
+	case sec.Is("Location"):
+		return &proxy.Location{Path: vals[0]}
+	}
+	return nil
+}
+
+// newProxyServer reads a server body's ProxyPass table, balancers and
+// ProxyRequests, and its <Proxy> sections.
+func newProxyServer(body []ast.Node, _ *dirConfig) any {
+	var s *proxyServer
+	get := func() *proxyServer {
+		if s == nil {
+			s = &proxyServer{conf: &proxy.ServerConfig{}}
+		}
+		return s
+	}
+	for _, n := range body {
+		switch n := n.(type) {
+		case *ast.Directive:
+			switch n.Canonical() {
+			case "proxypass", "proxypassmatch", "balancermember", "proxyrequests":
+				_ = get().conf.Add(n, "")
+			}
+		case *ast.Section:
+			switch n.Canonical() {
+			case "proxy", "proxymatch":
+				vals := n.Values()
+				arg := ""
+				if len(vals) > 0 {
+					arg = vals[len(vals)-1]
+				}
+				sv := get()
+				sv.sections = append(sv.sections, n)
+				for _, d := range ast.Directives(n.Body) {
+					_ = sv.conf.Add(d, arg)
+				}
+			}
+		}
+	}
+	if s == nil {
+		return nil
+	}
+	return s
+}
+
+// proxyTranslate is proxy_trans: the request's <Location> ProxyPass,
+// then the server's table; the first entry that matches maps the
+// request to "proxy:URL" (r->handler "proxy-server"), an exclusion lets
+// the other translators have it.
+func proxyTranslate(r *request) (Mapping, bool) {
+	if !proxyLoaded(r.s) {
+		return Mapping{}, false
+	}
+	sc := serverOf[proxyServer](r, proxyModule)
+	dc := proxyLocationConf(r)
+	if (sc == nil || len(sc.conf.Passes) == 0) && (dc == nil || dc.Pass == nil) {
+		return Mapping{}, false
+	}
+	var conf *proxy.ServerConfig
+	if sc != nil {
+		conf = sc.conf
+	}
+	_, noProxy := r.env.get("no-proxy")
+	m := proxy.Translate(conf, dc, proxy.Request{URI: r.uri, UnparsedURI: r.req.Path, Query: r.args,
+		HasQuery: strings.Contains(r.req.Path, "?"), NoProxy: noProxy})
+	for _, st := range m.Steps {
+		note := st.Note
+		if note == "" {
+			note = "matched"
+		}
+		r.addStep(Step{Phase: "proxypass", Note: st.Pass.Name + " at " + st.Pass.Pos().String() + ": " + note})
+	}
+	if m.Pass == nil {
+		return Mapping{}, false
+	}
+	st := reqState[proxyState](r, proxyModule)
+	st.match, st.reverse = m, true
+	return Mapping{Kind: "proxy", Directive: m.Pass.Directive, Filename: m.Filename, Handler: "proxy-server"}, true
+}
+
+// proxyLocationConf is mod_proxy's part of the <Location> sections
+// matching the URI, as the location walk before translate_name merges
+// them (nil: none has one).
+func proxyLocationConf(r *request) *proxy.DirConfig {
+	var dc *proxy.DirConfig
+	for _, sec := range r.comp.locSecs {
+		if !locationMatches(sec, r.uri) {
+			continue
+		}
+		if p := peekDir[proxyDir](r.s.sectionConf(sec, CtxLocation), proxyModule); p != nil && p.conf != nil {
+			dc = proxy.MergeDir(dc, p.conf)
+		}
+	}
+	return dc
+}
+
+// proxyMapToStorage is proxy_map_location: a proxied request (its
+// filename "proxy:URL", whoever mapped it) skips the directory and file
+// walks; proxy_walk merges the <Proxy> sections that match its URL.
+func proxyMapToStorage(r *request) bool {
+	fn := r.res.Mapping.Filename
+	if !proxyLoaded(r.s) || !strings.HasPrefix(fn, "proxy:") {
+		return false
+	}
+	reqState[proxyState](r, proxyModule).reverse = true
+	if sc := serverOf[proxyServer](r, proxyModule); sc != nil {
+		url := fn[len("proxy:"):]
+		for _, sec := range sc.sections {
+			if proxySectionMatches(sec, url) {
+				r.w.merge(Step{Phase: "proxy", Section: sec}, r.s.sectionConf(sec, CtxDirectory))
+			}
+		}
+	}
+	return true
+}
+
+// proxySectionMatches is proxy_walk's test: a regex for <ProxyMatch> or
+// <Proxy ~>, a wildcard match (apr_fnmatch without FNM_PATHNAME) when
+// the name has one, else a prefix.
+func proxySectionMatches(sec *ast.Section, url string) bool {
+	vals := sec.Values()
+	if len(vals) == 0 {
+		return false
+	}
+	pat, isRegex := vals[0], sec.Is("ProxyMatch")
+	if !isRegex && pat == "~" && len(vals) > 1 {
+		pat, isRegex = vals[1], true
+	}
+	if isRegex {
+		re, err := pcre.Compile(pat, false)
+		return err == nil && re.MatchString(url)
+	}
+	if strings.ContainsAny(pat, "*?[") {
+		return fnmatch(pat, url)
+	}
+	return strings.HasPrefix(url, pat)
+}
+
+// fnmatch is apr_fnmatch with no flags: '*' and '?' match any byte,
+// '/' included; [...] a class.
+func fnmatch(pat, s string) bool {
+	for len(pat) > 0 {
+		switch pat[0] {
+		case '*':
+			for len(pat) > 0 && pat[0] == '*' {
+				pat = pat[1:]
+			}
+			if pat == "" {
+				return true
+			}
+			for i := 0; i <= len(s); i++ {
+				if fnmatch(pat, s[i:]) {
+					return true
+				}
+			}
+			return false
+		case '?':
+			if s == "" {
+				return false
+			}
+		case '[':
+			end := strings.IndexByte(pat[1:], ']')
+			if end < 0 || s == "" {
+				return strings.HasPrefix(s, pat[:1]) && fnmatch(pat[1:], s[1:])
+			}
+			class, neg := pat[1:1+end], false
+			if class != "" && (class[0] == '!' || class[0] == '^') {
+				class, neg = class[1:], true
+			}
+			in := false
+			for i := 0; i < len(class); i++ {
+				if i+2 < len(class) && class[i+1] == '-' {
+					in = in || s[0] >= class[i] && s[0] <= class[i+2]
+					i += 2
+				} else {
+					in = in || s[0] == class[i]
+				}
+			}
+			if in == neg {
+				return false
+			}
+			pat, s = pat[2+end:], s[1:]
+			continue
+		default:
+			if s == "" || s[0] != pat[0] {
+				return false
+			}
+		}
+		pat, s = pat[1:], s[1:]
+	}
+	return s == ""
+}
+
+// proxySchemeModule is the module whose canon and scheme handlers serve
+// a backend URL's scheme.
+func proxySchemeModule(url string) (scheme, module string) {
+	rest := url
+	if len(rest) > 5 && strings.EqualFold(rest[:5], "unix:") {
+		if bar := strings.IndexByte(rest, '|'); bar >= 0 {
+			rest = rest[bar+1:]
+		}
+	}
+	scheme, _, _ = strings.Cut(rest, ":")
+	scheme = strings.ToLower(scheme)
+	switch scheme {
+	case "http", "https", "ws", "wss":
+		return scheme, "proxy_http_module"
+	case "fcgi":
+		return scheme, "proxy_fcgi_module"
+	case "balancer":
+		return scheme, "proxy_balancer_module"
+	case "ajp":
+		return scheme, "proxy_ajp_module"
+	case "scgi":
+		return scheme, "proxy_scgi_module"
+	case "uwsgi":
+		return scheme, "proxy_uwsgi_module"
+	case "ftp":
+		return scheme, "proxy_ftp_module"
+	}
+	return scheme, ""
+}
+
+// proxyHandler is proxy_handler (APR_HOOK_FIRST): it serves a proxied
+// request, and a request whose handler is "proxy:URL" (SetHandler,
+// AddHandler), sending the handler's URL plus the file name the walk
+// found.
+func proxyHandler(r *request) (int, string, bool) {
+	if !proxyLoaded(r.s) || r.filename == "" {
+		return 0, "", false
+	}
+	st := reqState[proxyState](r, proxyModule)
+	opts := proxy.CanonOptions{Query: r.args, HasQuery: strings.Contains(r.req.Path, "?"),
+		AllowEncodedSlashesNoDecode: strings.EqualFold(r.topts.allowEncodedSlashes, "nodecode")}
+	if e, ok := r.env.get("proxy-fcgi-pathinfo"); ok {
+		opts.FCGIPathInfo = e.Value
+	}
+	if d := r.conf.core.last.get("proxyfcgibackendtype"); d != nil && len(d.Args) > 0 {
+		opts.FCGIGeneric = strings.EqualFold(d.Args[0].Value, "GENERIC")
+	}
+	var c proxy.Canonical
+	var by *ast.Directive
+	out := &ProxyOutcome{}
+	switch {
+	case st.reverse && strings.HasPrefix(r.filename, "proxy:"):
+		filename := r.filename
+		if m := st.match; m != nil {
+			opts.NoCanon, opts.NoQuery, opts.NoEncode = m.NoCanon, m.NoQuery, m.NoEncode
+			by = m.Pass.Directive
+		} else {
+			by = r.res.Mapping.Directive
+		}
+		if _, mod := proxySchemeModule(filename[len("proxy:"):]); mod == "" || !r.s.Loaded(mod) {
+			return 500, "No protocol handler was valid for the URL " + r.uri + " (" + filename + "): the scheme's proxy module is not loaded", true
+		}
+		if strings.HasPrefix(strings.ToLower(filename), "proxy:balancer://") {
+			status, reason, ok := proxyBalancer(r, out, &filename, opts)
+			if !ok {
+				return status, reason, true
+			}
+		}
+		c = proxy.Canon(filename, opts)
+	case strings.HasPrefix(strings.ToLower(r.handler), "proxy:"):
+		url := r.handler[len("proxy:"):]
+		if _, mod := proxySchemeModule(url); mod == "" || !r.s.Loaded(mod) {
+			return 0, "", false // no canon handler takes the URL: the next handler serves the file
+		}
+		opts.PathInfo = r.res.PathInfo
+		filename := r.filename
+		if r.res.IsDir && strings.HasSuffix(r.uri, "/") && !strings.HasSuffix(filename, "/") {
+			filename += "/" // ap_directory_walk keeps the URI's trailing slash
+		}
+		c = proxy.Handler(r.handler, filename, opts)
+		by = r.handlerBy
+	default:
+		return 0, "", false
+	}
+	if c.Status != 0 {
+		return c.Status, c.Reason, true
+	}
+	out.By, out.URL, out.Path, out.Socket = by, c.URL, c.Path, c.Socket
+	out.ScriptFilename, out.PathInfo = c.ScriptFilename, c.PathInfo
+	if p := peekDir[proxyDir](r.conf, proxyModule); p != nil && p.conf != nil && p.conf.PreserveHostSet {
+		out.PreserveHost, out.PreserveHostBy = p.conf.PreserveHost, p.conf.PreserveHostAt
+	}
+	if m := st.match; m != nil {
+		out.Unmodelled = append(out.Unmodelled, m.Unmodelled...)
+	}
+	r.res.Proxy = out
+	where := c.URL
+	if c.ScriptFilename != "" {
+		where += " (FastCGI SCRIPT_FILENAME " + c.ScriptFilename + ")"
+	}
+	reason := "proxied to " + where + " by " + describe(by) + "; the answer is the backend's"
+	if len(out.Unmodelled) > 0 {
+		r.noteNotModelled(out.Unmodelled[0])
+	}
+	return 200, reason, true
+}
+
+// proxyBalancer is mod_proxy_balancer's choice of member: the
+// balancer's only member serves every request; with several, which one
+// does is decided per request. ok false: httpd answers status itself.
+func proxyBalancer(r *request, out *ProxyOutcome, filename *string, opts proxy.CanonOptions) (int, string, bool) {
+	sc := serverOf[proxyServer](r, proxyModule)
+	name := strings.ToLower(*filename)[len("proxy:"):]
+	if i := strings.IndexByte(name[len("balancer://"):], '/'); i >= 0 {
+		name = name[:len("balancer://")+i]
+	}
+	var b *proxy.Balancer
+	if sc != nil {
+		b = sc.conf.Balancers[name]
+	}
+	out.Balancer = name
+	if b == nil {
+		return 500, "no balancer " + name + " is defined: no protocol handler takes " + *filename, false
+	}
+	if len(b.Members) == 0 {
+		return 503, "balancer " + name + " has no members: no worker can serve the request", false
+	}
+	for _, m := range b.Members {
+		out.Members = append(out.Members, m.URL)
+	}
+	if len(b.Members) > 1 {
+		out.Unmodelled = append(out.Unmodelled, "balancer "+name+" has "+strconv.Itoa(len(b.Members))+" members: which one serves is decided per request")
+		return 0, "", true
+	}
+	*filename = proxy.MemberFilename(proxy.Canon(*filename, opts).Filename, b.Members[0])
+	return 0, "", true
+}
