@@ -32,6 +32,7 @@ type decisionJSON struct {
 	Location   string        `json:"location,omitempty"`
 	Rewrites   []rewriteJSON `json:"rewrites,omitempty"`
 	Unmodelled []string      `json:"unmodelled,omitempty"`
+	proxyJSON
 }
 
 // rewriteJSON is one RewriteRule that acted (scope.RewriteStep).
@@ -119,6 +120,44 @@ func includedFilesJSON(files []parser.IncludedFile) []includedFileJSON {
 	var out []includedFileJSON
 	for _, f := range files {
 		out = append(out, includedFileJSON(f))
+	}
+	return out
+}
+
+// proxyJSON is where mod_proxy sends a request, added to explain's and
+// resolve's JSON only for a proxied request (the fields are omitted
+// otherwise, so the answers for other requests read as before).
+type proxyJSON struct {
+	// ProxyURL is the URL the backend is asked for.
+	ProxyURL string `json:"proxy_url,omitempty"`
+	// ProxyBy is the directive that proxied the request (file:line).
+	ProxyBy string `json:"proxy_by,omitempty"`
+	// ScriptFilename and PathInfo are what a FastCGI backend receives.
+	ScriptFilename string `json:"script_filename,omitempty"`
+	PathInfo       string `json:"fcgi_path_info,omitempty"`
+	// Balancer and BalancerMembers: the balancer:// and its members'
+	// URLs.
+	Balancer        string   `json:"balancer,omitempty"`
+	BalancerMembers []string `json:"balancer_members,omitempty"`
+	// ProxyPreserveHost is set when ProxyPreserveHost is in force.
+	ProxyPreserveHost *bool `json:"proxy_preserve_host,omitempty"`
+	// ProxyUnmodelled says what decides the answer that no static
+	// reading can know (a balancer's choice among several members …).
+	ProxyUnmodelled []string `json:"proxy_unmodelled,omitempty"`
+}
+
+func newProxyJSON(p *scope.ProxyOutcome) proxyJSON {
+	if p == nil {
+		return proxyJSON{}
+	}
+	out := proxyJSON{ProxyURL: p.URL, ScriptFilename: p.ScriptFilename, PathInfo: p.PathInfo,
+		Balancer: p.Balancer, BalancerMembers: p.Members, ProxyUnmodelled: p.Unmodelled}
+	if p.By != nil {
+		out.ProxyBy = p.By.Pos().String()
+	}
+	if p.PreserveHostBy != nil {
+		v := p.PreserveHost
+		out.ProxyPreserveHost = &v
 	}
 	return out
 }

@@ -246,9 +246,12 @@ func loadedModules(s *scope.Server) []string {
 	return out
 }
 
-// requestFlags are --addr, --host and the file system the request sees.
+// requestFlags are --addr, --host, what the request carries (--method,
+// --header, --remote) and the file system the request sees.
 type requestFlags struct {
 	addr, host, format string
+	method, remote     string
+	headers            stringList // --header 'Name: value'
 	chroot             string
 	assume             stringList // --assume-exists
 }
@@ -256,6 +259,9 @@ type requestFlags struct {
 func (r *requestFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&r.addr, "addr", "127.0.0.1:80", "local address and port the request arrives on")
 	fs.StringVar(&r.host, "host", "", "Host header")
+	fs.StringVar(&r.method, "method", "GET", "request method (case-sensitive, as httpd reads it: HEAD is answered as GET)")
+	fs.Var(&r.headers, "header", "a request header 'Name: value' (repeatable): SetEnvIf, <If>, RewriteCond %{HTTP:…} read them")
+	fs.StringVar(&r.remote, "remote", "127.0.0.1", "client address (Require ip, SetEnvIf Remote_Addr, %{REMOTE_ADDR})")
 	fs.StringVar(&r.format, "format", "text", "output format: text or json")
 	fs.StringVar(&r.chroot, "chroot", "/", "directory that absolute paths in the configuration (DocumentRoot, Alias, .htaccess …) are looked up under")
 	fs.Var(&r.assume, "assume-exists", "answer as if this regular file (absolute, as the configuration sees it) and its parent directories existed; repeatable; the disk is not touched")
@@ -290,7 +296,30 @@ func (r *requestFlags) request(path string) (scope.Request, error) {
 			return scope.Request{}, fmt.Errorf("--addr %q: want IP:PORT", r.addr)
 		}
 	}
-	return scope.Request{Addr: ap.Addr(), Port: int(ap.Port()), Host: r.host, Path: path}, nil
+	req := scope.Request{Addr: ap.Addr(), Port: int(ap.Port()), Host: r.host, Path: path, Method: r.method}
+	if r.method == "" || strings.ContainsAny(r.method, " \t") {
+		return scope.Request{}, fmt.Errorf("--method %q: want a method name such as GET or POST", r.method)
+	}
+	remote, err := netip.ParseAddr(r.remote)
+	if err != nil {
+		return scope.Request{}, fmt.Errorf("--remote %q: want an IP address", r.remote)
+	}
+	req.Remote = remote
+	for _, h := range r.headers {
+		name, value, ok := strings.Cut(h, ":")
+		name = strings.TrimSpace(name)
+		if !ok || name == "" || strings.ContainsAny(name, " \t") {
+			return scope.Request{}, fmt.Errorf("--header %q: want 'Name: value'", h)
+		}
+		if strings.EqualFold(name, "Host") {
+			return scope.Request{}, fmt.Errorf("--header %q: give the Host header with --host", h)
+		}
+		if req.Headers == nil {
+			req.Headers = map[string]string{}
+		}
+		req.Headers[name] = strings.TrimSpace(value)
+	}
+	return req, nil
 }
 
 func runExplain(args []string, stdout, stderr io.Writer) int {
@@ -301,7 +330,7 @@ func runExplain(args []string, stdout, stderr io.Writer) int {
 	cf.register(fs)
 	rf.register(fs)
 	if err := fs.Parse(args); err != nil || fs.NArg() != 1 {
-		fmt.Fprintln(stderr, "usage: apacheconf explain -f CONF --addr IP:PORT --host HOST [--assume-exists FILE]... [--format json] PATH")
+		fmt.Fprintln(stderr, "usage: apacheconf explain -f CONF --addr IP:PORT --host HOST [--method M] [--header 'Name: value']... [--remote IP] [--assume-exists FILE]... [--format json] PATH")
 		return 2
 	}
 	req, err := rf.request(fs.Arg(0))
@@ -338,7 +367,7 @@ func runResolve(args []string, stdout, stderr io.Writer) int {
 	cf.register(fs)
 	rf.register(fs)
 	if err := fs.Parse(args); err != nil || fs.NArg() == 0 {
-		fmt.Fprintln(stderr, "usage: apacheconf resolve -f CONF [-D NAME]... --addr IP:PORT --host HOST [--assume-exists FILE]... [--format json] PATH...")
+		fmt.Fprintln(stderr, "usage: apacheconf resolve -f CONF [-D NAME]... --addr IP:PORT --host HOST [--method M] [--header 'Name: value']... [--remote IP] [--assume-exists FILE]... [--format json] PATH...")
 		return 2
 	}
 	if err := rf.checkAssumed(); err != nil {
@@ -362,9 +391,12 @@ func runResolve(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stderr, "apacheconf:", err)
 			return 2
 		}
-		d := inv.Resolve(s.Request(req, scope.RequestOptions{FS: rf.fsys()}), resolve.Options{Getenv: os.LookupEnv})
+		res := s.Request(req, scope.RequestOptions{FS: rf.fsys()})
+		d := inv.Resolve(res, resolve.Options{Getenv: os.LookupEnv})
 		if rf.format == "json" {
-			if err := enc.Encode(newDecisionJSON(d)); err != nil {
+			out := newDecisionJSON(d)
+			out.proxyJSON = newProxyJSON(res.Proxy)
+			if err := enc.Encode(out); err != nil {
 				return 2
 			}
 			continue
@@ -398,6 +430,22 @@ func explainText(r *scope.Result) string {
 	b.WriteString("merge:\n")
 	for i, st := range r.Steps {
 		fmt.Fprintf(&b, "  %2d. %s\n", i+1, stepText(st))
+	}
+	if p := r.Proxy; p != nil {
+		fmt.Fprintf(&b, "proxy:    %s", p.URL)
+		if p.By != nil {
+			fmt.Fprintf(&b, " (%s at %s)", p.By.Name, p.By.Pos())
+		}
+		b.WriteString("\n")
+		if p.ScriptFilename != "" {
+			fmt.Fprintf(&b, "fastcgi:  SCRIPT_FILENAME=%s PATH_INFO=%q\n", p.ScriptFilename, p.PathInfo)
+		}
+		if p.Balancer != "" {
+			fmt.Fprintf(&b, "balancer: %s members=%s\n", p.Balancer, strings.Join(p.Members, " "))
+		}
+		for _, u := range p.Unmodelled {
+			fmt.Fprintf(&b, "unmodelled: %s\n", u)
+		}
 	}
 	if r.Handler != "" {
 		fmt.Fprintf(&b, "handler:  %s", r.Handler)
@@ -443,6 +491,8 @@ func stepText(st scope.Step) string {
 		return s
 	case st.Phase == "rewrite" && st.Note != "":
 		return "rewrite " + st.Note
+	case st.Note != "":
+		return st.Phase + " — " + st.Note
 	}
 	return st.Phase
 }
@@ -489,6 +539,7 @@ type explainOut struct {
 	Location   string        `json:"location,omitempty"`
 	Rewrites   []rewriteJSON `json:"rewrites,omitempty"`
 	Unmodelled []string      `json:"unmodelled,omitempty"`
+	proxyJSON
 }
 
 type effOut struct {
@@ -508,7 +559,7 @@ type envOut struct {
 func explainJSON(r *scope.Result) explainOut {
 	o := explainOut{VHost: r.Server.ServerName, How: r.How, URI: r.URI, Mapping: r.Mapping.Kind, Filename: r.Filename,
 		PathInfo: r.PathInfo, Exists: r.Exists, Handler: r.Handler, Authz: r.Authz.String(), Status: r.Status, Reason: r.Reason,
-		Steps: []string{}, Env: []envOut{}}
+		Steps: []string{}, Env: []envOut{}, proxyJSON: newProxyJSON(r.Proxy)}
 	if p := r.Server.Pos(); p.IsValid() {
 		o.VHostAt = p.String()
 	}

@@ -79,3 +79,51 @@ func TestServeRewriteFields(t *testing.T) {
 		})
 	}
 }
+
+// Proxied requests and what the request carries, through the CLI: the
+// proxy fields of explain's and resolve's JSON (PHP-FPM, ProxyPass), and
+// --method/--remote/--header deciding <LimitExcept> and Require ip, on
+// oracle cases recorded by httpd.
+func TestServeProxyAndRequestFlags(t *testing.T) {
+	if _, err := exec.LookPath("python3"); err != nil {
+		t.Skip("python3 is needed to materialize the oracle case")
+	}
+	materialize := func(c string) (string, func(string) string) {
+		root := t.TempDir()
+		conf, err := oracle.Materialize("../../../shared/oracle/run.py", c, root)
+		if err != nil {
+			t.Skipf("oracle case not available: %v", err)
+		}
+		return conf, func(s string) string { return strings.ReplaceAll(s, root, "@ROOT@") }
+	}
+	fpm, fpmNorm := materialize("../../../shared/oracle/routing/routing-php-fpm")
+	order, orderNorm := materialize("../../../shared/oracle/routing/routing-proxy-order")
+	limit, limitNorm := materialize("../../conformance/routing/req-limitexcept")
+	tests := []struct {
+		name   string
+		args   []string
+		norm   func(string) string
+		golden string
+	}{
+		{"explain fcgi json", []string{"explain", "--format", "json", "-f", fpm, "--addr", "127.0.0.1:8081", "--host", "php.example", "/plain/a.php/extra/info"}, fpmNorm, "proxy-explain-fcgi-json.golden"},
+		{"explain proxypass", []string{"explain", "-f", order, "--addr", "127.0.0.1:8081", "--host", "p.example", "/api/users?id=7"}, orderNorm, "proxy-explain.golden"},
+		{"resolve proxypass json", []string{"resolve", "--format", "json", "-f", order, "--addr", "127.0.0.1:8081", "--host", "p.example", "/api/users?id=7", "/shop/static/s.css"}, orderNorm, "proxy-resolve-json.golden"},
+		{"resolve methods", []string{"resolve", "-f", limit, "--addr", "127.0.0.1:8081", "--host", "q.example", "--method", "POST", "--header", "X-Test: 1", "/api/x"}, limitNorm, "request-post-denied.golden"},
+		{"resolve remote", []string{"resolve", "-f", limit, "--addr", "127.0.0.1:8081", "--host", "q.example", "--method", "POST", "--remote", "127.0.0.2", "/api/x"}, limitNorm, "request-post-allowed.golden"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errs := runCLI(tt.args...)
+			require.Equal(t, 0, code, errs)
+			golden(t, tt.golden, tt.norm(out))
+		})
+	}
+	for _, bad := range [][]string{
+		{"--header", "NoColon"}, {"--header", "Host: x"}, {"--remote", "not-an-ip"}, {"--method", "GET POST"},
+	} {
+		args := append([]string{"resolve", "-f", limit, "--host", "q.example"}, bad...)
+		code, _, errs := runCLI(append(args, "/api/x")...)
+		assert.Equal(t, 2, code, "%v: %s", bad, errs)
+		assert.Contains(t, errs, bad[0])
+	}
+}
