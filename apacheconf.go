@@ -131,10 +131,42 @@ func Load(ctx context.Context, fsys fs.FS, path string, opts Options) (*Config, 
 	return cfg, errs.Err()
 }
 
-// Request builds a request for host and path arriving on 127.0.0.1:80;
-// set Addr and Port for another address.
-func Request(host, path string) scope.Request {
-	return scope.Request{Addr: netip.MustParseAddr("127.0.0.1"), Port: 80, Host: host, Path: path}
+// Request builds a GET request for host and path from 127.0.0.1
+// arriving on 127.0.0.1:80; set Addr and Port for another address, and
+// give what else the request carries with options (WithMethod,
+// WithHeader, WithRemote).
+func Request(host, path string, opts ...RequestOption) scope.Request {
+	r := scope.Request{Addr: netip.MustParseAddr("127.0.0.1"), Port: 80, Host: host, Path: path}
+	for _, o := range opts {
+		o(&r)
+	}
+	return r
+}
+
+// A RequestOption sets what a request carries besides its host and path.
+type RequestOption func(*scope.Request)
+
+// WithMethod sets the request method (GET when unset). httpd's method
+// names are case-sensitive: <Limit get> does not cover GET.
+func WithMethod(method string) RequestOption {
+	return func(r *scope.Request) { r.Method = method }
+}
+
+// WithHeader adds a request header, which SetEnvIf, <If> and RewriteCond
+// %{HTTP:…} read; give the Host header as Request's host.
+func WithHeader(name, value string) RequestOption {
+	return func(r *scope.Request) {
+		if r.Headers == nil {
+			r.Headers = map[string]string{}
+		}
+		r.Headers[name] = value
+	}
+}
+
+// WithRemote sets the client's address (127.0.0.1 when unset), which
+// Require ip, Allow/Deny and SetEnvIf Remote_Addr read.
+func WithRemote(addr netip.Addr) RequestOption {
+	return func(r *scope.Request) { r.Remote = addr }
 }
 
 // VirtualHosts returns the virtual hosts in definition order.

@@ -5,12 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/netip"
 	"os"
 	"testing/fstest"
 
 	"github.com/apacheconf/apacheconf"
 	"github.com/apacheconf/apacheconf/ast"
 	"github.com/apacheconf/apacheconf/lint"
+	"github.com/apacheconf/apacheconf/scope"
 )
 
 var siteFS = fstest.MapFS{
@@ -119,4 +121,49 @@ func ExampleReadEnvvars() {
 	fmt.Println(env["APACHE_LOG_DIR"], env["APACHE_RUN_USER"])
 	// Output:
 	// /var/log/apache2 www-data
+}
+
+// What the request carries decides: the method and the client's address
+// against <LimitExcept>, a header read by SetEnvIf.
+func ExampleWithMethod() {
+	ctx := context.Background()
+	files := fstest.MapFS{
+		"etc/apache2/apache2.conf": {Data: []byte(`LoadModule authz_core_module mod_authz_core.so
+LoadModule authz_host_module mod_authz_host.so
+LoadModule setenvif_module mod_setenvif.so
+Listen 80
+<VirtualHost *:80>
+  ServerName api.example
+  DocumentRoot /srv/api
+  SetEnvIf X-Tenant ^(\w+)$ TENANT=$1
+  <Location />
+    <LimitExcept GET>
+      Require ip 10.0.0.0/8
+    </LimitExcept>
+  </Location>
+</VirtualHost>
+`)},
+		"srv/api/index.html": {Data: []byte("hi\n")},
+	}
+	cfg, err := apacheconf.Load(ctx, files, "apache2.conf", apacheconf.Options{ServerRoot: "/etc/apache2"})
+	if err != nil {
+		panic(err)
+	}
+	for _, req := range []scope.Request{
+		apacheconf.Request("api.example", "/index.html"),
+		apacheconf.Request("api.example", "/index.html", apacheconf.WithMethod("POST")),
+		apacheconf.Request("api.example", "/index.html", apacheconf.WithMethod("POST"),
+			apacheconf.WithRemote(netip.MustParseAddr("10.1.2.3")), apacheconf.WithHeader("X-Tenant", "acme")),
+	} {
+		r, err := cfg.Explain(ctx, req)
+		if err != nil {
+			panic(err)
+		}
+		tenant, _ := r.LookupEnv("TENANT")
+		fmt.Println(req.MethodOrGET(), r.Status, "TENANT="+tenant.Value)
+	}
+	// Output:
+	// GET 200 TENANT=
+	// POST 403 TENANT=
+	// POST 200 TENANT=acme
 }
