@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/netip"
 	"runtime"
+	"strings"
 	"testing"
 	"testing/fstest"
 
@@ -149,4 +150,46 @@ func BenchmarkRequestRewrite(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkProxyPassTable: a request at 10k virtual hosts matched
+// against a 100-entry ProxyPass table of the main server (every virtual
+// host inherits it, the main server's entries first), the last entry
+// being the one that maps it: the translate_name walk of the whole
+// table, the proxy handler's canonicalisation, after the first request
+// has built the virtual host's merged configuration.
+func BenchmarkProxyPassTable(b *testing.B) {
+	const n = 10000
+	var table strings.Builder
+	table.WriteString("LoadModule proxy_module mod_proxy.so\nLoadModule proxy_http_module mod_proxy_http.so\n")
+	for i := 0; i < 100; i++ {
+		fmt.Fprintf(&table, "ProxyPass /svc%d/ http://10.0.%d.%d:8080/api/\n", i, i/250, i%250+1)
+	}
+	f, err := parser.ParseFile("big.conf", append([]byte(table.String()), bigconf.VHosts(n)...))
+	if err != nil {
+		b.Fatal(err)
+	}
+	s, err := scope.Build(f.Body, scope.Options{Resolver: fixedResolver{}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	site := n / 2
+	req := scope.Request{Addr: netip.MustParseAddr("127.0.0.1"), Port: 80,
+		Host: fmt.Sprintf("site%d.example.com", site), Path: "/svc99/users?id=7"}
+	opts := scope.RequestOptions{FS: fstest.MapFS{}}
+	if r := s.Request(req, opts); r.Proxy == nil || r.Proxy.URL != "http://10.0.0.100:8080/api/users?id=7" {
+		b.Fatalf("not proxied as expected: %d %s", r.Status, r.Reason)
+	}
+	b.Run(fmt.Sprintf("vhosts=%d/entries=100", n), func(b *testing.B) {
+		b.ReportAllocs()
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		cpu := startCPU()
+		for i := 0; i < b.N; i++ {
+			if r := s.Request(req, opts); r.Status != 200 {
+				b.Fatalf("status %d: %s", r.Status, r.Reason)
+			}
+		}
+		cpu.report(b)
+	})
 }

@@ -32,6 +32,8 @@ func TestDirectivesHaveOneHome(t *testing.T) {
 		// mod_wsgi
 		"wsgiprocessgroup", "wsgiapplicationgroup", "wsgirestrictprocess", "wsgihandlerscript",
 		"wsgiscriptalias", "wsgiscriptaliasmatch", "wsgirestrictembedded",
+		// mod_proxy
+		"proxypass", "proxypassmatch", "proxypreservehost", "proxypassinterpolateenv", "balancermember", "proxyrequests",
 	}
 	want := map[string]bool{}
 	for _, n := range names {

@@ -47,8 +47,9 @@ func init() {
 			}
 			// merge_proxy_config: the main server's entries and <Proxy>
 			// sections first.
-			return &proxyServer{conf: proxy.MergeServer(m.conf, v.conf),
-				sections: append(append([]*ast.Section(nil), m.sections...), v.sections...)}
+			return (&proxyServer{conf: proxy.MergeServer(m.conf, v.conf),
+				sections: append(append([]*ast.Section(nil), m.sections...), v.sections...),
+				names:    append(append([]map[*ast.Directive]string(nil), m.names...), v.names...)}).index()
 		},
 		translateName: proxyTranslate,
 		mapToStorage:  proxyMapToStorage,
@@ -67,6 +68,51 @@ type proxyDir struct {
 type proxyServer struct {
 	conf     *proxy.ServerConfig
 	sections []*ast.Section
+	// names are describe() of the table's entries: the server body's
+	// own, and for a merged configuration its two parts'.
+	names []map[*ast.Directive]string
+	// keys are, for each entry of conf.Passes, the literal first path
+	// segment a URI must begin with (after its slashes) for the entry to
+	// match; "" when the entry is a regex or maps otherwise (see index).
+	keys []string
+}
+
+// index computes keys. alias_match compares character by character,
+// a '/' of the entry matching a run of them in the URI, so the entry's
+// first segment is a necessary prefix; regexes and mapping=encoded or
+// servlet entries (which match another form of the URI, or note
+// something on every request) are always tried.
+func (s *proxyServer) index() *proxyServer {
+	s.keys = make([]string, len(s.conf.Passes))
+	for i, p := range s.conf.Passes {
+		if p.Regex || p.MapEncoded || p.MapServlet || !strings.HasPrefix(p.Path, "/") {
+			continue
+		}
+		seg := strings.TrimLeft(p.Path, "/")
+		if j := strings.IndexByte(seg, '/'); j >= 0 {
+			seg = seg[:j]
+		}
+		s.keys[i] = seg
+	}
+	return s
+}
+
+// candidates is the server configuration with only the entries that
+// may match uri, in their order: first-match-wins and exclusions decide
+// as over the whole table. A short table is tried whole.
+func (s *proxyServer) candidates(uri string) *proxy.ServerConfig {
+	if len(s.conf.Passes) < 16 {
+		return s.conf
+	}
+	rest := strings.TrimLeft(uri, "/")
+	c := *s.conf
+	c.Passes = make([]*proxy.Pass, 0, 4)
+	for i, p := range s.conf.Passes {
+		if k := s.keys[i]; k == "" || strings.HasPrefix(rest, k) {
+			c.Passes = append(c.Passes, p)
+		}
+	}
+	return &c
 }
 
 // proxyState is what mod_proxy keeps about a request.
@@ -104,6 +150,21 @@ type ProxyOutcome struct {
 	// Unmodelled lists what decides the answer that no static reading
 	// can know.
 	Unmodelled []string
+}
+
+// describe is describe(d) for a ProxyPass entry of the server's table,
+// formatted when the table was read: an entry is named on every request
+// it maps, and formatting a position would be a good part of the
+// request's time.
+func (s *proxyServer) describe(d *ast.Directive) string {
+	if s != nil {
+		for _, names := range s.names {
+			if n, ok := names[d]; ok {
+				return n
+			}
+		}
+	}
+	return describe(d)
 }
 
 func proxyLoaded(s *Server) bool { return s != nil && s.Loaded("proxy_module") }
@@ -178,7 +239,12 @@ func newProxyServer(body []ast.Node, _ *dirConfig) any {
 	if s == nil {
 		return nil
 	}
-	return s
+	names := make(map[*ast.Directive]string, len(s.conf.Passes))
+	for _, p := range s.conf.Passes {
+		names[p.Directive] = describe(p.Directive)
+	}
+	s.names = []map[*ast.Directive]string{names}
+	return s.index()
 }
 
 // proxyTranslate is proxy_trans: the request's <Location> ProxyPass,
@@ -196,7 +262,7 @@ func proxyTranslate(r *request) (Mapping, bool) {
 	}
 	var conf *proxy.ServerConfig
 	if sc != nil {
-		conf = sc.conf
+		conf = sc.candidates(r.uri)
 	}
 	_, noProxy := r.env.get("no-proxy")
 	m := proxy.Translate(conf, dc, proxy.Request{URI: r.uri, UnparsedURI: r.req.Path, Query: r.args,
@@ -206,7 +272,7 @@ func proxyTranslate(r *request) (Mapping, bool) {
 		if note == "" {
 			note = "matched"
 		}
-		r.addStep(Step{Phase: "proxypass", Note: st.Pass.Name + " at " + st.Pass.Pos().String() + ": " + note})
+		r.addStep(Step{Phase: "proxypass", Note: sc.describe(st.Pass) + ": " + note})
 	}
 	if m.Pass == nil {
 		return Mapping{}, false
@@ -429,7 +495,7 @@ func proxyHandler(r *request) (int, string, bool) {
 	if c.ScriptFilename != "" {
 		where += " (FastCGI SCRIPT_FILENAME " + c.ScriptFilename + ")"
 	}
-	reason := "proxied to " + where + " by " + describe(by) + "; the answer is the backend's"
+	reason := "proxied to " + where + " by " + serverOf[proxyServer](r, proxyModule).describe(by) + "; the answer is the backend's"
 	if len(out.Unmodelled) > 0 {
 		r.noteNotModelled(out.Unmodelled[0])
 	}
