@@ -51,7 +51,8 @@ func init() {
 				sections: append(append([]*ast.Section(nil), m.sections...), v.sections...),
 				names:    append(append([]map[*ast.Directive]string(nil), m.names...), v.names...)}).index()
 		},
-		translateName: proxyTranslate,
+		postReadRequest: proxyDetect,
+		translateName:   proxyTranslate,
 		mapToStorage:  proxyMapToStorage,
 		handler:       proxyHandler,
 	})
@@ -121,6 +122,35 @@ type proxyState struct {
 	// reverse is r->proxyreq: the request is proxied (its filename is
 	// "proxy:URL").
 	reverse bool
+	// forward is the absolute URI of a forward-proxy request
+	// (PROXYREQ_PROXY), "" for none.
+	forward string
+}
+
+// proxyDetect is proxy_detect (post_read_request): with ProxyRequests
+// On, an absolute URI that does not name this server (its name and
+// port) makes the request a forward-proxy request for that URL.
+func proxyDetect(r *request) {
+	if !proxyLoaded(r.s) || !r.absolute {
+		return
+	}
+	sc := serverOf[proxyServer](r, proxyModule)
+	if sc == nil || !sc.conf.ProxyRequests {
+		return
+	}
+	scheme, _, _ := strings.Cut(r.req.Path, "://")
+	host, _, _ := splitAbsoluteURI(r.req.Path)
+	port := 80
+	if h, p, ok := strings.Cut(host, ":"); ok {
+		host = h
+		if n := atoi(p); n > 0 {
+			port = n
+		}
+	}
+	if host != "" && strings.EqualFold(scheme, "http") && r.v.matches(host) && port == r.req.Port {
+		return // "it might be something vhosted"
+	}
+	reqState[proxyState](r, proxyModule).forward = r.req.Path
 }
 
 // ProxyOutcome is where mod_proxy sends a request.
@@ -256,6 +286,11 @@ func proxyTranslate(r *request) (Mapping, bool) {
 		return Mapping{}, false
 	}
 	sc := serverOf[proxyServer](r, proxyModule)
+	if st := reqState[proxyState](r, proxyModule); st.forward != "" {
+		// proxy_trans: someone has already set up the proxy.
+		st.reverse = true
+		return Mapping{Kind: "proxy", Directive: sc.conf.ProxyRequestsAt, Filename: "proxy:" + st.forward, Handler: "proxy-server"}, true
+	}
 	dc := proxyLocationConf(r)
 	if (sc == nil || len(sc.conf.Passes) == 0) && (dc == nil || dc.Pass == nil) {
 		return Mapping{}, false
@@ -265,8 +300,8 @@ func proxyTranslate(r *request) (Mapping, bool) {
 		conf = sc.candidates(r.uri)
 	}
 	_, noProxy := r.env.get("no-proxy")
-	m := proxy.Translate(conf, dc, proxy.Request{URI: r.uri, UnparsedURI: r.req.Path, Query: r.args,
-		HasQuery: strings.Contains(r.req.Path, "?"), NoProxy: noProxy})
+	m := proxy.Translate(conf, dc, proxy.Request{URI: r.uri, UnparsedURI: r.path, Query: r.args,
+		HasQuery: strings.Contains(r.path, "?"), NoProxy: noProxy})
 	for _, st := range m.Steps {
 		note := st.Note
 		if note == "" {
@@ -434,7 +469,7 @@ func proxyHandler(r *request) (int, string, bool) {
 		return 0, "", false
 	}
 	st := reqState[proxyState](r, proxyModule)
-	opts := proxy.CanonOptions{Query: r.args, HasQuery: strings.Contains(r.req.Path, "?"),
+	opts := proxy.CanonOptions{Query: r.args, HasQuery: strings.Contains(r.path, "?"),
 		AllowEncodedSlashesNoDecode: strings.EqualFold(r.topts.allowEncodedSlashes, "nodecode")}
 	if e, ok := r.env.get("proxy-fcgi-pathinfo"); ok {
 		opts.FCGIPathInfo = e.Value
@@ -451,6 +486,9 @@ func proxyHandler(r *request) (int, string, bool) {
 		if m := st.match; m != nil {
 			opts.NoCanon, opts.NoQuery, opts.NoEncode = m.NoCanon, m.NoQuery, m.NoEncode
 			by = m.Pass.Directive
+		} else if st.forward != "" {
+			opts.Forward = true
+			by = r.res.Mapping.Directive
 		} else {
 			by = r.res.Mapping.Directive
 		}

@@ -188,3 +188,41 @@ func TestMethods(t *testing.T) {
 		assert.Equal(t, tt.status, res.Status, "%s %s from %s: %s", tt.method, tt.path, tt.remote, res.Reason)
 	}
 }
+
+// ProxyRequests On: an absolute URI naming another server is forwarded
+// (guarded by <Proxy *>); one naming this server, or any with
+// ProxyRequests Off, is served locally, its host choosing the virtual
+// host over the Host header.
+func TestForwardProxy(t *testing.T) {
+	s := moduleServer(t, proxyLoads+`Listen 80
+<VirtualHost *:80>
+  ServerName fwd.example
+  DocumentRoot /srv/fwd
+  ProxyRequests On
+  <Proxy "*">
+    Require ip 127.0.0.1
+  </Proxy>
+</VirtualHost>
+<VirtualHost *:80>
+  ServerName local.example
+  DocumentRoot /srv/local
+</VirtualHost>
+`)
+	fsys := fstest.MapFS{"srv/local/x.txt": {Data: []byte("x")}, "srv/fwd/y.txt": {Data: []byte("x")}}
+	ask := func(host, target, remote string) *Result {
+		return s.Request(Request{Addr: netip.MustParseAddr("127.0.0.1"), Port: 80, Host: host, Path: target,
+			Remote: netip.MustParseAddr(remote)}, RequestOptions{FS: fsys})
+	}
+	res := ask("fwd.example", "http://backend.example:8080/a?b=1", "127.0.0.1")
+	require.NotNil(t, res.Proxy, res.Reason)
+	assert.Equal(t, 200, res.Status)
+	assert.Equal(t, "http://backend.example:8080/a?b=1", res.Proxy.URL)
+	assert.Equal(t, 403, ask("fwd.example", "http://backend.example:8080/a", "127.0.0.2").Status)
+	res = ask("fwd.example", "http://local.example/x.txt", "127.0.0.1")
+	assert.Nil(t, res.Proxy)
+	assert.Equal(t, "local.example", res.Server.ServerName, "the URI's host chooses the virtual host")
+	assert.Equal(t, 200, res.Status, res.Reason)
+	res = ask("whatever", "http://fwd.example/y.txt", "127.0.0.1")
+	assert.Nil(t, res.Proxy, "names this server: served locally")
+	assert.Equal(t, 200, res.Status, res.Reason)
+}

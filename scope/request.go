@@ -19,7 +19,10 @@ type Request struct {
 	Port int
 	// Host is the Host header ("" for none).
 	Host string
-	// Path is the URL path as sent (percent-encoded), without the query.
+	// Path is the request target as sent (percent-encoded): the URL
+	// path with its query, or an absolute URI ("http://host/path"), as a
+	// client of a forward proxy sends it; its host then chooses the
+	// virtual host, as httpd takes it over the Host header.
 	Path string
 	// Remote is the client's address, for Require ip. Default 127.0.0.1.
 	Remote netip.Addr
@@ -102,6 +105,10 @@ type request struct {
 	res  *Result
 	w    *walker
 
+	// path is the request target's path and query (an absolute URI's
+	// without its scheme and host: absolute says it had them).
+	path     string
+	absolute bool
 	// uri is r->uri once translation normalised it; filename r->filename
 	// after the directory walk.
 	uri      string
@@ -227,7 +234,11 @@ func (s *Server) Request(req Request, opts RequestOptions) *Result {
 	if !req.Addr.IsValid() {
 		req.Addr = netip.MustParseAddr("127.0.0.1")
 	}
-	sel := s.SelectVHost(req.Addr, req.Port, req.Host)
+	host, path, absolute := req.Host, req.Path, false
+	if h, p, ok := splitAbsoluteURI(req.Path); ok {
+		host, path, absolute = h, p, true
+	}
+	sel := s.SelectVHost(req.Addr, req.Port, host)
 	comp := s.compiledFor(sel.Server)
 	r := &request{s: s, v: sel.Server, comp: comp, srv: comp.servers(s), req: req, opts: opts,
 		res: &Result{Request: req, Server: sel.Server, How: sel.How}}
@@ -246,6 +257,7 @@ func (s *Server) Request(req Request, opts RequestOptions) *Result {
 	for _, e := range opts.prevEnv {
 		r.env.set(e)
 	}
+	r.path, r.absolute = path, absolute
 	return r.run()
 }
 
@@ -271,9 +283,9 @@ func (r *request) run() *Result {
 	}
 	// translate_name
 	if r.opts.Map != nil {
-		res.Mapping = r.opts.Map(r.s, r.v, r.req.Path)
+		res.Mapping = r.opts.Map(r.s, r.v, r.path)
 	} else {
-		res.Mapping = r.translate(r.req.Path)
+		res.Mapping = r.translate(r.path)
 	}
 	if res.Mapping.Status != 0 { // rejected before or while mapping
 		res.Status, res.Reason = res.Mapping.Status, res.Mapping.Reason
@@ -633,4 +645,24 @@ func (r *envRequest) header(name string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// splitAbsoluteURI splits an absolute request target (ap_parse_uri's
+// scheme://host[:port]/path form) into its host[:port] and the path with
+// its query; ok false for a path.
+func splitAbsoluteURI(target string) (host, path string, ok bool) {
+	i := strings.Index(target, "://")
+	if i <= 0 || strings.ContainsAny(target[:i], "/?#") {
+		return "", "", false
+	}
+	rest := target[i+3:]
+	j := strings.IndexAny(rest, "/?")
+	if j < 0 {
+		return rest, "/", true
+	}
+	path = rest[j:]
+	if path[0] == '?' {
+		path = "/" + path
+	}
+	return rest[:j], path, true
 }
