@@ -53,8 +53,8 @@ func init() {
 		},
 		postReadRequest: proxyDetect,
 		translateName:   proxyTranslate,
-		mapToStorage:  proxyMapToStorage,
-		handler:       proxyHandler,
+		mapToStorage:    proxyMapToStorage,
+		handler:         proxyHandler,
 	})
 }
 
