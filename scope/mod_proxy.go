@@ -119,9 +119,6 @@ func (s *proxyServer) candidates(uri string) *proxy.ServerConfig {
 // proxyState is what mod_proxy keeps about a request.
 type proxyState struct {
 	match *proxy.Match
-	// reverse is r->proxyreq: the request is proxied (its filename is
-	// "proxy:URL").
-	reverse bool
 	// forward is the absolute URI of a forward-proxy request
 	// (PROXYREQ_PROXY), "" for none.
 	forward string
@@ -288,7 +285,6 @@ func proxyTranslate(r *request) (Mapping, bool) {
 	sc := serverOf[proxyServer](r, proxyModule)
 	if st := reqState[proxyState](r, proxyModule); st.forward != "" {
 		// proxy_trans: someone has already set up the proxy.
-		st.reverse = true
 		return Mapping{Kind: "proxy", Directive: sc.conf.ProxyRequestsAt, Filename: "proxy:" + st.forward, Handler: "proxy-server"}, true
 	}
 	dc := proxyLocationConf(r)
@@ -313,7 +309,7 @@ func proxyTranslate(r *request) (Mapping, bool) {
 		return Mapping{}, false
 	}
 	st := reqState[proxyState](r, proxyModule)
-	st.match, st.reverse = m, true
+	st.match = m
 	return Mapping{Kind: "proxy", Directive: m.Pass.Directive, Filename: m.Filename, Handler: "proxy-server"}, true
 }
 
@@ -341,7 +337,6 @@ func proxyMapToStorage(r *request) bool {
 	if !proxyLoaded(r.s) || !strings.HasPrefix(fn, "proxy:") {
 		return false
 	}
-	reqState[proxyState](r, proxyModule).reverse = true
 	if sc := serverOf[proxyServer](r, proxyModule); sc != nil {
 		url := fn[len("proxy:"):]
 		for _, sec := range sc.sections {
@@ -469,7 +464,8 @@ func proxyHandler(r *request) (int, string, bool) {
 		return 0, "", false
 	}
 	st := reqState[proxyState](r, proxyModule)
-	opts := proxy.CanonOptions{Query: r.args, HasQuery: strings.Contains(r.path, "?"),
+	// r->args: the request's query, or the one a rewrite gave it.
+	opts := proxy.CanonOptions{Query: r.args, HasQuery: r.args != "" || strings.Contains(r.path, "?"),
 		AllowEncodedSlashesNoDecode: strings.EqualFold(r.topts.allowEncodedSlashes, "nodecode")}
 	if e, ok := r.env.get("proxy-fcgi-pathinfo"); ok {
 		opts.FCGIPathInfo = e.Value
@@ -481,7 +477,10 @@ func proxyHandler(r *request) (int, string, bool) {
 	var by *ast.Directive
 	out := &ProxyOutcome{}
 	switch {
-	case st.reverse && strings.HasPrefix(r.filename, "proxy:"):
+	case strings.HasPrefix(r.filename, "proxy:"):
+		// r->proxyreq with a "proxy:" filename: ProxyPass, ProxyRequests,
+		// or mod_rewrite's [P], at translate_name or (per-directory
+		// rules) at fixups; [NE] leaves the proxy-nocanon note.
 		filename := r.filename
 		if m := st.match; m != nil {
 			opts.NoCanon, opts.NoQuery, opts.NoEncode = m.NoCanon, m.NoQuery, m.NoEncode
@@ -490,7 +489,13 @@ func proxyHandler(r *request) (int, string, bool) {
 			opts.Forward = true
 			by = r.res.Mapping.Directive
 		} else {
-			by = r.res.Mapping.Directive
+			by = r.handlerBy
+			if r.handler != "proxy-server" || by == nil {
+				by = r.res.Mapping.Directive
+			}
+		}
+		if _, ok := r.note("proxy-nocanon"); ok {
+			opts.NoCanon = true
 		}
 		if _, mod := proxySchemeModule(filename[len("proxy:"):]); mod == "" || !r.s.Loaded(mod) {
 			return 500, "No protocol handler was valid for the URL " + r.uri + " (" + filename + "): the scheme's proxy module is not loaded", true
