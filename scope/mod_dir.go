@@ -58,11 +58,12 @@ func init() {
 			if !r.mayAnswer || !r.res.IsDir {
 				return nil
 			}
-			// A SetHandler "proxy:…" does not keep fixup_dir away (it
-			// looks at the file type, not the handler): the slash
-			// redirect and the index still come first; with no index
-			// the proxy handler answers.
-			proxyHandler := strings.HasPrefix(r.handler, "proxy:")
+			// A proxy handler (SetHandler "proxy:…", or "proxy-server"
+			// that a per-directory [P] set before this fixup) does not
+			// keep fixup_dir away (it looks at the file type, not the
+			// handler): the slash redirect and the index still come
+			// first; with no index the proxy handler answers.
+			proxyHandler := strings.HasPrefix(r.handler, "proxy:") || r.handler == "proxy-server"
 			// fixup_dir redirects a slash-less directory before it steps
 			// aside for mod_rewrite's pending internal redirect (its
 			// redirect-handler): the 301 wins (conformance/routing/
@@ -146,7 +147,7 @@ func directoryOutcome(rq *request, c *dirIndexConf) (int, string, *Result) {
 			accessStatus = 403
 		}
 		switch {
-		case accessStatus == 200 && (rr.Exists && !rr.IsDir || rr.Proxy != nil && rr.Mapping.Handler == "proxy-server"):
+		case accessStatus == 200 && (rr.Exists && !rr.IsDir || rr.Handler == "proxy-server"):
 			// A regular file, or a proxied URL (rr->handler "proxy-server").
 			return rr.Status, rr.Reason, rr
 		case accessStatus >= 300 && accessStatus < 400, accessStatus == 401 && len(names) == 1:
