@@ -1,6 +1,7 @@
 package scope
 
 import (
+	"sort"
 	"strings"
 
 	"github.com/apacheconf/apacheconf/ast"
@@ -141,7 +142,26 @@ func runSetEnvIf(conds []*ast.Directive, r *envRequest, env *envTable) (undecide
 		case "request_protocol":
 			val = "HTTP/1.1"
 		default:
-			if v, ok := r.header(attr); ok {
+			if !isHeaderName(attr) {
+				// A name that is not a plain header name is a regex over
+				// the request's header names (is_header_regex; no case):
+				// the last header it matches gives the value.
+				nre, err := pcre.Compile(attr, true)
+				if err != nil {
+					undecided = append(undecided, d)
+					continue
+				}
+				names := make([]string, 0, len(r.headers))
+				for k := range r.headers {
+					names = append(names, k)
+				}
+				sort.Strings(names)
+				for _, k := range names {
+					if nre.MatchString(k) {
+						val = r.headers[k]
+					}
+				}
+			} else if v, ok := r.header(attr); ok {
 				val = v
 			} else if e, ok := env.get(attr); ok {
 				val = e.Value
@@ -164,4 +184,16 @@ func runSetEnvIf(conds []*ast.Directive, r *envRequest, env *envTable) (undecide
 		}
 	}
 	return undecided
+}
+
+// isHeaderName is is_header_regex's test, reversed: letters, digits, '-'
+// and '_' only.
+func isHeaderName(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c == '-' || c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
+			return false
+		}
+	}
+	return true
 }
