@@ -33,14 +33,22 @@ type HTAccess struct {
 
 // HTAccessFiles reads the .htaccess files of the directories the
 // configuration names (needs ProgramOptions.FS). Subdirectories are not
-// searched.
+// searched. The files are looked for and parsed from several goroutines
+// (ProgramOptions.FS must allow that, as os.DirFS and fstest.MapFS do);
+// the result is in the order a sequential search gives.
 func (p *Program) HTAccessFiles() []*HTAccess {
-	if p.htaccessDone {
-		return p.htaccess
-	}
-	p.htaccessDone = true
+	p.htaccessOnce.Do(p.readHTAccess)
+	return p.htaccess
+}
+
+// htCandidate is a file one server would look for.
+type htCandidate struct {
+	dir, file string
+}
+
+func (p *Program) readHTAccess() {
 	if p.FS == nil || p.Server == nil {
-		return nil
+		return
 	}
 	name := ".htaccess"
 	for _, n := range p.Server.Main.Body {
@@ -48,10 +56,12 @@ func (p *Program) HTAccessFiles() []*HTAccess {
 			name = d.Args[0].Value
 		}
 	}
-	seen := map[string]bool{}  // directories whose file was taken
-	tried := map[string]bool{} // files looked for
 	servers := append([]*scope.VirtualHost{p.Server.Main}, p.Server.VHosts...)
-	for _, v := range servers {
+	// Each server's candidates, side by side: merging a server's
+	// <Directory> sections with the main server's is most of the cost.
+	cands := make([][]htCandidate, len(servers))
+	parallel(len(servers), func(i int) {
+		v := servers[i]
 		// AccessFileName is per server: a vhost's own replaces main's.
 		access := name
 		for _, n := range v.Body {
@@ -70,34 +80,75 @@ func (p *Program) HTAccessFiles() []*HTAccess {
 			dirs = append(dirs, d.Args[0].Value)
 		}
 		sort.Strings(dirs)
+		out := make([]htCandidate, 0, len(dirs))
 		for _, dir := range dirs {
 			if strings.ContainsAny(dir, "*?[") || !path.IsAbs(dir) {
 				continue
 			}
 			dir = path.Clean(dir)
-			file := path.Join(dir, access)
-			// Each server sees the main server's directories: read each
-			// file once, found or not.
-			if seen[dir] || tried[file] {
-				continue
+			out = append(out, htCandidate{dir, path.Join(dir, access)})
+		}
+		cands[i] = out
+	})
+	// Every distinct file, read once (most are not there).
+	index := map[string]int{}
+	var files []string
+	for _, cs := range cands {
+		for _, c := range cs {
+			if _, ok := index[c.file]; !ok {
+				index[c.file] = len(files)
+				files = append(files, c.file)
 			}
-			tried[file] = true
-			src, err := fs.ReadFile(p.FS, scope.FSPath(file))
-			if err != nil {
-				continue
-			}
-			seen[dir] = true
-			r := p.Server.EffectiveAt(v, dir, nil)
-			or, by := r.AllowOverride()
-			list := r.AllowOverrideList()
-			if or == 0 && len(list) == 0 {
-				continue // httpd does not read it
-			}
-			f, perr := parser.ParseHTAccess(file, src)
-			p.htaccess = append(p.htaccess, &HTAccess{Dir: dir, Server: v, File: f, Override: or, OverrideBy: by, List: list, Errors: asList(perr)})
 		}
 	}
-	return p.htaccess
+	srcs := make([][]byte, len(files))
+	found := make([]bool, len(files))
+	parallel(len(files), func(i int) {
+		src, err := fs.ReadFile(p.FS, scope.FSPath(files[i]))
+		srcs[i], found[i] = src, err == nil
+	})
+	// Which server's search takes each file, as httpd's first reading
+	// server would: each server sees the main server's directories, so a
+	// file is taken once, by the first server that finds it.
+	type take struct {
+		v   *scope.VirtualHost
+		dir string
+		i   int
+	}
+	var takes []take
+	seen := map[string]bool{}  // directories whose file was taken
+	tried := map[string]bool{} // files looked for
+	for si, cs := range cands {
+		for _, c := range cs {
+			if seen[c.dir] || tried[c.file] {
+				continue
+			}
+			tried[c.file] = true
+			i := index[c.file]
+			if !found[i] {
+				continue
+			}
+			seen[c.dir] = true
+			takes = append(takes, take{servers[si], c.dir, i})
+		}
+	}
+	got := make([]*HTAccess, len(takes))
+	parallel(len(takes), func(k int) {
+		t := takes[k]
+		r := p.Server.EffectiveAt(t.v, t.dir, nil)
+		or, by := r.AllowOverride()
+		list := r.AllowOverrideList()
+		if or == 0 && len(list) == 0 {
+			return // httpd does not read it
+		}
+		f, perr := parser.ParseHTAccess(files[t.i], srcs[t.i])
+		got[k] = &HTAccess{Dir: t.dir, Server: t.v, File: f, Override: or, OverrideBy: by, List: list, Errors: asList(perr)}
+	})
+	for _, h := range got {
+		if h != nil {
+			p.htaccess = append(p.htaccess, h)
+		}
+	}
 }
 
 // documentRoots are the DocumentRoot directives of a server's own body.

@@ -28,8 +28,11 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/apacheconf/apacheconf/ast"
 	"github.com/apacheconf/apacheconf/parser"
@@ -202,12 +205,16 @@ type Program struct {
 	// Fragment is ProgramOptions.Fragment.
 	Fragment bool
 
+	// Caches shared by the analyzers, which may run side by side: each
+	// is filled once (a sync.Once, or before the analyzers start).
 	htaccess     []*HTAccess
-	htaccessDone bool
+	htaccessOnce sync.Once
 	bySection    map[*ast.Section]*scope.VirtualHost
+	bySecOnce    sync.Once
 	byName       map[string][]dirRef
 	parentSets   [][]*ast.Section // the distinct chains of enclosing sections
-	routing      *routingCache    // what the routing rules parse once (rule_routing.go)
+	indexOnce    sync.Once
+	routing      *routingCache // what the routing rules parse once (rule_routing.go)
 }
 
 // NewProgram prepares a loaded tree for analysis. loadErr is the
@@ -266,9 +273,7 @@ type dirRef struct {
 // names, in source order, with its enclosing sections. The first call
 // indexes the tree by directive name.
 func (p *Program) Directives(f func(d *ast.Directive, parents []*ast.Section), names ...string) {
-	if p.byName == nil {
-		p.indexDirectives()
-	}
+	p.indexOnce.Do(p.indexDirectives)
 	var refs []dirRef
 	for _, name := range names {
 		refs = append(refs, p.byName[ast.Canonical(name)]...)
@@ -344,6 +349,11 @@ func Run(prog *Program, analyzers []*Analyzer, cfg Config) []Diagnostic {
 // RunContext runs the analyzers over prog as Run does. It returns an
 // error when cfg names an unknown rule or severity (see Config.Check),
 // and ctx's error when ctx is done before the last analyzer has run.
+//
+// The package's own analyzers (Analyzers, BenchmarkAnalyzers) run side by
+// side on the available cores: they only read prog. Other analyzers run
+// one after another, after them. Either way the findings are the same and
+// in the same order.
 func RunContext(ctx context.Context, prog *Program, analyzers []*Analyzer, cfg Config) ([]Diagnostic, error) {
 	rc, err := cfg.compile()
 	if err != nil {
@@ -352,28 +362,103 @@ func RunContext(ctx context.Context, prog *Program, analyzers []*Analyzer, cfg C
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	sup := collectSuppressions(prog)
-	var out []Diagnostic
+	type job struct {
+		a     *Analyzer
+		sev   Severity
+		diags []Diagnostic
+	}
+	var jobs, foreign []*job
 	for _, a := range analyzers {
 		sev, on := rc.severity(a)
 		if !on {
 			continue
 		}
-		pass := &Pass{Analyzer: a, Program: prog}
-		a.Run(pass)
-		if err := ctx.Err(); err != nil {
-			return nil, err
+		j := &job{a: a, sev: sev}
+		if builtin(a) {
+			jobs = append(jobs, j)
+		} else {
+			foreign = append(foreign, j)
 		}
-		for _, d := range pass.diags {
-			if sup.suppressed(d.Pos, a.ID) {
+	}
+	run := func(j *job) {
+		if ctx.Err() != nil {
+			return
+		}
+		pass := &Pass{Analyzer: j.a, Program: prog}
+		j.a.Run(pass)
+		j.diags = pass.diags
+	}
+	prog.prepare()
+	parallel(len(jobs), func(i int) { run(jobs[i]) })
+	for _, j := range foreign {
+		run(j)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	sup := collectSuppressions(prog)
+	var out []Diagnostic
+	for _, j := range append(jobs, foreign...) {
+		for _, d := range j.diags {
+			if sup.suppressed(d.Pos, j.a.ID) {
 				continue
 			}
-			d.Rule, d.Name, d.Severity = a.ID, a.Name, sev
+			d.Rule, d.Name, d.Severity = j.a.ID, j.a.Name, j.sev
 			out = append(out, d)
 		}
 	}
 	Sort(out)
 	return out, nil
+}
+
+// prepare fills the caches analyzers share that are not behind a
+// sync.Once (none at present). The .htaccess files and the directive
+// index are left to their first user, which reads them on every core.
+func (p *Program) prepare() {}
+
+// builtin reports whether a is one of the package's analyzers, which may
+// run side by side.
+func builtin(a *Analyzer) bool {
+	builtinOnce.Do(func() {
+		builtinSet = map[*Analyzer]bool{}
+		for _, b := range append(registry[:len(registry):len(registry)], benchmark...) {
+			builtinSet[b] = true
+		}
+	})
+	return builtinSet[a]
+}
+
+var (
+	builtinOnce sync.Once
+	builtinSet  map[*Analyzer]bool
+)
+
+// parallel calls f(0) … f(n-1) from up to GOMAXPROCS goroutines, taking
+// indexes in order, and returns when every call has.
+func parallel(n int, f func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	if workers <= 1 {
+		for i := 0; i < n; i++ {
+			f(i)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	wg.Add(workers)
+	for w := 0; w < workers; w++ {
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n {
+					return
+				}
+				f(i)
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 // Sort orders diagnostics by file, line, column, then rule.

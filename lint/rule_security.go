@@ -33,6 +33,11 @@ func runOptionsIndexes(p *Pass) {
 		}
 		d := roots[len(roots)-1]
 		root := path.Clean(d.Args[0].Value)
+		// Most roots have no Indexes: the light query says so without
+		// building a Result.
+		if p.Server.OptionsAt(v, root)&scope.OptIndexes == 0 {
+			continue
+		}
 		r := p.Server.EffectiveAt(v, root, nil)
 		if r.Options&scope.OptIndexes == 0 {
 			continue

@@ -14,12 +14,12 @@ import (
 // serverOf is the server whose configuration holds a directive with
 // these enclosing sections.
 func (p *Program) serverOf(parents []*ast.Section) *scope.VirtualHost {
-	if p.bySection == nil {
+	p.bySecOnce.Do(func() {
 		p.bySection = make(map[*ast.Section]*scope.VirtualHost, len(p.Server.VHosts))
 		for _, v := range p.Server.VHosts {
 			p.bySection[v.Section] = v
 		}
-	}
+	})
 	for _, s := range parents {
 		if v, ok := p.bySection[s]; ok {
 			return v
