@@ -57,8 +57,8 @@ func (p *Program) readHTAccess() {
 		}
 	}
 	servers := append([]*scope.VirtualHost{p.Server.Main}, p.Server.VHosts...)
-	// Each server's candidates, side by side: merging a server's
-	// <Directory> sections with the main server's is most of the cost.
+	// Each server's candidates, side by side. The directories are sorted
+	// by name, so the sections' merge order is not needed.
 	cands := make([][]htCandidate, len(servers))
 	parallel(len(servers), func(i int) {
 		v := servers[i]
@@ -70,7 +70,7 @@ func (p *Program) readHTAccess() {
 			}
 		}
 		var dirs []string
-		for _, s := range p.Server.DirectorySections(v) {
+		for _, s := range p.Server.DirectorySectionsUnsorted(v) {
 			if !s.Is("Directory") || len(s.Args) != 1 || s.Args[0].Value == "~" {
 				continue
 			}

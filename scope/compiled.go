@@ -103,22 +103,26 @@ func (s *Server) compiledFor(v *VirtualHost) *compiled {
 	if v == s.Main {
 		return main
 	}
-	v.compiled.once.Do(func() {
-		own := directivesAndSections(v.Body)
-		vconf := buildConf(CtxServer, nil, "", own)
-		c := &compiled{
-			base:    merge(main.base, vconf),
-			dirSecs: mergeDirSections(main.dirSecs, sortDirSections(own)),
-			locSecs: main.locSecs,
-			own:     own,
-			ownConf: vconf,
-		}
-		if locs := locationSections(own); len(locs) > 0 {
-			c.locSecs = append(append(make([]*ast.Section, 0, len(main.locSecs)+len(locs)), main.locSecs...), locs...)
-		}
-		v.compiled.c = c
-	})
+	v.compiled.once.Do(func() { v.compiled.c = s.compile(main, v) })
 	return v.compiled.c
+}
+
+// compile merges a virtual host's own configuration over the main
+// server's (compiledFor keeps the result; OptionsAt does not).
+func (s *Server) compile(main *compiled, v *VirtualHost) *compiled {
+	own := directivesAndSections(v.Body)
+	vconf := buildConf(CtxServer, nil, "", own)
+	c := &compiled{
+		base:    merge(main.base, vconf),
+		dirSecs: mergeDirSections(main.dirSecs, sortDirSections(own)),
+		locSecs: main.locSecs,
+		own:     own,
+		ownConf: vconf,
+	}
+	if locs := locationSections(own); len(locs) > 0 {
+		c.locSecs = append(append(make([]*ast.Section, 0, len(main.locSecs)+len(locs)), main.locSecs...), locs...)
+	}
+	return c
 }
 
 // sectionConf is the configuration a <Files>, <Location> or <If>

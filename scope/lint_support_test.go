@@ -11,7 +11,8 @@ import (
 )
 
 // OptionsAt must answer what EffectiveAt's Result says, for every server
-// and directory, also from several goroutines (the walkers are pooled).
+// and directory, also from several goroutines (the walkers are pooled);
+// DirectorySectionsUnsorted must list DirectorySections' sections.
 func TestOptionsAtAgreesWithEffectiveAt(t *testing.T) {
 	src := `Options FollowSymLinks
 <Directory />
@@ -54,6 +55,10 @@ func TestOptionsAtAgreesWithEffectiveAt(t *testing.T) {
 			require.Equal(t, want, s.OptionsAt(v, d), "server %v dir %s", v, d)
 		}
 	}
+	for _, v := range servers[1:] { // DirectorySections needs a server
+		require.ElementsMatch(t, s.DirectorySections(v), s.DirectorySectionsUnsorted(v), "server %v", v)
+	}
+	require.Len(t, s.DirectorySectionsUnsorted(s.VHosts[0]), 5)
 	require.Greater(t, len(distinct), 4, "the cases should reach several option sets")
 	var wg sync.WaitGroup
 	for g := 0; g < 8; g++ {

@@ -180,7 +180,18 @@ type walker struct {
 	accessName string
 	// assumeDirs makes every path component a directory (EffectiveAt).
 	assumeDirs bool
-	result     walkResult // res points here
+	// comp, when set, is the server's compiled data made for this walk
+	// alone (OptionsAt), instead of the one the server keeps.
+	comp   *compiled
+	result walkResult // res points here
+}
+
+// compiled is the walked server's compiled data.
+func (w *walker) compiled() *compiled {
+	if w.comp != nil {
+		return w.comp
+	}
+	return w.s.compiledFor(w.v)
 }
 
 // newWalker returns a walker for a request to v (assumeDirs: for
@@ -220,7 +231,7 @@ func (w *walker) merge(step Step, c *dirConfig) {
 // serverConfig starts the request's configuration from the main
 // server's and the vhost's own directives (lookup_defaults).
 func (w *walker) serverConfig() {
-	w.res.conf = w.s.compiledFor(w.v).base
+	w.res.conf = w.compiled().base
 	if w.res.steps == nil {
 		w.res.steps = make([]Step, 0, 6) // the servers and a few sections
 	}
@@ -232,7 +243,7 @@ func (w *walker) serverConfig() {
 
 // directoryWalk is ap_directory_walk for a file name from the mapping.
 func (w *walker) directoryWalk(filename string) {
-	secs := w.s.compiledFor(w.v).dirSecs
+	secs := w.compiled().dirSecs
 	full := w.stat(filename)
 	cur := "/"
 	// rest is what httpd keeps in r->path_info while walking: the part of
@@ -423,7 +434,7 @@ func filesMatches(sec *ast.Section, base string) bool {
 // locationWalk is ap_location_walk: the main server's, then the vhost's
 // <Location> sections, in configuration order, against the URI.
 func (w *walker) locationWalk(uri string) {
-	secs := w.s.compiledFor(w.v).locSecs
+	secs := w.compiled().locSecs
 	for _, sec := range secs {
 		if !locationMatches(sec, uri) {
 			continue
