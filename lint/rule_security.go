@@ -24,11 +24,26 @@ func runOptionsIndexes(p *Pass) {
 	if p.Server == nil {
 		return
 	}
+	// Only an Options line of the main server or of the server itself
+	// can turn Indexes on at a document root (no .htaccess is read), and
+	// a finding needs one: servers without such a line are not walked.
+	mainEnables := false
+	enables := map[*scope.VirtualHost]bool{}
+	p.Directives(func(d *ast.Directive, parents []*ast.Section) {
+		if !enablesIndexes(d) {
+			return
+		}
+		if v := p.serverOf(parents); v == p.Server.Main {
+			mainEnables = true
+		} else {
+			enables[v] = true
+		}
+	}, "Options")
 	servers := append([]*scope.VirtualHost{p.Server.Main}, p.Server.VHosts...)
 	seen := map[string]bool{}
 	for _, v := range servers {
 		roots := documentRoots(v)
-		if len(roots) == 0 {
+		if len(roots) == 0 || !mainEnables && !enables[v] {
 			continue
 		}
 		d := roots[len(roots)-1]
@@ -67,6 +82,18 @@ func runOptionsIndexes(p *Pass) {
 		p.Report(Diagnostic{Pos: by.Pos(), End: endOfLine(by), Fixes: fixes,
 			Message: fmt.Sprintf("Options Indexes is in force on the document root %s of %s (DocumentRoot at %s:%d): directories without an index file are listed", root, serverLabel(v), d.Pos().Filename, d.Pos().Line)})
 	}
+}
+
+// enablesIndexes reports whether an Options line can turn Indexes on:
+// a word Indexes or +Indexes, or All (set_options).
+func enablesIndexes(d *ast.Directive) bool {
+	for _, a := range d.Args {
+		w := strings.TrimPrefix(a.Value, "+")
+		if strings.EqualFold(w, "indexes") || strings.EqualFold(w, "all") {
+			return true
+		}
+	}
+	return false
 }
 
 // withoutIndexes removes Indexes from an Options line; nil when that

@@ -14,6 +14,10 @@ func TestOptionsIndexes(t *testing.T) {
 		{name: "vhost plus", conf: "<VirtualHost *:80>\nServerName a\nDocumentRoot /srv/a\n<Directory /srv/a>\nOptions +Indexes\n</Directory>\n</VirtualHost>\n", want: []string{"5: /srv/a of the virtual host a"}},
 		{name: "removed below", conf: "DocumentRoot /var/www/html\n<Directory /var/www/>\nOptions Indexes FollowSymLinks\n</Directory>\n<Directory /var/www/html>\nOptions -Indexes\n</Directory>\n"},
 		{name: "none", conf: "DocumentRoot /var/www/html\n<Directory /var/www/>\nOptions FollowSymLinks\n</Directory>\n"},
+		// The rule walks only servers an Options line of their own or of
+		// the main server can turn Indexes on for.
+		{name: "vhost inherits main", conf: "<Directory /srv>\nOptions indexes\n</Directory>\n<VirtualHost *:80>\nServerName a\nDocumentRoot /srv/a\n</VirtualHost>\n", want: []string{"2: /srv/a of the virtual host a"}},
+		{name: "all in vhost", conf: "<VirtualHost *:80>\nServerName b\nDocumentRoot /srv/b\nOptions All\n</VirtualHost>\n<VirtualHost *:80>\nServerName c\nDocumentRoot /srv/c\nOptions -Indexes\n</VirtualHost>\n", want: []string{"4: /srv/b of the virtual host b"}},
 	})
 }
 
