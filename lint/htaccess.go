@@ -91,8 +91,12 @@ func (p *Program) readHTAccess() {
 		cands[i] = out
 	})
 	// Every distinct file, read once (most are not there).
-	index := map[string]int{}
-	var files []string
+	total := 0
+	for _, cs := range cands {
+		total += len(cs)
+	}
+	index := make(map[string]int, total)
+	files := make([]string, 0, total)
 	for _, cs := range cands {
 		for _, c := range cs {
 			if _, ok := index[c.file]; !ok {
@@ -116,8 +120,8 @@ func (p *Program) readHTAccess() {
 		i   int
 	}
 	var takes []take
-	seen := map[string]bool{}  // directories whose file was taken
-	tried := map[string]bool{} // files looked for
+	seen := map[string]bool{}                  // directories whose file was taken
+	tried := make(map[string]bool, len(files)) // files looked for
 	for si, cs := range cands {
 		for _, c := range cs {
 			if seen[c.dir] || tried[c.file] {

@@ -2,6 +2,8 @@ package lint
 
 import (
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/apacheconf/apacheconf/directive"
 )
@@ -85,7 +87,36 @@ func DefaultRegistry() interface {
 	return generated{}
 }
 
+// Lookup answers from a cache of the names asked for: the directive
+// rules ask for every line of the tree, each in a few spellings.
 func (generated) Lookup(name string) (Spec, bool) {
+	if e, ok := specCache.Load(name); ok {
+		e := e.(*specEntry)
+		return e.spec, e.ok
+	}
+	spec, ok := lookupGenerated(name)
+	// Bounded: names come from the input (an editor session sees many).
+	if specCacheLen.Load() < specCacheMax {
+		if _, loaded := specCache.LoadOrStore(name, &specEntry{spec, ok}); !loaded {
+			specCacheLen.Add(1)
+		}
+	}
+	return spec, ok
+}
+
+type specEntry struct {
+	spec Spec
+	ok   bool
+}
+
+const specCacheMax = 4096
+
+var (
+	specCache    sync.Map // name as written → *specEntry
+	specCacheLen atomic.Int64
+)
+
+func lookupGenerated(name string) (Spec, bool) {
 	d, ok := directive.Lookup(name)
 	if !ok || strings.HasPrefix(name, "<") != d.Section {
 		return Spec{}, false
