@@ -351,9 +351,10 @@ func Run(prog *Program, analyzers []*Analyzer, cfg Config) []Diagnostic {
 // and ctx's error when ctx is done before the last analyzer has run.
 //
 // The package's own analyzers (Analyzers, BenchmarkAnalyzers) run side by
-// side on the available cores: they only read prog. Other analyzers run
-// one after another, after them. Either way the findings are the same and
-// in the same order.
+// side on the available cores: they only read prog, or fill its caches
+// under a sync.Once (the routing rules, which share one cache, run one
+// after another). Other analyzers run one after another, after them.
+// Either way the findings are the same and in the same order.
 func RunContext(ctx context.Context, prog *Program, analyzers []*Analyzer, cfg Config) ([]Diagnostic, error) {
 	rc, err := cfg.compile()
 	if err != nil {
@@ -362,48 +363,67 @@ func RunContext(ctx context.Context, prog *Program, analyzers []*Analyzer, cfg C
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	type job struct {
+	type result struct {
 		a     *Analyzer
 		sev   Severity
 		diags []Diagnostic
 	}
-	var jobs, foreign []*job
+	// A job is analyzers run one after another: one analyzer, or a
+	// group sharing state it fills without a lock (serialGroup).
+	var results []*result
+	var jobs [][]*result
+	var foreign []*result
+	groups := map[string]int{} // group → its job
 	for _, a := range analyzers {
 		sev, on := rc.severity(a)
 		if !on {
 			continue
 		}
-		j := &job{a: a, sev: sev}
-		if builtin(a) {
-			jobs = append(jobs, j)
-		} else {
-			foreign = append(foreign, j)
+		r := &result{a: a, sev: sev}
+		results = append(results, r)
+		switch g := serialGroup(a); {
+		case !builtin(a):
+			foreign = append(foreign, r)
+		case g == "":
+			jobs = append(jobs, []*result{r})
+		default:
+			i, ok := groups[g]
+			if !ok {
+				i = len(jobs)
+				groups[g] = i
+				jobs = append(jobs, nil)
+			}
+			jobs[i] = append(jobs[i], r)
 		}
 	}
-	run := func(j *job) {
+	run := func(r *result) {
 		if ctx.Err() != nil {
 			return
 		}
-		pass := &Pass{Analyzer: j.a, Program: prog}
-		j.a.Run(pass)
-		j.diags = pass.diags
+		pass := &Pass{Analyzer: r.a, Program: prog}
+		r.a.Run(pass)
+		r.diags = pass.diags
 	}
 	prog.prepare()
-	parallel(len(jobs), func(i int) { run(jobs[i]) })
-	for _, j := range foreign {
-		run(j)
+	parallel(len(jobs), func(i int) {
+		for _, r := range jobs[i] {
+			run(r)
+		}
+	})
+	for _, r := range foreign {
+		run(r)
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	sup := collectSuppressions(prog)
 	var out []Diagnostic
-	for _, j := range append(jobs, foreign...) {
-		for _, d := range j.diags {
-			if sup.suppressed(d.Pos, j.a.ID) {
+	for _, r := range results {
+		for _, d := range r.diags {
+			if sup.suppressed(d.Pos, r.a.ID) {
 				continue
 			}
-			d.Rule, d.Name, d.Severity = j.a.ID, j.a.Name, j.sev
+			d.Rule, d.Name, d.Severity = r.a.ID, r.a.Name, r.sev
 			out = append(out, d)
 		}
 	}
@@ -415,6 +435,16 @@ func RunContext(ctx context.Context, prog *Program, analyzers []*Analyzer, cfg C
 // sync.Once (none at present). The .htaccess files and the directive
 // index are left to their first user, which reads them on every core.
 func (p *Program) prepare() {}
+
+// serialGroup names the analyzers that share Program state filled
+// without a lock, which run one after another in one job: the routing
+// rules (AC7xxx) share Program.routing (rule_routing.go).
+func serialGroup(a *Analyzer) string {
+	if strings.HasPrefix(a.ID, "AC7") {
+		return "routing"
+	}
+	return ""
+}
 
 // builtin reports whether a is one of the package's analyzers, which may
 // run side by side.
