@@ -409,6 +409,11 @@ func RunContext(ctx context.Context, prog *Program, analyzers []*Analyzer, cfg C
 		for _, r := range jobs[i] {
 			run(r)
 		}
+		if i == groups["routing"] && len(jobs[i]) > 0 && serialGroup(jobs[i][0].a) == "routing" {
+			// Only the routing rules read their cache, and they are done:
+			// let the collector have it while the others run.
+			prog.routing = nil
+		}
 	})
 	for _, r := range foreign {
 		run(r)

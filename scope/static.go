@@ -55,7 +55,7 @@ func (r *Result) AllowOverrideList() []string {
 // server (the main server's and its own), in httpd's merge order.
 func (s *Server) DirectorySections(v *VirtualHost) []*ast.Section {
 	var out []*ast.Section
-	for _, d := range s.compiledFor(v).dirSecs {
+	for _, d := range s.directorySections(v) {
 		out = append(out, d.sec)
 	}
 	return out
