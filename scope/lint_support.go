@@ -1,6 +1,8 @@
 package scope
 
 import (
+	"path"
+	"sort"
 	"strings"
 	"sync"
 
@@ -43,16 +45,76 @@ func (s *Server) OptionsAt(v *VirtualHost, dir string) int {
 
 var optionWalkers = sync.Pool{New: func() any { return new(walker) }}
 
-// directorySections is compiledFor(v).dirSecs without merging v's
-// configuration or keeping anything: the order is merged again when v
-// has not been compiled (DirectorySections; linters list the sections of
-// every virtual host, and a kept compile is ~1.3 KB each).
-func (s *Server) directorySections(v *VirtualHost) []*dirSection {
-	main := s.mainCompiled()
-	if v == s.Main {
-		return main.dirSecs
+// directorySectionOrder is compiledFor(v).dirSecs' sections, in its
+// order, without merging v's configuration, keeping anything or
+// compiling a <DirectoryMatch>: only what the order needs (regex or not,
+// the component count; newDirSection and dirBefore) is read from v's own
+// sections. Linters list the sections of every virtual host.
+func (s *Server) directorySectionOrder(v *VirtualHost) []*ast.Section {
+	main := s.mainCompiled().dirSecs
+	type key struct {
+		sec        *ast.Section
+		regex      bool
+		components int
 	}
-	return mergeDirSections(main.dirSecs, sortDirSections(directivesAndSections(v.Body)))
+	var own []key
+	if v != s.Main {
+		for _, n := range v.Body {
+			sec, ok := n.(*ast.Section)
+			if !ok {
+				continue
+			}
+			switch sec.Canonical() {
+			case "directory", "directorymatch":
+			default:
+				continue
+			}
+			k := key{sec: sec, regex: sec.Is("DirectoryMatch")}
+			p := ""
+			if len(sec.Args) > 0 {
+				p = sec.Args[0].Value
+			}
+			if !k.regex && p == "~" && len(sec.Args) > 1 {
+				k.regex = true
+			}
+			if !k.regex && p != "/" {
+				clean := path.Clean(p)
+				if !strings.HasSuffix(clean, "/") {
+					clean += "/"
+				}
+				k.components = strings.Count(clean, "/")
+			}
+			own = append(own, k)
+		}
+	}
+	before := func(aRegex bool, aComp int, bRegex bool, bComp int) bool { // dirBefore
+		if aRegex != bRegex {
+			return !aRegex
+		}
+		return aComp < bComp
+	}
+	sort.SliceStable(own, func(i, j int) bool {
+		return before(own[i].regex, own[i].components, own[j].regex, own[j].components)
+	})
+	// mergeDirSections: the main server's first among equals.
+	out := make([]*ast.Section, 0, len(main)+len(own))
+	i, j := 0, 0
+	for i < len(main) && j < len(own) {
+		if before(own[j].regex, own[j].components, main[i].re != nil, main[i].components) {
+			out = append(out, own[j].sec)
+			j++
+		} else {
+			out = append(out, main[i].sec)
+			i++
+		}
+	}
+	for ; i < len(main); i++ {
+		out = append(out, main[i].sec)
+	}
+	for ; j < len(own); j++ {
+		out = append(out, own[j].sec)
+	}
+	return out
 }
 
 // DirectorySectionsUnsorted are the sections DirectorySections(v)

@@ -54,9 +54,5 @@ func (r *Result) AllowOverrideList() []string {
 // DirectorySections lists every <Directory> and <DirectoryMatch> of a
 // server (the main server's and its own), in httpd's merge order.
 func (s *Server) DirectorySections(v *VirtualHost) []*ast.Section {
-	var out []*ast.Section
-	for _, d := range s.directorySections(v) {
-		out = append(out, d.sec)
-	}
-	return out
+	return s.directorySectionOrder(v)
 }
