@@ -371,7 +371,7 @@ func RunContext(ctx context.Context, prog *Program, analyzers []*Analyzer, cfg C
 	// A job is analyzers run one after another: one analyzer, or a
 	// group sharing state it fills without a lock (serialGroup).
 	var results []*result
-	var jobs [][]*result
+	var jobs, grouped [][]*result
 	var foreign []*result
 	groups := map[string]int{} // group → its job
 	for _, a := range analyzers {
@@ -389,13 +389,16 @@ func RunContext(ctx context.Context, prog *Program, analyzers []*Analyzer, cfg C
 		default:
 			i, ok := groups[g]
 			if !ok {
-				i = len(jobs)
+				i = len(grouped)
 				groups[g] = i
-				jobs = append(jobs, nil)
+				grouped = append(grouped, nil)
 			}
-			jobs[i] = append(jobs[i], r)
+			grouped[i] = append(grouped[i], r)
 		}
 	}
+	// A group is the longest job: started first, it does not run alone
+	// at the end while the other cores wait.
+	jobs = append(grouped, jobs...)
 	run := func(r *result) {
 		if ctx.Err() != nil {
 			return
