@@ -26,7 +26,6 @@ package apacheconf
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io/fs"
 	"net/netip"
@@ -97,10 +96,6 @@ func Load(ctx context.Context, fsys fs.FS, path string, opts Options) (*Config, 
 	loaded, loadErr := parser.Load(cfs, path, parser.LoadOptions{ServerRoot: opts.ServerRoot, Defines: opts.Defines, Env: opts.Env})
 	if err := ctx.Err(); err != nil {
 		return nil, err
-	}
-	var list parser.ErrorList
-	if errors.As(loadErr, &list) {
-		cfs.wrapOpenErrors(list)
 	}
 	if loaded == nil {
 		return nil, loadErr

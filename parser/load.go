@@ -266,6 +266,7 @@ func (l *loader) file(p string, chain []ast.Position, depth, line int, at ast.Po
 			outer = outer[1:]
 		}
 		l.errorf(at, outer, "Could not open configuration file %s: %v", p, unwrapPathErr(err))
+		l.errs[len(l.errs)-1].Err = err // errors.Is(err, fs.ErrNotExist) tells a mistyped path
 		return nil
 	}
 	l.cfg.Files = append(l.cfg.Files, IncludedFile{Path: p, Depth: depth, Line: line, DumpLine: l.lastInc})
@@ -666,14 +667,15 @@ func (l *loader) include(n *ast.Directive, name string, optional bool, chain []a
 	p := l.abs(name)
 	inner := append([]ast.Position{n.Pos()}, chain...)
 	var files []string
-	var err string
+	var err *Error
 	if !isGlob(p) {
 		files, err = l.nofnmatch(p, optional, 0)
 	} else {
 		files, err = l.fnmatch("/", strings.TrimPrefix(p, "/"), optional, 0)
 	}
-	if err != "" {
-		l.errorf(n.Pos(), chain, "%s", err)
+	if err != nil {
+		err.Pos, err.Chain = n.Pos(), chain
+		l.errs = append(l.errs, err)
 		return nil
 	}
 	l.prefetch(files)
@@ -690,16 +692,18 @@ const includePrefix = "Include/IncludeOptional: "
 
 func (l *loader) stat(p string) (fs.FileInfo, error) { return fs.Stat(l.fsys, fsPath(p)) }
 
-// nofnmatch is ap_dir_nofnmatch with AP_DIR_FLAG_RECURSIVE.
-func (l *loader) nofnmatch(p string, optional bool, dirDepth int) ([]string, string) {
+// nofnmatch is ap_dir_nofnmatch with AP_DIR_FLAG_RECURSIVE. A failure
+// comes back as an Error without position (include sets it) wrapping
+// the fs error, if any.
+func (l *loader) nofnmatch(p string, optional bool, dirDepth int) ([]string, *Error) {
 	fi, err := l.stat(p)
 	if err == nil && fi.IsDir() {
 		if dirDepth+1 > MaxIncludeDirDepth {
-			return nil, fmt.Sprintf("%sDirectory '%s' exceeds the maximum include directory nesting level of %d. You have probably a recursion somewhere.", includePrefix, p, MaxIncludeDirDepth)
+			return nil, &Error{Msg: fmt.Sprintf("%sDirectory '%s' exceeds the maximum include directory nesting level of %d. You have probably a recursion somewhere.", includePrefix, p, MaxIncludeDirDepth)}
 		}
 		ents, err := fs.ReadDir(l.fsys, fsPath(p))
 		if err != nil {
-			return nil, fmt.Sprintf("%sCould not open directory %s: %v", includePrefix, p, unwrapPathErr(err))
+			return nil, &Error{Msg: fmt.Sprintf("%sCould not open directory %s: %v", includePrefix, p, unwrapPathErr(err)), Err: err}
 		}
 		names := make([]string, 0, len(ents))
 		for _, e := range ents {
@@ -709,25 +713,25 @@ func (l *loader) nofnmatch(p string, optional bool, dirDepth int) ([]string, str
 		var out []string
 		for _, nm := range names {
 			sub, e := l.nofnmatch(path.Join(p, nm), optional, dirDepth+1)
-			if e != "" {
+			if e != nil {
 				return nil, e
 			}
 			out = append(out, sub...)
 			if len(out) > MaxIncludedFiles {
-				return nil, fmt.Sprintf("%stoo many files under %s", includePrefix, p)
+				return nil, &Error{Msg: fmt.Sprintf("%stoo many files under %s", includePrefix, p)}
 			}
 		}
-		return out, ""
+		return out, nil
 	}
 	if optional && err != nil {
-		return nil, ""
+		return nil, nil
 	}
-	return []string{p}, ""
+	return []string{p}, nil
 }
 
 // fnmatch is ap_dir_fnmatch: dir is the directory so far, rest the
 // remaining components.
-func (l *loader) fnmatch(dir, rest string, optional bool, dirDepth int) ([]string, string) {
+func (l *loader) fnmatch(dir, rest string, optional bool, dirDepth int) ([]string, *Error) {
 	comp, tail, more := strings.Cut(rest, "/")
 	if !isGlob(comp) {
 		p := path.Join(dir, comp)
@@ -739,9 +743,9 @@ func (l *loader) fnmatch(dir, rest string, optional bool, dirDepth int) ([]strin
 	ents, err := fs.ReadDir(l.fsys, fsPath(dir))
 	if err != nil {
 		if optional && errorsIsNotExist(err) {
-			return nil, ""
+			return nil, nil
 		}
-		return nil, fmt.Sprintf("%sCould not open directory %s: %v", includePrefix, dir, unwrapPathErr(err))
+		return nil, &Error{Msg: fmt.Sprintf("%sCould not open directory %s: %v", includePrefix, dir, unwrapPathErr(err)), Err: err}
 	}
 	var cands []string
 	for _, e := range ents {
@@ -759,29 +763,29 @@ func (l *loader) fnmatch(dir, rest string, optional bool, dirDepth int) ([]strin
 	}
 	if len(cands) == 0 {
 		if !optional {
-			return nil, fmt.Sprintf("%sNo matches for the wildcard '%s' in '%s', failing", includePrefix, comp, dir)
+			return nil, &Error{Msg: fmt.Sprintf("%sNo matches for the wildcard '%s' in '%s', failing", includePrefix, comp, dir)}
 		}
-		return nil, ""
+		return nil, nil
 	}
 	sort.Strings(cands)
 	var out []string
 	for _, c := range cands {
 		var sub []string
-		var e string
+		var e *Error
 		if more {
 			sub, e = l.fnmatch(c, tail, optional, dirDepth)
 		} else {
 			sub, e = l.nofnmatch(c, optional, dirDepth)
 		}
-		if e != "" {
+		if e != nil {
 			return nil, e
 		}
 		out = append(out, sub...)
 		if len(out) > MaxIncludedFiles {
-			return nil, fmt.Sprintf("%stoo many files match %s", includePrefix, rest)
+			return nil, &Error{Msg: fmt.Sprintf("%stoo many files match %s", includePrefix, rest)}
 		}
 	}
-	return out, ""
+	return out, nil
 }
 
 // errorsIsNotExist reports a missing file or directory; errors.Is sees

@@ -1,7 +1,9 @@
 package parser
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -546,4 +548,40 @@ func TestLoadDefineOrder(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []string{"X", "B", "C", "A"}, l.DefineOrder)
 	assert.Equal(t, "2", l.Vars["b"])
+}
+
+// A file the loader could not read comes back as an Error that wraps the
+// fs error, at the Include's position, with httpd's words; an error with
+// no fs cause (no wildcard match) wraps nothing.
+func TestLoadUnreadableWrapsFSError(t *testing.T) {
+	fsys := fstest.MapFS{
+		"t/main.conf":  {Data: []byte("ServerName x\nInclude missing.conf\n")},
+		"t/glob.conf":  {Data: []byte("Include nodir/*.conf\n")},
+		"t/empty.conf": {Data: []byte("Include empty/*.conf\n")},
+		"t/empty/x":    {Data: []byte("")},
+	}
+	cases := []struct {
+		name, main, pos, msg string
+		notExist             bool
+	}{
+		{"main file", "/t/nope.conf", "", "Could not open configuration file /t/nope.conf: No such file or directory", true},
+		{"include", "/t/main.conf", "/t/main.conf:2:1", "Could not open configuration file /t/missing.conf: No such file or directory", true},
+		{"glob directory", "/t/glob.conf", "/t/glob.conf:1:1", "Include/IncludeOptional: Could not open directory /t/nodir: No such file or directory", true},
+		{"no match", "/t/empty.conf", "/t/empty.conf:1:1", "Include/IncludeOptional: No matches for the wildcard '*.conf' in '/t/empty', failing", false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := Load(fsys, c.main, LoadOptions{ServerRoot: "/t"})
+			var e *Error
+			require.ErrorAs(t, err, &e)
+			assert.Equal(t, c.msg, e.Msg)
+			if c.pos != "" {
+				assert.Equal(t, c.pos, e.Pos.String())
+			} else {
+				assert.Equal(t, ast.Position{}, e.Pos)
+			}
+			assert.Equal(t, c.notExist, errors.Is(err, fs.ErrNotExist))
+			assert.Equal(t, c.notExist, e.Err != nil)
+		})
+	}
 }
