@@ -588,7 +588,7 @@ func (l *loader) directive(n *ast.Directive, chain []ast.Position, depth, macroD
 	case "loadmodule":
 		if l.dynamic && len(args) == 2 {
 			l.modules[args[0]] = true
-			l.modules[moduleSource(args[0])] = true
+			l.modules[ModuleSource(args[0])] = true
 		}
 	case "undefmacro":
 		if !l.hasMacro() {
@@ -634,10 +634,12 @@ func isLoaderDirective(name string) bool {
 	return loaderDirectives[string(buf[:len(name)])]
 }
 
-// moduleSource guesses the source file name a module identifier was built
-// from (the name <IfModule> also accepts): foo_module is mod_foo.c, but the
-// MPMs are event.c, worker.c and prefork.c.
-func moduleSource(id string) string {
+// ModuleSource is the source file name a module identifier was built from,
+// the other name <IfModule> accepts: foo_module is mod_foo.c, but the MPMs
+// are event.c, worker.c and prefork.c. An id without the _module suffix
+// is returned as it is. It is a convention, not a lookup: a third-party
+// module built from another file name is not found by it.
+func ModuleSource(id string) string {
 	m, ok := strings.CutSuffix(id, "_module")
 	if !ok {
 		return id

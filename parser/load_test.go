@@ -585,3 +585,14 @@ func TestLoadUnreadableWrapsFSError(t *testing.T) {
 		})
 	}
 }
+
+func TestModuleSource(t *testing.T) {
+	for id, want := range map[string]string{
+		"ssl_module":       "mod_ssl.c",
+		"mpm_event_module": "event.c",
+		"mod_ssl.c":        "mod_ssl.c",
+		"wsgi_module":      "mod_wsgi.c",
+	} {
+		assert.Equal(t, want, ModuleSource(id), id)
+	}
+}

@@ -509,7 +509,7 @@ func (w *workspace) splice(s *snapshot, file string) bool {
 	for _, n := range s.body[:first] {
 		if d, ok := n.(*ast.Directive); ok && d.Is("LoadModule") && len(d.Args) == 2 {
 			modules[d.Args[0].Value] = true
-			modules[moduleSource(d.Args[0].Value)] = true
+			modules[parser.ModuleSource(d.Args[0].Value)] = true
 		}
 	}
 	var defines []string
@@ -551,19 +551,6 @@ func (w *workspace) splice(s *snapshot, file string) bool {
 	}
 	s.tree.flat[file] = true
 	return true
-}
-
-// moduleSource is the source file name of a module identifier
-// ("ssl_module" → "mod_ssl.c"), which <IfModule> accepts too.
-func moduleSource(id string) string {
-	m, ok := strings.CutSuffix(id, "_module")
-	if !ok {
-		return id
-	}
-	if mpm, ok := strings.CutPrefix(m, "mpm_"); ok {
-		return mpm + ".c"
-	}
-	return "mod_" + m + ".c"
 }
 
 // wholeServer are the rules about a whole server, off for a file
