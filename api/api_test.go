@@ -119,7 +119,7 @@ func features(pkg *types.Package) []string {
 			add("const " + n + " " + str(obj.Type()) + " = " + obj.Val().ExactString())
 		case *types.TypeName:
 			if obj.IsAlias() {
-				add("type " + n + " = " + str(obj.Type()))
+				add("type " + n + " = " + str(types.Unalias(obj.Type()))) // the target, not the alias's own name
 				continue
 			}
 			named := obj.Type().(*types.Named)

@@ -189,6 +189,10 @@ func TestCheckTree(t *testing.T) {
 	var de *directive.Error
 	require.ErrorAs(t, directive.CheckTree(f.Body, loaded)[0], &de)
 	assert.Equal(t, directive.Unknown, de.Kind)
+	var pe *parser.Error // the library's one positioned error
+	require.ErrorAs(t, error(directive.CheckTree(f.Body, loaded)[1]), &pe)
+	assert.Equal(t, "t.conf:5:3", pe.Pos.String())
+	assert.Equal(t, "WSGIRestrictEmbedded cannot occur within <VirtualHost> section", pe.Msg)
 	assert.Empty(t, directive.CheckTree(f.Body[:1], nil))
 }
 

@@ -358,7 +358,7 @@ func TestSectionChecksAgreeWithServer(t *testing.T) {
 			continue
 		}
 		if assert.NotEmpty(t, errs, "%q: httpd says %q", sn, msg) {
-			assert.Equal(t, firstLine(msg), errs[0].Err.Msg, "%q", sn)
+			assert.Equal(t, firstLine(msg), errs[0].Msg, "%q", sn)
 		}
 	}
 }

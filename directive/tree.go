@@ -6,16 +6,15 @@ import (
 	"github.com/apacheconf/apacheconf/ast"
 )
 
-// PosError is a directive httpd refuses, where it is.
-type PosError struct {
-	Pos ast.Position
-	Err *Error
+// PosError is a directive httpd refuses, where it is: the library's one
+// positioned error (ast.Error, which parser.Error is too), with httpd's
+// message as Msg and the directive's *Error, for its Kind, as Err.
+type PosError = ast.Error
+
+// newPosError is err at pos.
+func newPosError(pos ast.Position, err *Error) *PosError {
+	return &PosError{Pos: pos, Msg: err.Msg, Err: err}
 }
-
-func (e *PosError) Error() string { return e.Pos.String() + ": " + e.Err.Msg }
-
-// Unwrap gives the Error, for errors.As.
-func (e *PosError) Unwrap() error { return e.Err }
 
 // Modules tells whether a module, by identifier ("env_module"), is loaded.
 type Modules func(moduleID string) bool
@@ -90,7 +89,7 @@ func CheckTree(body []ast.Node, loaded Modules) []*PosError {
 				}
 			}
 			if err != nil {
-				out = append(out, &PosError{Pos: pos, Err: err})
+				out = append(out, newPosError(pos, err))
 			}
 			// A macro's body is text until Use expands it (the loader
 			// did); an unknown section's body is not read.
@@ -98,7 +97,7 @@ func CheckTree(body []ast.Node, loaded Modules) []*PosError {
 				walk(sec.Body, append(sections[:len(sections):len(sections)], sec.Name))
 			}
 			if after != nil {
-				out = append(out, &PosError{Pos: pos, Err: after})
+				out = append(out, newPosError(pos, after))
 			}
 		}
 	}

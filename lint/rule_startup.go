@@ -104,8 +104,8 @@ func runStartupError(p *Pass) {
 		loaded = nil // unknown: all
 	}
 	for _, e := range directive.CheckTree(p.Nodes, loaded) {
-		if e.Err.Kind == directive.SectionArgs || e.Err.Kind == directive.ElseWithoutIf {
-			report(Diagnostic{Pos: e.Pos, End: e.Pos, Message: e.Err.Msg})
+		if de := e.Err.(*directive.Error); de.Kind == directive.SectionArgs || de.Kind == directive.ElseWithoutIf {
+			report(Diagnostic{Pos: e.Pos, End: e.Pos, Message: e.Msg})
 		}
 	}
 	for _, pr := range scope.CheckValues(p.Nodes) {

@@ -7,35 +7,11 @@ import (
 	"github.com/apacheconf/apacheconf/ast"
 )
 
-// Error is one problem found in a configuration, with its position.
-type Error struct {
-	Pos ast.Position
-	Msg string
-	// Chain lists, innermost first, where the file holding Pos was
-	// included from (for errors found by the loader).
-	Chain []ast.Position
-	// Err is the underlying error, when there is one: the fs.PathError
-	// of a file that could not be read (errors.Is(err, fs.ErrNotExist)
-	// sees through it), a context's error.
-	Err error
-}
-
-// Unwrap returns Err.
-func (e *Error) Unwrap() error { return e.Err }
-
-// Error formats the error as "file:line:col: message", compiler style
-// (just the message when there is no position, as for a main file that
-// could not be read).
-func (e *Error) Error() string {
-	s := e.Msg
-	if e.Pos != (ast.Position{}) {
-		s = e.Pos.String() + ": " + s
-	}
-	for _, p := range e.Chain {
-		s += "\n\tincluded from " + p.String()
-	}
-	return s
-}
+// Error is one problem found in a configuration, with its position, its
+// include chain and the error behind it, if any. It is ast.Error, the
+// library's one positioned error type (directive.PosError and
+// scope.Problem embed it), named here where most errors come from.
+type Error = ast.Error
 
 // ErrorList is a list of *Error, like go/scanner.ErrorList. The parser
 // returns one (as an error) holding every problem of a file.

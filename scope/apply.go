@@ -31,10 +31,17 @@ type DirectiveTable interface {
 }
 
 // Problem is a configuration error found while evaluating a request:
-// httpd answers 500 for a problem in .htaccess.
+// httpd answers 500 for a problem in .htaccess. It embeds the library's
+// one positioned error (ast.Error, which parser.Error is): &p.Error is an
+// error errors.As finds as a *parser.Error, wrapping the directive's or
+// parser's error when there is one.
 type Problem struct {
-	Pos ast.Position
-	Msg string
+	ast.Error
+}
+
+// newProblem is msg at pos.
+func newProblem(pos ast.Position, msg string) Problem {
+	return Problem{ast.Error{Pos: pos, Msg: msg}}
 }
 
 func (p Problem) String() string { return p.Pos.String() + ": " + p.Msg }
@@ -65,7 +72,7 @@ type applier struct {
 }
 
 func (a *applier) fail(pos ast.Position, format string, args ...any) {
-	a.problems = append(a.problems, Problem{Pos: pos, Msg: fmt.Sprintf(format, args...)})
+	a.problems = append(a.problems, newProblem(pos, fmt.Sprintf(format, args...)))
 }
 
 // build returns the configuration the body sets.

@@ -55,7 +55,7 @@ func (s *Server) CheckFiles(fsys fs.FS, serverRoot string) *FileCheck {
 	}
 	fc.dirs = statDirs(fsys, roots)
 	fail := func(list *[]Problem, d *ast.Directive, msg string) {
-		*list = append(*list, Problem{Pos: d.Pos(), Msg: msg})
+		*list = append(*list, newProblem(d.Pos(), msg))
 	}
 	var loaded []string
 	for _, v := range append([]*VirtualHost{s.Main}, s.VHosts...) {
@@ -131,12 +131,12 @@ func (fc *FileCheck) LogDirs() []Problem {
 				msg = "Cannot access directory '" + dir + "' for error log of vhost defined at " + l.v.Section.Pos().Filename + ":" + strconv.Itoa(l.v.Section.Pos().Line)
 			}
 		}
-		out = append(out, Problem{Pos: l.d.Pos(), Msg: msg})
+		out = append(out, newProblem(l.d.Pos(), msg))
 	}
 	if !fc.mainErrorLog {
 		// DEFAULT_ERRORLOG of Debian's build (apache2 -V).
 		if dir := parent(fc.abs("logs/error_log")); !fc.isDir(dir) {
-			out = append(out, Problem{Msg: "Cannot access directory '" + dir + "' for main error log"})
+			out = append(out, newProblem(ast.Position{}, "Cannot access directory '"+dir+"' for main error log"))
 		}
 	}
 	return out

@@ -53,7 +53,7 @@ func (w *walker) checkHTAccess(body []ast.Node, override int, list map[string]bo
 				err.Kind == directive.NotAllowed && override&NonfatalOverride != 0:
 				continue // logged, skipped
 			default:
-				problems = append(problems, Problem{Pos: n.Pos(), Msg: err.Msg})
+				problems = append(problems, Problem{ast.Error{Pos: n.Pos(), Msg: err.Msg, Err: err}})
 				return // httpd stops reading at the first error
 			}
 			if sec == nil {

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/apacheconf/apacheconf/directive"
 	"github.com/apacheconf/apacheconf/parser"
 	"github.com/apacheconf/apacheconf/scope"
 )
@@ -70,6 +71,16 @@ DocumentRoot /srv
 			assert.Equal(t, tt.status, r.Status, r.Reason)
 			if tt.reason != "" {
 				assert.Equal(t, tt.dir+"/.htaccess: "+tt.reason, r.Reason)
+				// The problem is the library's positioned error, at the
+				// directive, wrapping the directive check's error.
+				require.NotEmpty(t, r.Problems)
+				var pe *parser.Error
+				require.ErrorAs(t, &r.Problems[0].Error, &pe)
+				assert.Equal(t, tt.reason, pe.Msg)
+				assert.Equal(t, tt.dir+"/.htaccess", pe.Pos.Filename)
+				var de *directive.Error
+				require.ErrorAs(t, pe, &de)
+				assert.Equal(t, tt.reason, de.Msg)
 			}
 		})
 	}

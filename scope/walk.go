@@ -369,7 +369,7 @@ func (w *walker) htaccess(dir string) bool {
 	f, perr := parser.Config{HTAccess: true}.ParseFile(name, src)
 	if perr != nil {
 		for _, e := range perr.(parser.ErrorList) {
-			w.res.problems = append(w.res.problems, Problem{Pos: e.Pos, Msg: e.Msg})
+			w.res.problems = append(w.res.problems, Problem{*e})
 		}
 		w.res.htaccess = name
 		return false

@@ -85,10 +85,7 @@ func Validate(body []ast.Node, opts ValidateOptions) (s *scope.Server, errs, war
 	// The directives' errors come in the order httpd processes the tree
 	// (an <Else>'s own after its body's): merged, not sorted, into the
 	// others.
-	var walk parser.ErrorList
-	for _, e := range dirs {
-		walk = append(walk, &parser.Error{Pos: e.Pos, Msg: e.Err.Msg})
-	}
+	walk := parser.ErrorList(dirs)
 	errs = order(read, config, tree, walk, opts.Files)
 	// httpd looks at the log directories after a clean read.
 	if files != nil && len(errs) == 0 && !opts.ReadFailed {
@@ -243,7 +240,7 @@ func StartupChecks(s *scope.Server, fsys fs.FS, serverRoot string, configDump bo
 				continue
 			}
 			arg := d.Args[0].Value
-			fail := func(msg string) { out = append(out, scope.Problem{Pos: d.Pos(), Msg: msg}) }
+			fail := func(msg string) { out = append(out, scope.Problem{Error: ast.Error{Pos: d.Pos(), Msg: msg}}) }
 			name := d.Canonical()
 			switch {
 			case name == "mutex" && v == s.Main:
@@ -320,7 +317,7 @@ var sslDirs = map[string]bool{
 func problems(ps []scope.Problem) parser.ErrorList {
 	var out parser.ErrorList
 	for _, p := range ps {
-		out = append(out, &parser.Error{Pos: p.Pos, Msg: p.Msg})
+		out = append(out, &parser.Error{Pos: p.Pos, Msg: p.Msg, Err: p.Err})
 	}
 	return out
 }
