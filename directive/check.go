@@ -42,7 +42,9 @@ const (
 	// globally", "ServerAlias only used in <VirtualHost>").
 	ArgsInContext
 	// SectionArgs: a section whose handler needs a header has none
-	// ("<Directory> directive requires additional arguments").
+	// ("<Directory> directive requires additional arguments"), or has
+	// more words than its path ("Multiple <Directory> arguments not (yet)
+	// supported.").
 	SectionArgs
 	// ElseWithoutIf: <Else> or <ElseIf> follows neither <If> nor <ElseIf>
 	// in its scope.

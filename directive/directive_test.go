@@ -204,3 +204,26 @@ func TestLookupFoldsASCIIOnly(t *testing.T) {
 	_, ok = directive.Lookup("\u212AeepAlive")
 	assert.False(t, ok)
 }
+
+// A path section's extra word is refused after its body, as dirsection
+// does once ap_walk_config has read it; "~" and its regex are one path.
+func TestCheckTreeExtraSectionArgs(t *testing.T) {
+	for src, want := range map[string][]string{
+		"<Directory /a b>\nNoSuch x\n</Directory>\n": {
+			"t.conf:2:1: Invalid command 'NoSuch', perhaps misspelled or defined by a module not included in the server configuration",
+			"t.conf:1:1: Multiple <Directory> arguments not (yet) supported.",
+		},
+		"<Directory ~ ^/a>\n</Directory>\n":         nil,
+		"<Location ~ ^/a b>\n</Location>\n":         {"t.conf:1:1: Multiple <Location> arguments not (yet) supported."},
+		"<LocationMatch ~ ^/a>\n</LocationMatch>\n": {"t.conf:1:1: Multiple <LocationMatch> arguments not (yet) supported."},
+		"<VirtualHost *:80 *:81>\n</VirtualHost>\n": nil,
+	} {
+		f, err := parser.ParseFile("t.conf", []byte(src))
+		require.NoError(t, err)
+		var got []string
+		for _, e := range directive.CheckTree(f.Body, nil) {
+			got = append(got, e.Error())
+		}
+		assert.Equal(t, want, got, src)
+	}
+}

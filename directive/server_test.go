@@ -332,6 +332,28 @@ func TestSectionChecksAgreeWithServer(t *testing.T) {
 		"<If \"true\">\n</If>\n<VirtualHost 127.0.0.1:9>\n<Else>\n</Else>\n</VirtualHost>\n",
 		"<Directory /tmp>\n<If \"true\">\n</If>\n</Directory>\n<Else>\n</Else>\n",
 		"<Directory \"\">\n</Directory>\n",
+		// A path section refuses a second word, after reading its body;
+		// "~" and a regex are one path (but the *Match forms' pattern).
+		"<directory /a b>\n</directory>\n",
+		"<Directory /a \"\">\n</Directory>\n",
+		"<Directory \"/a b\">\n</Directory>\n",
+		"<Directory ~ ^/srv>\n</Directory>\n",
+		"<Directory ~ ^/srv x>\n</Directory>\n",
+		"<Directory ~>\n</Directory>\n",
+		"<DirectoryMatch ~ ^/srv>\n</DirectoryMatch>\n",
+		"<Files ~ x>\n</Files>\n",
+		"<Files ~ x y>\n</Files>\n",
+		"<Location ~ x>\n</Location>\n",
+		"<Location ~ x y>\n</Location>\n",
+		"<LocationMatch ~ x>\n</LocationMatch>\n",
+		"<FilesMatch ~ x>\n</FilesMatch>\n",
+		"<ProxyMatch ~ x>\n</ProxyMatch>\n",
+		"<VirtualHost *:80>\n<Directory /a b>\n</Directory>\n</VirtualHost>\n",
+		"<Directory /a>\n<Files a b>\n</Files>\n</Directory>\n",
+		"<Directory /a b>\nNoSuch x\n</Directory>\n",
+	}
+	for _, name := range []string{"<Directory", "<DirectoryMatch", "<Location", "<LocationMatch", "<Files", "<FilesMatch", "<ProxyMatch"} {
+		snippets = append(snippets, probe.Snippet(name, []string{"/srv/x", "y"}, "server"))
 	}
 	for _, d := range directive.All() {
 		if !d.Section {

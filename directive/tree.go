@@ -87,6 +87,9 @@ func CheckTree(body []ast.Node, loaded Modules) []*PosError {
 				if err != nil && err.Kind == ElseWithoutIf {
 					after, err = err, nil
 				}
+				if err == nil && after == nil {
+					after = extraSectionArgs(sec)
+				}
 			}
 			if err != nil {
 				out = append(out, newPosError(pos, err))
@@ -160,6 +163,42 @@ var sectionsNeedingArgs = func() map[string]string {
 	}
 	return m
 }()
+
+// sectionsTakingOnePath are the sections whose handler reads one path or
+// pattern from its header and refuses more ("Multiple <Directory>
+// arguments not (yet) supported.", in dirsection, urlsection and
+// filesection of server/core.c and proxysection of mod_proxy), with
+// whether a leading "~" makes the next word a regex (read as well). The
+// *Match forms take the "~" as their pattern, except <DirectoryMatch>,
+// whose handler looks for "~" first. <Proxy> says other things about its
+// extra words (balancer parameters) and is not here.
+var sectionsTakingOnePath = map[string]struct {
+	name  string
+	tilde bool
+}{
+	"directory": {"<Directory", true}, "directorymatch": {"<DirectoryMatch", true},
+	"location": {"<Location", true}, "locationmatch": {"<LocationMatch", false},
+	"files": {"<Files", true}, "filesmatch": {"<FilesMatch", false},
+	"proxymatch": {"<ProxyMatch", false},
+}
+
+// extraSectionArgs is the refusal of words after a section's path. The
+// handler says it after reading the body (an error in the body comes
+// first), so CheckTree reports it after the body's.
+func extraSectionArgs(sec *ast.Section) *Error {
+	s, ok := sectionsTakingOnePath[sec.Canonical()]
+	if !ok {
+		return nil
+	}
+	used := 1
+	if s.tilde && len(sec.Args) > 0 && sec.Args[0].Value == "~" {
+		used = 2
+	}
+	if len(sec.Args) <= used {
+		return nil
+	}
+	return &Error{Kind: SectionArgs, Directive: "<" + sec.Name, Msg: "Multiple " + s.name + "> arguments not (yet) supported."}
+}
 
 // authzSections must hold an authorization directive (mod_authz_core).
 var authzSections = map[string]string{"requireall": "<RequireAll", "requireany": "<RequireAny", "requirenone": "<RequireNone"}
