@@ -72,7 +72,7 @@ func init() {
 				if strings.HasSuffix(r.res.URI, "/") || r.res.PathInfo != "" {
 					return nil
 				}
-			} else if r.handler != "" && !proxyHandler {
+			} else if r.handler != "" && !proxyHandler && !handlesWithoutFile(r) {
 				return nil
 			}
 			c := peekDir[dirIndexConf](r.conf, dirModule)
@@ -85,6 +85,9 @@ func init() {
 			}
 			if proxyHandler && status != 301 {
 				return nil
+			}
+			if status == 0 {
+				return nil // declined: the handler answers
 			}
 			return &answer{status: status, reason: reason}
 		},
@@ -103,11 +106,16 @@ type dirIndexConf struct {
 func directoryOutcome(rq *request, c *dirIndexConf) (int, string, *Result) {
 	s, r := rq.s, rq.res
 	if !s.Loaded("dir_module") {
+		if handlesWithoutFile(rq) {
+			return 0, "", nil
+		}
 		return 404, "Attempt to serve directory: " + r.Filename + " (mod_dir is not loaded)", nil
 	}
 	if !strings.HasSuffix(r.URI, "/") {
 		if c.slashOff != nil && *c.slashOff {
-			return 404, "Attempt to serve directory: " + r.Filename + " (DirectorySlash Off)", nil
+			// fixup_dir declines: no index lookup; the handler answers
+			// (mod_autoindex lists the directory without the slash).
+			return directoryHandler(rq, nil, " (DirectorySlash Off)")
 		}
 		// ap_construct_url of the escaped URI with its slash, and the
 		// query string.
@@ -160,11 +168,26 @@ func directoryOutcome(rq *request, c *dirIndexConf) (int, string, *Result) {
 	if remembered != 0 {
 		return remembered, rememberedWhy, nil
 	}
+	return directoryHandler(rq, names, " (no DirectoryIndex file)")
+}
+
+// directoryHandler is what answers a directory fixup_dir declined: a
+// handler that needs no file (status 0: the core's handler phase runs
+// it), mod_autoindex's listing or refusal, else the default handler's
+// 404. names are the DirectoryIndex names tried (nil: none).
+func directoryHandler(rq *request, names []string, why string) (int, string, *Result) {
+	s, r := rq.s, rq.res
+	if handlesWithoutFile(rq) {
+		return 0, "", nil
+	}
 	if !s.Loaded("autoindex_module") {
-		return 404, "Attempt to serve directory: " + r.Filename + " (no DirectoryIndex file, mod_autoindex not loaded)", nil
+		return 404, "Attempt to serve directory: " + r.Filename + why + ", mod_autoindex not loaded", nil
 	}
 	if r.Options&OptIndexes != 0 {
 		return 200, "mod_autoindex lists the directory (Options Indexes)", nil
+	}
+	if names == nil {
+		return 403, "Directory index forbidden by Options directive: " + r.Filename + why, nil
 	}
 	return 403, "Cannot serve directory " + r.Filename + "/: No matching DirectoryIndex (" + strings.Join(names, ",") +
 		") found, and server-generated directory index forbidden by Options directive", nil

@@ -142,6 +142,9 @@ var modules = register(
 	envModule,      // fixups (MIDDLE)
 	headersModule,  // configuration only: responses are not modelled
 	dirModule,      // fixups (APR_HOOK_LAST)
+	statusModule,   // handler: server-status
+	infoModule,     // handler: server-info
+	balancerModule, // handler: balancer-manager
 )
 
 func register(ms ...*module) []*module {

@@ -1,0 +1,58 @@
+package scope
+
+// A fileless handler answers a request by itself, with no file behind the
+// URL: mod_status's server-status, mod_info's server-info, the balancer
+// manager. httpd's handler checks only r->handler (and the method): the
+// directory walk, the location walk and the access phases run as for any
+// request, a missing file or path info does not matter. When the module
+// is not loaded nothing takes the handler name and core's default
+// handler serves the file, or answers 404 (recorded: conformance/cases/
+// handler-fileless-unloaded; loaded: handler-fileless-loaded).
+
+// filelessHandler is a module's handler hook for the handler names it
+// takes, active when the module (by LoadModule identifier) is loaded.
+// The engine answers GET (and HEAD) requests: for those the handler
+// always answers 200.
+func filelessHandler(moduleID, what string, names ...string) func(r *request) (int, string, bool) {
+	return func(r *request) (int, string, bool) {
+		if !takesHandler(r, moduleID, names) {
+			return 0, "", false
+		}
+		return 200, what + " (" + r.handler + " handler of " + moduleID + ")", true
+	}
+}
+
+func takesHandler(r *request, moduleID string, names []string) bool {
+	if !r.s.Loaded(moduleID) {
+		return false
+	}
+	for _, n := range names {
+		if r.handler == n {
+			return true
+		}
+	}
+	return false
+}
+
+// filelessHandlers are the handler names each fileless module takes.
+var filelessHandlers = []struct {
+	moduleID string
+	names    []string
+}{
+	{"status_module", statusHandlers},
+	{"info_module", infoHandlers},
+	{"proxy_balancer_module", balancerHandlers},
+}
+
+// handlesWithoutFile reports whether the request's handler is a loaded
+// module's that answers without a file: a directory then gets mod_dir's
+// slash redirect and index lookup, but no listing or "Attempt to serve
+// directory" (those are the default and autoindex handlers').
+func handlesWithoutFile(r *request) bool {
+	for _, f := range filelessHandlers {
+		if takesHandler(r, f.moduleID, f.names) {
+			return true
+		}
+	}
+	return false
+}

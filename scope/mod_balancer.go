@@ -1,0 +1,15 @@
+package scope
+
+// mod_proxy_balancer's balancer-manager handler (balancer_handler)
+// answers its management page without a file (GET, and POST to change
+// the balancers; the engine models GET).
+
+var balancerModule = &module{name: "mod_proxy_balancer"}
+
+var balancerHandlers = []string{"balancer-manager"}
+
+func init() {
+	balancerModule.define(module{
+		handler: filelessHandler("proxy_balancer_module", "the balancer manager answers", balancerHandlers...),
+	})
+}
