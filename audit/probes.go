@@ -98,8 +98,9 @@ func Catalogue() []Probe {
 	}
 }
 
-// builtinHandlers are handlers that answer without a file, and the
-// module that provides each.
+// builtinHandlers are the handlers the "handler" probes ask for, and
+// the module whose handler it is (the engine answers them; the audit
+// tells the handler's answer from a file of that name served).
 var builtinHandlers = map[string]string{
 	"server-status":    "status_module",
 	"server-info":      "info_module",
@@ -241,15 +242,10 @@ func handlerAnswer(s *scope.Server, opts Options, ti int, t *Target, p Probe, ur
 	res := s.Request(scope.Request{Addr: t.addr, Port: t.port, Host: t.Host, Path: uri, Remote: opts.Remote},
 		scope.RequestOptions{FS: whatif.FS(opts.FS)})
 	a := fromResult(ti, p, "", res)
-	if mod, ok := builtinHandlers[res.Handler]; ok && res.Handler == p.ID {
-		switch {
-		case !s.Loaded(mod):
-			a.Status, a.Reason = 500, mod+" is not loaded: no handler for "+res.Handler
-		case res.Authz == scope.AuthzGranted && res.Mapping.Redirect == nil:
-			a.Status, a.Reason = 200, "answered by "+mod+" (the handler needs no file)"
-			a.Exposed = true
-		}
-	}
+	// The engine answers the handler (scope's mod_status, mod_info,
+	// balancer manager): loaded, it needs no file; not loaded, the name
+	// falls to the default handler (the file, or 404).
+	a.Exposed = a.Status == 200 && res.Handler == p.ID && s.Loaded(builtinHandlers[p.ID])
 	finish(&a, p, t, res)
 	return a
 }
