@@ -550,10 +550,18 @@ func (r *request) invokeHandler() (int, string) {
 	switch {
 	case !res.Exists:
 		return 404, "File does not exist"
-	case res.PathInfo != "":
+	case res.PathInfo != "" && !r.acceptsPathInfo():
 		return 404, "path info is not accepted by the default handler"
 	}
 	return 200, "file served by the default handler"
+}
+
+// acceptsPathInfo is AcceptPathInfo On in force: core's fixup sets
+// r->used_path_info from it and the default handler then serves the file
+// with path info (Off and Default refuse it there).
+func (r *request) acceptsPathInfo() bool {
+	d := r.conf.core.last.get("acceptpathinfo")
+	return d != nil && len(d.Args) > 0 && strings.EqualFold(d.Args[0].Value, "on")
 }
 
 // internalRedirect is ap_internal_redirect: the request runs again for a
