@@ -456,7 +456,13 @@ func locationMatches(sec *ast.Section, uri string) bool {
 		re, err := pcre.Compile(pat, false)
 		return err == nil && re.MatchString(uri)
 	}
+	// <Location> compares with the URI's slashes merged, even under
+	// MergeSlashes Off (ap_location_walk's entry_uri; conformance/cases/
+	// core-encoded-slashes); <LocationMatch> sees the URI as it is.
 	pat = mergeSlashes(pat)
+	if strings.HasPrefix(uri, "/") {
+		uri = mergeSlashes(uri)
+	}
 	if strings.ContainsAny(pat, "*?[") {
 		ok, _ := path.Match(pat, uri)
 		return ok
