@@ -33,26 +33,3 @@ func takesHandler(r *request, moduleID string, names []string) bool {
 	}
 	return false
 }
-
-// filelessHandlers are the handler names each fileless module takes.
-var filelessHandlers = []struct {
-	moduleID string
-	names    []string
-}{
-	{"status_module", statusHandlers},
-	{"info_module", infoHandlers},
-	{"proxy_balancer_module", balancerHandlers},
-}
-
-// handlesWithoutFile reports whether the request's handler is a loaded
-// module's that answers without a file: a directory then gets mod_dir's
-// slash redirect and index lookup, but no listing or "Attempt to serve
-// directory" (those are the default and autoindex handlers').
-func handlesWithoutFile(r *request) bool {
-	for _, f := range filelessHandlers {
-		if takesHandler(r, f.moduleID, f.names) {
-			return true
-		}
-	}
-	return false
-}

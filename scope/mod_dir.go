@@ -58,11 +58,12 @@ func init() {
 			if !r.mayAnswer || !r.res.IsDir {
 				return nil
 			}
-			// A proxy handler (SetHandler "proxy:…", or "proxy-server"
-			// that a per-directory [P] set before this fixup) does not
-			// keep fixup_dir away (it looks at the file type, not the
-			// handler): the slash redirect and the index still come
-			// first; with no index the proxy handler answers.
+			// No handler keeps fixup_dir away (it looks at the file type,
+			// not the handler): the slash redirect and the index still
+			// come first; with no index the handler answers. A proxy
+			// handler (SetHandler "proxy:…", or "proxy-server" that a
+			// per-directory [P] set before this fixup) also takes the
+			// index sub-requests' refusals over.
 			proxyHandler := strings.HasPrefix(r.handler, "proxy:") || r.handler == "proxy-server"
 			// fixup_dir redirects a slash-less directory before it steps
 			// aside for mod_rewrite's pending internal redirect (its
@@ -72,8 +73,6 @@ func init() {
 				if strings.HasSuffix(r.res.URI, "/") || r.res.PathInfo != "" {
 					return nil
 				}
-			} else if r.handler != "" && !proxyHandler && !handlesWithoutFile(r) {
-				return nil
 			}
 			c := peekDir[dirIndexConf](r.conf, dirModule)
 			if c == nil {
@@ -101,12 +100,19 @@ type dirIndexConf struct {
 	slashOff *bool // DirectorySlash
 }
 
+// handlerTakesDirectory reports whether a handler other than the
+// directory's (mod_autoindex's, the default) is set: the handler phase
+// answers the directory, not the listing.
+func handlerTakesDirectory(r *request) bool {
+	return r.handler != "" && r.handler != rewriteRedirectHandler && r.handler != "httpd/unix-directory"
+}
+
 // directoryOutcome is mod_dir's fixup_dir and mod_autoindex for a
 // request that maps to a directory.
 func directoryOutcome(rq *request, c *dirIndexConf) (int, string, *Result) {
 	s, r := rq.s, rq.res
 	if !s.Loaded("dir_module") {
-		if handlesWithoutFile(rq) {
+		if handlerTakesDirectory(rq) {
 			return 0, "", nil
 		}
 		return 404, "Attempt to serve directory: " + r.Filename + " (mod_dir is not loaded)", nil
@@ -171,13 +177,15 @@ func directoryOutcome(rq *request, c *dirIndexConf) (int, string, *Result) {
 	return directoryHandler(rq, names, " (no DirectoryIndex file)")
 }
 
-// directoryHandler is what answers a directory fixup_dir declined: a
-// handler that needs no file (status 0: the core's handler phase runs
-// it), mod_autoindex's listing or refusal, else the default handler's
-// 404. names are the DirectoryIndex names tried (nil: none).
+// directoryHandler is what answers a directory fixup_dir declined: the
+// handler set on it (status 0: the core's handler phase runs it; a
+// handler no module takes falls to the default handler's 404, as
+// mod_autoindex declines any handler but the directory's),
+// mod_autoindex's listing or refusal, else the default handler's 404.
+// names are the DirectoryIndex names tried (nil: none).
 func directoryHandler(rq *request, names []string, why string) (int, string, *Result) {
 	s, r := rq.s, rq.res
-	if handlesWithoutFile(rq) {
+	if handlerTakesDirectory(rq) {
 		return 0, "", nil
 	}
 	if !s.Loaded("autoindex_module") {

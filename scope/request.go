@@ -550,6 +550,10 @@ func (r *request) invokeHandler() (int, string) {
 	switch {
 	case !res.Exists:
 		return 404, "File does not exist"
+	case res.IsDir:
+		// A handler no module takes on a directory (mod_dir found no
+		// index; mod_autoindex declines a handler not its own).
+		return 404, "Attempt to serve directory: " + res.Filename + " (handler " + r.handler + " not found)"
 	case res.PathInfo != "" && !r.acceptsPathInfo():
 		return 404, "path info is not accepted by the default handler"
 	}
