@@ -1,5 +1,7 @@
 package scope
 
+import "slices"
+
 // A fileless handler answers a request by itself, with no file behind the
 // URL: mod_status's server-status, mod_info's server-info, the balancer
 // manager. httpd's handler checks only r->handler (and the method): the
@@ -10,12 +12,13 @@ package scope
 // handler-fileless-unloaded; loaded: handler-fileless-loaded).
 
 // filelessHandler is a module's handler hook for the handler names it
-// takes, active when the module (by LoadModule identifier) is loaded.
-// The engine answers GET (and HEAD) requests: for those the handler
-// always answers 200.
-func filelessHandler(moduleID, what string, names ...string) func(r *request) (int, string, bool) {
+// takes, active when the module (by LoadModule identifier) is loaded:
+// it answers 200 for the methods it serves (HEAD counts as GET) and
+// declines others, which then reach the default handler (POST: the file
+// or 404; PUT: 405; OPTIONS: 200).
+func filelessHandler(moduleID, what string, methods []string, names ...string) func(r *request) (int, string, bool) {
 	return func(r *request) (int, string, bool) {
-		if !takesHandler(r, moduleID, names) {
+		if !takesHandler(r, moduleID, names) || !slices.Contains(methods, methodNumber(r.req.MethodOrGET())) {
 			return 0, "", false
 		}
 		return 200, what + " (" + r.handler + " handler of " + moduleID + ")", true
@@ -23,13 +26,5 @@ func filelessHandler(moduleID, what string, names ...string) func(r *request) (i
 }
 
 func takesHandler(r *request, moduleID string, names []string) bool {
-	if !r.s.Loaded(moduleID) {
-		return false
-	}
-	for _, n := range names {
-		if r.handler == n {
-			return true
-		}
-	}
-	return false
+	return r.s.Loaded(moduleID) && slices.Contains(names, r.handler)
 }

@@ -2,7 +2,7 @@ package scope
 
 // mod_proxy_balancer's balancer-manager handler (balancer_handler)
 // answers its management page without a file (GET, and POST to change
-// the balancers; the engine models GET).
+// the balancers; another method falls to the default handler).
 
 var balancerModule = &module{name: "mod_proxy_balancer"}
 
@@ -10,6 +10,6 @@ var balancerHandlers = []string{"balancer-manager"}
 
 func init() {
 	balancerModule.define(module{
-		handler: filelessHandler("proxy_balancer_module", "the balancer manager answers", balancerHandlers...),
+		handler: filelessHandler("proxy_balancer_module", "the balancer manager answers", []string{"GET", "POST"}, balancerHandlers...),
 	})
 }

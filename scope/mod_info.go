@@ -2,7 +2,7 @@ package scope
 
 // mod_info: the server-info handler (display_info) answers the server's
 // configuration without a file. GET and HEAD only (another method falls
-// to the default handler), which is what the engine models.
+// to the default handler).
 
 var infoModule = &module{name: "mod_info"}
 
@@ -10,6 +10,6 @@ var infoHandlers = []string{"server-info"}
 
 func init() {
 	infoModule.define(module{
-		handler: filelessHandler("info_module", "mod_info answers the server configuration", infoHandlers...),
+		handler: filelessHandler("info_module", "mod_info answers the server configuration", []string{"GET"}, infoHandlers...),
 	})
 }

@@ -3,7 +3,7 @@ package scope
 // mod_status: the server-status handler (status_handler) answers the
 // server's scoreboard without a file; also for the content type
 // application/x-httpd-status. GET and HEAD only (another method falls to
-// the default handler), which is what the engine models.
+// the default handler).
 
 var statusModule = &module{name: "mod_status"}
 
@@ -14,7 +14,7 @@ const statusContentType = "application/x-httpd-status"
 
 func init() {
 	statusModule.define(module{
-		handler:        filelessHandler("status_module", "mod_status answers the server status", statusHandlers...),
+		handler:        filelessHandler("status_module", "mod_status answers the server status", []string{"GET"}, statusHandlers...),
 		contentHandler: statusContentType,
 	})
 }
