@@ -121,7 +121,7 @@ func directoryOutcome(rq *request, c *dirIndexConf) (int, string, *Result) {
 		if c.slashOff != nil && *c.slashOff {
 			// fixup_dir declines: no index lookup; the handler answers
 			// (mod_autoindex lists the directory without the slash).
-			return directoryHandler(rq, nil, " (DirectorySlash Off)")
+			return directoryHandler(rq, nil, "DirectorySlash Off")
 		}
 		// ap_construct_url of the escaped URI with its slash, and the
 		// query string.
@@ -174,7 +174,7 @@ func directoryOutcome(rq *request, c *dirIndexConf) (int, string, *Result) {
 	if remembered != 0 {
 		return remembered, rememberedWhy, nil
 	}
-	return directoryHandler(rq, names, " (no DirectoryIndex file)")
+	return directoryHandler(rq, names, "no DirectoryIndex file")
 }
 
 // directoryHandler is what answers a directory fixup_dir declined: the
@@ -189,13 +189,13 @@ func directoryHandler(rq *request, names []string, why string) (int, string, *Re
 		return 0, "", nil
 	}
 	if !s.Loaded("autoindex_module") {
-		return 404, "Attempt to serve directory: " + r.Filename + why + ", mod_autoindex not loaded", nil
+		return 404, "Attempt to serve directory: " + r.Filename + " (" + why + ", mod_autoindex not loaded)", nil
 	}
 	if r.Options&OptIndexes != 0 {
 		return 200, "mod_autoindex lists the directory (Options Indexes)", nil
 	}
 	if names == nil {
-		return 403, "Directory index forbidden by Options directive: " + r.Filename + why, nil
+		return 403, "Directory index forbidden by Options directive: " + r.Filename + " (" + why + ")", nil
 	}
 	return 403, "Cannot serve directory " + r.Filename + "/: No matching DirectoryIndex (" + strings.Join(names, ",") +
 		") found, and server-generated directory index forbidden by Options directive", nil

@@ -37,7 +37,10 @@ func init() {
 		},
 		typeChecker: func(r *request) {
 			m := peekDir[mimeDir](r.conf, mimeModule)
-			if m == nil {
+			if m == nil || r.res.IsDir {
+				// find_ct gives a directory the directory type and no
+				// handler, whatever its name's extensions
+				// (conformance/cases/cgi-handler /exec/dir.cgi/).
 				return
 			}
 			h, ct := Setting{}, Setting{}

@@ -142,6 +142,7 @@ var modules = register(
 	envModule,      // fixups (MIDDLE)
 	headersModule,  // configuration only: responses are not modelled
 	dirModule,      // fixups (APR_HOOK_LAST)
+	cgiModule,      // handler: cgi-script (mod_cgi or mod_cgid)
 	statusModule,   // handler: server-status
 	infoModule,     // handler: server-info
 	balancerModule, // handler: balancer-manager
