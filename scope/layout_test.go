@@ -34,6 +34,8 @@ func TestDirectivesHaveOneHome(t *testing.T) {
 		"wsgiscriptalias", "wsgiscriptaliasmatch", "wsgirestrictembedded",
 		// mod_proxy
 		"proxypass", "proxypassmatch", "proxypreservehost", "proxypassinterpolateenv", "balancermember", "proxyrequests",
+		// mod_allowmethods
+		"allowmethods",
 	}
 	want := map[string]bool{}
 	for _, n := range names {

@@ -73,6 +73,10 @@ type module struct {
 	mapToStorage func(r *request) bool
 	// headerParser runs after the walks, before access control.
 	headerParser func(r *request)
+	// accessChecker runs first in the access phases
+	// (APR_HOOK_REALLY_FIRST, as mod_allowmethods): a status other than 0
+	// ends the request before authorization.
+	accessChecker func(r *request) (status int, reason string)
 	// access is the access-control phases (access_checker, check_authn,
 	// check_authz) as one answer.
 	access func(r *request) AuthzResult
@@ -130,22 +134,23 @@ type answer struct {
 // priority; priorities are noted where they decide). Adding a module is
 // its file and one line here.
 var modules = register(
-	coreModule,     // core.c (its DocumentRoot translation runs last: APR_HOOK_REALLY_LAST)
-	rewriteModule,  // translate_name and fixups: APR_HOOK_FIRST (server rules before mod_proxy and mod_alias)
-	setenvifModule, // post_read_request, header_parser
-	proxyModule,    // translate_name (FIRST, after mod_rewrite), map_to_storage (FIRST), handler (FIRST)
-	aliasModule,    // translate_name (MIDDLE), fixups (fixup_redir)
-	wsgiModule,     // translate_name (MIDDLE, after mod_alias), handler
-	userdirModule,  // translate_name (MIDDLE, after mod_alias)
-	authzModule,    // access: mod_access_compat, mod_authz_core, mod_authz_host
-	mimeModule,     // type_checker
-	envModule,      // fixups (MIDDLE)
-	headersModule,  // configuration only: responses are not modelled
-	dirModule,      // fixups (APR_HOOK_LAST)
-	cgiModule,      // handler: cgi-script (mod_cgi or mod_cgid)
-	statusModule,   // handler: server-status
-	infoModule,     // handler: server-info
-	balancerModule, // handler: balancer-manager
+	coreModule,         // core.c (its DocumentRoot translation runs last: APR_HOOK_REALLY_LAST)
+	rewriteModule,      // translate_name and fixups: APR_HOOK_FIRST (server rules before mod_proxy and mod_alias)
+	setenvifModule,     // post_read_request, header_parser
+	proxyModule,        // translate_name (FIRST, after mod_rewrite), map_to_storage (FIRST), handler (FIRST)
+	aliasModule,        // translate_name (MIDDLE), fixups (fixup_redir)
+	wsgiModule,         // translate_name (MIDDLE, after mod_alias), handler
+	userdirModule,      // translate_name (MIDDLE, after mod_alias)
+	authzModule,        // access: mod_access_compat, mod_authz_core, mod_authz_host
+	mimeModule,         // type_checker
+	envModule,          // fixups (MIDDLE)
+	headersModule,      // configuration only: responses are not modelled
+	dirModule,          // fixups (APR_HOOK_LAST)
+	cgiModule,          // handler: cgi-script (mod_cgi or mod_cgid)
+	allowMethodsModule, // access_checker (REALLY_FIRST): AllowMethods
+	statusModule,       // handler: server-status
+	infoModule,         // handler: server-info
+	balancerModule,     // handler: balancer-manager
 )
 
 func register(ms ...*module) []*module {

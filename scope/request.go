@@ -358,6 +358,15 @@ func (r *request) run() *Result {
 	// access_checker, check_user_id, auth_checker
 	res.Authz = AuthzGranted
 	for _, m := range modules {
+		if m.accessChecker != nil {
+			if status, reason := m.accessChecker(r); status != 0 {
+				// httpd stops here: no authorization, no fixups.
+				res.Authz, res.Status, res.Reason = AuthzDenied, status, reason
+				return r.finish()
+			}
+		}
+	}
+	for _, m := range modules {
 		if m.access != nil {
 			if a := m.access(r); a != AuthzGranted {
 				res.Authz = a
