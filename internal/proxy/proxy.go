@@ -21,6 +21,7 @@ import (
 	"strings"
 
 	"github.com/apacheconf/apacheconf/ast"
+	"github.com/apacheconf/apacheconf/internal/pcre"
 	"github.com/apacheconf/apacheconf/internal/syntax"
 )
 
@@ -70,7 +71,7 @@ type Pass struct {
 	MapServlet  bool // mapping=servlet
 	Params      []Param
 	InLocation  bool
-	re          *regex
+	re          *pcre.Fast
 }
 
 // Excludes reports whether the entry is an exclusion ("!").
@@ -170,7 +171,7 @@ func ParsePass(d *ast.Directive, match bool, loc *Location) (*Pass, error) {
 		p.Regex = true
 	}
 	if p.Regex {
-		re, err := compileRegex(fake, false)
+		re, err := pcre.CompileFast(fake, false)
 		if err != nil {
 			return nil, errorAt(d, err, "Regular expression could not be compiled.")
 		}

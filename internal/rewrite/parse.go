@@ -30,6 +30,7 @@ import (
 	"strings"
 
 	"github.com/apacheconf/apacheconf/ast"
+	"github.com/apacheconf/apacheconf/internal/pcre"
 	"github.com/apacheconf/apacheconf/internal/syntax"
 )
 
@@ -109,7 +110,7 @@ type Rule struct {
 	Handler      string   // H=…, unexpanded
 	Escapes      string   // B=chars
 	NoEscapes    string   // BNE=chars
-	re           *regex
+	re           *pcre.Fast
 }
 
 // Has reports whether all of the flags are set.
@@ -151,7 +152,7 @@ type Cond struct {
 	NoCase    bool     // NC (dropped, with httpd's warning, for tests other than regex and string comparisons)
 	OrNext    bool     // OR
 	NoVary    bool     // NV
-	re        *regex
+	re        *pcre.Fast
 }
 
 // argLine is the directive's argument text as its RAW_ARGS handler gets
@@ -347,7 +348,7 @@ func ParseCond(d *ast.Directive) (*Cond, error) {
 	c.Pattern = p
 	switch c.Kind {
 	case CondRegex:
-		re, err := compileRegex(p, c.NoCase)
+		re, err := pcre.CompileFast(p, c.NoCase)
 		if err != nil {
 			return nil, errorAt(d, err, "RewriteCond: cannot compile regular expression '%s'", p)
 		}
@@ -392,7 +393,7 @@ func ParseRule(d *ast.Directive, conds []*Cond) (*Rule, error) {
 		r.Flags |= FlagNotMatch
 		a1 = a1[1:]
 	}
-	re, err := compileRegex(a1, r.Has(FlagNoCase))
+	re, err := pcre.CompileFast(a1, r.Has(FlagNoCase))
 	if err != nil {
 		return nil, errorAt(d, err, "RewriteRule: cannot compile regular expression '%s'", a1)
 	}

@@ -1,24 +1,19 @@
-package rewrite
+package pcre
 
 import (
 	"regexp"
 	"regexp/syntax"
 	"strings"
-
-	"github.com/apacheconf/apacheconf/internal/pcre"
 )
 
-// regex is a PCRE pattern (internal/pcre, which follows httpd's PCRE)
-// with a fast path: when the pattern also compiles as RE2 and means the
+// Fast is a PCRE pattern (Regexp, which follows httpd's PCRE) with a
+// fast path: when the pattern also compiles as RE2 and means the
 // same there, inputs of printable ASCII are matched by Go's regexp, which
 // gives the same leftmost-first submatches an order of magnitude faster.
 // Other inputs, and patterns RE2 lacks (back-references, lookaround,
 // possessive quantifiers …), go to PCRE.
-//
-// TODO: this belongs in internal/pcre; it is here (and in internal/proxy)
-// because that package is not this change's to edit.
-type regex struct {
-	pcre *pcre.Regexp
+type Fast struct {
+	pcre *Regexp
 	fast *regexp.Regexp
 	// anchoredPrefix is the literal every match starts with when the
 	// pattern is anchored ("^/api/…"): a cheap test that rejects most
@@ -30,12 +25,14 @@ type regex struct {
 	required string
 }
 
-func compileRegex(pattern string, icase bool) (*regex, error) {
-	p, err := pcre.Compile(pattern, icase)
+// CompileFast compiles pattern as Compile does, with the fast path where
+// RE2 means the same.
+func CompileFast(pattern string, icase bool) (*Fast, error) {
+	p, err := Compile(pattern, icase)
 	if err != nil {
 		return nil, err
 	}
-	r := &regex{pcre: p}
+	r := &Fast{pcre: p}
 	// "{,n}" is a quantifier in newer PCRE2 and a literal in RE2.
 	if !strings.Contains(pattern, "{,") {
 		src := pattern
@@ -91,8 +88,8 @@ func plainASCII(s string) bool {
 	return true
 }
 
-// FindStringSubmatchIndex is pcre.Regexp's.
-func (r *regex) FindStringSubmatchIndex(s string) []int {
+// FindStringSubmatchIndex is Regexp's.
+func (r *Fast) FindStringSubmatchIndex(s string) []int {
 	if r.anchoredPrefix != "" && !strings.HasPrefix(s, r.anchoredPrefix) ||
 		r.required != "" && !strings.Contains(s, r.required) {
 		return nil
@@ -104,7 +101,7 @@ func (r *regex) FindStringSubmatchIndex(s string) []int {
 }
 
 // MatchString reports whether s matches, without the submatches.
-func (r *regex) MatchString(s string) bool {
+func (r *Fast) MatchString(s string) bool {
 	if r.anchoredPrefix != "" && !strings.HasPrefix(s, r.anchoredPrefix) ||
 		r.required != "" && !strings.Contains(s, r.required) {
 		return false
