@@ -6,6 +6,7 @@ import (
 
 	"github.com/apacheconf/apacheconf/ast"
 	"github.com/apacheconf/apacheconf/internal/syntax"
+	"github.com/apacheconf/apacheconf/internal/urlmap"
 )
 
 // Request is what proxy_trans reads.
@@ -127,7 +128,7 @@ func (m *Match) match(p *Pass, r Request, s *ServerConfig, dir *DirConfig, step 
 				step.Note = "the unescaped path matched: nocanon ignored (AH01136)"
 			}
 		}
-		found = pregSub(real, src, sm)
+		found = urlmap.Pregsub(real, src, sm)
 		if found == real {
 			// No substitution: the URI is appended ("$1 is implied").
 			found = real + useURI
@@ -212,28 +213,6 @@ func aliasMatch(uri, fake string) int {
 		return 0
 	}
 	return u
-}
-
-// pregSub is ap_pregsub: $0…$9 from the match, "\c" is c.
-func pregSub(tmpl, src string, m []int) string {
-	var b strings.Builder
-	for i := 0; i < len(tmpl); i++ {
-		c := tmpl[i]
-		if c == '$' && i+1 < len(tmpl) && tmpl[i+1] >= '0' && tmpl[i+1] <= '9' {
-			n := int(tmpl[i+1] - '0')
-			i++
-			if 2*n+1 < len(m) && m[2*n] >= 0 && m[2*n] < m[2*n+1] {
-				b.WriteString(src[m[2*n]:m[2*n+1]])
-			}
-			continue
-		}
-		if c == '\\' && i+1 < len(tmpl) {
-			i++
-			c = tmpl[i]
-		}
-		b.WriteByte(c)
-	}
-	return b.String()
 }
 
 // Canonical is a proxied request after the scheme's canon handler.
