@@ -49,19 +49,9 @@ func runAudit(args []string, stdout, stderr io.Writer) int {
 	fset.StringVar(&from, "from", "203.0.113.7", "client address the probes come from (a visitor from the Internet by default)")
 	fset.Var(&servers, "vhost", "audit only the virtual host of this name (ServerName or ServerAlias); repeatable: one customer's report")
 	fset.Var(&users, "user", "account whose UserDir home (/~NAME/) is probed; repeatable (default: names the configuration mentions)")
-	var positional []string
-	for {
-		if err := fset.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return 0
-			}
-			return 2
-		}
-		if fset.NArg() == 0 {
-			break
-		}
-		positional = append(positional, fset.Arg(0))
-		args = fset.Args()[1:]
+	positional, status, ok := parseInterspersed(fset, args)
+	if !ok {
+		return status
 	}
 	if len(positional) > 1 {
 		fset.Usage()

@@ -64,19 +64,9 @@ func runLint(args []string, stdout, stderr io.Writer) int {
 	fset.BoolVar(&lf.fragment, "fragment", false, "the file is a part of a server's configuration (a site file linted alone): no MPM needed, its modules unknown")
 	fset.StringVar(&lf.chroot, "chroot", "/", "directory the configuration's absolute paths (DocumentRoot, <Directory>, .htaccess) are looked up under")
 	// Flags may follow the FILE|DIR argument (CI steps often append them).
-	var positional []string
-	for {
-		if err := fset.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return 0
-			}
-			return 2
-		}
-		if fset.NArg() == 0 {
-			break
-		}
-		positional = append(positional, fset.Arg(0))
-		args = fset.Args()[1:]
+	positional, status, ok := parseInterspersed(fset, args)
+	if !ok {
+		return status
 	}
 	analyzers := lint.Analyzers()
 	if lf.profile != "" {
@@ -374,4 +364,24 @@ func (lf *lintFlags) applyFixes(ds []lint.Diagnostic, stderr io.Writer) (int, er
 		n++
 	}
 	return n, nil
+}
+
+// parseInterspersed parses fset's flags wherever they stand among the
+// positional arguments (CI steps often append flags after FILE|DIR) and
+// returns the positional ones. ok is false when parsing ended the
+// command: status is 0 for -h, 2 for a bad flag.
+func parseInterspersed(fset *flag.FlagSet, args []string) (positional []string, status int, ok bool) {
+	for {
+		if err := fset.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, 0, false
+			}
+			return nil, 2, false
+		}
+		if fset.NArg() == 0 {
+			return positional, 0, true
+		}
+		positional = append(positional, fset.Arg(0))
+		args = fset.Args()[1:]
+	}
 }
