@@ -222,6 +222,9 @@ func (r *request) subRequest(uri string) *Result {
 	sub.Path = uri
 	o := r.opts
 	o.depth++
+	// A sub-request has a pool of its own: the [END] note a RewriteRule
+	// left in the main request's pool is not seen there.
+	o.rewriteEnd = false
 	return r.s.Request(sub, o)
 }
 
