@@ -102,9 +102,12 @@ type dirIndexConf struct {
 
 // handlerTakesDirectory reports whether a handler other than the
 // directory's (mod_autoindex's, the default) is set: the handler phase
-// answers the directory, not the listing.
+// answers the directory, not the listing. mod_rewrite's pending
+// internal redirect is such a handler: where fixup_dir declines (a
+// slash-less directory with DirectorySlash Off, mod_dir not loaded),
+// the redirect runs.
 func handlerTakesDirectory(r *request) bool {
-	return r.handler != "" && r.handler != rewriteRedirectHandler && r.handler != "httpd/unix-directory"
+	return r.handler != "" && r.handler != "httpd/unix-directory"
 }
 
 // directoryOutcome is mod_dir's fixup_dir and mod_autoindex for a
@@ -155,6 +158,10 @@ func directoryOutcome(rq *request, c *dirIndexConf) (int, string, *Result) {
 			accessStatus = 500
 		case rr.Status >= 300 && rr.Status < 400 && rr.Mapping.Redirect != nil:
 			accessStatus = rr.Status
+		case rr.Mapping.Status >= 400:
+			// translate_name refused the sub-request (an invalid URI, a
+			// rewrite's [F]/[G]/[R=4xx]): that is rr->status.
+			accessStatus = rr.Mapping.Status
 		case rr.Authz == AuthzDeniedNoUser:
 			accessStatus = 401
 		case rr.Authz != AuthzGranted:

@@ -254,6 +254,9 @@ func rewriteFixup(r *request) *answer {
 		// hook_fixup leaves r->filename "redirect:URI" for its
 		// redirect-handler; mod_dir steps aside for it.
 		r.handler, r.handlerBy = rewriteRedirectHandler, lastRule(res)
+		// splitout_queryargs already set r->args: fixup_dir's slash
+		// redirect, which still comes first, carries the new query.
+		r.args = res.Query
 		uri := res.URI
 		if res.HasQuery {
 			uri += "?" + res.Query
