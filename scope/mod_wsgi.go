@@ -129,13 +129,17 @@ func init() {
 			res := r.res
 			switch {
 			case isWSGIHandler(res.Handler):
+				// wsgi_hook_handler's order: ExecCGI (unless WSGIScriptAlias
+				// mapped the request: wsgi_is_script_aliased), then the
+				// file, then not a directory.
+				if res.Options&OptExecCGI == 0 && !res.WSGIScriptAliased() {
+					return 403, "Options ExecCGI is off in this directory", true
+				}
 				if !res.Exists {
 					return 404, "Target WSGI script not found or unable to stat", true
 				}
-				// mod_wsgi's handler requires ExecCGI unless WSGIScriptAlias
-				// mapped the request (wsgi_is_script_aliased).
-				if res.Options&OptExecCGI == 0 && !res.WSGIScriptAliased() {
-					return 403, "Options ExecCGI is off in this directory", true
+				if res.IsDir {
+					return 403, "Attempt to invoke directory as WSGI application", true
 				}
 				return 200, "served by mod_wsgi (see resolve for the daemon group)", true
 			case res.HandlerScript != nil:
