@@ -118,7 +118,8 @@ func directoryOutcome(rq *request, c *dirIndexConf) (int, string, *Result) {
 		if handlerTakesDirectory(rq) {
 			return 0, "", nil
 		}
-		return 404, "Attempt to serve directory: " + r.Filename + " (mod_dir is not loaded)", nil
+		st, why := defaultHandlerDirectory(rq, "mod_dir is not loaded")
+		return st, why, nil
 	}
 	if !strings.HasSuffix(r.URI, "/") {
 		if c.slashOff != nil && *c.slashOff {
@@ -133,6 +134,11 @@ func directoryOutcome(rq *request, c *dirIndexConf) (int, string, *Result) {
 			r.Location += "?" + rq.args
 		}
 		return 301, "mod_dir: DirectorySlash redirect to " + r.URI + "/", nil
+	}
+	// fixup_dir looks for an index only for GET and POST; another
+	// method goes to the handler with the directory.
+	if m := methodNumber(rq.req.MethodOrGET()); m != "GET" && m != "POST" {
+		return directoryHandler(rq, nil, "fixup_dir declines the "+m+" method")
 	}
 	names := c.names
 	if names == nil {
@@ -184,6 +190,16 @@ func directoryOutcome(rq *request, c *dirIndexConf) (int, string, *Result) {
 	return directoryHandler(rq, names, "no DirectoryIndex file")
 }
 
+// defaultHandlerDirectory is default_handler on a directory: the method
+// first (OPTIONS answered, others not allowed), then GET and POST are
+// refused with "Attempt to serve directory".
+func defaultHandlerDirectory(rq *request, why string) (int, string) {
+	if st, reason, done := defaultHandlerMethod(rq.req.MethodOrGET()); done {
+		return st, reason
+	}
+	return 404, "Attempt to serve directory: " + rq.res.Filename + " (" + why + ")"
+}
+
 // directoryHandler is what answers a directory fixup_dir declined: the
 // handler set on it (status 0: the core's handler phase runs it; a
 // handler no module takes falls to the default handler's 404, as
@@ -195,8 +211,14 @@ func directoryHandler(rq *request, names []string, why string) (int, string, *Re
 	if handlerTakesDirectory(rq) {
 		return 0, "", nil
 	}
-	if !s.Loaded("autoindex_module") {
-		return 404, "Attempt to serve directory: " + r.Filename + " (" + why + ", mod_autoindex not loaded)", nil
+	// mod_autoindex answers GET only; it declines other methods to the
+	// default handler.
+	if !s.Loaded("autoindex_module") || methodNumber(rq.req.MethodOrGET()) != "GET" {
+		if !s.Loaded("autoindex_module") {
+			why += ", mod_autoindex not loaded"
+		}
+		st, reason := defaultHandlerDirectory(rq, why)
+		return st, reason, nil
 	}
 	if r.Options&OptIndexes != 0 {
 		return 200, "mod_autoindex lists the directory (Options Indexes)", nil

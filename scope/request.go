@@ -220,6 +220,9 @@ func (r *request) subRequest(uri string) *Result {
 	}
 	sub := r.req
 	sub.Path = uri
+	// ap_sub_req_lookup_uri is ap_sub_req_method_uri("GET", …): a POST's
+	// DirectoryIndex lookups are GETs (Require method, <Limit> see GET).
+	sub.Method = "GET"
 	o := r.opts
 	o.depth++
 	// A sub-request has a pool of its own: the [END] note a RewriteRule
@@ -344,7 +347,9 @@ func (r *request) run() *Result {
 	}
 	w.locationWalk(r.uri)
 	if len(w.res.conf.core.ifs) > 0 {
-		w.ifWalk(res, newExprEnv(r.v, r.req, r.uri, w.res.filename, append([]EnvVar(nil), r.env.entries...), w.stat))
+		env := newExprEnv(r.v, r.req, r.uri, w.res.filename, append([]EnvVar(nil), r.env.entries...), w.stat)
+		env.vars["QUERY_STRING"] = r.args // r->args (a server rewrite may have changed it)
+		w.ifWalk(res, env)
 	}
 	r.conf = w.res.conf
 	res.Steps, res.conf = w.res.steps, r.conf
