@@ -88,6 +88,9 @@ type RequestOptions struct {
 	// prevEnv is the environment the previous request of an internal
 	// redirect chain left, already renamed REDIRECT_* (rename_original_env).
 	prevEnv []EnvVar
+	// parentEnv is a sub-request's copy of its main request's
+	// environment.
+	parentEnv []EnvVar
 	// rewriteEnd: a RewriteRule [END] ran earlier in the chain (httpd
 	// keeps that in the request pool, which the chain shares).
 	rewriteEnd bool
@@ -228,6 +231,9 @@ func (r *request) subRequest(uri string) *Result {
 	// A sub-request has a pool of its own: the [END] note a RewriteRule
 	// left in the main request's pool is not seen there.
 	o.rewriteEnd = false
+	// ap_set_sub_req_protocol copies r->subprocess_env into the
+	// sub-request, duplicate names and all (apr_table_copy).
+	o.prevEnv, o.parentEnv = nil, append([]EnvVar(nil), r.env.entries...)
 	return r.s.Request(sub, o)
 }
 
@@ -263,6 +269,7 @@ func (s *Server) Request(req Request, opts RequestOptions) *Result {
 	for _, e := range opts.prevEnv {
 		r.env.set(e)
 	}
+	r.env.entries = append(r.env.entries, opts.parentEnv...)
 	r.path, r.absolute = path, absolute
 	return r.run()
 }
@@ -611,7 +618,7 @@ func (r *request) internalRedirect(a *answer) *Result {
 	o.redirects++
 	// internal_internal_redirect: the new request's environment is the
 	// old one's with every name prefixed REDIRECT_, and REDIRECT_STATUS.
-	o.prevEnv = make([]EnvVar, 0, len(r.env.entries)+1)
+	o.prevEnv, o.parentEnv = make([]EnvVar, 0, len(r.env.entries)+1), nil
 	for _, e := range r.env.entries {
 		o.prevEnv = append(o.prevEnv, EnvVar{Name: "REDIRECT_" + e.Name, Value: e.Value, By: e.By})
 	}
