@@ -1,6 +1,7 @@
 package scope
 
 import (
+	"errors"
 	"strconv"
 )
 
@@ -31,6 +32,12 @@ func (w *walker) ifWalk(r *Result, env *exprEnv) {
 				cond = sec.Args[0].Value
 			}
 			ok, err := evalExpr(cond, env)
+			var failed *exprFailed
+			if errors.As(err, &failed) {
+				// ap_if_walk: an evaluation error counts as false (AH00039).
+				w.res.steps = append(w.res.steps, Step{Phase: "if", Section: sec, Note: "condition " + strconv.Quote(cond) + " " + err.Error() + ": false"})
+				ok, err = false, nil
+			}
 			switch {
 			case err != nil:
 				prev = 2
@@ -62,25 +69,62 @@ func newExprEnv(v *VirtualHost, req Request, uri, filename string, env []EnvVar,
 		port = req.Port
 	}
 	vars := map[string]string{
-		"HTTP_HOST":        req.Host,
 		"REQUEST_URI":      uri,
 		"REQUEST_METHOD":   req.MethodOrGET(),
 		"REQUEST_SCHEME":   "http",
-		"HTTPS":            "off",
 		"SERVER_NAME":      v.ServerName,
 		"SERVER_PORT":      strconv.Itoa(port),
 		"SERVER_PROTOCOL":  "HTTP/1.1",
-		"REMOTE_ADDR":      req.Remote.String(),
-		"SERVER_ADDR":      req.Addr.String(),
 		"QUERY_STRING":     "",
 		"THE_REQUEST":      req.MethodOrGET() + " " + req.Path + " HTTP/1.1",
 		"REQUEST_FILENAME": filename,
 		"SCRIPT_FILENAME":  filename,
 		"IS_SUBREQ":        "false",
+		"DOCUMENT_URI":     uri,
+		"REQUEST_STATUS":   "200",
 	}
 	t := envTable{entries: env}
 	return &exprEnv{vars: vars, headers: headers, remote: req.Remote, stat: stat, env: func(name string) (string, bool) {
 		e, ok := t.get(name)
 		return e.Value, ok
 	}}
+}
+
+// exprEnv describes the request as an expression sees it now: r->uri,
+// r->filename, r->args, the environment and notes so far, the file
+// system and sub-requests. userKnown: r->user is still NULL (before
+// authentication).
+func (r *request) exprEnv(filename, pathInfo string, userKnown bool) *exprEnv {
+	e := newExprEnv(r.v, r.req, r.uri, filename, append([]EnvVar(nil), r.env.entries...), r.w.stat)
+	host, port := r.hostPort()
+	e.vars["SERVER_NAME"], e.vars["SERVER_PORT"] = host, strconv.Itoa(port)
+	e.vars["QUERY_STRING"] = r.args
+	e.vars["PATH_INFO"] = pathInfo
+	e.vars["DOCUMENT_ROOT"] = r.documentRoot()
+	prefix, root := r.contextPrefix, r.contextRoot
+	if root == "" {
+		root = r.documentRoot()
+	}
+	e.vars["CONTEXT_PREFIX"], e.vars["CONTEXT_DOCUMENT_ROOT"] = prefix, root
+	if r.opts.depth > 0 {
+		e.vars["IS_SUBREQ"] = "true"
+	}
+	if d, ok := r.env.get("DOCUMENT_URI"); ok {
+		e.vars["DOCUMENT_URI"] = d.Value
+	}
+	if userKnown {
+		none := ""
+		e.user = &none
+		e.vars["AUTH_TYPE"] = ""
+	}
+	e.notes = r.note
+	e.fsys = r.opts.FS
+	e.lookupURI = func(uri string) (int, bool) {
+		rr := r.subRequest(uri)
+		if rr == nil || len(rr.Unmodelled) > 0 {
+			return 0, false
+		}
+		return subRequestStatus(rr)
+	}
+	return e
 }

@@ -36,6 +36,8 @@ func TestDirectivesHaveOneHome(t *testing.T) {
 		"proxypass", "proxypassmatch", "proxypreservehost", "proxypassinterpolateenv", "balancermember", "proxyrequests",
 		// mod_allowmethods
 		"allowmethods",
+		// mod_speling, mod_negotiation
+		"checkspelling", "checkcaseonly", "checkbasenamematch",
 	}
 	want := map[string]bool{}
 	for _, n := range names {

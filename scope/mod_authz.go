@@ -3,6 +3,7 @@ package scope
 import (
 	"net/netip"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/apacheconf/apacheconf/ast"
@@ -128,7 +129,8 @@ func authorize(r *request) AuthzResult {
 	if z.authz == nil || z.authz.root == nil {
 		return AuthzGranted // "authorization result: granted (no directives)"
 	}
-	return z.authz.root.eval(&authzRequest{remote: r.req.Remote, local: r.req.Addr, method: method, env: lookup}, logicAnd)
+	expr := func(n *authzNode) AuthzResult { return evalRequireExpr(r, n) }
+	return z.authz.root.eval(&authzRequest{remote: r.req.Remote, local: r.req.Addr, method: method, env: lookup, expr: expr}, logicAnd)
 }
 
 func requireNode(d *ast.Directive, vals []string, limit *methodLimit) *authzNode {
@@ -139,7 +141,71 @@ func requireNode(d *ast.Directive, vals []string, limit *methodLimit) *authzNode
 	if len(vals) > 0 {
 		n.provider, n.args = vals[0], slices.Clone(vals[1:])
 	}
+	if strings.EqualFold(n.provider, "expr") {
+		n.expr = parseRequireExpr(d, n.negate)
+	}
 	return n
+}
+
+// requireExpr is mod_authz_core's expr provider's parsed line
+// (require_expr_info).
+type requireExpr struct {
+	src      string
+	node     *exprNode
+	err      error // httpd refuses the line ("Cannot parse expression in require line")
+	wantUser bool  // the expression reads REMOTE_USER: false is AUTHZ_DENIED_NO_USER
+}
+
+// parseRequireExpr is expr_parse_config: Require takes its arguments raw
+// (RAW_ARGS), so the expression is the rest of the line as written, the
+// surrounding double quotes removed.
+func parseRequireExpr(d *ast.Directive, negated bool) *requireExpr {
+	skip := 1 // the provider name
+	if negated {
+		skip = 2
+	}
+	var words []string
+	for i, a := range d.Args {
+		if i < skip {
+			continue
+		}
+		w := a.Raw
+		if w == "" || strings.Contains(w, "${") {
+			w = a.Value // built, or with a Define the loader expanded
+		}
+		words = append(words, w)
+	}
+	src := strings.Join(words, " ")
+	if len(src) >= 2 && src[0] == '"' && src[len(src)-1] == '"' {
+		src = src[1 : len(src)-1]
+	}
+	x := &requireExpr{src: src, wantUser: strings.Contains(strings.ToUpper(src), "%{REMOTE_USER}")}
+	x.node, x.err = exprParse(src)
+	return x
+}
+
+// evalRequireExpr is expr_check_authorization for the request.
+func evalRequireExpr(r *request, n *authzNode) AuthzResult {
+	x := n.expr
+	err := x.err
+	ok := false
+	if err == nil {
+		ok, err = x.node.eval(&exprState{e: r.exprEnv(r.filename, r.res.PathInfo, false)})
+	}
+	if err != nil {
+		// An undecided part, or an evaluation error (httpd: AH02320 and
+		// AUTHZ_GENERAL_ERROR, a 500), which is not modelled either.
+		r.undecided = append(r.undecided, n.by)
+		r.addStep(Step{Phase: "access", Note: "Require expr " + strconv.Quote(x.src) + " at " + n.by.Pos().String() + " " + err.Error()})
+		return AuthzUnknown
+	}
+	switch {
+	case ok:
+		return AuthzGranted
+	case x.wantUser:
+		return AuthzDeniedNoUser
+	}
+	return AuthzDenied
 }
 
 // authzContainer builds <RequireAll>, <RequireAny>, <RequireNone>.
@@ -185,6 +251,7 @@ type authzNode struct {
 	args     []string
 	by       *ast.Directive // the Require line
 	limit    *methodLimit   // a provider line's <Limit>/<LimitExcept>
+	expr     *requireExpr   // Require expr's parsed line
 	sec      *ast.Section   // the <RequireAll>/<RequireAny>/<RequireNone>
 	children []*authzNode
 }
@@ -231,6 +298,8 @@ type authzRequest struct {
 	local  netip.Addr
 	method string
 	env    func(name string) (string, bool)
+	// expr evaluates a Require expr line (nil: undecided).
+	expr func(n *authzNode) AuthzResult
 }
 
 // eval is apply_authz_sections.
@@ -319,10 +388,14 @@ func (n *authzNode) check(r *authzRequest) AuthzResult {
 			}
 		}
 		return AuthzDenied
+	case "expr":
+		if n.expr != nil && r.expr != nil {
+			return r.expr(n)
+		}
 	case "user", "group", "valid-user", "file-owner", "file-group":
 		return AuthzDeniedNoUser // no authenticated user on a plain GET
 	}
-	return AuthzUnknown // host (DNS), expr, …
+	return AuthzUnknown // host (DNS), …
 }
 
 // ipMatches reports whether a Require ip argument (address, prefix of

@@ -146,6 +146,7 @@ var modules = register(
 	envModule,          // fixups (MIDDLE)
 	headersModule,      // configuration only: responses are not modelled
 	dirModule,          // fixups (APR_HOOK_LAST)
+	spelingModule,      // fixups (APR_HOOK_LAST, loaded after mod_dir)
 	cgiModule,          // handler: cgi-script (mod_cgi or mod_cgid)
 	allowMethodsModule, // access_checker (REALLY_FIRST): AllowMethods
 	statusModule,       // handler: server-status

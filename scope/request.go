@@ -354,9 +354,7 @@ func (r *request) run() *Result {
 	}
 	w.locationWalk(r.uri)
 	if len(w.res.conf.core.ifs) > 0 {
-		env := newExprEnv(r.v, r.req, r.uri, w.res.filename, append([]EnvVar(nil), r.env.entries...), w.stat)
-		env.vars["QUERY_STRING"] = r.args // r->args (a server rewrite may have changed it)
-		w.ifWalk(res, env)
+		w.ifWalk(res, r.exprEnv(w.res.filename, w.res.pathInfo, true))
 	}
 	r.conf = w.res.conf
 	res.Steps, res.conf = w.res.steps, r.conf
