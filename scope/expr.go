@@ -904,12 +904,18 @@ func (e *exprEnv) unary(op, arg string) (bool, error) {
 	case "R":
 		return ipMatches(arg, e.remote), nil
 	case "d", "e", "f":
+		if arg == "" {
+			return false, nil // apr_stat("") fails
+		}
 		if e.stat == nil {
 			return false, undecided("-" + op + " " + arg + " looks at the file system")
 		}
 		t := e.stat(arg)
 		return op == "e" && t != noFile || op == "f" && t == regFile || op == "d" && t == dirFile, nil
 	case "s", "x", "L", "h":
+		if arg == "" {
+			return false, nil
+		}
 		if e.fsys == nil {
 			return false, undecided("-" + op + " " + arg + " looks at the file system")
 		}

@@ -128,3 +128,29 @@ func (r *request) exprEnv(filename, pathInfo string, userKnown bool) *exprEnv {
 	}
 	return e
 }
+
+// preTranslateConf is the configuration walk_location_and_if leaves for
+// translate_name (ap_process_request_internal runs the location and if
+// walks before translation): the server's defaults with the <Location>
+// sections matching r.uri and the <If> sections, evaluated while
+// r->filename is still NULL (REQUEST_FILENAME is empty, -f of it false).
+// A one-argument Redirect in an <If> or <Location> answers from here
+// (mod_alias' translate_alias_redir) even where the <If> is false once
+// the file is found. nil: no <Location> or <If> applies.
+func (r *request) preTranslateConf() *dirConfig {
+	w := newWalker(r.s, r.v, r.opts.FS, false)
+	w.serverConfig()
+	base := w.res.conf
+	w.locationWalk(r.uri)
+	if len(w.res.conf.core.ifs) > 0 {
+		saved := r.res.undecided
+		w.ifWalk(r.res, r.exprEnv("", "", true))
+		if w.res.conf == base {
+			r.res.undecided = saved
+		}
+	}
+	if w.res.conf == base {
+		return nil
+	}
+	return w.res.conf
+}

@@ -2,6 +2,7 @@ package scope
 
 import (
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/apacheconf/apacheconf/ast"
@@ -69,6 +70,26 @@ func init() {
 				aliases: append(append([]*ast.Directive(nil), v.aliases...), m.aliases...)}
 		},
 		translateName: func(r *request) (Mapping, bool) {
+			// try_redirect: the one-argument Redirect of the <Location>
+			// and <If> sections walked before translation.
+			if pc := r.preTranslateConf(); pc != nil {
+				if c := peekDir[aliasDir](pc, aliasModule); c != nil && c.redirectAll != nil {
+					if mp, ok := perDirRedirect(&aliasDir{redirectAll: c.redirectAll}, r.uri); ok {
+						if red := *mp.Redirect; isRedirectStatus(red.Status) {
+							if strings.HasPrefix(red.Location, "/") {
+								red.Location = r.serverURL() + red.Location
+							}
+							if r.args != "" && !strings.Contains(red.Location, "?") {
+								red.Location += "?" + r.args
+							}
+							mp.Redirect = &red
+						} else {
+							mp.Status, mp.Reason, mp.Redirect = red.Status, "Redirect "+strconv.Itoa(red.Status)+" by "+describe(mp.Directive), nil
+						}
+						return mp, true
+					}
+				}
+			}
 			if s := serverOf[aliasServer](r, aliasModule); s != nil {
 				return aliasRedir(r, s)
 			}
@@ -118,9 +139,10 @@ func redirectCmd(a *applier, c *dirConfig, d *ast.Directive, _ []string) {
 		return // server-level: translate_name handles them
 	}
 	ad := dirOf[aliasDir](c, aliasModule)
-	// The one-argument form in <Location>: a URL, or a status without one
-	// ("Redirect gone" answers 410).
-	if status, rest := redirectStatus(d); d.Canonical() == "redirect" && a.ctx == CtxLocation &&
+	// The one-argument form in any section (cmd->path set: <Location>,
+	// <Directory>, <Files>, <If>, .htaccess): a URL, or a status without
+	// one ("Redirect gone" answers 410).
+	if status, rest := redirectStatus(d); d.Canonical() == "redirect" &&
 		(len(rest) == 1 || len(rest) == 0 && !isRedirectStatus(status)) {
 		ad.redirectAll = d // <Location> Redirect [status] URL
 		return

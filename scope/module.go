@@ -135,6 +135,7 @@ type answer struct {
 // its file and one line here.
 var modules = register(
 	coreModule,         // core.c (its DocumentRoot translation runs last: APR_HOOK_REALLY_LAST)
+	negotiationModule,  // type_checker (FIRST), modelled as the first fixup: MultiViews
 	rewriteModule,      // translate_name and fixups: APR_HOOK_FIRST (server rules before mod_proxy and mod_alias)
 	setenvifModule,     // post_read_request, header_parser
 	proxyModule,        // translate_name (FIRST, after mod_rewrite), map_to_storage (FIRST), handler (FIRST)
