@@ -138,6 +138,9 @@ func (r *request) exprEnv(filename, pathInfo string, userKnown bool) *exprEnv {
 // (mod_alias' translate_alias_redir) even where the <If> is false once
 // the file is found. nil: no <Location> or <If> applies.
 func (r *request) preTranslateConf() *dirConfig {
+	if r.s == nil || r.v == nil || r.res == nil || r.w == nil {
+		return nil // translate_name run alone (tests)
+	}
 	w := newWalker(r.s, r.v, r.opts.FS, false)
 	w.serverConfig()
 	base := w.res.conf
