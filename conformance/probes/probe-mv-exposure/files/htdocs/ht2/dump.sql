@@ -1,0 +1,1 @@
+sensitive: htdocs/ht2/dump.sql

@@ -1,0 +1,1 @@
+sensitive: htdocs/backup/db.sql
