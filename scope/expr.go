@@ -832,9 +832,9 @@ func (e *exprEnv) function(name, arg string) (string, error) {
 		if v, ok := e.env(arg); ok {
 			return v, nil
 		}
-		return "", undecided("env('" + arg + "') is not set by the configuration; httpd then reads its process environment")
+		return processEnv(arg)
 	case "osenv":
-		return "", undecided("osenv('" + arg + "') is httpd's process environment")
+		return processEnv(arg)
 	case "resp":
 		return "", undecided("resp('" + arg + "') is a response header")
 	case "tolower":
@@ -889,6 +889,21 @@ func (e *exprEnv) function(name, arg string) (string, error) {
 		return "", undecided("ldap() escaping is not modelled")
 	}
 	return "", undecided("httpd refuses the expression: function '" + name + "' does not exist (or is another module's)")
+}
+
+// processEnv is getenv() in httpd's process: Debian starts it with
+// envvars' APACHE_* and LANG and what systemd or a shell sets (PATH,
+// LC_*, …); those stay undecided, any other name is unset ("").
+func processEnv(name string) (string, error) {
+	up := strings.ToUpper(name)
+	switch {
+	case strings.HasPrefix(up, "APACHE_"), strings.HasPrefix(up, "LC_"), strings.HasPrefix(up, "LISTEN_"), strings.HasPrefix(up, "SYSTEMD_"):
+	case up == "LANG" || up == "LANGUAGE" || up == "PATH" || up == "HOME" || up == "USER" || up == "LOGNAME" || up == "SHELL" ||
+		up == "PWD" || up == "TERM" || up == "TZ" || up == "INVOCATION_ID" || up == "JOURNAL_STREAM" || up == "NOTIFY_SOCKET" || up == "MANAGERPID":
+	default:
+		return "", nil
+	}
+	return "", undecided("env('" + name + "') is not set by the configuration; httpd then reads its process environment")
 }
 
 // unary is a unary operator (unary_op_providers).

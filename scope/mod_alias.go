@@ -142,8 +142,10 @@ func redirectCmd(a *applier, c *dirConfig, d *ast.Directive, _ []string) {
 	// The one-argument form in any section (cmd->path set: <Location>,
 	// <Directory>, <Files>, <If>, .htaccess): a URL, or a status without
 	// one ("Redirect gone" answers 410).
+	// A non-redirect status with a path ("Redirect gone /x") is the
+	// list form.
 	if status, rest := redirectStatus(d); d.Canonical() == "redirect" &&
-		(len(rest) == 1 || len(rest) == 0 && !isRedirectStatus(status)) {
+		(len(rest) == 1 && isRedirectStatus(status) || len(rest) == 0 && !isRedirectStatus(status)) {
 		ad.redirectAll = d // <Location> Redirect [status] URL
 		return
 	}
