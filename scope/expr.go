@@ -61,6 +61,9 @@ type exprEnv struct {
 	lookupFile func(path string) (int, bool)
 	// user is r->user when known (nil: undecided: authentication may set it).
 	user *string
+	// ifs collects the <If> conditions left undecided (and the values
+	// assumed for them in a re-run); nil outside a request.
+	ifs *ifDecisions
 }
 
 // exprUnknowable are the variables httpd knows whose value a

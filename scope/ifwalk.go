@@ -3,6 +3,9 @@ package scope
 import (
 	"errors"
 	"strconv"
+	"strings"
+
+	"github.com/apacheconf/apacheconf/ast"
 )
 
 // ifWalk is ap_if_walk: the <If>, <ElseIf> and <Else> sections gathered
@@ -37,6 +40,13 @@ func (w *walker) ifWalk(r *Result, env *exprEnv) {
 				// ap_if_walk: an evaluation error counts as false (AH00039).
 				w.res.steps = append(w.res.steps, Step{Phase: "if", Section: sec, Note: "condition " + strconv.Quote(cond) + " " + err.Error() + ": false"})
 				ok, err = false, nil
+			}
+			if err != nil && env.ifs != nil {
+				env.ifs.note(sec, err)
+				if v, assumed := env.ifs.assume[sec]; assumed {
+					w.res.steps = append(w.res.steps, Step{Phase: "if", Section: sec, Note: "condition " + strconv.Quote(cond) + " " + err.Error() + ": assumed " + strconv.FormatBool(v)})
+					ok, err = v, nil
+				}
 			}
 			switch {
 			case err != nil:
@@ -119,6 +129,7 @@ func (r *request) exprEnv(filename, pathInfo string, userKnown bool) *exprEnv {
 	}
 	e.notes = r.note
 	e.fsys = r.opts.FS
+	e.ifs = r.opts.ifs
 	e.lookupURI = func(uri string) (int, bool) {
 		rr := r.subRequest(uri)
 		if rr == nil || len(rr.Unmodelled) > 0 {
@@ -156,4 +167,68 @@ func (r *request) preTranslateConf() *dirConfig {
 		return nil
 	}
 	return w.res.conf
+}
+
+// ifDecisions are the <If> conditions of one request (with its
+// sub-requests and internal redirects) that could not be decided, and,
+// for a re-run, the values assumed for them.
+type ifDecisions struct {
+	undecided []*ast.Section
+	why       map[*ast.Section]string
+	assume    map[*ast.Section]bool
+}
+
+func (d *ifDecisions) note(sec *ast.Section, err error) {
+	if _, seen := d.why[sec]; seen {
+		return
+	}
+	if d.why == nil {
+		d.why = map[*ast.Section]string{}
+	}
+	d.why[sec] = err.Error()
+	d.undecided = append(d.undecided, sec)
+}
+
+// maxUndecidedIfs bounds the re-runs (2^n) that settle a request whose
+// answer might depend on undecided <If> conditions.
+const maxUndecidedIfs = 4
+
+// settleIfs decides a request whose <If> conditions could not all be
+// evaluated: it runs the request again with each combination of values
+// for them. When every run answers alike (status and Location), that is
+// the answer whatever the conditions are; otherwise the status is 0 and
+// the reason names the <If> sections and what they need.
+func (s *Server) settleIfs(req Request, opts RequestOptions, res *Result) *Result {
+	d := opts.ifs
+	if d == nil || len(d.undecided) == 0 || d.assume != nil {
+		return res
+	}
+	secs := d.undecided
+	names := ""
+	for i, sec := range secs {
+		if i > 0 {
+			names += "; "
+		}
+		names += "<" + sec.Name + "> at " + sec.Pos().String() + " " + d.why[sec]
+	}
+	same := len(secs) <= maxUndecidedIfs
+	for combo := 0; same && combo < 1<<len(secs); combo++ {
+		o := opts
+		o.ifs = &ifDecisions{assume: map[*ast.Section]bool{}}
+		for i, sec := range secs {
+			o.ifs.assume[sec] = combo&(1<<i) != 0
+		}
+		alt := s.Request(req, o)
+		if len(o.ifs.undecided) > len(secs) || alt.Status != res.Status || alt.Location != res.Location {
+			same = false
+		}
+	}
+	res.Reason = strings.TrimSuffix(res.Reason, " (assuming undecided <If> conditions false)")
+	if same {
+		res.Reason += " (the same whatever the undecided " + names + ")"
+		return res
+	}
+	res.Status, res.Location = 0, ""
+	res.Reason = "depends on " + names + "; assuming them false: " + res.Reason
+	return res
 }

@@ -94,6 +94,8 @@ type RequestOptions struct {
 	// rewriteEnd: a RewriteRule [END] ran earlier in the chain (httpd
 	// keeps that in the request pool, which the chain shares).
 	rewriteEnd bool
+	// ifs are the chain's undecided <If> conditions (ifwalk.go).
+	ifs *ifDecisions
 }
 
 // request is request_rec: what the phases read and write. The core
@@ -271,6 +273,10 @@ func (s *Server) Request(req Request, opts RequestOptions) *Result {
 	}
 	r.env.entries = append(r.env.entries, opts.parentEnv...)
 	r.path, r.absolute = path, absolute
+	if opts.ifs == nil {
+		r.opts.ifs = &ifDecisions{}
+		return s.settleIfs(req, r.opts, r.run())
+	}
 	return r.run()
 }
 
