@@ -3,10 +3,12 @@ package scope
 import (
 	"bufio"
 	"io/fs"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/apacheconf/apacheconf/ast"
 	"github.com/apacheconf/apacheconf/internal/urlmap"
 )
 
@@ -46,38 +48,26 @@ func multiViews(r *request) *answer {
 	if !r.mayAnswer || res.Exists || r.conf.core.opts&OptMultiViews == 0 || !r.s.Loaded("negotiation_module") {
 		return nil
 	}
-	if r.filename == "" || !strings.HasPrefix(r.filename, "/") || strings.HasPrefix(r.filename, "proxy:") {
+	if r.filename == "" || !strings.HasPrefix(r.filename, "/") || strings.HasPrefix(r.filename, "proxy:") || r.opts.FS == nil {
 		return nil
 	}
 	slash := strings.LastIndexByte(r.filename, '/')
 	dir, filp := r.filename[:slash+1], r.filename[slash+1:]
-	if r.opts.FS == nil {
-		return nil
-	}
 	entries, err := fs.ReadDir(r.opts.FS, FSPath(dir))
 	if err != nil {
 		// apr_dir_open fails (AH00686).
 		return &answer{status: 403, reason: "cannot read directory for multi: " + dir}
 	}
-	if res.PathInfo != "" {
-		for _, e := range entries {
-			if strings.HasPrefix(e.Name(), filp+".") {
-				return undecidedMulti(r, "MultiViews with path info "+res.PathInfo+" (variants of "+r.filename+") is not modelled")
-			}
-		}
+	// ap_sub_req_lookup_dirent (AP_SUBREQ_MERGE_ARGS): the variant's URI
+	// is the directory's, its name, then the path info.
+	uri := strings.TrimSuffix(r.uri, res.PathInfo)
+	if !strings.HasSuffix(uri, filp) {
 		return nil
 	}
-	uriDir := r.uri[:len(r.uri)-len(filp)]
-	if !strings.HasSuffix(r.uri, filp) {
-		return nil
-	}
+	uriDir := uri[:len(uri)-len(filp)]
 	known := mimeKnowledge(r)
 	anymatch := false
-	type variant struct {
-		name string
-		sub  *Result
-	}
-	var variants []variant
+	var variants []negVariant
 	for _, e := range entries {
 		name := e.Name()
 		if !strings.HasPrefix(name, filp+".") || e.IsDir() {
@@ -86,16 +76,16 @@ func multiViews(r *request) *answer {
 		anymatch = true
 		found, decided := known.variantMatches(filp, name)
 		if !decided {
-			return undecidedMulti(r, "whether mod_mime knows the extensions of "+name+" (AddEncoding/AddLanguage/AddCharset or filters in force are not modelled)")
+			return undecidedMulti(r, "whether mod_mime finds metadata in the extensions of "+name+" (an AddLanguage/AddCharset/AddEncoding or filter inside a section names one)")
 		}
 		if !found {
 			continue
 		}
-		uri := uriDir + name
+		vuri := uriDir + name + res.PathInfo
 		if r.args != "" {
-			uri += "?" + r.args
+			vuri += "?" + r.args
 		}
-		sub := r.subRequest(uri)
+		sub := r.subRequest(vuri)
 		if sub == nil {
 			return undecidedMulti(r, "sub-requests nest too deep")
 		}
@@ -106,38 +96,45 @@ func multiViews(r *request) *answer {
 		if status != 200 || !sub.Exists || sub.IsDir {
 			continue
 		}
-		if !known.hasType(name, sub) {
+		v := known.describe(name, sub)
+		if v.ctype == "" {
 			// read_types_multi: no content type, not a variant
 			// (MultiviewsMatch Any does not change that).
 			continue
 		}
-		if sub.Handler == "type-map" || strings.HasSuffix(strings.ToLower(name), ".var") && sub.Handler != "" {
+		if v.ctype == "application/x-type-map" || sub.Handler == "type-map" {
 			return undecidedMulti(r, "the type map "+name+" is not modelled")
 		}
-		variants = append(variants, variant{name, sub})
+		variants = append(variants, v)
 	}
 	switch {
 	case len(variants) == 0 && anymatch:
 		return &answer{status: 404, reason: "Negotiation: discovered file(s) matching request: " + r.filename + " (None could be negotiated)."}
 	case len(variants) == 0:
 		return nil
-	case len(variants) == 1:
-		v := variants[0]
-		return &answer{become: v.sub, phase: "type_checker", note: "MultiViews: " + r.uri + " served by its only variant " + dir + v.name + " (mod_negotiation)"}
 	}
+	acceptable, why := negotiate(r, known, variants)
 	names := make([]string, len(variants))
-	plain := true
 	for i, v := range variants {
 		names[i] = v.name
-		plain = plain && v.sub.Handler == ""
 	}
-	for _, h := range []string{"Accept", "Accept-Language", "Accept-Charset", "Accept-Encoding"} {
-		if _, ok := r.attrs.header(h); ok {
-			plain = false
-		}
+	switch {
+	case why != "":
+		return undecidedMulti(r, why)
+	case len(acceptable) == 0:
+		return &answer{status: 406, reason: "no acceptable variant among " + strings.Join(names, ", ") + " (mod_negotiation, AH00690)"}
+	case len(acceptable) == 1:
+		v := acceptable[0]
+		return &answer{become: v.sub, phase: "type_checker", note: "MultiViews: " + r.uri + " served by the variant " + dir + v.name + " (mod_negotiation)"}
+	}
+	plain := true
+	names = names[:0]
+	for _, v := range acceptable {
+		names = append(names, v.name)
+		plain = plain && v.sub.Handler == "" && v.sub.PathInfo == ""
 	}
 	if !plain {
-		return undecidedMulti(r, "content negotiation among "+strings.Join(names, ", ")+" is not modelled")
+		return undecidedMulti(r, "content negotiation among "+strings.Join(names, ", ")+" (which is served decides the handler) is not modelled")
 	}
 	r.noteNotModelled("content negotiation among " + strings.Join(names, ", ") + " (which file is served)")
 	return &answer{status: 200, reason: "MultiViews: one of " + strings.Join(names, ", ") + " served by the default handler (the choice is not modelled)"}
@@ -148,18 +145,161 @@ func undecidedMulti(r *request, why string) *answer {
 	return &answer{status: 0, reason: "MultiViews: " + why}
 }
 
+// negVariant is a variant's var_rec as far as it decides acceptability.
+type negVariant struct {
+	name     string
+	sub      *Result
+	ctype    string // without parameters
+	language string
+	encoding bool // AddEncoding names an extension
+	charset  bool // AddCharset names an extension
+}
+
+// negotiate is do_negotiation as far as it decides which variants the
+// request's Accept* headers leave acceptable (q > 0): Accept against the
+// types (the most specific range decides), Accept-Language against the
+// languages (a variant without one is acceptable; ForceLanguagePriority
+// Fallback keeps a language mismatch from refusing). why is set where
+// the headers use what is not modelled.
+func negotiate(r *request, k *mimeKnow, vs []negVariant) (acceptable []negVariant, why string) {
+	accept, hasAccept := r.attrs.header("Accept")
+	lang, hasLang := r.attrs.header("Accept-Language")
+	_, hasEnc := r.attrs.header("Accept-Encoding")
+	_, hasCharset := r.attrs.header("Accept-Charset")
+	fallback := false
+	if d := r.conf.core.last.get("forcelanguagepriority"); d != nil {
+		for _, a := range d.Args {
+			fallback = fallback || strings.EqualFold(a.Value, "fallback")
+		}
+	}
+	ranges := parseAccept(accept)
+	langs := parseAccept(lang)
+	for _, v := range vs {
+		if hasEnc && v.encoding || hasCharset && v.charset {
+			return nil, "Accept-Encoding/Accept-Charset against the variant " + v.name + "'s encoding or charset is not modelled"
+		}
+		if hasAccept {
+			q, ok := typeQuality(ranges, v.ctype)
+			if !ok {
+				return nil, "the Accept header " + accept + " (parameters) is not modelled"
+			}
+			if q <= 0 {
+				continue
+			}
+		}
+		if hasLang && v.language != "" && !fallback && langQuality(langs, v.language) <= 0 {
+			continue
+		}
+		acceptable = append(acceptable, v)
+	}
+	return acceptable, ""
+}
+
+type acceptRange struct {
+	name   string
+	q      float64
+	params bool // parameters other than q
+}
+
+// parseAccept reads an Accept* header (do_header_line).
+func parseAccept(h string) []acceptRange {
+	var out []acceptRange
+	for _, part := range strings.Split(h, ",") {
+		fields := strings.Split(part, ";")
+		name := strings.ToLower(strings.TrimSpace(fields[0]))
+		if name == "" {
+			continue
+		}
+		ar := acceptRange{name: name, q: 1}
+		for _, p := range fields[1:] {
+			k, v, _ := strings.Cut(strings.TrimSpace(p), "=")
+			if strings.EqualFold(strings.TrimSpace(k), "q") {
+				if f, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil {
+					ar.q = f
+				}
+			} else {
+				ar.params = true
+			}
+		}
+		out = append(out, ar)
+	}
+	return out
+}
+
+// typeQuality is the quality Accept gives a content type: the most
+// specific matching range's (type/subtype, type/*, */*), 0 for none.
+func typeQuality(ranges []acceptRange, ctype string) (float64, bool) {
+	major, _, _ := strings.Cut(ctype, "/")
+	best, spec := 0.0, -1
+	for _, ar := range ranges {
+		s := -1
+		switch {
+		case ar.name == ctype:
+			s = 2
+		case ar.name == major+"/*":
+			s = 1
+		case ar.name == "*/*" || ar.name == "*":
+			s = 0
+		}
+		if s < 0 {
+			continue
+		}
+		if ar.params && s == 2 {
+			return 0, false
+		}
+		if s > spec {
+			best, spec = ar.q, s
+		}
+	}
+	return best, true
+}
+
+// langQuality is the quality Accept-Language gives a language: a range
+// equal to it or a prefix of it ("en" for "en-us"), or "*".
+func langQuality(ranges []acceptRange, lang string) float64 {
+	lang = strings.ToLower(lang)
+	best, bestLen := 0.0, -1
+	for _, ar := range ranges {
+		l := -1
+		switch {
+		case ar.name == lang:
+			l = len(lang) + 1
+		case strings.HasPrefix(lang, ar.name+"-"):
+			l = len(ar.name)
+		case ar.name == "*":
+			l = 0
+		}
+		if l > bestLen {
+			best, bestLen = ar.q, l
+		}
+	}
+	return best
+}
+
 // mimeKnow is what mod_mime's find_ct knows of extensions for the
 // variants' directory.
 type mimeKnow struct {
-	types     map[string]bool // TypesConfig's extensions (nil: not readable)
-	dir       *mimeDir
-	any       bool // MultiviewsMatch Any
-	handlers  bool // MultiviewsMatch Handlers
-	unmodeled bool // AddEncoding, AddLanguage, AddCharset or filters in force
+	types    map[string]string // TypesConfig: extension → type (nil: not readable)
+	dir      *mimeDir
+	any      bool // MultiviewsMatch Any
+	handlers bool // MultiviewsMatch Handlers
+	filters  bool // MultiviewsMatch Filters
+	// What AddLanguage, AddEncoding, AddCharset and the filter
+	// directives say at server level (in the main server's or the
+	// virtual host's own body): extension → language; sets.
+	langs          map[string]string
+	encs, charsets map[string]bool
+	filterExts     map[string]bool
+	maybe          map[string]bool // named by one inside a section: may apply
+	unmodeled      bool            // one in force we did not see (.htaccess)
 }
 
+var mimeMetaDirectives = map[string]bool{"addlanguage": true, "addencoding": true, "addcharset": true,
+	"addinputfilter": true, "addoutputfilter": true}
+
 func mimeKnowledge(r *request) *mimeKnow {
-	k := &mimeKnow{dir: peekDir[mimeDir](r.conf, mimeModule)}
+	k := &mimeKnow{dir: peekDir[mimeDir](r.conf, mimeModule), langs: map[string]string{}, encs: map[string]bool{},
+		charsets: map[string]bool{}, filterExts: map[string]bool{}, maybe: map[string]bool{}}
 	if d := r.conf.core.last.get("multiviewsmatch"); d != nil {
 		for _, a := range d.Args {
 			switch strings.ToLower(a.Value) {
@@ -167,11 +307,60 @@ func mimeKnowledge(r *request) *mimeKnow {
 				k.any = true
 			case "handlers":
 				k.handlers = true
+			case "filters":
+				k.filters = true
 			}
 		}
 	}
-	for _, name := range []string{"addencoding", "addlanguage", "addcharset", "addinputfilter", "addoutputfilter", "defaultlanguage"} {
-		if name != "defaultlanguage" && r.conf.core.last.get(name) != nil {
+	seen := map[*ast.Directive]bool{}
+	var walk func(body []ast.Node, top bool)
+	walk = func(body []ast.Node, top bool) {
+		for _, n := range body {
+			switch n := n.(type) {
+			case *ast.Directive:
+				name := n.Canonical()
+				if !mimeMetaDirectives[name] {
+					continue
+				}
+				seen[n] = true
+				vals := n.Values()
+				if len(vals) < 2 {
+					continue
+				}
+				for _, e := range vals[1:] {
+					ext := strings.ToLower(strings.TrimPrefix(e, "."))
+					if !top {
+						k.maybe[ext] = true
+						continue
+					}
+					switch name {
+					case "addlanguage":
+						k.langs[ext] = vals[0]
+					case "addencoding":
+						k.encs[ext] = true
+					case "addcharset":
+						k.charsets[ext] = true
+					default:
+						k.filterExts[ext] = true
+					}
+				}
+			case *ast.Section:
+				switch n.Canonical() {
+				case "virtualhost":
+					if n == r.v.Section {
+						walk(n.Body, true)
+					}
+				case "ifmodule", "ifdefine", "ifversion", "ifdirective", "ifsection", "iffile":
+					walk(n.Body, top)
+				default:
+					walk(n.Body, false)
+				}
+			}
+		}
+	}
+	walk(r.s.mainBody, true)
+	for name := range mimeMetaDirectives {
+		if d := r.conf.core.last.get(name); d != nil && !seen[d] {
 			k.unmodeled = true
 		}
 	}
@@ -185,30 +374,38 @@ func mimeKnowledge(r *request) *mimeKnow {
 	return k
 }
 
-// hasType is whether the variant's sub-request has a content type: an
-// extension with a type (TypesConfig, AddType), ForceType, or a handler
-// (read_types_multi then gives it CGI_MAGIC_TYPE).
-func (k *mimeKnow) hasType(name string, sub *Result) bool {
-	if sub.Handler != "" {
-		return true
-	}
-	if sub.conf != nil {
-		if ft := sub.conf.core.forceType; ft != nil && ft.Value != "" && !strings.EqualFold(ft.Value, "none") {
-			return true
-		}
-	}
+// describe is the variant's var_rec: its content type (find_ct: the
+// last extension with a type; ForceType; a handler without a type is
+// CGI_MAGIC_TYPE), language, encoding and charset.
+func (k *mimeKnow) describe(name string, sub *Result) negVariant {
+	v := negVariant{name: name, sub: sub}
 	for _, ext := range strings.Split(strings.TrimLeft(name, "."), ".")[1:] {
 		ext = strings.ToLower(ext)
-		if k.types[ext] {
-			return true
+		if t := k.types[ext]; t != "" {
+			v.ctype = t
 		}
 		if k.dir != nil {
 			if s, ok := k.dir.ctype[ext]; ok && s.Value != "" {
-				return true
+				v.ctype = s.Value
 			}
 		}
+		if l := k.langs[ext]; l != "" && v.language == "" {
+			v.language = l
+		}
+		v.encoding = v.encoding || k.encs[ext]
+		v.charset = v.charset || k.charsets[ext]
 	}
-	return false
+	if sub.conf != nil {
+		if ft := sub.conf.core.forceType; ft != nil && ft.Value != "" && !strings.EqualFold(ft.Value, "none") {
+			v.ctype = ft.Value
+		}
+	}
+	if v.ctype == "" && sub.Handler != "" {
+		v.ctype = "application/x-httpd-cgi"
+	}
+	v.ctype, _, _ = strings.Cut(strings.ToLower(strings.TrimSpace(v.ctype)), ";")
+	v.ctype = strings.TrimSpace(v.ctype)
+	return v
 }
 
 // found is whether find_ct finds metadata in ext (lower case), decided
@@ -228,10 +425,10 @@ func (k *mimeKnow) found(ext string) (found, decided bool) {
 	if k.types == nil {
 		return false, false
 	}
-	if k.types[ext] {
+	if k.types[ext] != "" || k.langs[ext] != "" || k.encs[ext] || k.charsets[ext] || k.filters && k.filterExts[ext] {
 		return true, true
 	}
-	return false, !k.unmodeled
+	return false, !k.maybe[ext] && !k.unmodeled
 }
 
 // variantMatches is find_ct's exception list for name checked against
@@ -284,11 +481,11 @@ type mimeTypesKey struct {
 	mtime time.Time
 }
 
-var mimeTypesCache sync.Map // mimeTypesKey → map[string]bool
+var mimeTypesCache sync.Map // mimeTypesKey → map[string]string
 
-// readMimeTypes reads a TypesConfig file's extensions (nil when it
+// readMimeTypes reads a TypesConfig file: extension → type (nil when it
 // cannot be read).
-func readMimeTypes(fsys fs.FS, path string) map[string]bool {
+func readMimeTypes(fsys fs.FS, path string) map[string]string {
 	if fsys == nil {
 		return nil
 	}
@@ -298,14 +495,14 @@ func readMimeTypes(fsys fs.FS, path string) map[string]bool {
 	}
 	key := mimeTypesKey{path, info.Size(), info.ModTime()}
 	if m, ok := mimeTypesCache.Load(key); ok {
-		return m.(map[string]bool)
+		return m.(map[string]string)
 	}
 	f, err := fsys.Open(FSPath(path))
 	if err != nil {
 		return nil
 	}
 	defer f.Close()
-	m := map[string]bool{}
+	m := map[string]string{}
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
 		line := sc.Text()
@@ -314,7 +511,7 @@ func readMimeTypes(fsys fs.FS, path string) map[string]bool {
 		}
 		fields := strings.Fields(line)
 		for _, ext := range fields[min(1, len(fields)):] {
-			m[strings.ToLower(ext)] = true
+			m[strings.ToLower(ext)] = strings.ToLower(fields[0])
 		}
 	}
 	mimeTypesCache.Store(key, m)
