@@ -10,6 +10,8 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/apacheconf/apacheconf/internal/pcre"
 	"github.com/apacheconf/apacheconf/internal/urlmap"
@@ -102,12 +104,37 @@ func exprParse(src string) (*exprNode, error) {
 // util_expr_eval.c (see exprUnknowable and the functions in word.eval
 // for what stays undecided).
 func evalExpr(src string, e *exprEnv) (bool, error) {
-	n, err := exprParse(src)
+	n, err := exprParseCached(src)
 	if err != nil {
 		return false, err
 	}
 	st := &exprState{e: e}
 	return n.eval(st)
+}
+
+type exprParsed struct {
+	node *exprNode
+	err  error
+}
+
+// exprCache holds parsed expressions by source: a configuration's few
+// <If> conditions are evaluated for every request. Parsed trees are not
+// changed by evaluation.
+var (
+	exprCache  sync.Map // string → exprParsed
+	exprCached atomic.Int64
+)
+
+func exprParseCached(src string) (*exprNode, error) {
+	if v, ok := exprCache.Load(src); ok {
+		p := v.(exprParsed)
+		return p.node, p.err
+	}
+	n, err := exprParse(src)
+	if exprCached.Add(1) <= 4096 { // bounded: a long editing session sees many
+		exprCache.Store(src, exprParsed{n, err})
+	}
+	return n, err
 }
 
 // exprNode is a boolean node of a parsed expression.
