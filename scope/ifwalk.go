@@ -152,6 +152,9 @@ func (r *request) preTranslateConf() *dirConfig {
 	if r.s == nil || r.v == nil || r.res == nil || r.w == nil {
 		return nil // translate_name run alone (tests)
 	}
+	if r.comp == nil || !sectionRedirects(r) {
+		return nil // nothing in a <Location> or <If> acts at translate_name
+	}
 	w := newWalker(r.s, r.v, r.opts.FS, false)
 	w.serverConfig()
 	base := w.res.conf
@@ -231,4 +234,39 @@ func (s *Server) settleIfs(req Request, opts RequestOptions, res *Result) *Resul
 	res.Status, res.Location = 0, ""
 	res.Reason = "depends on " + names + "; assuming them false: " + res.Reason
 	return res
+}
+
+// sectionRedirects reports whether a <Location> of the request's server
+// or an <If> of its base configuration has a Redirect: only those make
+// the walk before translate_name matter (mod_alias' try_redirect).
+func sectionRedirects(r *request) bool {
+	var walk func(body []ast.Node) bool
+	walk = func(body []ast.Node) bool {
+		for _, n := range body {
+			switch n := n.(type) {
+			case *ast.Directive:
+				if n.Canonical() == "redirect" {
+					return true
+				}
+			case *ast.Section:
+				if walk(n.Body) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	for _, sec := range r.comp.locSecs {
+		if walk(sec.Body) {
+			return true
+		}
+	}
+	if r.comp.base != nil {
+		for _, sec := range r.comp.base.core.ifs {
+			if walk(sec.Body) {
+				return true
+			}
+		}
+	}
+	return false
 }
