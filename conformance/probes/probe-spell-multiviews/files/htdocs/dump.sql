@@ -1,0 +1,1 @@
+sensitive: htdocs/dump.sql
