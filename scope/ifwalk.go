@@ -122,11 +122,16 @@ func (r *request) exprEnv(filename, pathInfo string, userKnown bool) *exprEnv {
 	if d, ok := r.env.get("DOCUMENT_URI"); ok {
 		e.vars["DOCUMENT_URI"] = d.Value
 	}
-	if userKnown {
+	// r->user is NULL until authentication sets it, and authentication
+	// sets it only from credentials the request sends.
+	if _, creds := r.attrs.header("Authorization"); userKnown || !creds {
 		none := ""
 		e.user = &none
 		e.vars["AUTH_TYPE"] = ""
 	}
+	// r->handler as translate_name left it (ScriptAlias, a proxy, …);
+	// r->content_type is set by the type checkers, which run later.
+	e.vars["HANDLER"], e.vars["CONTENT_TYPE"] = r.res.Mapping.Handler, ""
 	e.notes = r.note
 	e.fsys = r.opts.FS
 	e.ifs = r.opts.ifs
