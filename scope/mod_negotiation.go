@@ -24,12 +24,15 @@ import (
 // extensions mod_mime does not know spell the requested name in order
 // (dump.sql for /dump: sql is a type; config.php.bak for /config.php: php
 // is no type in /etc/mime.types, so it is part of the name). Siblings
-// but no variant: 404 (AH00687). One variant: it becomes the request
-// (ap_internal_fast_redirect). Several: content negotiation by the Accept*
-// headers, type qualities, languages and sizes chooses, which is not
-// modelled: the answer is left undecided unless every variant is a plain
-// file the default handler serves without a request Accept* header (then
-// 200, the file not named).
+// but no variant: 404 (AH00687). The request's Accept and
+// Accept-Language headers then leave the acceptable variants
+// (do_negotiation: q > 0 for the type's most specific range and for the
+// language, ForceLanguagePriority Fallback forgiving a language): none
+// is 406, one becomes the request (ap_internal_fast_redirect). Among
+// several, type qualities, languages and sizes choose, which is not
+// modelled: the answer is left undecided unless every acceptable variant
+// is a plain file the default handler serves (then 200, the file not
+// named).
 //
 // Modelled as the first fixup (the table puts the module before
 // mod_rewrite): it runs after the access phases and mod_mime's
