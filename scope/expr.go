@@ -13,6 +13,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/apacheconf/apacheconf/ast"
 	"github.com/apacheconf/apacheconf/internal/pcre"
 	"github.com/apacheconf/apacheconf/internal/urlmap"
 )
@@ -31,6 +32,17 @@ func (e *exprUndecided) Is(t error) bool {
 }
 
 func undecided(what string) error { return &exprUndecided{what} }
+
+// exprRefused is an expression httpd refuses when it reads the
+// configuration ("Cannot parse condition clause: …"): an unknown
+// variable, function or operator, a subnet that is not a constant. It is
+// undecided for a request (errors.Is errUndecided); CheckExprs reports it.
+type exprRefused struct{ msg string }
+
+func (e *exprRefused) Error() string   { return "httpd refuses the expression: " + e.msg }
+func (e *exprRefused) Is(t error) bool { return t == errUndecided }
+
+func refused(msg string) error { return &exprRefused{msg} }
 
 // exprFailed is an evaluation error httpd itself reports (ap_expr_exec
 // returns -1): an <If> counts it false, Require expr answers
@@ -303,10 +315,10 @@ func (p *exprParser) primary() (*exprNode, error) {
 		switch name {
 		case "n", "z", "R", "T", "d", "e", "f", "s", "L", "h", "x", "F", "U", "A":
 		default:
-			return nil, undecided("httpd refuses the unary operator -" + name)
+			return nil, refused("Unary operator '" + name + "' does not exist")
 		}
 		if name == "R" && w.kind != wLit {
-			return nil, undecided("-R requires subnet/netmask as constant argument")
+			return nil, refused("-R requires subnet/netmask as constant argument")
 		}
 		return &exprNode{op: "unary", cmp: name, a: w}, nil
 	}
@@ -356,11 +368,11 @@ func (p *exprParser) primary() (*exprNode, error) {
 		switch strings.ToLower(name) {
 		case "ipmatch":
 			if r.kind != wLit {
-				return nil, undecided("-ipmatch requires subnet/netmask as constant argument")
+				return nil, refused("-ipmatch requires subnet/netmask as constant argument")
 			}
 		case "strmatch", "strcmatch", "fnmatch":
 		default:
-			return nil, undecided("httpd refuses the binary operator -" + name)
+			return nil, refused("Binary operator '" + name + "' does not exist")
 		}
 		return &exprNode{op: "binary", cmp: strings.ToLower(name), a: l, b: r}, nil
 	}
@@ -826,7 +838,7 @@ func (e *exprEnv) variable(name string) (string, error) {
 	if strings.HasPrefix(name, "SSL_") {
 		return "", undecided("%{" + name + "} is mod_ssl's TLS state")
 	}
-	return "", undecided("httpd refuses the expression: variable '" + name + "' does not exist")
+	return "", refused("Variable '" + name + "' does not exist")
 }
 
 func (e *exprEnv) header(name string) string {
@@ -918,7 +930,7 @@ func (e *exprEnv) function(name, arg string) (string, error) {
 	case "ldap":
 		return "", undecided("ldap() escaping is not modelled")
 	}
-	return "", undecided("httpd refuses the expression: function '" + name + "' does not exist (or is another module's)")
+	return "", refused("Function '" + name + "' does not exist")
 }
 
 // processEnv is getenv() in httpd's process: Debian starts it with
@@ -1109,4 +1121,106 @@ func fnmatchFlags(pat, s string, pathname, caseBlind bool) bool {
 		pat, s = pat[1:], s[1:]
 	}
 	return s == ""
+}
+
+// exprVariables are the variables httpd's core knows (util_expr_eval.c's
+// request_var_names, req_header_var_names, conn_var_names,
+// misc_var_names).
+var exprVariables = map[string]bool{}
+
+// exprFunctions are its string functions (string_func_providers).
+var exprFunctions = map[string]bool{}
+
+func init() {
+	for _, n := range strings.Fields(`REQUEST_METHOD REQUEST_SCHEME REQUEST_URI REQUEST_FILENAME REMOTE_HOST REMOTE_IDENT
+		REMOTE_USER SERVER_ADMIN SERVER_NAME SERVER_PORT SERVER_PROTOCOL SCRIPT_FILENAME PATH_INFO QUERY_STRING IS_SUBREQ
+		DOCUMENT_ROOT AUTH_TYPE THE_REQUEST CONTENT_TYPE HANDLER REQUEST_LOG_ID SCRIPT_USER SCRIPT_GROUP DOCUMENT_URI
+		LAST_MODIFIED CONTEXT_PREFIX CONTEXT_DOCUMENT_ROOT REQUEST_STATUS REMOTE_ADDR REMOTE_PORT
+		HTTP_USER_AGENT HTTP_PROXY_CONNECTION HTTP_REFERER HTTP_COOKIE HTTP_FORWARDED HTTP_HOST HTTP_ACCEPT
+		HTTPS IPV6 CONN_LOG_ID CONN_REMOTE_ADDR HTTP2
+		TIME_YEAR TIME_MON TIME_DAY TIME_HOUR TIME_MIN TIME_SEC TIME_WDAY TIME SERVER_SOFTWARE API_VERSION`) {
+		exprVariables[n] = true
+	}
+	for _, n := range strings.Fields(`osenv env resp req http note reqenv req_novary tolower toupper escape unescape
+		file filesize base64 unbase64 sha1 md5 ldap`) {
+		exprFunctions[n] = true
+	}
+}
+
+// checkNames reports the first variable or function of n that httpd's
+// core does not know (mod_ssl's SSL_* and ssl functions aside: the
+// module may provide them).
+func (n *exprNode) checkNames() error {
+	if n == nil {
+		return nil
+	}
+	for _, c := range []*exprNode{n.l, n.r} {
+		if err := c.checkNames(); err != nil {
+			return err
+		}
+	}
+	words := append([]*exprWord{n.a, n.b}, n.list...)
+	for _, w := range words {
+		if err := w.checkNames(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (w *exprWord) checkNames() error {
+	if w == nil {
+		return nil
+	}
+	switch w.kind {
+	case wVar:
+		if !exprVariables[w.s] && !strings.HasPrefix(w.s, "SSL_") {
+			return refused("Variable '" + w.s + "' does not exist")
+		}
+	case wFunc:
+		if !exprFunctions[w.s] && !strings.HasPrefix(w.s, "ssl") {
+			return refused("Function '" + w.s + "' does not exist")
+		}
+	}
+	for _, p := range append([]*exprWord{w.arg}, w.parts...) {
+		if err := p.checkNames(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// CheckExprs reports the expressions of <If>, <ElseIf> and Require expr
+// that httpd refuses when it reads the configuration: an unknown
+// variable, function or operator, a non-constant subnet. An expression
+// this package cannot parse is not reported (httpd may accept it; a
+// request then leaves it undecided).
+func CheckExprs(body []ast.Node) []Problem {
+	var out []Problem
+	check := func(pos ast.Position, prefix, src string) {
+		n, err := exprParse(src)
+		if err == nil {
+			err = n.checkNames()
+		}
+		var r *exprRefused
+		if errors.As(err, &r) {
+			p := newProblem(pos, prefix+r.msg)
+			p.Err = err
+			out = append(out, p)
+		}
+	}
+	ast.Inspect(body, func(node ast.Node) bool {
+		switch node := node.(type) {
+		case *ast.Section:
+			if c := node.Canonical(); (c == "if" || c == "elseif") && len(node.Args) > 0 {
+				check(node.Pos(), "Cannot parse condition clause: ", node.Args[0].Value)
+			}
+		case *ast.Directive:
+			if src, ok := requireExprSource(node); ok {
+				check(node.Pos(), "Cannot parse expression in require line: ", src)
+			}
+		}
+		return true
+	})
+	return out
 }

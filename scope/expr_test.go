@@ -8,6 +8,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/apacheconf/apacheconf/parser"
 )
 
 // TestExprEval covers util_expr_eval.c's operators, functions and
@@ -122,4 +124,31 @@ func TestFnmatchFlags(t *testing.T) {
 	} {
 		assert.Equal(t, tt.want, fnmatchFlags(tt.pat, tt.s, tt.pathname, tt.icase), "%q %q", tt.pat, tt.s)
 	}
+}
+
+// CheckExprs reports what httpd refuses at start-up, nothing it accepts.
+func TestCheckExprs(t *testing.T) {
+	f, err := parser.ParseFile("t.conf", []byte(`<If "%{HTTP_X_FOO} == ''">
+</If>
+<ElseIf "%{HTTP:X-Foo} == '' && tolower(%{REQUEST_URI}) =~ /x/">
+</ElseIf>
+<Directory /srv>
+  Require expr "nosuch(%{REQUEST_URI}) == ''"
+  Require not expr %{REMOTE_ADDR} -ipmatch %{HTTP_HOST}
+  Require expr "%{SSL_CIPHER} == 'x' || -f %{REQUEST_FILENAME}"
+  <If "%{REQUEST_URI} -foo 'x'">
+  </If>
+</Directory>
+`))
+	require.NoError(t, err)
+	var msgs []string
+	for _, p := range CheckExprs(f.Body) {
+		msgs = append(msgs, p.Pos.String()+": "+p.Msg)
+	}
+	assert.Equal(t, []string{
+		"t.conf:1:1: Cannot parse condition clause: Variable 'HTTP_X_FOO' does not exist",
+		"t.conf:6:3: Cannot parse expression in require line: Function 'nosuch' does not exist",
+		"t.conf:7:3: Cannot parse expression in require line: -ipmatch requires subnet/netmask as constant argument",
+		"t.conf:9:3: Cannot parse condition clause: Binary operator 'foo' does not exist",
+	}, msgs)
 }

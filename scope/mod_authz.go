@@ -184,6 +184,22 @@ func parseRequireExpr(d *ast.Directive, negated bool) *requireExpr {
 	return x
 }
 
+// requireExprSource is the expression of a Require [not] expr line.
+func requireExprSource(d *ast.Directive) (string, bool) {
+	if d.Canonical() != "require" {
+		return "", false
+	}
+	vals := d.Values()
+	negated := len(vals) > 0 && strings.EqualFold(vals[0], "not")
+	if negated {
+		vals = vals[1:]
+	}
+	if len(vals) == 0 || !strings.EqualFold(vals[0], "expr") {
+		return "", false
+	}
+	return parseRequireExpr(d, negated).src, true
+}
+
 // evalRequireExpr is expr_check_authorization for the request.
 func evalRequireExpr(r *request, n *authzNode) AuthzResult {
 	x := n.expr

@@ -20,7 +20,8 @@ import (
 // reading the files: virtual host addresses, each directive against the
 // table of the modules loaded (with the checks handlers make of their
 // arguments in their context), the words of the directives scope
-// interprets (Options, AllowOverride), mod_wsgi's daemon definitions
+// interprets (Options, AllowOverride), the expressions of <If> and
+// Require expr (scope.CheckExprs), mod_wsgi's daemon definitions
 // (accounts looked up on this machine), then, when opts.FS is set, the
 // files httpd looks at (Server.CheckFiles, StartupChecks). It returns the
 // server (nil if it could not be built), every error, in the order httpd
@@ -38,6 +39,7 @@ func Validate(body []ast.Node, opts ValidateOptions) (s *scope.Server, errs, war
 	var (
 		dirs    []*directive.PosError
 		values  []scope.Problem
+		exprs   []scope.Problem
 		groups  error
 		files   *scope.FileCheck
 		startup []scope.Problem
@@ -49,6 +51,7 @@ func Validate(body []ast.Node, opts ValidateOptions) (s *scope.Server, errs, war
 	}
 	run(func() { dirs = directive.CheckTree(body, s.Loaded) })
 	run(func() { values = scope.CheckValues(body) })
+	run(func() { exprs = scope.CheckExprs(body) })
 	run(func() {
 		_, groups = resolve.GroupsWith(s, resolve.GroupOptions{Accounts: resolve.SystemAccounts{}})
 	})
@@ -58,6 +61,7 @@ func Validate(body []ast.Node, opts ValidateOptions) (s *scope.Server, errs, war
 	}
 	wg.Wait()
 	tree = append(tree, problems(values)...)
+	tree = append(tree, problems(exprs)...)
 	tree = append(tree, AsList(groups)...)
 	var read parser.ErrorList
 	read = append(read, opts.LoadErrors...)
