@@ -332,10 +332,15 @@ func (n *authzNode) eval(r *authzRequest, parent authzLogic) AuthzResult {
 		res = n.check(r)
 	} else {
 		res = AuthzNeutral
+		// An undecidable child leaves the container undecided unless a
+		// later child decides it whatever that child is: a grant in a
+		// <RequireAny>, a denial in a <RequireAll>.
+		unknown := false
 		for _, c := range n.children {
 			cr := c.eval(r, n.op)
 			if cr == AuthzUnknown {
-				return AuthzUnknown
+				unknown = true
+				continue
 			}
 			if cr == AuthzNeutral {
 				continue
@@ -357,6 +362,10 @@ func (n *authzNode) eval(r *authzRequest, parent authzLogic) AuthzResult {
 					res = cr
 				}
 			}
+		}
+		decisive := n.op == logicAnd && res == AuthzDenied || n.op != logicAnd && res == AuthzGranted
+		if unknown && !decisive {
+			return AuthzUnknown
 		}
 	}
 	if n.negate {
