@@ -1,6 +1,9 @@
 package scope
 
 import (
+	"maps"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/apacheconf/apacheconf/ast"
@@ -57,6 +60,11 @@ type coreDir struct {
 	overrideList              map[string]bool
 	handler                   *Setting // SetHandler ("" after SetHandler None)
 	forceType                 *Setting
+	// errorDocs are the ErrorDocument lines by status code
+	// (response_code_exprs): one entry per code, a child's over its
+	// parent's; "ErrorDocument N default" is an entry too (it restores
+	// httpd's own answer).
+	errorDocs map[int]*ast.Directive
 	// last is the generic table: the last directive of each name
 	// (canonical) no module claims, innermost wins.
 	last *lastSet
@@ -116,6 +124,7 @@ func mergeCore(base, add *coreDir) coreDir {
 	if add.forceType != nil {
 		c.forceType = add.forceType
 	}
+	c.errorDocs = overlay(base.errorDocs, add.errorDocs, nil)
 	c.last = base.last.over(add.last)
 	// sec_file and sec_if accumulate (apr_array_append).
 	if len(add.files) > 0 {
@@ -167,6 +176,7 @@ func init() {
 					c.core.forceType = &Setting{Value: vals[0], By: d}
 				}
 			},
+			"errordocument": setErrorDocument,
 		},
 		sections: map[string]sectionFunc{
 			"files":       func(a *applier, c *dirConfig, s *ast.Section) { c.core.files = append(c.core.files, s) },
@@ -411,6 +421,94 @@ func coreTypes(r *request) {
 	}
 }
 
+// setErrorDocument is set_error_document: the code must be one httpd
+// knows (500 stands for any it does not); a full URL for 401 is ignored
+// (httpd logs a notice at start-up); the entry replaces the code's.
+func setErrorDocument(a *applier, c *dirConfig, d *ast.Directive, vals []string) {
+	if len(vals) < 2 {
+		return // the registry checks the argument count
+	}
+	code := atoi(vals[0])
+	if !knownStatus(code) {
+		a.fail(d.Pos(), "Unsupported HTTP response code %s", vals[0])
+		return
+	}
+	if code == 401 && errorDocumentKind(vals[1]) == errorDocRemote {
+		return
+	}
+	if c.core.errorDocs == nil {
+		c.core.errorDocs = map[int]*ast.Directive{}
+	}
+	c.core.errorDocs[code] = d
+}
+
+// phaseErrorDocument is the trace phase of what an ErrorDocument did
+// (Step.Phase).
+const phaseErrorDocument = "errordocument"
+
+// Kinds of ErrorDocument target (set_error_document's heuristic).
+const (
+	errorDocText   = iota // a message (it has a space, or is neither a path nor a URL)
+	errorDocLocal         // a local URL path: an internal redirect
+	errorDocRemote        // a full URL: a 302 to it
+)
+
+// errorDocumentKind is set_error_document's reading of its second
+// argument (quotes already removed by the parser).
+func errorDocumentKind(msg string) int {
+	switch {
+	case strings.Contains(msg, " "):
+		return errorDocText
+	case strings.HasPrefix(msg, "/"):
+		return errorDocLocal
+	case isURL(msg):
+		return errorDocRemote
+	}
+	return errorDocText
+}
+
+// isURL is ap_is_url: a scheme (letters, digits, '+', '-', '.') and a
+// colon.
+func isURL(u string) bool {
+	i := strings.IndexByte(u, ':')
+	if i <= 0 {
+		return false
+	}
+	for _, c := range u[:i] {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.') {
+			return false
+		}
+	}
+	return true
+}
+
+// knownStatus reports whether httpd has a status line for code
+// (http_protocol.c's status_lines): ap_index_of_response maps any other
+// to 500's entry.
+func knownStatus(code int) bool {
+	switch {
+	case code >= 100 && code <= 102, code >= 200 && code <= 208, code == 226,
+		code >= 300 && code <= 305, code == 307, code == 308,
+		code >= 400 && code <= 417, code >= 421 && code <= 424, code == 426, code == 428, code == 429, code == 431, code == 451,
+		code >= 500 && code <= 508, code == 510, code == 511:
+		return true
+	}
+	return false
+}
+
+// errorDocument is ap_response_code_string: the ErrorDocument in force
+// in c for status (nil: none, or "default").
+func (c *coreDir) errorDocument(status int) *ast.Directive {
+	if !knownStatus(status) {
+		status = 500
+	}
+	d := c.errorDocs[status]
+	if d == nil || len(d.Args) < 2 || strings.EqualFold(d.Args[1].Value, "default") {
+		return nil
+	}
+	return d
+}
+
 // coreEffective lists core's settings and the innermost-wins table.
 func coreEffective(c *coreDir, out []Effective) []Effective {
 	if len(c.optsBy) > 0 {
@@ -421,6 +519,10 @@ func coreEffective(c *coreDir, out []Effective) []Effective {
 	}
 	if c.handler != nil && c.handler.By != nil {
 		out = append(out, Effective{Name: "SetHandler", Values: []string{c.handler.Value}, Rule: RuleInnermost, By: []*ast.Directive{c.handler.By}})
+	}
+	for _, code := range slices.Sorted(maps.Keys(c.errorDocs)) {
+		d := c.errorDocs[code]
+		out = append(out, Effective{Name: d.Name, Key: strconv.Itoa(code), Values: d.Values()[1:], Rule: RuleByName, By: []*ast.Directive{d}})
 	}
 	c.last.each(func(_ string, d *ast.Directive) {
 		// Server-only directives (DocumentRoot, Listen, LoadModule …)

@@ -19,7 +19,7 @@ import (
 func TestDirectivesHaveOneHome(t *testing.T) {
 	names := []string{
 		// core
-		"options", "allowoverride", "allowoverridelist", "sethandler", "forcetype", "documentroot", "accessfilename",
+		"options", "allowoverride", "allowoverridelist", "sethandler", "forcetype", "documentroot", "accessfilename", "errordocument",
 		// mod_alias
 		"alias", "aliasmatch", "scriptalias", "scriptaliasmatch", "redirectmatch", "redirectpermanent", "redirecttemp",
 		// mod_userdir, mod_dir, mod_mime, mod_env, mod_setenvif, mod_headers

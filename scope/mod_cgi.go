@@ -18,7 +18,8 @@ const cgiContentType = "application/x-httpd-cgi"
 
 func init() {
 	cgiModule.define(module{
-		contentHandler: cgiContentType,
+		handlerNames: []string{"cgi-script", cgiContentType},
+		ownStatus:    true,
 		handler: func(r *request) (int, string, bool) {
 			if r.handler != "cgi-script" && r.handler != cgiContentType {
 				return 0, "", false

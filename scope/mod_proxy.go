@@ -55,6 +55,7 @@ func init() {
 		translateName:   proxyTranslate,
 		mapToStorage:    proxyMapToStorage,
 		handler:         proxyHandler,
+		ownStatus:       true, // the backend's answer
 	})
 }
 

@@ -92,8 +92,8 @@ func init() {
 			return rewrite.MergeServer(m, v)
 		},
 		translateName: rewriteTranslate,
-		typeChecker:   rewriteTypes,
 		fixups:        rewriteFixup,
+		lateFixups:    rewriteTypes,
 		setsEnv:       []string{"rewriterule"},
 	})
 }
@@ -220,14 +220,28 @@ func rewriteLocationConf(r *request) *rewrite.DirConfig {
 	return dir
 }
 
-// rewriteTypes is hook_mimetype: [T=] and [H=] of the server's rules.
+// rewriteTypes is hook_mimetype, a fixup at APR_HOOK_LAST (after
+// mod_dir's, which Debian loads first): the [T=] and [H=] of the rules
+// that ran for this request, server and per-directory, left as notes
+// (force_type_handler). It runs after core's ForceType/SetHandler
+// (core_override_type, REALLY_FIRST) and so wins over them; a new
+// request of an internal redirect starts with empty notes.
 func rewriteTypes(r *request) {
+	st := reqState[rewriteState](r, rewriteModule)
 	if t, ok := r.note(noteForcedType); ok {
-		r.contentType = Setting{Value: t}
+		r.contentType = Setting{Value: t, By: st.typeBy}
+		r.addStep(Step{Phase: "rewrite", Note: "content type " + t + " forced by " + describe(st.typeBy) + " (mod_rewrite's hook_mimetype)"})
 	}
 	if h, ok := r.note(noteForcedHandler); ok {
-		r.handler, r.handlerBy = h, nil
+		r.handler, r.handlerBy = h, st.handlerBy
+		r.addStep(Step{Phase: "rewrite", Note: "handler " + h + " forced by " + describe(st.handlerBy) + " (mod_rewrite's hook_mimetype)"})
 	}
+}
+
+// rewriteState is mod_rewrite's state for a request: the rules that
+// left the forced type and handler notes.
+type rewriteState struct {
+	typeBy, handlerBy *ast.Directive
 }
 
 // rewriteFixup is hook_fixup: the per-directory rules.
@@ -261,7 +275,7 @@ func rewriteFixup(r *request) *answer {
 		if res.HasQuery {
 			uri += "?" + res.Query
 		}
-		return &answer{internalRedirect: uri, phase: "rewrite", note: "internal redirect to " + uri + " by " + describe(lastRule(res))}
+		return &answer{internalRedirect: uri, viaHandler: rewriteRedirectHandler, phase: "rewrite", note: "internal redirect to " + uri + " by " + describe(lastRule(res))}
 	case rewrite.Redirect:
 		return &answer{status: res.Status, reason: "redirected by " + describe(lastRule(res)), redirect: &Redirect{Status: res.Status, Location: res.Location}}
 	case rewrite.Status:
@@ -301,20 +315,15 @@ func (r *request) rewriteApply(res *rewrite.Result, phase string, perDir bool) {
 		r.setNote("rewrite-end", "1")
 		r.opts.rewriteEnd = true
 	}
+	// force_type_handler leaves [T=]/[H=] (lower-cased) as notes for
+	// hook_mimetype, whichever phase the rule ran in.
 	if res.Type != "" {
-		if perDir {
-			r.contentType = Setting{Value: res.Type, By: lastRule(res)}
-		} else {
-			r.setNote(noteForcedType, res.Type)
-		}
+		r.setNote(noteForcedType, strings.ToLower(res.Type))
+		reqState[rewriteState](r, rewriteModule).typeBy = forcingRule(res, func(p *rewrite.Rule) bool { return p.Type != "" })
 	}
 	if res.Handler != "" {
-		if perDir {
-			r.handler, r.handlerBy = res.Handler, lastRule(res)
-			r.res.Handler, r.res.HandlerBy = r.handler, r.handlerBy
-		} else {
-			r.setNote(noteForcedHandler, res.Handler)
-		}
+		r.setNote(noteForcedHandler, strings.ToLower(res.Handler))
+		reqState[rewriteState](r, rewriteModule).handlerBy = forcingRule(res, func(p *rewrite.Rule) bool { return p.Handler != "" })
 	}
 	if res.Action == rewrite.Undecided {
 		why := strings.Join(res.Unmodelled, "; ")
@@ -324,6 +333,21 @@ func (r *request) rewriteApply(res *rewrite.Result, phase string, perDir bool) {
 		r.res.Unmodelled = append(r.res.Unmodelled, why)
 		r.noteNotModelled(why)
 	}
+}
+
+// forcingRule is the last rule that matched and has the flag forces
+// tests ([T=] or [H=]): the one whose forced value is in force.
+func forcingRule(res *rewrite.Result, forces func(*rewrite.Rule) bool) *ast.Directive {
+	for i := len(res.Steps) - 1; i >= 0; i-- {
+		st := res.Steps[i]
+		if !st.Matched || st.Rule == nil {
+			continue
+		}
+		if p, err := rewrite.ParseRule(st.Rule, nil); err == nil && forces(p) {
+			return st.Rule
+		}
+	}
+	return lastRule(res)
 }
 
 func lastRule(res *rewrite.Result) *ast.Directive {

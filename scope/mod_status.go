@@ -14,7 +14,7 @@ const statusContentType = "application/x-httpd-status"
 
 func init() {
 	statusModule.define(module{
-		handler:        filelessHandler("status_module", "mod_status answers the server status", []string{"GET"}, statusHandlers...),
-		contentHandler: statusContentType,
+		handler:      filelessHandler("status_module", "mod_status answers the server status", []string{"GET"}, statusHandlers...),
+		handlerNames: statusHandlers,
 	})
 }

@@ -114,21 +114,30 @@ func init() {
 			}
 			return Mapping{}, false
 		},
-		contentHandler: wsgiContentType,
+		handlerNames: []string{wsgiHandlerName, wsgiContentType},
+		ownStatus:    true, // the application's
 		// The handler script whose name is the handler (configuration:
-		// reported whatever the access phases answer).
-		fixups: func(r *request) *answer {
-			if r.handler != "" && !isWSGIHandler(r.handler) {
+		// reported whatever the access phases answer). It runs after
+		// every fixup, as wsgi_hook_handler sees the handler the fixups
+		// (mod_rewrite's [H=]) left; with no handler set, the content
+		// type is the name ap_invoke_handler gives it.
+		lateFixups: func(r *request) {
+			h := r.handler
+			if h == "" {
+				h = mediaType(r.contentType.Value)
+			}
+			if h != "" && !isWSGIHandler(h) {
 				if w := peekDir[wsgiDir](r.conf, wsgiModule); w != nil {
-					r.res.HandlerScript = w.handlers[r.handler]
+					r.res.HandlerScript = w.handlers[h]
 				}
 			}
-			return nil
 		},
 		handler: func(r *request) (int, string, bool) {
 			res := r.res
+			// wsgi_hook_handler compares r->handler (the content type when
+			// no handler is set: ap_invoke_handler) with its two names.
 			switch {
-			case isWSGIHandler(res.Handler):
+			case isWSGIHandler(r.handler):
 				// wsgi_hook_handler's order: ExecCGI (unless WSGIScriptAlias
 				// mapped the request: wsgi_is_script_aliased), then the
 				// file, then not a directory.
@@ -140,6 +149,12 @@ func init() {
 				}
 				if res.IsDir {
 					return 403, "Attempt to invoke directory as WSGI application", true
+				}
+				if strings.HasPrefix(r.filename, "redirect:") {
+					// mod_rewrite's "redirect:URI" left for its
+					// redirect-handler, which a [H=] replaced: no script by
+					// that name loads (conformance/routing/rw-th-dir).
+					return 500, "mod_wsgi cannot load the script " + r.filename + " (a [H=] replaced mod_rewrite's redirect-handler)", true
 				}
 				return 200, "served by mod_wsgi (see resolve for the daemon group)", true
 			case res.HandlerScript != nil:
@@ -166,10 +181,15 @@ type wsgiServer struct {
 	aliases []*ast.Directive
 }
 
-// wsgiContentType is the content type mod_wsgi handles like wsgi-script.
-const wsgiContentType = "application/x-httpd-wsgi"
+// wsgiHandlerName is mod_wsgi's handler; wsgiContentType the content
+// type it takes as well (as a handler name: ap_invoke_handler makes the
+// content type the handler when none is set).
+const (
+	wsgiHandlerName = "wsgi-script"
+	wsgiContentType = "application/x-httpd-wsgi"
+)
 
-func isWSGIHandler(h string) bool { return h == "wsgi-script" || h == wsgiContentType }
+func isWSGIHandler(h string) bool { return h == wsgiHandlerName || h == wsgiContentType }
 
 // IsWSGI reports whether mod_wsgi's handler takes the request.
 func (r *Result) IsWSGI() bool {

@@ -87,12 +87,25 @@ type module struct {
 	// Fixups that only add to the request (environment, notes) run
 	// whatever the access phases answered; their answer is then ignored.
 	fixups func(r *request) *answer
+	// lateFixups runs after every module's fixups: a fixup registered
+	// at APR_HOOK_LAST by a module loaded after mod_dir (mod_rewrite's
+	// hook_mimetype), which sees the request as the other fixups left
+	// it and cannot answer.
+	lateFixups func(r *request)
 	// handler answers the request when the module's handler is the one
-	// selected (ok true), as ap_invoke_handler offers it to each module.
+	// selected (ok true), as ap_invoke_handler offers it to each module:
+	// r.handler is then the handler name, or the content type when no
+	// handler is set.
 	handler func(r *request) (status int, reason string, ok bool)
-	// contentHandler is a content type the module's handler takes when
-	// no handler is set (ap_invoke_handler dispatches on the type).
-	contentHandler string
+	// handlerNames are the names the module's handler takes (what its
+	// handler hook compares r->handler with); a content type among them
+	// is reported as the handler when no handler is set.
+	handlerNames []string
+	// ownStatus: the handler's answer carries its own status (an
+	// application's or a backend's), where another handler's keeps
+	// r->status (the default handler serving an ErrorDocument keeps
+	// the error's status).
+	ownStatus bool
 	// setsEnv are the module's directives that set a request environment
 	// variable (see EnvSetters).
 	setsEnv []string
@@ -124,6 +137,10 @@ type answer struct {
 	// phase and note are the trace step recording the internal
 	// redirect (Step.Phase, Step.Note).
 	phase, note string
+	// viaHandler is the handler that performs the internal redirect
+	// (mod_rewrite's redirect-handler): a later fixup that sets another
+	// handler cancels it.
+	viaHandler string
 	// become is a sub-request's result that becomes the request
 	// (ap_internal_fast_redirect, as mod_dir does for an index file).
 	become *Result

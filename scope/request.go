@@ -4,6 +4,7 @@ import (
 	"io/fs"
 	"net/netip"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -96,6 +97,10 @@ type RequestOptions struct {
 	rewriteEnd bool
 	// ifs are the chain's undecided <If> conditions (ifwalk.go).
 	ifs *ifDecisions
+	// errorStatus is, in the request an ErrorDocument started and the
+	// internal redirects it makes, the status of the request that failed
+	// (their r->status); 0 elsewhere.
+	errorStatus int
 }
 
 // request is request_rec: what the phases read and write. The core
@@ -275,9 +280,19 @@ func (s *Server) Request(req Request, opts RequestOptions) *Result {
 	r.path, r.absolute = path, absolute
 	if opts.ifs == nil {
 		r.opts.ifs = &ifDecisions{}
-		return s.settleIfs(req, r.opts, r.run())
+		return s.settleIfs(req, r.opts, r.runAndDie())
 	}
-	return r.run()
+	return r.runAndDie()
+}
+
+// runAndDie runs the phases; a request that runs (not a sub-request,
+// which only looks up) ends in ap_die: its ErrorDocument.
+func (r *request) runAndDie() *Result {
+	res := r.run()
+	if r.opts.depth == 0 && !res.died {
+		res = r.die(res)
+	}
+	return res
 }
 
 func newEnvRequest(req Request) *envRequest {
@@ -308,6 +323,7 @@ func (r *request) run() *Result {
 	}
 	if res.Mapping.Status != 0 { // rejected before or while mapping
 		res.Status, res.Reason = res.Mapping.Status, res.Mapping.Reason
+		res.failConf = r.translateConf()
 		return r.finish()
 	}
 	r.uri = res.Mapping.URI
@@ -315,6 +331,7 @@ func (r *request) run() *Result {
 	if rd := res.Mapping.Redirect; rd != nil {
 		res.Status, res.Reason = rd.Status, "redirected by "+describe(res.Mapping.Directive)
 		res.Location = rd.Location
+		res.failConf = r.translateConf()
 		return r.finish()
 	}
 	// map_to_storage: a module may take the request off the file system
@@ -323,6 +340,9 @@ func (r *request) run() *Result {
 	w := r.w
 	w.serverConfig()
 	w.accessName = accessFileName(w.res.conf)
+	// What fails in map_to_storage has the server's configuration
+	// (r->per_dir_config is lookup_defaults until the walk ends).
+	res.failConf = w.res.conf
 	onDisk := true
 	for _, m := range modules {
 		if m.mapToStorage != nil && m.mapToStorage(r) {
@@ -363,7 +383,7 @@ func (r *request) run() *Result {
 		w.ifWalk(res, r.exprEnv(w.res.filename, w.res.pathInfo, true))
 	}
 	r.conf = w.res.conf
-	res.Steps, res.conf = w.res.steps, r.conf
+	res.Steps, res.conf, res.failConf = w.res.steps, r.conf, nil
 	if len(r.early) > 0 {
 		res.Steps = append(r.early, res.Steps...)
 	}
@@ -393,8 +413,8 @@ func (r *request) run() *Result {
 			}
 		}
 	}
-	// type_checker, then core's SetHandler/ForceType, then the handler
-	// by content type.
+	// type_checker (mod_mime), then core's SetHandler/ForceType
+	// (core_override_type, the first fixup: APR_HOOK_REALLY_FIRST).
 	r.handler, r.handlerBy = res.Mapping.Handler, res.Mapping.Directive
 	for _, m := range modules {
 		if m.typeChecker != nil {
@@ -402,19 +422,6 @@ func (r *request) run() *Result {
 		}
 	}
 	coreTypes(r)
-	if r.handler == "" {
-		if ct := strings.ToLower(strings.TrimSpace(strings.Split(r.contentType.Value, ";")[0])); ct != "" {
-			for _, m := range modules {
-				if m.contentHandler == ct {
-					r.handler, r.handlerBy = ct, r.contentType.By
-				}
-			}
-		}
-	}
-	res.Handler, res.HandlerBy = r.handler, r.handlerBy
-	if res.Handler == "" {
-		res.HandlerBy = nil
-	}
 	// fixups: every module's runs (they complete the environment); the
 	// first answer ends the request when the access phases let it on.
 	var ans *answer
@@ -430,6 +437,21 @@ func (r *request) run() *Result {
 			}
 		}
 	}
+	if ans == nil || ans.become == nil {
+		r.runLateFixups()
+	}
+	if ans != nil && ans.viaHandler != "" && r.handler != ans.viaHandler {
+		// The internal redirect was left to a handler (mod_rewrite's
+		// redirect-handler) that a later fixup replaced ([H=] applied by
+		// hook_mimetype): the new handler runs instead.
+		// The handler is given hook_fixup's file name, "redirect:URI".
+		r.addStep(Step{Phase: "rewrite", Note: "the " + ans.viaHandler + " for " + ans.internalRedirect + " is replaced by the handler " + r.handler + ": no internal redirect"})
+		r.filename = "redirect:" + ans.internalRedirect
+		res.Filename = r.filename
+		ans = nil
+	}
+	res.Handler, res.HandlerBy = r.reportedHandler()
+	res.handlerSet, res.contentType = Setting{Value: r.handler, By: r.handlerBy}, r.contentType
 	res.Env, res.Undecided, res.NotModelled = r.env.entries, r.undecided, r.notModelled
 	switch {
 	case res.Authz != AuthzGranted:
@@ -452,6 +474,7 @@ func (r *request) run() *Result {
 		b.Rewrites = append(append([]RewriteStep(nil), res.Rewrites...), b.Rewrites...)
 		b.Unmodelled = append(append([]string(nil), res.Unmodelled...), b.Unmodelled...)
 		b.Request = r.req
+		r.fastRedirectLateFixups(b)
 		return b
 	case ans != nil && ans.internalRedirect != "" && r.opts.depth > 0:
 		// A sub-request runs no handler: the internal redirect its
@@ -561,12 +584,80 @@ func accessStatus(a AuthzResult) (int, string) {
 	return 403, "client denied by server configuration"
 }
 
-// invokeHandler is ap_invoke_handler: the module whose handler takes the
-// request answers; else core's default handler (a file, or 404).
+// runLateFixups runs the fixups that come after all others (mod_rewrite's
+// hook_mimetype, mod_wsgi's handler-script report).
+func (r *request) runLateFixups() {
+	for _, m := range modules {
+		if m.lateFixups != nil {
+			m.lateFixups(r)
+		}
+	}
+}
+
+// fastRedirectLateFixups runs the late fixups for a request that a
+// sub-request's result b became (ap_internal_fast_redirect copies the
+// sub-request's file, handler, type and configuration into the request,
+// whose remaining fixups then run): a handler or type they force is
+// what the handler phase sees (a server-level [H=] on a directory's URL
+// applies to its index file).
+func (r *request) fastRedirectLateFixups(b *Result) {
+	nr := *r
+	nr.res, nr.conf, nr.filename, nr.uri = b, b.conf, b.Filename, b.URI
+	nr.handler, nr.handlerBy, nr.contentType = b.handlerSet.Value, b.handlerSet.By, b.contentType
+	nr.runLateFixups()
+	if nr.handler == b.handlerSet.Value && nr.contentType.Value == b.contentType.Value {
+		return
+	}
+	b.Handler, b.HandlerBy = nr.reportedHandler()
+	b.handlerSet, b.contentType = Setting{Value: nr.handler, By: nr.handlerBy}, nr.contentType
+	if b.beforeHandler != 0 && b.Authz == AuthzGranted {
+		b.Status, b.Reason = nr.invokeHandler()
+	}
+}
+
+// mediaType is a content type as a handler name: without its
+// parameters (ap_invoke_handler), lower case (as every directive that
+// sets one stores it).
+func mediaType(ct string) string {
+	if i := strings.IndexByte(ct, ';'); i >= 0 {
+		ct = ct[:i]
+	}
+	return strings.ToLower(strings.TrimSpace(ct))
+}
+
+// reportedHandler is the handler Result reports: r->handler, or, when
+// none is set, the content type when a module's handler takes it by that
+// name (ap_invoke_handler makes the content type the handler then).
+func (r *request) reportedHandler() (string, *ast.Directive) {
+	if r.handler != "" {
+		return r.handler, r.handlerBy
+	}
+	if ct := mediaType(r.contentType.Value); ct != "" {
+		for _, m := range modules {
+			if slices.Contains(m.handlerNames, ct) {
+				return ct, r.contentType.By
+			}
+		}
+	}
+	return "", nil
+}
+
+// invokeHandler is ap_invoke_handler: with no handler set, the content
+// type is the handler's name; the module whose handler takes the request
+// answers, else core's default handler (a file, or 404).
 func (r *request) invokeHandler() (int, string) {
+	set := r.handler
+	if set == "" {
+		r.handler = mediaType(r.contentType.Value)
+		defer func() { r.handler = set }()
+	}
 	for _, m := range modules {
 		if m.handler != nil {
 			if status, reason, ok := m.handler(r); ok {
+				if set == "" && r.handler != "" {
+					r.res.Handler, r.res.HandlerBy = r.handler, r.contentType.By
+				}
+				r.res.ownStatus = m.ownStatus
 				return status, reason
 			}
 		}
@@ -584,6 +675,11 @@ func (r *request) invokeHandler() (int, string) {
 		return 404, "Attempt to serve directory: " + res.Filename + " (handler " + r.handler + " not found)"
 	case res.PathInfo != "" && !r.acceptsPathInfo():
 		return 404, "path info is not accepted by the default handler"
+	case strings.HasPrefix(r.filename, "redirect:"):
+		why := "the default handler is given mod_rewrite's file name " + r.filename + " (a [H=] replaced its redirect-handler)"
+		res.Unmodelled = append(res.Unmodelled, why)
+		r.noteNotModelled(why)
+		return 0, why
 	}
 	return 200, "file served by the default handler"
 }
@@ -601,12 +697,7 @@ func (r *request) acceptsPathInfo() bool {
 // would make LimitInternalRecursion requests in the chain
 // (ap_is_recursion_limit_exceeded) and answers 500.
 func (r *request) internalRedirect(a *answer) *Result {
-	limit := 10 // AP_DEFAULT_MAX_INTERNAL_REDIRECTS
-	if d := r.conf.core.last.get("limitinternalrecursion"); d != nil && len(d.Args) > 0 {
-		if n := atoi(d.Args[0].Value); n > 0 {
-			limit = n
-		}
-	}
+	limit := recursionLimit(r.conf)
 	res := r.res
 	// The limit-th internal redirect is still made, the next one is
 	// refused (conformance/routing/rwdir-recursion-limit: limit 3 allows
@@ -626,13 +717,157 @@ func (r *request) internalRedirect(a *answer) *Result {
 	for _, e := range r.env.entries {
 		o.prevEnv = append(o.prevEnv, EnvVar{Name: "REDIRECT_" + e.Name, Value: e.Value, By: e.By})
 	}
-	o.prevEnv = append(o.prevEnv, EnvVar{Name: "REDIRECT_STATUS", Value: "200"})
+	// REDIRECT_STATUS is r->status: 200, or in an ErrorDocument's
+	// request the error's.
+	o.prevEnv = append(o.prevEnv, EnvVar{Name: "REDIRECT_STATUS", Value: strconv.Itoa(max(r.opts.errorStatus, 200))})
 	next := r.s.Request(sub, o)
 	next.Steps = append(append([]Step(nil), res.Steps...), append([]Step{{Phase: a.phase, Note: a.note}}, next.Steps...)...)
 	next.Rewrites = append(append([]RewriteStep(nil), res.Rewrites...), next.Rewrites...)
 	next.Unmodelled = append(append([]string(nil), res.Unmodelled...), next.Unmodelled...)
 	next.Request = r.req
 	return next
+}
+
+// translateConf is the configuration a request has while translate_name
+// runs (and what fails there answers with): the server's merged with
+// the <Location> sections that match, walked before translation.
+func (r *request) translateConf() *dirConfig {
+	w := newWalker(r.s, r.v, r.opts.FS, false)
+	w.table = r.opts.Table
+	w.serverConfig()
+	if r.uri != "" {
+		w.locationWalk(r.uri)
+	}
+	return w.res.conf
+}
+
+// die is ap_die for a request that ended with res: an error or redirect
+// status is answered with the ErrorDocument in force where the request
+// failed — a text, a 302 to a full URL, or an internal redirect to a
+// local one. In an ErrorDocument's own request nothing is retried
+// (ap_die_r's recursive error): errorRedirect gives the original status.
+func (r *request) die(res *Result) *Result {
+	res.died = true
+	status := res.Status
+	if status < 300 || r.opts.errorStatus != 0 {
+		return res
+	}
+	conf := res.failConf
+	if conf == nil {
+		conf = res.conf
+	}
+	if conf == nil {
+		return res
+	}
+	d := conf.core.errorDocument(status)
+	if d == nil {
+		return res
+	}
+	target := d.Args[1].Value
+	if strings.Contains(target, "%{") {
+		// The argument is an ap_expr string evaluated per request.
+		why := describe(d) + " is an expression evaluated per request (not modelled)"
+		res.Unmodelled = append(res.Unmodelled, why)
+		res.Reason += " (not modelled: " + why + ")"
+		res.Status, res.Location = 0, ""
+		return res
+	}
+	switch errorDocumentKind(target) {
+	case errorDocText:
+		res.Reason += "; the body is the text of " + describe(d)
+		res.Steps = append(res.Steps, Step{Phase: phaseErrorDocument, Note: describe(d) + ": the answer's body is its text"})
+		return res
+	case errorDocRemote:
+		// The client sees a 302, whatever the error was.
+		res.Steps = append(res.Steps, Step{Phase: phaseErrorDocument, Note: describe(d) + ": redirect to " + target})
+		res.Reason = "redirected to " + target + " by " + describe(d) + " (the request failed with " + strconv.Itoa(status) + ": " + res.Reason + ")"
+		res.Status, res.Location = 302, target
+		return res
+	}
+	return r.errorRedirect(res, d, target)
+}
+
+// errorRedirect is ap_die_r's internal redirect to a local ErrorDocument:
+// a GET of target, with the failed request's environment renamed
+// REDIRECT_* (REQUEST_METHOD among it), REDIRECT_STATUS the error's,
+// counted against LimitInternalRecursion. Served, it answers with the
+// error's status unless its handler sets its own (an application, a
+// backend); failing, the original status stands.
+func (r *request) errorRedirect(res *Result, d *ast.Directive, target string) *Result {
+	status := res.Status
+	step := Step{Phase: phaseErrorDocument, Note: describe(d) + ": internal redirect to " + target + " (a GET)"}
+	conf := res.failConf
+	if conf == nil {
+		conf = res.conf
+	}
+	limit := recursionLimit(conf)
+	if r.opts.redirects+1 > limit {
+		// internal_internal_redirect refuses it: ap_die(500) for the
+		// request, whose status is now the error's own.
+		res.Steps = append(res.Steps, step)
+		res.Status, res.Location = 500, ""
+		res.Reason = "Request exceeded the limit of " + strconv.Itoa(limit) + " internal redirects (the ErrorDocument's internal redirect for " + strconv.Itoa(status) + ": " + res.Reason + ")"
+		return res
+	}
+	env := res.Env
+	if res == r.res {
+		env = r.env.entries
+	}
+	o := r.opts
+	o.redirects++
+	o.errorStatus = status
+	o.prevEnv = make([]EnvVar, 0, len(env)+2)
+	method := EnvVar{Name: "REQUEST_METHOD", Value: r.req.MethodOrGET(), By: d}
+	seen := false
+	for _, e := range env {
+		if strings.EqualFold(e.Name, method.Name) {
+			e, seen = method, true
+		}
+		o.prevEnv = append(o.prevEnv, EnvVar{Name: "REDIRECT_" + e.Name, Value: e.Value, By: e.By})
+	}
+	if !seen {
+		o.prevEnv = append(o.prevEnv, EnvVar{Name: "REDIRECT_" + method.Name, Value: method.Value, By: d})
+	}
+	o.prevEnv = append(o.prevEnv, EnvVar{Name: "REDIRECT_STATUS", Value: strconv.Itoa(status)})
+	sub := r.req
+	sub.Path, sub.Method = target, "GET"
+	next := r.s.Request(sub, o)
+	switch {
+	case next.Status == 0, next.Status >= 200 && next.Status < 300:
+		next.Steps = append(append(append([]Step(nil), res.Steps...), step), next.Steps...)
+		next.Rewrites = append(append([]RewriteStep(nil), res.Rewrites...), next.Rewrites...)
+		next.Unmodelled = append(append([]string(nil), res.Unmodelled...), next.Unmodelled...)
+		next.Request = r.req
+		if next.Status != 0 && !next.ownStatus {
+			// The default handler (a static page) keeps r->status.
+			next.Reason = target + " (" + describe(d) + ") answered with the status of the failed request, " + strconv.Itoa(status) + ": " + res.Reason
+			next.Status = status
+			if status >= 300 && status < 400 {
+				next.Location = res.Location
+			}
+		} else if next.Status != 0 {
+			next.Reason = target + " (" + describe(d) + ") answered: " + next.Reason + " (the request failed with " + strconv.Itoa(status) + ": " + res.Reason + ")"
+		}
+		next.died = true
+		return next
+	}
+	// The ErrorDocument failed too: httpd sends the original error.
+	res.Steps = append(res.Steps, step, Step{Phase: phaseErrorDocument, Note: target + " failed too (" + strconv.Itoa(next.Status) + ": " + next.Reason + "): the original status stands"})
+	res.Reason += " (the ErrorDocument " + target + " failed too: " + strconv.Itoa(next.Status) + " " + next.Reason + ")"
+	return res
+}
+
+// recursionLimit is LimitInternalRecursion in force (default 10,
+// AP_DEFAULT_MAX_INTERNAL_REDIRECTS).
+func recursionLimit(c *dirConfig) int {
+	if c != nil {
+		if d := c.core.last.get("limitinternalrecursion"); d != nil && len(d.Args) > 0 {
+			if n := atoi(d.Args[0].Value); n > 0 {
+				return n
+			}
+		}
+	}
+	return 10
 }
 
 // translate is the translate_name phase: the path normalised as

@@ -71,6 +71,19 @@ type Result struct {
 	// status a sub-request (which runs no handler) ends with then.
 	beforeHandler int
 	undecided     bool // an <If> could not be evaluated
+	// ownStatus: the handler that answered sets its own status (an
+	// application's, a backend's) instead of keeping r->status.
+	ownStatus bool
+	// failConf is the configuration the request had where it failed, when
+	// that is not conf (translate_name's, map_to_storage's): the
+	// ErrorDocument in force there answers.
+	failConf *dirConfig
+	// handlerSet and contentType are r->handler and r->content_type as
+	// the fixups left them (what a request this one becomes starts from).
+	handlerSet, contentType Setting
+	// died: ap_die ran for the request (its ErrorDocument, if any, is in
+	// the Result).
+	died bool
 }
 
 // Directive returns the directive of that name in force for the request
