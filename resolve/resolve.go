@@ -348,7 +348,21 @@ type Options struct {
 }
 
 // Resolve decides the mod_wsgi side of a request that scope evaluated.
+// When mod_wsgi refuses to run the script (its handler answers 500), the
+// request is answered as httpd's ap_die does: the ErrorDocument for 500
+// in force, whose answer is decided in turn (scope.Result.HandlerFailed).
 func (inv *Inventory) Resolve(r *scope.Result, opts Options) Decision {
+	d := inv.resolve(r, opts)
+	switch d.Verdict {
+	case Restricted, EmbeddedForbidden, NoSuchGroup, OtherServer:
+		if nr, ok := r.HandlerFailed(d.Status, d.Reason); ok {
+			return inv.Resolve(nr, opts)
+		}
+	}
+	return d
+}
+
+func (inv *Inventory) resolve(r *scope.Result, opts Options) Decision {
 	d := Decision{Host: r.Request.Host, Path: r.Request.Path, Filename: r.Filename, Handler: r.Handler, Status: r.Status, VHost: r.Server,
 		Location: r.Location, Rewrites: r.Rewrites, Unmodelled: r.Unmodelled}
 	if r.Server != nil {

@@ -749,7 +749,19 @@ func (r *request) translateConf() *dirConfig {
 func (r *request) die(res *Result) *Result {
 	res.died = true
 	status := res.Status
-	if status < 300 || r.opts.errorStatus != 0 {
+	if r.opts.errorStatus != 0 {
+		return res
+	}
+	if status < 300 {
+		if status != 0 && res.conf != nil && len(res.conf.core.errorDocs) > 0 {
+			res.onHandlerFailure = func(status int, reason string) (*Result, bool) {
+				c := *res
+				c.Status, c.Reason, c.Location, c.died, c.onHandlerFailure = status, reason, "", false, nil
+				c.Steps = append([]Step(nil), res.Steps...)
+				out := r.die(&c)
+				return out, out != &c || out.Status != status
+			}
+		}
 		return res
 	}
 	conf := res.failConf
@@ -849,6 +861,17 @@ func (r *request) errorRedirect(res *Result, d *ast.Directive, target string) *R
 			next.Reason = target + " (" + describe(d) + ") answered: " + next.Reason + " (the request failed with " + strconv.Itoa(status) + ": " + res.Reason + ")"
 		}
 		next.died = true
+		if next.Status != 0 {
+			// Its handler failing (a refusal decided outside this
+			// package) is a recursive error too: the original answer.
+			next.onHandlerFailure = func(failed int, why string) (*Result, bool) {
+				o := *res
+				o.Steps = append(append([]Step(nil), res.Steps...), step, Step{Phase: phaseErrorDocument, Note: target + " failed too (" + strconv.Itoa(failed) + ": " + why + "): the original status stands"})
+				o.Reason += " (the ErrorDocument " + target + " failed too: " + strconv.Itoa(failed) + " " + why + ")"
+				o.onHandlerFailure = nil
+				return &o, true
+			}
+		}
 		return next
 	}
 	// The ErrorDocument failed too: httpd sends the original error.

@@ -81,6 +81,9 @@ type Result struct {
 	// handlerSet and contentType are r->handler and r->content_type as
 	// the fixups left them (what a request this one becomes starts from).
 	handlerSet, contentType Setting
+	// onHandlerFailure answers the request when its handler fails with a
+	// status decided outside this package (see HandlerFailed).
+	onHandlerFailure func(status int, reason string) (*Result, bool)
 	// died: ap_die ran for the request (its ErrorDocument, if any, is in
 	// the Result).
 	died bool
@@ -114,4 +117,18 @@ func describe(d *ast.Directive) string {
 		return "configuration"
 	}
 	return d.Name + " at " + d.Pos().String()
+}
+
+// HandlerFailed answers the request as httpd's ap_die does when its
+// handler fails with status, for a refusal decided outside this package
+// (package resolve's mod_wsgi daemon checks: 500): the ErrorDocument in
+// force for status (an internal redirect's Result, a 302), or, when r is
+// an ErrorDocument's own answer, the original error, which stands when
+// the document fails. ok is false when no ErrorDocument changes the
+// answer (r is returned).
+func (r *Result) HandlerFailed(status int, reason string) (*Result, bool) {
+	if r.onHandlerFailure == nil {
+		return r, false
+	}
+	return r.onHandlerFailure(status, reason)
 }
