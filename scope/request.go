@@ -422,6 +422,10 @@ func (r *request) run() *Result {
 		}
 	}
 	coreTypes(r)
+	// The handler reported is the one type checking chose; a fixup's
+	// working handler (mod_rewrite's redirect-handler) is not, what the
+	// late fixups force is.
+	res.Handler, res.HandlerBy = r.reportedHandler()
 	// fixups: every module's runs (they complete the environment); the
 	// first answer ends the request when the access phases let it on.
 	var ans *answer
@@ -438,7 +442,11 @@ func (r *request) run() *Result {
 		}
 	}
 	if ans == nil || ans.become == nil {
+		h, ct := r.handler, r.contentType.Value
 		r.runLateFixups()
+		if r.handler != h || r.contentType.Value != ct {
+			res.Handler, res.HandlerBy = r.reportedHandler()
+		}
 	}
 	if ans != nil && ans.viaHandler != "" && r.handler != ans.viaHandler {
 		// The internal redirect was left to a handler (mod_rewrite's
@@ -450,7 +458,6 @@ func (r *request) run() *Result {
 		res.Filename = r.filename
 		ans = nil
 	}
-	res.Handler, res.HandlerBy = r.reportedHandler()
 	res.handlerSet, res.contentType = Setting{Value: r.handler, By: r.handlerBy}, r.contentType
 	res.Env, res.Undecided, res.NotModelled = r.env.entries, r.undecided, r.notModelled
 	switch {
