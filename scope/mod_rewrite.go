@@ -227,12 +227,13 @@ func rewriteLocationConf(r *request) *rewrite.DirConfig {
 // (core_override_type, REALLY_FIRST) and so wins over them; a new
 // request of an internal redirect starts with empty notes.
 func rewriteTypes(r *request) {
-	st := reqState[rewriteState](r, rewriteModule)
 	if t, ok := r.note(noteForcedType); ok {
+		st := reqState[rewriteState](r, rewriteModule)
 		r.contentType = Setting{Value: t, By: st.typeBy}
 		r.addStep(Step{Phase: "rewrite", Note: "content type " + t + " forced by " + describe(st.typeBy) + " (mod_rewrite's hook_mimetype)"})
 	}
 	if h, ok := r.note(noteForcedHandler); ok {
+		st := reqState[rewriteState](r, rewriteModule)
 		r.handler, r.handlerBy = h, st.handlerBy
 		r.addStep(Step{Phase: "rewrite", Note: "handler " + h + " forced by " + describe(st.handlerBy) + " (mod_rewrite's hook_mimetype)"})
 	}
