@@ -21,7 +21,7 @@ func TestErrorDocument(t *testing.T) {
 		"srv/www/badcode/.htaccess": {Data: []byte("ErrorDocument 999 /errors/404.html\n")},
 	}
 	// The directory walk enters only directories that exist.
-	for _, d := range []string{"text", "w", "gone", "expr", "auth"} {
+	for _, d := range []string{"text", "w", "gone", "expr", "envexpr", "auth"} {
 		fsys["srv/www/"+d+"/keep"] = &fstest.MapFile{Data: []byte("x")}
 	}
 	conf := `LoadModule wsgi_module /usr/lib/apache2/modules/mod_wsgi.so
@@ -52,7 +52,11 @@ DocumentRoot /srv/www
   ErrorDocument 404 default
 </Directory>
 <Directory /srv/www/expr>
-  ErrorDocument 404 /errors/%{REQUEST_URI}
+  ErrorDocument 404 /errors/%{md5:x}
+</Directory>
+<Directory /srv/www/envexpr>
+  SetEnv PAGE app.wsgi
+  ErrorDocument 404 /errors/%{ENV:PAGE}
 </Directory>
 <Directory /srv/www/auth>
   Require user bob
@@ -89,7 +93,10 @@ RewriteRule ^/srvdeny/ - [F]
 		{name: "missing document", path: "/gone/none", status: 404, filename: "/srv/www/gone/none"},
 		// "default" resets the server's 404 for this directory only.
 		{name: "default", path: "/plain/none", status: 404, filename: "/srv/www/plain/none"},
+		// The target is an ap_expr string: what the engine cannot
+		// evaluate (a function) is said, not guessed.
 		{name: "expression", path: "/expr/none", unmodelled: true},
+		{name: "expression with env", path: "/envexpr/none", status: 200, filename: "/srv/www/errors/app.wsgi"},
 		// A full URL for 401 is ignored: the server's document stays.
 		{name: "401 url ignored", path: "/auth/x", status: 200, filename: "/srv/www/errors/app.wsgi"},
 		// translate_name failures see <Location>, not <Directory>.

@@ -782,20 +782,45 @@ func (r *request) die(res *Result) *Result {
 	if d == nil {
 		return res
 	}
-	target := d.Args[1].Value
-	if strings.Contains(target, "%{") {
-		// The argument is an ap_expr string evaluated per request.
-		why := describe(d) + " is an expression evaluated per request (not modelled)"
-		res.Unmodelled = append(res.Unmodelled, why)
-		res.Reason += " (not modelled: " + why + ")"
-		res.Status, res.Location = 0, ""
-		return res
+	env := res.Env
+	if res == r.res {
+		env = r.env.entries
 	}
-	switch errorDocumentKind(target) {
-	case errorDocText:
+	target := d.Args[1].Value
+	// The kind is set_error_document's, read from the argument as
+	// written; a URL or path is an ap_expr string evaluated now.
+	kind := errorDocumentKind(target)
+	if kind == errorDocText {
 		res.Reason += "; the body is the text of " + describe(d)
 		res.Steps = append(res.Steps, Step{Phase: phaseErrorDocument, Note: describe(d) + ": the answer's body is its text"})
 		return res
+	}
+	if strings.Contains(target, "%{") {
+		p := &exprParser{e: newExprEnv(r.v, r.req, res.URI, res.Filename, env, r.w.stat)}
+		p.e.vars["QUERY_STRING"] = r.args
+		v, err := p.interpolate(target)
+		if err != nil {
+			why := describe(d) + " is an expression the engine cannot evaluate"
+			res.Unmodelled = append(res.Unmodelled, why)
+			res.Reason += " (not modelled: " + why + ")"
+			res.Status, res.Location = 0, ""
+			return res
+		}
+		target = v
+		switch {
+		case isURL(target):
+			kind = errorDocRemote
+		case strings.HasPrefix(target, "/"):
+			kind = errorDocLocal
+		default:
+			// ap_die_r: "Invalid error redirection directive"; the
+			// error's own answer goes out.
+			res.Reason += " (ErrorDocument target " + strconv.Quote(target) + " from " + describe(d) + " is neither a URL nor a path)"
+			res.Steps = append(res.Steps, Step{Phase: phaseErrorDocument, Note: describe(d) + ": invalid target " + strconv.Quote(target)})
+			return res
+		}
+	}
+	switch kind {
 	case errorDocRemote:
 		// The client sees a 302, whatever the error was.
 		res.Steps = append(res.Steps, Step{Phase: phaseErrorDocument, Note: describe(d) + ": redirect to " + target})
