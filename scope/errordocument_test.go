@@ -52,7 +52,7 @@ DocumentRoot /srv/www
   ErrorDocument 404 default
 </Directory>
 <Directory /srv/www/expr>
-  ErrorDocument 404 /errors/%{md5:x}
+  ErrorDocument 404 /errors/%{TIME}
 </Directory>
 <Directory /srv/www/envexpr>
   SetEnv PAGE app.wsgi
@@ -94,7 +94,7 @@ RewriteRule ^/srvdeny/ - [F]
 		// "default" resets the server's 404 for this directory only.
 		{name: "default", path: "/plain/none", status: 404, filename: "/srv/www/plain/none"},
 		// The target is an ap_expr string: what the engine cannot
-		// evaluate (a function) is said, not guessed.
+		// evaluate (the time) is said, not guessed.
 		{name: "expression", path: "/expr/none", unmodelled: true},
 		{name: "expression with env", path: "/envexpr/none", status: 200, filename: "/srv/www/errors/app.wsgi"},
 		// A full URL for 401 is ignored: the server's document stays.

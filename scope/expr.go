@@ -473,6 +473,18 @@ func (p *exprParser) str(quote byte) (*exprWord, error) {
 	return p.strUntil(func(c byte) bool { return c == quote }, true)
 }
 
+// exprString evaluates raw as an ap_expr string expression (what
+// ap_expr_parse makes of it with AP_EXPR_FLAG_STRING_RESULT): text with
+// %{…} variables and functions, backslash escapes and $N.
+func exprString(raw string, e *exprEnv) (string, error) {
+	p := &exprParser{s: raw + "\x00"}
+	w, err := p.strUntil(func(c byte) bool { return c == 0 && p.i == len(raw) }, true)
+	if err != nil {
+		return "", err
+	}
+	return w.eval(&exprState{e: e})
+}
+
 // strUntil reads string parts until end(c) (eaten when eatEnd).
 func (p *exprParser) strUntil(end func(byte) bool, eatEnd bool) (*exprWord, error) {
 	var parts []*exprWord

@@ -796,9 +796,9 @@ func (r *request) die(res *Result) *Result {
 		return res
 	}
 	if strings.Contains(target, "%{") {
-		p := &exprParser{e: newExprEnv(r.v, r.req, res.URI, res.Filename, env, r.w.stat)}
-		p.e.vars["QUERY_STRING"] = r.args
-		v, err := p.interpolate(target)
+		e := newExprEnv(r.v, r.req, res.URI, res.Filename, env, r.w.stat)
+		e.vars["QUERY_STRING"] = r.args
+		v, err := exprString(target, e)
 		if err != nil {
 			why := describe(d) + " is an expression the engine cannot evaluate"
 			res.Unmodelled = append(res.Unmodelled, why)
