@@ -35,6 +35,7 @@ import (
 	"sync/atomic"
 
 	"github.com/apacheconf/apacheconf/ast"
+	"github.com/apacheconf/apacheconf/directive"
 	"github.com/apacheconf/apacheconf/parser"
 	"github.com/apacheconf/apacheconf/resolve"
 	"github.com/apacheconf/apacheconf/scope"
@@ -212,9 +213,12 @@ type Program struct {
 	bySection    map[*ast.Section]*scope.VirtualHost
 	bySecOnce    sync.Once
 	byName       map[string][]dirRef
-	parentSets   [][]*ast.Section // the distinct chains of enclosing sections
+	parentSets   [][]*ast.Section     // the distinct chains of enclosing sections
+	dirNames     map[string]*nodeName // by the spelling of a directive's name
+	secNames     map[string]*nodeName // by the spelling of a section's name
 	indexOnce    sync.Once
 	routing      *routingCache // what the routing rules parse once (rule_routing.go)
+	routingMu    sync.Mutex
 }
 
 // NewProgram prepares a loaded tree for analysis. loadErr is the
@@ -269,11 +273,21 @@ type dirRef struct {
 	seq     int32
 }
 
+// nodeName is one spelling of a name in the tree ("ServerName",
+// "<Directory" for a section) with what the directive registry says of
+// it, looked up once per spelling rather than once per line.
+type nodeName struct {
+	name  string
+	spec  Spec
+	known bool
+	info  *directive.Info // Program.info(name, spec), when known
+}
+
 // Directives calls f for each directive (not section) named by one of
 // names, in source order, with its enclosing sections. The first call
-// indexes the tree by directive name.
+// indexes the tree.
 func (p *Program) Directives(f func(d *ast.Directive, parents []*ast.Section), names ...string) {
-	p.indexOnce.Do(p.indexDirectives)
+	p.indexOnce.Do(p.indexNodes)
 	var refs []dirRef
 	for _, name := range names {
 		refs = append(refs, p.byName[ast.Canonical(name)]...)
@@ -286,25 +300,43 @@ func (p *Program) Directives(f func(d *ast.Directive, parents []*ast.Section), n
 	}
 }
 
-// indexDirectives builds byName in two passes, so that each name's list
-// is allocated once at its size: siblings share one chain of parents, and
-// names are folded once per spelling rather than once per line.
-func (p *Program) indexDirectives() {
+// indexNodes indexes the tree once for every rule: byName in two
+// passes, so that each name's list is allocated once at its size
+// (siblings share one chain of parents), and the names spelled, looked
+// up in the registry once per spelling rather than once per line.
+func (p *Program) indexNodes() {
 	canonical := map[string]string{}
+	p.dirNames, p.secNames = map[string]*nodeName{}, map[string]*nodeName{}
+	spell := func(names map[string]*nodeName, name, key string) {
+		if _, ok := names[name]; ok {
+			return
+		}
+		nn := &nodeName{name: key}
+		if p.Specs != nil {
+			if nn.spec, nn.known = p.Specs.Lookup(key); nn.known {
+				nn.info = p.info(key, nn.spec)
+			}
+		}
+		names[name] = nn
+	}
 	fold := func(name string) string {
 		k, ok := canonical[name]
 		if !ok {
 			k = ast.Canonical(name)
 			canonical[name] = k
+			spell(p.dirNames, name, name)
 		}
 		return k
 	}
 	count := map[string]int{}
 	total := 0
 	ast.Inspect(p.Nodes, func(n ast.Node) bool {
-		if d, ok := n.(*ast.Directive); ok {
-			count[fold(d.Name)]++
+		switch n := n.(type) {
+		case *ast.Directive:
+			count[fold(n.Name)]++
 			total++
+		case *ast.Section:
+			spell(p.secNames, n.Name, "<"+n.Name)
 		}
 		return true
 	})
@@ -321,7 +353,7 @@ func (p *Program) indexDirectives() {
 		for _, n := range body {
 			switch n := n.(type) {
 			case *ast.Directive:
-				k := fold(n.Name)
+				k := canonical[n.Name]
 				p.byName[k] = append(p.byName[k], dirRef{n, set, seq})
 				seq++
 			case *ast.Section:
@@ -368,12 +400,9 @@ func RunContext(ctx context.Context, prog *Program, analyzers []*Analyzer, cfg C
 		sev   Severity
 		diags []Diagnostic
 	}
-	// A job is analyzers run one after another: one analyzer, or a
-	// group sharing state it fills without a lock (serialGroup).
-	var results []*result
-	var jobs, grouped [][]*result
-	var foreign []*result
-	groups := map[string]int{} // group → its job
+	var results, builtins, foreign []*result
+	routing := 0 // routing rules to run, which share Program.routing
+	walk := false // a rule reads the .htaccess files below the document roots
 	for _, a := range analyzers {
 		sev, on := rc.severity(a)
 		if !on {
@@ -381,24 +410,17 @@ func RunContext(ctx context.Context, prog *Program, analyzers []*Analyzer, cfg C
 		}
 		r := &result{a: a, sev: sev}
 		results = append(results, r)
-		switch g := serialGroup(a); {
+		switch {
 		case !builtin(a):
 			foreign = append(foreign, r)
-		case g == "":
-			jobs = append(jobs, []*result{r})
 		default:
-			i, ok := groups[g]
-			if !ok {
-				i = len(grouped)
-				groups[g] = i
-				grouped = append(grouped, nil)
+			builtins = append(builtins, r)
+			if routingRule(a) {
+				routing++
 			}
-			grouped[i] = append(grouped[i], r)
+			walk = walk || readsRewriteHTAccess[a]
 		}
 	}
-	// A group is the longest job: started first, it does not run alone
-	// at the end while the other cores wait.
-	jobs = append(grouped, jobs...)
 	run := func(r *result) {
 		if ctx.Err() != nil {
 			return
@@ -407,15 +429,23 @@ func RunContext(ctx context.Context, prog *Program, analyzers []*Analyzer, cfg C
 		r.a.Run(pass)
 		r.diags = pass.diags
 	}
-	prog.prepare()
-	parallel(len(jobs), func(i int) {
-		for _, r := range jobs[i] {
-			run(r)
+	// The jobs: first what several rules share and the first of them
+	// would otherwise build while the others wait on its sync.Once (a
+	// worker waiting is a core idle), then the rules.
+	prep := prog.prepare(len(builtins) > 0, walk)
+	var left atomic.Int64
+	left.Store(int64(routing))
+	parallel(len(prep)+len(builtins), func(i int) {
+		if i < len(prep) {
+			prep[i]()
+			return
 		}
-		if i == groups["routing"] && len(jobs[i]) > 0 && serialGroup(jobs[i][0].a) == "routing" {
-			// Only the routing rules read their cache, and they are done:
-			// let the collector have it while the others run.
-			prog.routing = nil
+		r := builtins[i-len(prep)]
+		run(r)
+		if routingRule(r.a) && left.Add(-1) == 0 {
+			// Only the routing rules read their cache, and they are
+			// done: let the collector have it while the others run.
+			prog.dropRouting()
 		}
 	})
 	for _, r := range foreign {
@@ -439,19 +469,25 @@ func RunContext(ctx context.Context, prog *Program, analyzers []*Analyzer, cfg C
 	return out, nil
 }
 
-// prepare fills the caches analyzers share that are not behind a
-// sync.Once (none at present). The .htaccess files and the directive
-// index are left to their first user, which reads them on every core.
-func (p *Program) prepare() {}
-
-// serialGroup names the analyzers that share Program state filled
-// without a lock, which run one after another in one job: the routing
-// rules (AC7xxx) share Program.routing (rule_routing.go).
-func serialGroup(a *Analyzer) string {
-	if strings.HasPrefix(a.ID, "AC7") {
-		return "routing"
+// prepare returns the work that fills the caches several analyzers
+// share, to be started before them: the directive index (rules), and
+// the routing rules' search for .htaccess files with mod_rewrite
+// directives (walk), the longest.
+func (p *Program) prepare(rules, walk bool) []func() {
+	var prep []func()
+	if walk && p.FS != nil && p.Server != nil {
+		prep = append(prep, func() { p.rewriteHTAccess() })
 	}
-	return ""
+	if rules {
+		prep = append(prep, func() { p.indexOnce.Do(p.indexNodes) })
+	}
+	return prep
+}
+
+// routingRule reports whether a is a routing rule (AC7xxx), which share
+// Program.routing (rule_routing.go).
+func routingRule(a *Analyzer) bool {
+	return strings.HasPrefix(a.ID, "AC7")
 }
 
 // builtin reports whether a is one of the package's analyzers, which may

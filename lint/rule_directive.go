@@ -38,23 +38,27 @@ func contextOverride(parents []*ast.Section) (override int, where string) {
 const reqOrAll = reqOrLimit | reqOrOptions | reqOrFileInfo | reqOrAuthCfg | reqOrIndexes
 
 // directiveNodes calls f for every directive and section of the tree
-// (sections by "<Name"), with their enclosing sections.
-func (p *Program) directiveNodes(f func(n ast.Node, name string, parents []*ast.Section)) {
-	opening := map[string]string{} // "<"+name, once per spelling
-	p.Walk(func(n ast.Node, parents []*ast.Section) bool {
-		switch n := n.(type) {
-		case *ast.Directive:
-			f(n, n.Name, parents)
-		case *ast.Section:
-			name, ok := opening[n.Name]
-			if !ok {
-				name = "<" + n.Name
-				opening[n.Name] = name
+// (sections by "<Name"), with their enclosing sections and what the
+// registry says of the name (looked up once per spelling, shared by the
+// rules).
+func (p *Program) directiveNodes(f func(n ast.Node, name *nodeName, parents []*ast.Section)) {
+	p.indexOnce.Do(p.indexNodes)
+	var stack []*ast.Section
+	var walk func(body []ast.Node)
+	walk = func(body []ast.Node) {
+		for _, n := range body {
+			switch n := n.(type) {
+			case *ast.Directive:
+				f(n, p.dirNames[n.Name], stack)
+			case *ast.Section:
+				f(n, p.secNames[n.Name], stack)
+				stack = append(stack, n)
+				walk(n.Body)
+				stack = stack[:len(stack)-1]
 			}
-			f(n, name, parents)
 		}
-		return true
-	})
+	}
+	walk(p.Nodes)
 }
 
 // UnknownDirective reports directives no module of httpd defines: httpd
@@ -73,10 +77,11 @@ func runUnknownDirective(p *Pass) {
 	if p.Specs == nil {
 		return
 	}
-	p.directiveNodes(func(n ast.Node, name string, _ []*ast.Section) {
-		if _, ok := p.Specs.Lookup(name); ok {
+	p.directiveNodes(func(n ast.Node, nn *nodeName, _ []*ast.Section) {
+		if nn.known {
 			return
 		}
+		name := nn.name
 		msg := fmt.Sprintf("Invalid command '%s', perhaps misspelled or defined by a module not included in the server configuration", name)
 		var fixes []SuggestedFix
 		if s := suggest(p.Specs, name); s != "" {
@@ -106,9 +111,9 @@ func runModuleNotLoaded(p *Pass) {
 	if p.Specs == nil || p.Server == nil || p.Fragment {
 		return
 	}
-	p.directiveNodes(func(n ast.Node, name string, _ []*ast.Section) {
-		s, ok := p.Specs.Lookup(name)
-		if !ok || s.Module == "" || s.Module == "core" || p.Server.Loaded(s.Module) || directive.Defined(name, p.Server.Loaded) {
+	p.directiveNodes(func(n ast.Node, nn *nodeName, _ []*ast.Section) {
+		name, s := nn.name, nn.spec
+		if !nn.known || s.Module == "" || s.Module == "core" || p.Server.Loaded(s.Module) || directive.Defined(name, p.Server.Loaded) {
 			return // Defined: another module defining the name is loaded
 		}
 		var ids []string
@@ -188,12 +193,11 @@ func runWrongContext(p *Pass) {
 		return
 	}
 	var sections []string // reused: the checks keep no reference
-	p.directiveNodes(func(n ast.Node, name string, parents []*ast.Section) {
-		s, ok := p.Specs.Lookup(name)
-		if !ok {
+	p.directiveNodes(func(n ast.Node, nn *nodeName, parents []*ast.Section) {
+		if !nn.known {
 			return
 		}
-		info := p.info(name, s)
+		info, s := nn.info, nn.spec
 		if !p.moduleLoaded(info, s) {
 			return // AC2004
 		}
@@ -254,16 +258,13 @@ func runBadArguments(p *Pass) {
 	if p.Specs == nil {
 		return
 	}
-	p.directiveNodes(func(n ast.Node, name string, _ []*ast.Section) {
+	p.directiveNodes(func(n ast.Node, nn *nodeName, _ []*ast.Section) {
 		d, ok := n.(*ast.Directive)
-		if !ok {
+		if !ok || !nn.known {
 			return
 		}
-		s, ok := p.Specs.Lookup(name)
-		if !ok {
-			return
-		}
-		err := p.info(name, s).CheckArgs(d.Values())
+		s := nn.spec
+		err := nn.info.CheckArgs(d.Values())
 		if err == nil {
 			return
 		}

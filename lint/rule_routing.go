@@ -9,11 +9,11 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/apacheconf/apacheconf/ast"
 	"github.com/apacheconf/apacheconf/internal/proxy"
 	"github.com/apacheconf/apacheconf/internal/rewrite"
-	"github.com/apacheconf/apacheconf/parser"
 	"github.com/apacheconf/apacheconf/scope"
 )
 
@@ -767,10 +767,12 @@ func ownRewrite(v *scope.VirtualHost) (*rewrite.ServerConfig, *rewrite.DirConfig
 
 // routingCache is what the routing rules parse once per Program: each
 // server's merged mod_rewrite configuration and the .htaccess rule sets.
+// The rules run side by side: the map is read and filled under mu.
 type routingCache struct {
+	mu       sync.Mutex
 	rewrite  map[*scope.VirtualHost]rewriteServerConfig
+	htOnce   sync.Once
 	htaccess []*rewriteHTAccess
-	hts      bool
 }
 
 type rewriteServerConfig struct {
@@ -779,10 +781,20 @@ type rewriteServerConfig struct {
 }
 
 func (p *Program) routingCache() *routingCache {
+	p.routingMu.Lock()
+	defer p.routingMu.Unlock()
 	if p.routing == nil {
 		p.routing = &routingCache{rewrite: map[*scope.VirtualHost]rewriteServerConfig{}}
 	}
 	return p.routing
+}
+
+// dropRouting lets the collector have the routing rules' cache once they
+// are done; a later run fills it again.
+func (p *Program) dropRouting() {
+	p.routingMu.Lock()
+	p.routing = nil
+	p.routingMu.Unlock()
 }
 
 // rewriteServer is v's effective server-context configuration
@@ -790,21 +802,42 @@ func (p *Program) routingCache() *routingCache {
 // per-directory record.
 func rewriteServer(p *Pass, v *scope.VirtualHost) (*rewrite.ServerConfig, *rewrite.DirConfig) {
 	c := p.routingCache()
-	if r, ok := c.rewrite[v]; ok {
+	main := func() rewriteServerConfig {
+		return c.server(p.Server.Main, func() rewriteServerConfig {
+			ms, mb := ownRewrite(p.Server.Main)
+			return rewriteServerConfig{ms, mb}
+		})
+	}
+	if v.IsMain() {
+		r := main()
 		return r.server, r.base
 	}
-	r, ok := c.rewrite[p.Server.Main]
-	if !ok {
-		ms, mb := ownRewrite(p.Server.Main)
-		r = rewriteServerConfig{ms, mb}
-		c.rewrite[p.Server.Main] = r
-	}
-	if !v.IsMain() {
+	r := c.server(v, func() rewriteServerConfig {
+		m := main()
 		vs, vb := ownRewrite(v)
-		r = rewriteServerConfig{rewrite.MergeServer(r.server, vs), rewrite.MergeDir(r.base, vb)}
+		return rewriteServerConfig{rewrite.MergeServer(m.server, vs), rewrite.MergeDir(m.base, vb)}
+	})
+	return r.server, r.base
+}
+
+// server is v's entry, made by build when there is none: built outside
+// the lock, the first stored is kept.
+func (c *routingCache) server(v *scope.VirtualHost, build func() rewriteServerConfig) rewriteServerConfig {
+	c.mu.Lock()
+	r, ok := c.rewrite[v]
+	c.mu.Unlock()
+	if ok {
+		return r
+	}
+	r = build()
+	c.mu.Lock()
+	if old, ok := c.rewrite[v]; ok {
+		r = old
+	} else {
 		c.rewrite[v] = r
 	}
-	return r.server, r.base
+	c.mu.Unlock()
+	return r
 }
 
 // dirRewrite is the per-directory record of one context's body.
@@ -842,6 +875,9 @@ type rewriteHTAccess struct {
 // maxHTAccessWalk bounds the directories searched for .htaccess files.
 const maxHTAccessWalk = 20000
 
+// readsRewriteHTAccess are the rules that call rewriteHTAccess.
+var readsRewriteHTAccess = map[*Analyzer]bool{FCGIMissingFiles: true, RewriteSymlinksOff: true, RewriteAfterCatchAll: true, RedirectLoop: true}
+
 // rewriteHTAccess finds the .htaccess files below each server's
 // DocumentRoot and <Directory> paths (subdirectories too, unlike
 // HTAccessFiles) that hold mod_rewrite directives httpd reads.
@@ -850,9 +886,7 @@ func (p *Program) rewriteHTAccess() []*rewriteHTAccess {
 		return nil
 	}
 	c := p.routingCache()
-	if !c.hts {
-		c.htaccess, c.hts = p.findRewriteHTAccess(), true
-	}
+	c.htOnce.Do(func() { c.htaccess = p.findRewriteHTAccess() })
 	return c.htaccess
 }
 
@@ -862,8 +896,13 @@ func (p *Program) findRewriteHTAccess() []*rewriteHTAccess {
 		name = d.Args[0].Value
 	}
 	var out []*rewriteHTAccess
-	seen := map[string]bool{}
+	type seenKey struct{ server, file string }
+	seen := map[seenKey]bool{}
 	budget := maxHTAccessWalk
+	// Servers share directories (a virtual host's DocumentRoot is also
+	// its <Directory>, the main server's sections are every server's):
+	// each directory is listed, and each file read and parsed, once.
+	w := &htWalk{c: newFSCache(p.FS), name: name, files: map[string]*walkFile{}}
 	vs := append([]*scope.VirtualHost{p.Server.Main}, p.Server.VHosts...)
 	for _, v := range vs {
 		var roots []string
@@ -871,20 +910,26 @@ func (p *Program) findRewriteHTAccess() []*rewriteHTAccess {
 			roots = append(roots, root)
 		}
 		for _, s := range p.Server.DirectorySections(v) {
-			if vals := s.Values(); s.Is("Directory") && len(vals) == 1 && path.IsAbs(vals[0]) && !strings.ContainsAny(vals[0], "*?[") && vals[0] != "/" {
-				roots = append(roots, path.Clean(vals[0]))
+			if s.Is("Directory") && len(s.Args) == 1 {
+				if val := s.Args[0].Value; path.IsAbs(val) && !strings.ContainsAny(val, "*?[") && val != "/" {
+					roots = append(roots, path.Clean(val))
+				}
 			}
 		}
+		if len(roots) == 0 {
+			continue
+		}
 		sort.Strings(roots)
+		server := v.Pos().String()
 		for _, root := range roots {
-			_ = fs.WalkDir(p.FS, scope.FSPath(root), func(fp string, e fs.DirEntry, err error) error {
+			w.walk(scope.FSPath(root), func(fp string, isDir bool, err error) error {
 				if err != nil {
 					return nil
 				}
 				if budget--; budget < 0 {
 					return fs.SkipAll
 				}
-				if !e.IsDir() {
+				if !isDir {
 					return nil
 				}
 				dir := "/" + strings.TrimPrefix(fp, "/")
@@ -892,28 +937,93 @@ func (p *Program) findRewriteHTAccess() []*rewriteHTAccess {
 					dir = "/"
 				}
 				file := path.Join(dir, name)
-				key := v.Pos().String() + "\x00" + file
+				key := seenKey{server, file}
 				if seen[key] {
 					return nil
 				}
 				seen[key] = true
-				src, rerr := fs.ReadFile(p.FS, scope.FSPath(file))
-				if rerr != nil {
-					return nil
-				}
-				f, _ := parser.ParseHTAccess(file, src)
-				if f == nil || hasRewrite(f.Body) == nil {
+				f := w.accessFile(dir)
+				if f == nil || !f.rewrite {
 					return nil
 				}
 				if or, _ := p.Server.EffectiveAt(v, dir, nil).AllowOverride(); or&scope.OrFileInfo == 0 {
 					return nil
 				}
-				out = append(out, &rewriteHTAccess{server: v, dir: dir, file: f, conf: dirRewrite(dir, f.Body)})
+				out = append(out, &rewriteHTAccess{server: v, dir: dir, file: f.file, conf: dirRewrite(dir, f.file.Body)})
 				return nil
 			})
 		}
 	}
 	return out
+}
+
+// htWalk walks directories for the access files with mod_rewrite
+// directives, from the Program's fsCache.
+type htWalk struct {
+	c     *fsCache
+	name  string // the access file's name
+	files map[string]*walkFile
+}
+
+// walkFile is an access file read: its tree, and whether it has a
+// mod_rewrite directive.
+type walkFile struct {
+	file    *ast.File
+	rewrite bool
+}
+
+// walk is fs.WalkDir(fsys, root, fn) from the cache: the same calls to
+// fn in the same order, for a callback that returns nil or fs.SkipAll.
+func (w *htWalk) walk(root string, fn func(fp string, isDir bool, err error) error) {
+	exists, isDir := w.c.stat(root)
+	if !exists {
+		_ = fn(root, false, fs.ErrNotExist)
+		return
+	}
+	_ = w.walkDir(root, isDir, fn)
+}
+
+func (w *htWalk) walkDir(fp string, isDir bool, fn func(fp string, isDir bool, err error) error) error {
+	if err := fn(fp, isDir, nil); err != nil || !isDir {
+		if err == fs.SkipDir && isDir {
+			err = nil
+		}
+		return err
+	}
+	entries, lerr := w.c.readDir(fp)
+	if lerr != nil {
+		if err := fn(fp, isDir, lerr); err != nil {
+			if err == fs.SkipDir {
+				err = nil
+			}
+			return err
+		}
+	}
+	for _, e := range entries {
+		if err := w.walkDir(path.Join(fp, e.Name()), e.IsDir(), fn); err != nil {
+			if err == fs.SkipDir {
+				break
+			}
+			return err
+		}
+	}
+	return nil
+}
+
+// accessFile is the access file of the directory dir, or nil when
+// there is none.
+func (w *htWalk) accessFile(dir string) *walkFile {
+	if f, ok := w.files[dir]; ok {
+		return f
+	}
+	var f *walkFile
+	if file, src, err := w.c.accessFile(dir, w.name, true); err == nil {
+		if t, _ := w.c.parseHTAccess(file, src); t != nil {
+			f = &walkFile{file: t, rewrite: hasRewrite(t.Body) != nil}
+		}
+	}
+	w.files[dir] = f
+	return f
 }
 
 // docRootOf is docRoot for a Program (the main server's when v has none).

@@ -2,7 +2,6 @@ package scope
 
 import (
 	"path"
-	"sort"
 	"strings"
 	"sync"
 
@@ -57,19 +56,18 @@ func (s *Server) directorySectionOrder(v *VirtualHost) []*ast.Section {
 		regex      bool
 		components int
 	}
-	var own []key
+	var buf [8]key // a virtual host has a few sections: none allocated
+	own := buf[:0]
 	if v != s.Main {
 		for _, n := range v.Body {
 			sec, ok := n.(*ast.Section)
 			if !ok {
 				continue
 			}
-			switch sec.Canonical() {
-			case "directory", "directorymatch":
-			default:
+			k := key{sec: sec, regex: sec.Is("DirectoryMatch")}
+			if !k.regex && !sec.Is("Directory") {
 				continue
 			}
-			k := key{sec: sec, regex: sec.Is("DirectoryMatch")}
 			p := ""
 			if len(sec.Args) > 0 {
 				p = sec.Args[0].Value
@@ -78,11 +76,13 @@ func (s *Server) directorySectionOrder(v *VirtualHost) []*ast.Section {
 				k.regex = true
 			}
 			if !k.regex && p != "/" {
+				// The components of the cleaned path with a trailing
+				// '/' (newDirSection), without making that string.
 				clean := path.Clean(p)
-				if !strings.HasSuffix(clean, "/") {
-					clean += "/"
-				}
 				k.components = strings.Count(clean, "/")
+				if !strings.HasSuffix(clean, "/") {
+					k.components++
+				}
 			}
 			own = append(own, k)
 		}
@@ -93,9 +93,13 @@ func (s *Server) directorySectionOrder(v *VirtualHost) []*ast.Section {
 		}
 		return aComp < bComp
 	}
-	sort.SliceStable(own, func(i, j int) bool {
-		return before(own[i].regex, own[i].components, own[j].regex, own[j].components)
-	})
+	// A stable insertion sort: a handful of sections, and no allocation
+	// (sort.SliceStable's swapper allocates on every call).
+	for i := 1; i < len(own); i++ {
+		for j := i; j > 0 && before(own[j].regex, own[j].components, own[j-1].regex, own[j-1].components); j-- {
+			own[j], own[j-1] = own[j-1], own[j]
+		}
+	}
 	// mergeDirSections: the main server's first among equals.
 	out := make([]*ast.Section, 0, len(main)+len(own))
 	i, j := 0, 0
