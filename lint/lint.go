@@ -401,7 +401,7 @@ func RunContext(ctx context.Context, prog *Program, analyzers []*Analyzer, cfg C
 		diags []Diagnostic
 	}
 	var results, builtins, foreign []*result
-	routing := 0 // routing rules to run, which share Program.routing
+	routing := 0  // routing rules to run, which share Program.routing
 	walk := false // a rule reads the .htaccess files below the document roots
 	for _, a := range analyzers {
 		sev, on := rc.severity(a)
