@@ -227,3 +227,30 @@ func TestCheckTreeExtraSectionArgs(t *testing.T) {
 		assert.Equal(t, want, got, src)
 	}
 }
+
+// CheckSections is CheckTree's section errors alone, in its order: the
+// sections' own checks still decide which bodies are read (an unknown
+// section's body is not).
+func TestCheckSectionsIsCheckTreeFiltered(t *testing.T) {
+	src := "<If \"true\">\n</If>\nServerNmae x\n<Else>\n</Else>\n<ElseIf \"false\">\n</ElseIf>\n" +
+		"<Directory /a b>\n<Else>\n</Else>\nNoSuch x\n</Directory>\n" +
+		"<Location ~ ^/a b>\n</Location>\n<Files>\n</Files>\n" +
+		"<NoSuchSection x>\n<Else>\n</Else>\n</NoSuchSection>\n" +
+		"<RequireAll>\n</RequireAll>\n<Macro M>\n<Else>\n</Else>\n</Macro>\n" +
+		"<VirtualHost *:80>\n<If \"1\">\n</If>\nSetEnv a b\n<Else>\n</Else>\n</VirtualHost>\n"
+	f, err := parser.ParseFile("t.conf", []byte(src))
+	require.NoError(t, err)
+	for _, loaded := range []directive.Modules{nil, func(id string) bool { return id == "env_module" }} {
+		var want, got []string
+		for _, e := range directive.CheckTree(f.Body, loaded) {
+			if de := e.Err.(*directive.Error); de.Kind == directive.SectionArgs || de.Kind == directive.ElseWithoutIf {
+				want = append(want, e.Error())
+			}
+		}
+		for _, e := range directive.CheckSections(f.Body, loaded) {
+			got = append(got, e.Error())
+		}
+		require.NotEmpty(t, want)
+		assert.Equal(t, want, got)
+	}
+}

@@ -53,6 +53,26 @@ var byNameAll = func() map[string][]*Info {
 // Check. httpd stops at the first error; CheckTree reports them all, in
 // the order httpd meets them (an <Else>'s own error after its body's).
 func CheckTree(body []ast.Node, loaded Modules) []*PosError {
+	return checkTree(body, loaded, false)
+}
+
+// CheckSections is CheckTree's errors about the sections themselves
+// alone — a header the section's handler needs missing or extra
+// (SectionArgs), <Else> or <ElseIf> without <If> (ElseWithoutIf) — in
+// the same order, without checking each directive (the sections' own
+// checks still decide which bodies are read): a linter reports the rest
+// rule by rule.
+func CheckSections(body []ast.Node, loaded Modules) []*PosError {
+	var out []*PosError
+	for _, e := range checkTree(body, loaded, true) {
+		if de := e.Err.(*Error); de.Kind == SectionArgs || de.Kind == ElseWithoutIf {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+func checkTree(body []ast.Node, loaded Modules, sectionsOnly bool) []*PosError {
 	var out []*PosError
 	var args []string // reused: the checks keep no reference to it
 	values := func(as []ast.Arg) []string {
@@ -74,6 +94,9 @@ func CheckTree(body []ast.Node, loaded Modules) []*PosError {
 			var sec *ast.Section
 			switch n := n.(type) {
 			case *ast.Directive:
+				if sectionsOnly {
+					continue
+				}
 				name, args, pos = n.Name, values(n.Args), n.Pos()
 			case *ast.Section:
 				name, args, pos, sec = "<"+n.Name, values(n.Args), n.Pos(), n

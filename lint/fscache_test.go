@@ -48,7 +48,7 @@ func TestHTWalkIsWalkDir(t *testing.T) {
 	}
 	w := &htWalk{c: newFSCache(fsys), name: ".htaccess", files: map[string]*walkFile{}}
 	w.walk("srv", func(string, bool, error) error { return nil })
-	for dir, want := range map[string]string{"/srv/a": "rewrite", "/srv/a/b/c": "file", "/srv/a/b": "", "/srv/a/z": "", "/srv/missing": ""} {
+	for dir, want := range map[string]string{"srv/a": "rewrite", "srv/a/b/c": "file", "srv/a/b": "", "srv/a/z": "", "srv/missing": ""} {
 		f, got := w.accessFile(dir), ""
 		if f != nil {
 			got = "file"

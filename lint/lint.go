@@ -329,24 +329,32 @@ func (p *Program) indexNodes() {
 		return k
 	}
 	count := map[string]int{}
-	total := 0
-	ast.Inspect(p.Nodes, func(n ast.Node) bool {
-		switch n := n.(type) {
-		case *ast.Directive:
-			count[fold(n.Name)]++
-			total++
-		case *ast.Section:
-			spell(p.secNames, n.Name, "<"+n.Name)
+	total, sections, chains := 0, 0, 0
+	var depth func(body []ast.Node, d int)
+	depth = func(body []ast.Node, d int) {
+		for _, n := range body {
+			switch n := n.(type) {
+			case *ast.Directive:
+				count[fold(n.Name)]++
+				total++
+			case *ast.Section:
+				spell(p.secNames, n.Name, "<"+n.Name)
+				sections++
+				chains += d + 1
+				depth(n.Body, d+1)
+			}
 		}
-		return true
-	})
+	}
+	depth(p.Nodes, 0)
 	all := make([]dirRef, 0, total)
 	p.byName = make(map[string][]dirRef, len(count))
 	for k, c := range count {
 		p.byName[k] = all[len(all) : len(all) : len(all)+c]
 		all = all[:len(all)+c]
 	}
-	p.parentSets = [][]*ast.Section{nil}
+	// Every section's chain of parents, carved from one array.
+	p.parentSets = make([][]*ast.Section, 1, sections+1)
+	store := make([]*ast.Section, 0, chains)
 	seq := int32(0)
 	var index func(body []ast.Node, set int32)
 	index = func(body []ast.Node, set int32) {
@@ -357,8 +365,9 @@ func (p *Program) indexNodes() {
 				p.byName[k] = append(p.byName[k], dirRef{n, set, seq})
 				seq++
 			case *ast.Section:
-				parents := p.parentSets[set]
-				p.parentSets = append(p.parentSets, append(parents[:len(parents):len(parents)], n))
+				start := len(store)
+				store = append(append(store, p.parentSets[set]...), n)
+				p.parentSets = append(p.parentSets, store[start:len(store):len(store)])
 				index(n.Body, int32(len(p.parentSets)-1))
 			}
 		}

@@ -61,6 +61,15 @@ func (p *Program) directiveNodes(f func(n ast.Node, name *nodeName, parents []*a
 	walk(p.Nodes)
 }
 
+// appendValues appends the arguments' values to vals: Values without
+// allocating for each directive, for a check that keeps no reference.
+func appendValues(vals []string, args []ast.Arg) []string {
+	for _, a := range args {
+		vals = append(vals, a.Value)
+	}
+	return vals
+}
+
 // UnknownDirective reports directives no module of httpd defines: httpd
 // refuses to start ("Invalid command 'X', perhaps misspelled or defined
 // by a module not included in the server configuration"). The nearest
@@ -192,7 +201,7 @@ func runWrongContext(p *Pass) {
 	if p.Specs == nil {
 		return
 	}
-	var sections []string // reused: the checks keep no reference
+	var sections, args []string // reused: the checks keep no reference
 	p.directiveNodes(func(n ast.Node, nn *nodeName, parents []*ast.Section) {
 		if !nn.known {
 			return
@@ -210,13 +219,13 @@ func runWrongContext(p *Pass) {
 		if err == nil {
 			switch n := n.(type) {
 			case *ast.Directive:
-				if args := n.Values(); info.CheckArgs(args) == nil {
+				if args = appendValues(args[:0], n.Args); info.CheckArgs(args) == nil {
 					err = info.CheckArgsContext(args, ctx)
 				} else {
 					err = info.CheckHandlerContext(ctx) // the count is AC2005's
 				}
 			case *ast.Section:
-				err = info.CheckArgsContext(n.Values(), ctx)
+				err = info.CheckArgsContext(appendValues(args[:0], n.Args), ctx)
 			}
 		}
 		if err != nil {
@@ -258,13 +267,15 @@ func runBadArguments(p *Pass) {
 	if p.Specs == nil {
 		return
 	}
+	var args []string // reused: the check keeps no reference
 	p.directiveNodes(func(n ast.Node, nn *nodeName, _ []*ast.Section) {
 		d, ok := n.(*ast.Directive)
 		if !ok || !nn.known {
 			return
 		}
 		s := nn.spec
-		err := nn.info.CheckArgs(d.Values())
+		args = appendValues(args[:0], d.Args)
+		err := nn.info.CheckArgs(args)
 		if err == nil {
 			return
 		}

@@ -14,6 +14,7 @@ import (
 	"github.com/apacheconf/apacheconf/ast"
 	"github.com/apacheconf/apacheconf/internal/proxy"
 	"github.com/apacheconf/apacheconf/internal/rewrite"
+	"github.com/apacheconf/apacheconf/parser"
 	"github.com/apacheconf/apacheconf/scope"
 )
 
@@ -896,12 +897,16 @@ func (p *Program) findRewriteHTAccess() []*rewriteHTAccess {
 		name = d.Args[0].Value
 	}
 	var out []*rewriteHTAccess
-	type seenKey struct{ server, file string }
+	// A file is looked at once per server (servers at one position, as
+	// an Include read twice makes, count as one). For a plain name the
+	// directory names the file.
+	type seenKey struct {
+		server ast.Position
+		file   string
+	}
+	plainName := !strings.Contains(name, "/") && name != "." && name != ".."
 	seen := map[seenKey]bool{}
 	budget := maxHTAccessWalk
-	// Servers share directories (a virtual host's DocumentRoot is also
-	// its <Directory>, the main server's sections are every server's):
-	// each directory is listed, and each file read and parsed, once.
 	w := &htWalk{c: newFSCache(p.FS), name: name, files: map[string]*walkFile{}}
 	vs := append([]*scope.VirtualHost{p.Server.Main}, p.Server.VHosts...)
 	for _, v := range vs {
@@ -920,7 +925,7 @@ func (p *Program) findRewriteHTAccess() []*rewriteHTAccess {
 			continue
 		}
 		sort.Strings(roots)
-		server := v.Pos().String()
+		server := v.Pos()
 		for _, root := range roots {
 			w.walk(scope.FSPath(root), func(fp string, isDir bool, err error) error {
 				if err != nil {
@@ -932,20 +937,19 @@ func (p *Program) findRewriteHTAccess() []*rewriteHTAccess {
 				if !isDir {
 					return nil
 				}
-				dir := "/" + strings.TrimPrefix(fp, "/")
-				if fp == "." {
-					dir = "/"
+				key := seenKey{server, fp}
+				if !plainName {
+					key.file = path.Join(absPath(fp), name)
 				}
-				file := path.Join(dir, name)
-				key := seenKey{server, file}
 				if seen[key] {
 					return nil
 				}
 				seen[key] = true
-				f := w.accessFile(dir)
+				f := w.accessFile(fp)
 				if f == nil || !f.rewrite {
 					return nil
 				}
+				dir := absPath(fp)
 				if or, _ := p.Server.EffectiveAt(v, dir, nil).AllowOverride(); or&scope.OrFileInfo == 0 {
 					return nil
 				}
@@ -955,6 +959,14 @@ func (p *Program) findRewriteHTAccess() []*rewriteHTAccess {
 		}
 	}
 	return out
+}
+
+// absPath is the absolute path of an io/fs path (scope.FSPath's inverse).
+func absPath(fp string) string {
+	if fp == "." {
+		return "/"
+	}
+	return "/" + strings.TrimPrefix(fp, "/")
 }
 
 // htWalk walks directories for the access files with mod_rewrite
@@ -990,9 +1002,10 @@ func (w *htWalk) walkDir(fp string, isDir bool, fn func(fp string, isDir bool, e
 		}
 		return err
 	}
-	entries, lerr := w.c.readDir(fp)
-	if lerr != nil {
-		if err := fn(fp, isDir, lerr); err != nil {
+	d := w.c.readDir(fp)
+	entries := d.entries
+	if d.err != nil {
+		if err := fn(fp, isDir, d.err); err != nil {
 			if err == fs.SkipDir {
 				err = nil
 			}
@@ -1010,19 +1023,19 @@ func (w *htWalk) walkDir(fp string, isDir bool, fn func(fp string, isDir bool, e
 	return nil
 }
 
-// accessFile is the access file of the directory dir, or nil when
-// there is none.
-func (w *htWalk) accessFile(dir string) *walkFile {
-	if f, ok := w.files[dir]; ok {
+// accessFile is the access file of the directory fp (an io/fs path),
+// or nil when there is none.
+func (w *htWalk) accessFile(fp string) *walkFile {
+	if f, ok := w.files[fp]; ok {
 		return f
 	}
 	var f *walkFile
-	if file, src, err := w.c.accessFile(dir, w.name, true); err == nil {
-		if t, _ := w.c.parseHTAccess(file, src); t != nil {
+	if file, src, err := w.c.accessFile(fp, absPath(fp), w.name); err == nil {
+		if t, _ := parser.ParseHTAccess(file, src); t != nil {
 			f = &walkFile{file: t, rewrite: hasRewrite(t.Body) != nil}
 		}
 	}
-	w.files[dir] = f
+	w.files[fp] = f
 	return f
 }
 

@@ -103,10 +103,8 @@ func runStartupError(p *Pass) {
 	if p.Fragment {
 		loaded = nil // unknown: all
 	}
-	for _, e := range directive.CheckTree(p.Nodes, loaded) {
-		if de := e.Err.(*directive.Error); de.Kind == directive.SectionArgs || de.Kind == directive.ElseWithoutIf {
-			report(Diagnostic{Pos: e.Pos, End: e.Pos, Message: e.Msg})
-		}
+	for _, e := range directive.CheckSections(p.Nodes, loaded) {
+		report(Diagnostic{Pos: e.Pos, End: e.Pos, Message: e.Msg})
 	}
 	for _, pr := range scope.CheckValues(p.Nodes) {
 		report(Diagnostic{Pos: pr.Pos, End: pr.Pos, Message: pr.Msg})
