@@ -41,9 +41,11 @@ func (p *Program) HTAccessFiles() []*HTAccess {
 	return p.htaccess
 }
 
-// htCandidate is a file one server would look for.
+// htCandidate is a file one server would look for: the directory, and
+// the file's index in the files looked for.
 type htCandidate struct {
-	dir, file string
+	dir  string
+	file int32
 }
 
 func (p *Program) readHTAccess() {
@@ -57,53 +59,69 @@ func (p *Program) readHTAccess() {
 		}
 	}
 	servers := append([]*scope.VirtualHost{p.Server.Main}, p.Server.VHosts...)
-	// Each server's candidates, side by side. The directories are sorted
-	// by name, so the sections' merge order is not needed.
-	cands := make([][]htCandidate, len(servers))
+	// Each server's directories and access file name, side by side. The
+	// directories are sorted by name, so the sections' merge order is
+	// not needed.
+	dirs := make([][]string, len(servers))
+	access := make([]string, len(servers))
 	parallel(len(servers), func(i int) {
 		v := servers[i]
 		// AccessFileName is per server: a vhost's own replaces main's.
-		access := name
+		access[i] = name
 		for _, n := range v.Body {
 			if d, ok := n.(*ast.Directive); ok && d.Is("AccessFileName") && len(d.Args) > 0 {
-				access = d.Args[0].Value
+				access[i] = d.Args[0].Value
 			}
 		}
-		var dirs []string
+		var ds []string
 		for _, s := range p.Server.DirectorySectionsUnsorted(v) {
 			if !s.Is("Directory") || len(s.Args) != 1 || s.Args[0].Value == "~" {
 				continue
 			}
-			dirs = append(dirs, s.Args[0].Value)
+			ds = append(ds, s.Args[0].Value)
 		}
 		for _, d := range documentRoots(v) {
-			dirs = append(dirs, d.Args[0].Value)
+			ds = append(ds, d.Args[0].Value)
 		}
-		sort.Strings(dirs)
-		out := make([]htCandidate, 0, len(dirs))
-		for _, dir := range dirs {
+		sort.Strings(ds)
+		out := ds[:0]
+		for _, dir := range ds {
 			if strings.ContainsAny(dir, "*?[") || !path.IsAbs(dir) {
 				continue
 			}
-			dir = path.Clean(dir)
-			out = append(out, htCandidate{dir, path.Join(dir, access)})
+			out = append(out, path.Clean(dir))
 		}
-		cands[i] = out
+		dirs[i] = out
 	})
-	// Every distinct file, read once (most are not there).
+	// Every distinct file, named once (servers share directories) and
+	// read once (most are not there).
+	type fileKey struct{ dir, access string }
 	total := 0
-	for _, cs := range cands {
-		total += len(cs)
+	for _, ds := range dirs {
+		total += len(ds)
 	}
-	index := make(map[string]int, total)
-	files := make([]string, 0, total)
-	for _, cs := range cands {
-		for _, c := range cs {
-			if _, ok := index[c.file]; !ok {
-				index[c.file] = len(files)
-				files = append(files, c.file)
+	named := make(map[fileKey]int32, total)
+	index := make(map[string]int32, total)
+	var files []string
+	cands := make([][]htCandidate, len(servers))
+	all := make([]htCandidate, 0, total)
+	for i, ds := range dirs {
+		start := len(all)
+		for _, dir := range ds {
+			k := fileKey{dir, access[i]}
+			f, ok := named[k]
+			if !ok {
+				file := path.Join(dir, access[i])
+				if f, ok = index[file]; !ok {
+					f = int32(len(files))
+					index[file] = f
+					files = append(files, file)
+				}
+				named[k] = f
 			}
+			all = append(all, htCandidate{dir, f})
 		}
+		cands[i] = all[start:len(all):len(all)]
 	}
 	srcs := make([][]byte, len(files))
 	found := make([]bool, len(files))
@@ -117,23 +135,22 @@ func (p *Program) readHTAccess() {
 	type take struct {
 		v   *scope.VirtualHost
 		dir string
-		i   int
+		i   int32
 	}
 	var takes []take
-	seen := map[string]bool{}                  // directories whose file was taken
-	tried := make(map[string]bool, len(files)) // files looked for
+	seen := map[string]bool{}          // directories whose file was taken
+	tried := make([]bool, len(files)) // files looked for
 	for si, cs := range cands {
 		for _, c := range cs {
 			if seen[c.dir] || tried[c.file] {
 				continue
 			}
 			tried[c.file] = true
-			i := index[c.file]
-			if !found[i] {
+			if !found[c.file] {
 				continue
 			}
 			seen[c.dir] = true
-			takes = append(takes, take{servers[si], c.dir, i})
+			takes = append(takes, take{servers[si], c.dir, c.file})
 		}
 	}
 	got := make([]*HTAccess, len(takes))

@@ -217,6 +217,8 @@ type Program struct {
 	dirNames     map[string]*nodeName // by the spelling of a directive's name
 	secNames     map[string]*nodeName // by the spelling of a section's name
 	indexOnce    sync.Once
+	addrs        []*addrSet // the virtual hosts by address (rule_vhost.go)
+	addrOnce     sync.Once
 	routing      *routingCache // what the routing rules parse once (rule_routing.go)
 	routingMu    sync.Mutex
 }

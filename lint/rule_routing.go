@@ -1380,7 +1380,7 @@ func sameServerTarget(v *scope.VirtualHost, target string) string {
 	if port != "" && port != strconv.Itoa(v.Port) && !(port == "80" && v.Port == 0) {
 		return ""
 	}
-	for _, n := range vhostNames(v) {
+	for _, n := range vhostNames(nil, v) {
 		if strings.EqualFold(n.name, host) {
 			return pth
 		}

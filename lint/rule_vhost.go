@@ -2,6 +2,7 @@ package lint
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/apacheconf/apacheconf/ast"
@@ -16,17 +17,25 @@ type addrSet struct {
 	vhosts []*scope.VirtualHost
 }
 
+// addrSets is the address sets of the Program's server, made once for
+// the rules that ask.
+func (p *Program) addrSets() []*addrSet {
+	p.addrOnce.Do(func() { p.addrs = addrSets(p.Server) })
+	return p.addrs
+}
+
 func addrSets(s *scope.Server) []*addrSet {
 	var out []*addrSet
 	idx := map[string]*addrSet{}
+	var seen []string // this virtual host's addresses: a few
 	for _, v := range s.VHosts {
-		seen := map[string]bool{}
+		seen = seen[:0]
 		for _, a := range v.Addrs {
 			k := a.String()
-			if seen[k] {
+			if slices.Contains(seen, k) {
 				continue
 			}
-			seen[k] = true
+			seen = append(seen, k)
 			set := idx[k]
 			if set == nil {
 				set = &addrSet{addr: a}
@@ -46,8 +55,8 @@ type vhostName struct {
 	by   *ast.Directive
 }
 
-func vhostNames(v *scope.VirtualHost) []vhostName {
-	var out []vhostName
+// vhostNames appends v's names to out.
+func vhostNames(out []vhostName, v *scope.VirtualHost) []vhostName {
 	if v.ServerName != "" {
 		out = append(out, vhostName{strings.ToLower(v.ServerName), v.NameDirective})
 	}
@@ -86,10 +95,12 @@ func runDuplicateServerName(p *Pass) {
 		return
 	}
 	reported := map[string]bool{}
-	for _, set := range addrSets(p.Server) {
+	var names []vhostName // reused
+	for _, set := range p.addrSets() {
 		first := make(map[string]*scope.VirtualHost, 2*len(set.vhosts))
 		for _, v := range set.vhosts {
-			for _, n := range vhostNames(v) {
+			names = vhostNames(names[:0], v)
+			for _, n := range names {
 				prev, ok := first[n.name]
 				if !ok {
 					first[n.name] = v
@@ -129,13 +140,15 @@ func runVHostUnreachable(p *Pass) {
 		return
 	}
 	reachable := map[*scope.VirtualHost]bool{}
-	for _, set := range addrSets(p.Server) {
+	var names []vhostName // reused
+	for _, set := range p.addrSets() {
 		taken := make(map[string]bool, 2*len(set.vhosts))
 		for i, v := range set.vhosts {
 			if i == 0 || len(v.WildAliases) > 0 {
 				reachable[v] = true
 			}
-			for _, n := range vhostNames(v) {
+			names = vhostNames(names[:0], v)
+			for _, n := range names {
 				if !taken[n.name] {
 					reachable[v] = true
 				}
