@@ -93,31 +93,29 @@ func (p *Program) readHTAccess() {
 		}
 		dirs[i] = out
 	})
-	// Every distinct file, named once (servers share directories) and
-	// read once (most are not there).
-	type fileKey struct{ dir, access string }
+	// Every distinct file, read once (most are not there). A server's
+	// directory named twice (DocumentRoot and <Directory>) is named once.
 	total := 0
 	for _, ds := range dirs {
 		total += len(ds)
 	}
-	named := make(map[fileKey]int32, total)
 	index := make(map[string]int32, total)
 	var files []string
 	cands := make([][]htCandidate, len(servers))
 	all := make([]htCandidate, 0, total)
 	for i, ds := range dirs {
 		start := len(all)
-		for _, dir := range ds {
-			k := fileKey{dir, access[i]}
-			f, ok := named[k]
+		for j, dir := range ds {
+			if j > 0 && dir == ds[j-1] {
+				all = append(all, htCandidate{dir, all[len(all)-1].file})
+				continue
+			}
+			file := path.Join(dir, access[i])
+			f, ok := index[file]
 			if !ok {
-				file := path.Join(dir, access[i])
-				if f, ok = index[file]; !ok {
-					f = int32(len(files))
-					index[file] = f
-					files = append(files, file)
-				}
-				named[k] = f
+				f = int32(len(files))
+				index[file] = f
+				files = append(files, file)
 			}
 			all = append(all, htCandidate{dir, f})
 		}
