@@ -6,50 +6,60 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/apacheconf/apacheconf/scope"
 )
 
-// fsCache is what the routing rules' .htaccess search reads of
-// Program.FS, each thing once: directories' listings and the access
-// files. The search walks each server's document root and <Directory>
-// paths, which servers share (a virtual host's DocumentRoot is also its
-// <Directory>; the main server's sections are every server's), and on a
-// hosting server most directories have no .htaccess, which their listing
-// says without opening it. One goroutine uses it.
+// fsCache is what the .htaccess searches read of Program.FS, each thing
+// once: directories' listings and the access files. The routing rules'
+// search walks each server's document root and <Directory> paths, which
+// servers share (a virtual host's DocumentRoot is also its <Directory>;
+// the main server's sections are every server's); HTAccessFiles looks
+// in the same directories. On a hosting server most directories have no
+// .htaccess, which their listing says without opening it. It is safe for
+// concurrent use.
 type fsCache struct {
 	fsys  fs.FS
-	dirs  map[string]*cachedDir // by io/fs path
-	files map[string]cachedFile // by absolute path
+	mu    sync.Mutex
+	dirs  map[string]*cachedDir  // by io/fs path
+	files map[string]*cachedFile // by absolute path
 }
 
 type cachedDir struct {
+	once    sync.Once
 	entries []fs.DirEntry // as fs.ReadDir returns them: sorted by name
 	err     error
 	sorted  bool // as fs.ReadDir promises (an fs.ReadDirFS might not keep it)
-	// stat is fs.Stat's answer for a walk's root, when the listing did
-	// not give it.
-	statDone, exists, isDir bool
+	// fs.Stat's answer for a walk's root, when the listing does not give
+	// it.
+	statOnce      sync.Once
+	exists, isDir bool
 }
 
 type cachedFile struct {
-	src []byte
-	err error
+	once sync.Once
+	src  []byte
+	err  error
 }
 
 func newFSCache(fsys fs.FS) *fsCache {
-	return &fsCache{fsys: fsys, dirs: map[string]*cachedDir{}, files: map[string]cachedFile{}}
+	return &fsCache{fsys: fsys, dirs: map[string]*cachedDir{}, files: map[string]*cachedFile{}}
 }
 
-// readDir is fs.ReadDir(fsys, fp).
+// readDir is fs.ReadDir(fsys, fp), read once.
 func (c *fsCache) readDir(fp string) *cachedDir {
+	c.mu.Lock()
 	d, ok := c.dirs[fp]
 	if !ok {
 		d = &cachedDir{}
-		d.entries, d.err = fs.ReadDir(c.fsys, fp)
-		d.sorted = slices.IsSortedFunc(d.entries, func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
 		c.dirs[fp] = d
 	}
+	c.mu.Unlock()
+	d.once.Do(func() {
+		d.entries, d.err = fs.ReadDir(c.fsys, fp)
+		d.sorted = slices.IsSortedFunc(d.entries, func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
+	})
 	return d
 }
 
@@ -64,10 +74,10 @@ func (c *fsCache) stat(fp string) (exists, isDir bool) {
 	case errors.Is(d.err, fs.ErrNotExist):
 		return false, false
 	}
-	if !d.statDone {
+	d.statOnce.Do(func() {
 		info, err := fs.Stat(c.fsys, fp)
-		d.statDone, d.exists, d.isDir = true, err == nil, err == nil && info.IsDir()
-	}
+		d.exists, d.isDir = err == nil, err == nil && info.IsDir()
+	})
 	return d.exists, d.isDir
 }
 
@@ -81,19 +91,24 @@ func (d *cachedDir) has(name string) bool {
 }
 
 // accessFile reads the file name in the directory dir (absolute,
-// clean; fp its io/fs path). A complete listing of the directory that
-// does not name it answers without trying to open it.
+// clean; fp its io/fs path), once. A listing of the directory that does
+// not name it, or says the directory is not there, answers without
+// trying to open it.
 func (c *fsCache) accessFile(fp, dir, name string) (file string, src []byte, err error) {
 	if !strings.Contains(name, "/") && name != "." && name != ".." {
-		if d := c.readDir(fp); d.err == nil && !d.has(name) {
+		d := c.readDir(fp)
+		if (d.err == nil && !d.has(name)) || errors.Is(d.err, fs.ErrNotExist) {
 			return "", nil, fs.ErrNotExist
 		}
 	}
 	file = path.Join(dir, name)
+	c.mu.Lock()
 	f, ok := c.files[file]
 	if !ok {
-		f.src, f.err = fs.ReadFile(c.fsys, scope.FSPath(file))
+		f = &cachedFile{}
 		c.files[file] = f
 	}
+	c.mu.Unlock()
+	f.once.Do(func() { f.src, f.err = fs.ReadFile(c.fsys, scope.FSPath(file)) })
 	return file, f.src, f.err
 }

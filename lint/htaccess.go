@@ -50,6 +50,7 @@ type htCandidate struct {
 
 func (p *Program) readHTAccess() {
 	if p.FS == nil || p.Server == nil {
+		p.htDone.Store(true)
 		return
 	}
 	name := ".htaccess"
@@ -123,10 +124,22 @@ func (p *Program) readHTAccess() {
 	}
 	srcs := make([][]byte, len(files))
 	found := make([]bool, len(files))
+	// With the routing rules' search to do too, from the directories'
+	// listings it reads (most files are not there); otherwise opening a
+	// file that is not there costs less than listing its directory.
+	shared, done := p.sharedDirs()
 	parallel(len(files), func(i int) {
-		src, err := fs.ReadFile(p.FS, scope.FSPath(files[i]))
+		var src []byte
+		var err error
+		if dir, name := path.Split(files[i]); shared != nil {
+			dir = path.Clean(dir)
+			_, src, err = shared.accessFile(scope.FSPath(dir), dir, name)
+		} else {
+			src, err = fs.ReadFile(p.FS, scope.FSPath(files[i]))
+		}
 		srcs[i], found[i] = src, err == nil
 	})
+	done()
 	// Which server's search takes each file, as httpd's first reading
 	// server would: each server sees the main server's directories, so a
 	// file is taken once, by the first server that finds it.
@@ -168,6 +181,7 @@ func (p *Program) readHTAccess() {
 			p.htaccess = append(p.htaccess, h)
 		}
 	}
+	p.htDone.Store(true)
 }
 
 // documentRoots are the DocumentRoot directives of a server's own body.

@@ -220,6 +220,11 @@ type Program struct {
 	addrs        []*addrSet // the virtual hosts by address (rule_vhost.go)
 	addrOnce     sync.Once
 	routing      *routingCache // what the routing rules parse once (rule_routing.go)
+	// dirs is what both .htaccess searches read of FS while a run has
+	// them both to do (prepare), dropped when the last is done.
+	dirs      *fsCache
+	dirsUsers atomic.Int32
+	htDone    atomic.Bool // readHTAccess has run
 	routingMu    sync.Mutex
 }
 
@@ -487,12 +492,30 @@ func RunContext(ctx context.Context, prog *Program, analyzers []*Analyzer, cfg C
 func (p *Program) prepare(rules, walk bool) []func() {
 	var prep []func()
 	if walk && p.FS != nil && p.Server != nil {
+		if !p.htDone.Load() && p.dirs == nil {
+			// Both searches to do: they share what they read.
+			p.dirs = newFSCache(p.FS)
+			p.dirsUsers.Store(2)
+		}
 		prep = append(prep, func() { p.rewriteHTAccess() })
 	}
 	if rules {
 		prep = append(prep, func() { p.indexOnce.Do(p.indexNodes) })
 	}
 	return prep
+}
+
+// sharedDirs is the cache of the .htaccess searches, and the function
+// to call when the search is done with it.
+func (p *Program) sharedDirs() (*fsCache, func()) {
+	if c := p.dirs; c != nil {
+		return c, func() {
+			if p.dirsUsers.Add(-1) == 0 {
+				p.dirs = nil
+			}
+		}
+	}
+	return nil, func() {}
 }
 
 // routingRule reports whether a is a routing rule (AC7xxx), which share

@@ -907,7 +907,12 @@ func (p *Program) findRewriteHTAccess() []*rewriteHTAccess {
 	plainName := !strings.Contains(name, "/") && name != "." && name != ".."
 	seen := map[seenKey]bool{}
 	budget := maxHTAccessWalk
-	w := &htWalk{c: newFSCache(p.FS), name: name, files: map[string]*walkFile{}}
+	c, done := p.sharedDirs()
+	defer done()
+	if c == nil {
+		c = newFSCache(p.FS)
+	}
+	w := &htWalk{c: c, name: name, files: map[string]*walkFile{}}
 	vs := append([]*scope.VirtualHost{p.Server.Main}, p.Server.VHosts...)
 	for _, v := range vs {
 		var roots []string
