@@ -2,6 +2,7 @@ package lint
 
 import (
 	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/apacheconf/apacheconf/internal/gen/bigconf"
@@ -38,6 +39,28 @@ func BenchmarkLint10kVHosts(b *testing.B) {
 		ds := Run(prog, Analyzers(), Config{})
 		if i == 0 {
 			b.ReportMetric(float64(len(ds)), "findings")
+		}
+	}
+}
+
+// BenchmarkLintTree10kVHosts is what `apacheconf lint DIR` does on the
+// 10,000-vhost tree scripts/bench-vs-httpd times (internal/gen/bigconf:
+// document roots on disk, one in ten with a .htaccess): load, build, and
+// every rule with the .htaccess files read and the document roots walked.
+func BenchmarkLintTree10kVHosts(b *testing.B) {
+	dir := b.TempDir()
+	require.NoError(b, bigconf.Tree(dir, 10000, 100))
+	fsys := os.DirFS("/")
+	opts := parser.LoadOptions{ServerRoot: dir, SkipTrivia: true, KeepComment: IsSuppression}
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		l, err := parser.Load(fsys, filepath.Join(dir, "apache2.conf"), opts)
+		require.NotNil(b, l)
+		prog := NewProgram(l.Body, err, ProgramOptions{FS: fsys, Resolver: fixedResolver{}})
+		ds := Run(prog, Analyzers(), Config{})
+		if i == 0 {
+			b.ReportMetric(float64(len(ds)), "findings")
+			b.ReportMetric(float64(len(prog.HTAccessFiles())), "htaccess")
 		}
 	}
 }
