@@ -1079,13 +1079,15 @@ func runRewriteSymlinksOff(p *Pass) {
 	hts := p.rewriteHTAccess()
 	o := once{}
 	for _, v := range servers(p) {
+		// Only the contexts with mod_rewrite directives count (as the
+		// context judged and as the ones merged into it); the others
+		// are left out before the sort, which keeps the order of the rest.
 		var ctxs []rewriteContext
 		for i, s := range p.Server.DirectorySections(v) {
-			vals := s.Values()
-			if !s.Is("Directory") || len(vals) != 1 || strings.ContainsAny(vals[0], "*?[") || vals[0] == "~" {
+			if !s.Is("Directory") || len(s.Args) != 1 || strings.ContainsAny(s.Args[0].Value, "*?[") || s.Args[0].Value == "~" || hasRewrite(s.Body) == nil {
 				continue
 			}
-			dir := path.Clean(vals[0])
+			dir := path.Clean(s.Args[0].Value)
 			var owner *scope.VirtualHost
 			if !v.IsMain() && ownsSection(v, s) {
 				owner = v
@@ -1100,6 +1102,9 @@ func runRewriteSymlinksOff(p *Pass) {
 				}
 				ctxs = append(ctxs, rewriteContext{dir: h.dir, depth: depthOf(h.dir), body: h.file.Body, seq: 100000 + i, owner: owner})
 			}
+		}
+		if len(ctxs) == 0 {
+			continue
 		}
 		// The directory walk: shorter paths first; at one depth the
 		// <Directory> sections, then the .htaccess file.
@@ -1329,11 +1334,10 @@ func runRewriteAfterCatchAll(p *Pass) {
 	}
 	for _, v := range servers(p) {
 		for _, s := range p.Server.DirectorySections(v) {
-			vals := s.Values()
-			if len(vals) == 0 || hasRewrite(s.Body) == nil {
+			if len(s.Args) == 0 || hasRewrite(s.Body) == nil {
 				continue
 			}
-			report(dirRewrite(vals[len(vals)-1], s.Body).Rules, false, nil)
+			report(dirRewrite(s.Args[len(s.Args)-1].Value, s.Body).Rules, false, nil)
 		}
 	}
 	for _, h := range p.rewriteHTAccess() {
@@ -1476,7 +1480,6 @@ func runRedirectLoop(p *Pass) {
 
 // aliasLoop follows a Redirect/RedirectMatch from its own target.
 func aliasLoop(p *Pass, v *scope.VirtualHost, d *ast.Directive, rs *rewrite.ServerConfig, base *rewrite.DirConfig, rewriting bool) string {
-	vals := d.Values()
 	regex := false
 	switch d.Canonical() {
 	case "redirect", "redirectpermanent", "redirecttemp":
@@ -1485,6 +1488,7 @@ func aliasLoop(p *Pass, v *scope.VirtualHost, d *ast.Directive, rs *rewrite.Serv
 	default:
 		return ""
 	}
+	vals := d.Values()
 	if len(vals) == 3 {
 		st := strings.ToLower(vals[0])
 		code, err := strconv.Atoi(st)
@@ -1649,10 +1653,6 @@ func redirectedBy(res *rewrite.Result, d *ast.Directive) bool {
 // it).
 func dirLoops(p *Pass, v *scope.VirtualHost, base *rewrite.DirConfig, hts []*rewriteHTAccess, o once) {
 	docroot, _ := docRoot(p, v)
-	roots := urlRoots(p, v)
-	if len(roots) == 0 {
-		return
-	}
 	type context struct {
 		dir  string
 		body []ast.Node
@@ -1660,15 +1660,22 @@ func dirLoops(p *Pass, v *scope.VirtualHost, base *rewrite.DirConfig, hts []*rew
 	}
 	var ctxs []context
 	for _, s := range p.Server.DirectorySections(v) {
-		vals := s.Values()
-		if s.Is("Directory") && len(vals) == 1 && !strings.ContainsAny(vals[0], "*?[~") && hasRewrite(s.Body) != nil {
-			ctxs = append(ctxs, context{path.Clean(vals[0]), s.Body, "<Directory " + vals[0] + ">"})
+		if s.Is("Directory") && len(s.Args) == 1 && !strings.ContainsAny(s.Args[0].Value, "*?[~") && hasRewrite(s.Body) != nil {
+			val := s.Args[0].Value
+			ctxs = append(ctxs, context{path.Clean(val), s.Body, "<Directory " + val + ">"})
 		}
 	}
 	for _, h := range hts {
 		if h.server == v || h.server.IsMain() {
 			ctxs = append(ctxs, context{h.dir, h.file.Body, h.dir + "/.htaccess"})
 		}
+	}
+	if len(ctxs) == 0 {
+		return // no per-directory rule set: the URL roots are not needed
+	}
+	roots := urlRoots(p, v)
+	if len(roots) == 0 {
+		return
 	}
 	for _, c := range ctxs {
 		ur, ok := urlRootOf(roots, c.dir)
