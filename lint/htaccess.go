@@ -149,7 +149,7 @@ func (p *Program) readHTAccess() {
 		i   int32
 	}
 	var takes []take
-	seen := map[string]bool{}          // directories whose file was taken
+	seen := map[string]bool{}         // directories whose file was taken
 	tried := make([]bool, len(files)) // files looked for
 	for si, cs := range cands {
 		for _, c := range cs {

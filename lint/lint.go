@@ -206,8 +206,8 @@ type Program struct {
 	// Fragment is ProgramOptions.Fragment.
 	Fragment bool
 
-	// Caches shared by the analyzers, which may run side by side: each
-	// is filled once (a sync.Once, or before the analyzers start).
+	// Caches shared by the analyzers, which run side by side: each is
+	// filled once (a sync.Once) or under a lock.
 	htaccess     []*HTAccess
 	htaccessOnce sync.Once
 	bySection    map[*ast.Section]*scope.VirtualHost
@@ -220,12 +220,12 @@ type Program struct {
 	addrs        []*addrSet // the virtual hosts by address (rule_vhost.go)
 	addrOnce     sync.Once
 	routing      *routingCache // what the routing rules parse once (rule_routing.go)
+	routingMu    sync.Mutex
 	// dirs is what both .htaccess searches read of FS while a run has
 	// them both to do (prepare), dropped when the last is done.
 	dirs      *fsCache
 	dirsUsers atomic.Int32
 	htDone    atomic.Bool // readHTAccess has run
-	routingMu    sync.Mutex
 }
 
 // NewProgram prepares a loaded tree for analysis. loadErr is the

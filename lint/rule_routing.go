@@ -14,6 +14,7 @@ import (
 	"github.com/apacheconf/apacheconf/ast"
 	"github.com/apacheconf/apacheconf/internal/proxy"
 	"github.com/apacheconf/apacheconf/internal/rewrite"
+	csyntax "github.com/apacheconf/apacheconf/internal/syntax"
 	"github.com/apacheconf/apacheconf/parser"
 	"github.com/apacheconf/apacheconf/scope"
 )
@@ -759,7 +760,7 @@ func replaceWithFilesMatch(d *ast.Directive, handler string, exts []string, guar
 func ownRewrite(v *scope.VirtualHost) (*rewrite.ServerConfig, *rewrite.DirConfig) {
 	s, b := &rewrite.ServerConfig{}, rewrite.NewDirConfig("")
 	contextDirectives(v.Body, func(d *ast.Directive) {
-		if strings.HasPrefix(d.Canonical(), "rewrite") {
+		if isRewrite(d) {
 			_ = s.AddServer(d, b, rewrite.MapOptions{})
 		}
 	})
@@ -845,11 +846,17 @@ func (c *routingCache) server(v *scope.VirtualHost, build func() rewriteServerCo
 func dirRewrite(dir string, body []ast.Node) *rewrite.DirConfig {
 	c := rewrite.NewDirConfig(dir)
 	contextDirectives(body, func(d *ast.Directive) {
-		if strings.HasPrefix(d.Canonical(), "rewrite") {
+		if isRewrite(d) {
 			_ = c.Add(d)
 		}
 	})
 	return c
+}
+
+// isRewrite reports whether d is a mod_rewrite directive (its name
+// starts with "rewrite", any case), without looking its canonical name up.
+func isRewrite(d *ast.Directive) bool {
+	return len(d.Name) >= len("rewrite") && csyntax.EqualFoldASCII(d.Name[:len("rewrite")], "rewrite")
 }
 
 // hasRewrite reports whether a body holds a mod_rewrite directive (httpd
@@ -857,7 +864,7 @@ func dirRewrite(dir string, body []ast.Node) *rewrite.DirConfig {
 func hasRewrite(body []ast.Node) *ast.Directive {
 	var first *ast.Directive
 	contextDirectives(body, func(d *ast.Directive) {
-		if first == nil && strings.HasPrefix(d.Canonical(), "rewrite") {
+		if first == nil && isRewrite(d) {
 			first = d
 		}
 	})
@@ -1481,9 +1488,9 @@ func runRedirectLoop(p *Pass) {
 // aliasLoop follows a Redirect/RedirectMatch from its own target.
 func aliasLoop(p *Pass, v *scope.VirtualHost, d *ast.Directive, rs *rewrite.ServerConfig, base *rewrite.DirConfig, rewriting bool) string {
 	regex := false
-	switch d.Canonical() {
-	case "redirect", "redirectpermanent", "redirecttemp":
-	case "redirectmatch":
+	switch {
+	case d.Is("Redirect") || d.Is("RedirectPermanent") || d.Is("RedirectTemp"):
+	case d.Is("RedirectMatch"):
 		regex = true
 	default:
 		return ""
