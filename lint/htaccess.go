@@ -101,7 +101,7 @@ func (p *Program) readHTAccess() {
 		total += len(ds)
 	}
 	index := make(map[string]int32, total)
-	var files []string
+	files := make([]string, 0, total)
 	cands := make([][]htCandidate, len(servers))
 	all := make([]htCandidate, 0, total)
 	for i, ds := range dirs {

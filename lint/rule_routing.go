@@ -908,9 +908,10 @@ func (p *Program) findRewriteHTAccess() []*rewriteHTAccess {
 	// an Include read twice makes, count as one). For a plain name the
 	// directory names the file.
 	type seenKey struct {
-		server ast.Position
+		server int32 // servers at one position are one
 		file   string
 	}
+	serverAt := map[ast.Position]int32{}
 	plainName := !strings.Contains(name, "/") && name != "." && name != ".."
 	seen := map[seenKey]bool{}
 	budget := maxHTAccessWalk
@@ -937,7 +938,11 @@ func (p *Program) findRewriteHTAccess() []*rewriteHTAccess {
 			continue
 		}
 		sort.Strings(roots)
-		server := v.Pos()
+		server, ok := serverAt[v.Pos()]
+		if !ok {
+			server = int32(len(serverAt))
+			serverAt[v.Pos()] = server
+		}
 		for _, root := range roots {
 			w.walk(scope.FSPath(root), func(fp string, isDir bool, err error) error {
 				if err != nil {
