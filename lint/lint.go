@@ -400,9 +400,10 @@ func Run(prog *Program, analyzers []*Analyzer, cfg Config) []Diagnostic {
 //
 // The package's own analyzers (Analyzers, BenchmarkAnalyzers) run side by
 // side on the available cores: they only read prog, or fill its caches
-// under a sync.Once (the routing rules, which share one cache, run one
-// after another). Other analyzers run one after another, after them.
-// Either way the findings are the same and in the same order.
+// under a sync.Once or a lock; what several of them share (the directive
+// index, the routing rules' .htaccess walk) is started first. Other
+// analyzers run one after another, after them. Either way the findings
+// are the same and in the same order.
 func RunContext(ctx context.Context, prog *Program, analyzers []*Analyzer, cfg Config) ([]Diagnostic, error) {
 	rc, err := cfg.compile()
 	if err != nil {
