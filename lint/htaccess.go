@@ -167,9 +167,9 @@ func (p *Program) readHTAccess() {
 	got := make([]*HTAccess, len(takes))
 	parallel(len(takes), func(k int) {
 		t := takes[k]
-		r := p.Server.EffectiveAt(t.v, t.dir, nil)
-		or, by := r.AllowOverride()
-		list := r.AllowOverrideList()
+		// The configuration alone decides (as EffectiveAt(v, dir, nil)),
+		// without keeping the server's merged configuration.
+		or, by, list := p.Server.AllowOverrideAt(t.v, t.dir)
 		if or == 0 && len(list) == 0 {
 			return // httpd does not read it
 		}

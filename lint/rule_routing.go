@@ -967,7 +967,7 @@ func (p *Program) findRewriteHTAccess() []*rewriteHTAccess {
 					return nil
 				}
 				dir := absPath(fp)
-				if or, _ := p.Server.EffectiveAt(v, dir, nil).AllowOverride(); or&scope.OrFileInfo == 0 {
+				if or, _, _ := p.Server.AllowOverrideAt(v, dir); or&scope.OrFileInfo == 0 {
 					return nil
 				}
 				out = append(out, &rewriteHTAccess{server: v, dir: dir, file: f.file, conf: dirRewrite(dir, f.file.Body)})

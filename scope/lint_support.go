@@ -44,6 +44,39 @@ func (s *Server) OptionsAt(v *VirtualHost, dir string) int {
 
 var optionWalkers = sync.Pool{New: func() any { return new(walker) }}
 
+// AllowOverrideAt is EffectiveAt(v, dir, nil)'s AllowOverride and
+// AllowOverrideList — where .htaccess files may be read and what they
+// may hold, from the configuration alone — made as OptionsAt is: no
+// Result, and v's merged configuration dropped after the walk.
+func (s *Server) AllowOverrideAt(v *VirtualHost, dir string) (override int, by *ast.Directive, list []string) {
+	main := s.mainCompiled()
+	if v == nil {
+		v = s.Main
+	}
+	comp := main
+	if v != s.Main {
+		comp = s.compile(main, v)
+	}
+	w := optionWalkers.Get().(*walker)
+	steps := w.result.steps[:0]
+	*w = walker{s: s, v: v, accessName: ".htaccess", assumeDirs: true, comp: comp}
+	w.res = &w.result
+	w.res.steps = steps
+	w.serverConfig()
+	w.accessName = accessFileName(w.res.conf)
+	w.directoryWalk(strings.TrimSuffix(dir, "/") + "/")
+	if conf := w.res.conf; conf != nil {
+		override, by = conf.core.override&^orUnset, conf.core.overrideBy
+		for k := range conf.core.overrideList {
+			list = append(list, k)
+		}
+	}
+	clear(w.res.steps) // no section kept reachable from the pool
+	*w = walker{result: walkResult{steps: w.res.steps[:0]}}
+	optionWalkers.Put(w)
+	return override, by, list
+}
+
 // directorySectionOrder is compiledFor(v).dirSecs' sections, in its
 // order, without merging v's configuration, keeping anything or
 // compiling a <DirectoryMatch>: only what the order needs (regex or not,

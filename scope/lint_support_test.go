@@ -20,9 +20,12 @@ func TestOptionsAtAgreesWithEffectiveAt(t *testing.T) {
 </Directory>
 <Directory /srv>
     Options +Indexes -FollowSymLinks
+    AllowOverride FileInfo
 </Directory>
 <Directory /srv/www/a>
     Options Includes
+    AllowOverride AuthConfig Limit
+    AllowOverrideList Redirect RewriteRule
 </Directory>
 <DirectoryMatch "^/srv/www/b">
     Options +ExecCGI
@@ -32,6 +35,7 @@ func TestOptionsAtAgreesWithEffectiveAt(t *testing.T) {
     Options All
     <Directory /srv/www>
         Options -Indexes +MultiViews
+        AllowOverride All
     </Directory>
 </VirtualHost>
 <VirtualHost *:80>
@@ -47,12 +51,22 @@ func TestOptionsAtAgreesWithEffectiveAt(t *testing.T) {
 	require.NoError(t, err)
 	dirs := []string{"/", "/tmp", "/srv", "/srv/", "/srv/www", "/srv/www/a", "/srv/www/a/deep", "/srv/www/a/deep/er", "/srv/www/b", "/srv/www/bb/x"}
 	servers := append([]*scope.VirtualHost{nil, s.Main}, s.VHosts...)
-	distinct := map[int]bool{}
+	distinct, distinctOr, lists := map[int]bool{}, map[int]bool{}, 0
 	for _, v := range servers {
 		for _, d := range dirs {
 			want := s.EffectiveAt(v, d, nil).Options
 			distinct[want] = true
 			require.Equal(t, want, s.OptionsAt(v, d), "server %v dir %s", v, d)
+			r := s.EffectiveAt(v, d, nil)
+			wantOr, wantBy := r.AllowOverride()
+			or, by, list := s.AllowOverrideAt(v, d)
+			require.Equal(t, wantOr, or, "server %v dir %s", v, d)
+			require.Same(t, wantBy, by, "server %v dir %s", v, d)
+			require.ElementsMatch(t, r.AllowOverrideList(), list, "server %v dir %s", v, d)
+			distinctOr[or] = true
+			if len(list) > 0 {
+				lists++
+			}
 		}
 	}
 	for _, v := range servers[1:] { // DirectorySections needs a server
@@ -60,6 +74,8 @@ func TestOptionsAtAgreesWithEffectiveAt(t *testing.T) {
 	}
 	require.Len(t, s.DirectorySectionsUnsorted(s.VHosts[0]), 5)
 	require.Greater(t, len(distinct), 4, "the cases should reach several option sets")
+	require.Greater(t, len(distinctOr), 2, "the cases should reach several AllowOverride sets")
+	require.Positive(t, lists, "the cases should reach an AllowOverrideList")
 	var wg sync.WaitGroup
 	for g := 0; g < 8; g++ {
 		wg.Add(1)
