@@ -193,3 +193,44 @@ func BenchmarkProxyPassTable(b *testing.B) {
 		cpu.report(b)
 	})
 }
+
+// BenchmarkRequestRewriteProxyTable is issue 18's figure: one request
+// at 10k virtual hosts through a ten-rule server rule set (none of which
+// maps it) and then a 100-entry ProxyPass table whose last entry proxies
+// it — the whole translate_name of both modules, the walk, the handler's
+// canonicalisation.
+func BenchmarkRequestRewriteProxyTable(b *testing.B) {
+	const n = 10000
+	var conf strings.Builder
+	conf.WriteString("LoadModule proxy_module mod_proxy.so\nLoadModule proxy_http_module mod_proxy_http.so\n")
+	for i := 0; i < 100; i++ {
+		fmt.Fprintf(&conf, "ProxyPass /svc%d/ http://10.0.%d.%d:8080/api/\n", i, i/250, i%250+1)
+	}
+	conf.Write(bigconf.VHosts(n))
+	conf.WriteString(tenRules)
+	f, err := parser.ParseFile("big.conf", []byte(conf.String()))
+	if err != nil {
+		b.Fatal(err)
+	}
+	s, err := scope.Build(f.Body, scope.Options{Resolver: fixedResolver{}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	req := scope.Request{Addr: netip.MustParseAddr("127.0.0.1"), Port: 80, Host: "rw.example.com", Path: "/svc99/users?id=7"}
+	opts := scope.RequestOptions{FS: fstest.MapFS{}}
+	if r := s.Request(req, opts); r.Proxy == nil || r.Proxy.URL != "http://10.0.0.100:8080/api/users?id=7" || len(r.Rewrites) != 0 {
+		b.Fatalf("not proxied as expected: %d %s (%d rewrites)", r.Status, r.Reason, len(r.Rewrites))
+	}
+	b.Run(fmt.Sprintf("vhosts=%d/rules=10/entries=100", n), func(b *testing.B) {
+		b.ReportAllocs()
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		cpu := startCPU()
+		for i := 0; i < b.N; i++ {
+			if r := s.Request(req, opts); r.Status != 200 {
+				b.Fatalf("status %d: %s", r.Status, r.Reason)
+			}
+		}
+		cpu.report(b)
+	})
+}
