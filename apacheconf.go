@@ -129,7 +129,7 @@ func Load(ctx context.Context, fsys fs.FS, path string, opts Options) (*Config, 
 // Request builds a GET request for host and path from 127.0.0.1
 // arriving on 127.0.0.1:80; set Addr and Port for another address, and
 // give what else the request carries with options (WithMethod,
-// WithHeader, WithRemote).
+// WithHeader, WithRemote) and what its proxy backends do (WithBackends).
 func Request(host, path string, opts ...RequestOption) scope.Request {
 	r := scope.Request{Addr: netip.MustParseAddr("127.0.0.1"), Port: 80, Host: host, Path: path}
 	for _, o := range opts {
@@ -162,6 +162,16 @@ func WithHeader(name, value string) RequestOption {
 // Require ip, Allow/Deny and SetEnvIf Remote_Addr read.
 func WithRemote(addr netip.Addr) RequestOption {
 	return func(r *scope.Request) { r.Remote = addr }
+}
+
+// WithBackends declares which proxy backends answer, which no
+// configuration says (scope.Backends): without it a proxied request's
+// status is left to the backend (Status 0, Unmodelled says so); with it
+// a backend in b.Up answers 200, and in a closed world (b.Closed) any
+// other refuses the connection (httpd answers 503) and a host name that
+// does not resolve gives httpd's 500.
+func WithBackends(b scope.Backends) RequestOption {
+	return func(r *scope.Request) { r.Backends = &b }
 }
 
 // VirtualHosts returns the virtual hosts in definition order.

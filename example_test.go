@@ -167,3 +167,42 @@ Listen 80
 	// POST 403 TENANT=
 	// POST 200 TENANT=acme
 }
+
+// Whether a backend answers is not in the configuration: without
+// WithBackends the status of a proxied request is the backend's (0, and
+// Unmodelled says so); declared, httpd's own answers follow.
+func ExampleWithBackends() {
+	ctx := context.Background()
+	files := fstest.MapFS{
+		"etc/apache2/apache2.conf": {Data: []byte(`LoadModule proxy_module mod_proxy.so
+LoadModule proxy_http_module mod_proxy_http.so
+Listen 80
+<VirtualHost *:80>
+  ServerName app.example
+  DocumentRoot /srv/app
+  ProxyPass /api/ http://127.0.0.1:9000/
+  ProxyPass /old/ http://legacy.internal:8080/
+</VirtualHost>
+`)},
+	}
+	cfg, err := apacheconf.Load(ctx, files, "apache2.conf", apacheconf.Options{ServerRoot: "/etc/apache2"})
+	if err != nil {
+		panic(err)
+	}
+	world := apacheconf.WithBackends(scope.Backends{Up: []string{"127.0.0.1:9000"}, Closed: true})
+	for _, req := range []scope.Request{
+		apacheconf.Request("app.example", "/api/users"),
+		apacheconf.Request("app.example", "/api/users", world),
+		apacheconf.Request("app.example", "/old/x", world),
+	} {
+		r, err := cfg.Explain(ctx, req)
+		if err != nil {
+			panic(err)
+		}
+		fmt.Println(r.Proxy.URL, r.Status, r.Proxy.BackendState)
+	}
+	// Output:
+	// http://127.0.0.1:9000/users 0 unknown
+	// http://127.0.0.1:9000/users 200 up
+	// http://legacy.internal:8080/x 500 unresolved
+}

@@ -84,6 +84,15 @@ var routingFindings = map[string][]routingWant{
 		{"AC7002", "/site.conf:15", "p.example /bare/x -> 500"},
 		{"AC7002", "/site.conf:20", "p.example /loc/x -> 200 group=- app=- backend=b2 path=/l//x"},
 	},
+	"proxy-down-badport": {
+		{"AC7002", "/site.conf:15", "p.example /bare/x -> 500"},
+		{"AC7002", "/site.conf:16", "p.example /one/x -> 500"},
+		{"AC7002", "/site.conf:17", "p.example /noport/x -> 500"},
+		{"AC7002", "/site.conf:18", "p.example /name/x -> 500"},
+		{"AC7002", "/site.conf:19", "p.example /colon/x -> 500"},
+		{"AC7002", "/site.conf:20", "p.example /fcgibare/x -> 500"},
+	},
+	"proxy-down-fcgi": {{"AC7003", "/site.conf:17", "f.example /php/missing.php -> 503"}},
 	"lint-redirect-loop": {
 		{"AC7006", "/site.conf:12", "a.example /old/new/x -> 302 group=- app=- location=http://a.example/old/new/new/x"},
 		{"AC7006", "/site.conf:13", "a.example /m/v2/a -> 302 group=- app=- location=http://a.example/m/v2/v2/a"},

@@ -1,7 +1,7 @@
 package scope
 
 import (
-	"strconv"
+	"net/netip"
 	"strings"
 
 	"github.com/apacheconf/apacheconf/ast"
@@ -151,6 +151,34 @@ func proxyDetect(r *request) {
 	reqState[proxyState](r, proxyModule).forward = r.req.Path
 }
 
+// Backends is what the caller knows about the backends mod_proxy
+// connects to, which no configuration says: whether one accepts
+// connections, whether a host name resolves. Without it a proxied
+// request's status is the backend's (Result.Status 0, Unmodelled says
+// so); with it, a backend that answers gives 200, one that refuses the
+// connection 503 (AH00957), a host name that does not resolve 500
+// (AH00898), as httpd answers them, and a balancer's member is chosen
+// among those that answer as mod_proxy_balancer's retries do.
+type Backends struct {
+	// Up are the backends that accept connections and answer 200:
+	// "host:port" (an IP address, "[v6]:port" or a host name; the port
+	// the URL gives or its scheme's default) or "unix:/path" for a
+	// socket.
+	Up []string
+	// Closed says nothing else answers: another backend refuses the
+	// connection, and a host name resolves only if Hosts lists it, Up
+	// names it, or it is "localhost". Without Closed, a backend not in Up
+	// is not known.
+	Closed bool
+	// Hosts are host names and the addresses they resolve to (as
+	// /etc/hosts gives them): a backend named by host name answers when
+	// Up lists one of its addresses with the port. Without an entry,
+	// "localhost" is 127.0.0.1 and ::1.
+	Hosts map[string][]netip.Addr
+}
+
+func (b *Backends) world() *proxy.World { return (*proxy.World)(b) }
+
 // ProxyOutcome is where mod_proxy sends a request.
 type ProxyOutcome struct {
 	// By is the directive that proxied it: ProxyPass, ProxyPassMatch,
@@ -172,6 +200,12 @@ type ProxyOutcome struct {
 	// request (Unmodelled says so).
 	Balancer string
 	Members  []string
+	// BackendState is what connecting to the backend meets in the
+	// request's world (Request.Backends): "up" (it answers), "refused"
+	// (httpd answers 503), "unresolved" (its host name does not resolve:
+	// 500) or "unknown" (the world does not say: the answer is the
+	// backend's).
+	BackendState string
 	// PreserveHost is ProxyPreserveHost in force (PreserveHostBy set it).
 	PreserveHost   bool
 	PreserveHostBy *ast.Directive
@@ -476,6 +510,10 @@ func proxyHandler(r *request) (int, string, bool) {
 	}
 	var c proxy.Canonical
 	var by *ast.Directive
+	var pick proxy.Pick
+	// socket is the unix: socket of the ProxyPass worker that maps the
+	// request (ap_proxy_determine_connection takes the worker's uds_path).
+	var socket string
 	out := &ProxyOutcome{}
 	switch {
 	case strings.HasPrefix(r.filename, "proxy:"):
@@ -485,7 +523,7 @@ func proxyHandler(r *request) (int, string, bool) {
 		filename := r.filename
 		if m := st.match; m != nil {
 			opts.NoCanon, opts.NoQuery, opts.NoEncode = m.NoCanon, m.NoQuery, m.NoEncode
-			by = m.Pass.Directive
+			by, socket = m.Pass.Directive, m.Pass.Socket
 		} else if st.forward != "" {
 			opts.Forward = true
 			by = r.res.Mapping.Directive
@@ -502,8 +540,11 @@ func proxyHandler(r *request) (int, string, bool) {
 			return 500, "No protocol handler was valid for the URL " + r.uri + " (" + filename + "): the scheme's proxy module is not loaded", true
 		}
 		if strings.HasPrefix(strings.ToLower(filename), "proxy:balancer://") {
-			status, reason, ok := proxyBalancer(r, out, &filename, opts)
-			if !ok {
+			var status int
+			var reason string
+			var ok bool
+			out.By = by
+			if pick, status, reason, ok = proxyBalancer(r, out, &filename, opts); !ok {
 				return status, reason, true
 			}
 		}
@@ -526,6 +567,14 @@ func proxyHandler(r *request) (int, string, bool) {
 	if c.Status != 0 {
 		return c.Status, c.Reason, true
 	}
+	if pick.Member != nil {
+		if t, err := proxy.MemberTarget(*pick.Member); err == nil {
+			socket = t.Socket // the member's worker's uds_path
+		}
+	}
+	if socket != "" && c.Socket == "" {
+		c.Socket, c.Target.Socket = socket, socket
+	}
 	out.By, out.URL, out.Path, out.Socket = by, c.URL, c.Path, c.Socket
 	out.ScriptFilename, out.PathInfo = c.ScriptFilename, c.PathInfo
 	if p := peekDir[proxyDir](r.conf, proxyModule); p != nil && p.conf != nil && p.conf.PreserveHostSet {
@@ -539,17 +588,68 @@ func proxyHandler(r *request) (int, string, bool) {
 	if c.ScriptFilename != "" {
 		where += " (FastCGI SCRIPT_FILENAME " + c.ScriptFilename + ")"
 	}
-	reason := "proxied to " + where + " by " + serverOf[proxyServer](r, proxyModule).describe(by) + "; the answer is the backend's"
+	proxied := "proxied to " + where + " by " + serverOf[proxyServer](r, proxyModule).describe(by)
 	if len(out.Unmodelled) > 0 {
 		r.noteNotModelled(out.Unmodelled[0])
 	}
-	return 200, reason, true
+	if pick.Undecided != "" && pick.Status == 0 {
+		// Which member serves decides the status.
+		out.BackendState = proxy.ReachUnknown.String()
+		r.res.Unmodelled = append(r.res.Unmodelled, pick.Undecided)
+		r.noteNotModelled(pick.Undecided)
+		return 200, proxied, true
+	}
+	reach := proxy.ReachUp
+	if c.Target.Host == "" && c.Target.Socket == "" && pick.Status != 200 {
+		// A scheme whose canon handler is not modelled: no target.
+		why := "the answer is the backend's: " + c.Reason
+		out.BackendState = proxy.ReachUnknown.String()
+		r.res.Unmodelled = append(r.res.Unmodelled, why)
+		r.noteNotModelled(why)
+		return 200, proxied, true
+	}
+	if pick.Status != 200 {
+		// A balancer whose members are all up answers 200 whichever
+		// serves; otherwise what connecting to the target meets.
+		reach = r.req.Backends.world().Reach(c.Target)
+	}
+	out.BackendState = reach.String()
+	switch reach {
+	case proxy.ReachUp:
+		return 200, proxied + "; the backend answers (declared up)", true
+	case proxy.ReachRefused:
+		return 503, proxied + ": " + refusedReason(c.Target), true
+	case proxy.ReachUnresolved:
+		return 500, proxied + ": DNS lookup failure for: " + c.Target.Host + " (AH00898)", true
+	}
+	why := "the answer is the backend's: whether " + c.Target.String() + " accepts connections is not in the configuration (declare the backends that answer: Request.Backends, --backend-up)"
+	r.res.Unmodelled = append(r.res.Unmodelled, why)
+	r.noteNotModelled(why)
+	return 200, proxied, true
 }
 
-// proxyBalancer is mod_proxy_balancer's choice of member: the
-// balancer's only member serves every request; with several, which one
-// does is decided per request. ok false: httpd answers status itself.
-func proxyBalancer(r *request, out *ProxyOutcome, filename *string, opts proxy.CanonOptions) (int, string, bool) {
+// refusedReason is what httpd logs when nothing accepts the connection
+// (ap_proxy_connect_backend, then the scheme handler).
+func refusedReason(t proxy.Target) string {
+	connect := "AH00957: attempt to connect to " + t.String() + " failed (connection refused)"
+	if t.Socket != "" {
+		connect = "AH02454: attempt to connect to Unix domain socket " + strings.TrimPrefix(t.Socket, "unix:") + " failed"
+	}
+	switch t.Scheme {
+	case "fcgi":
+		return connect + "; AH01079: failed to make connection to backend"
+	case "http", "https", "ws", "wss":
+		return connect + "; AH01114: HTTP: failed to make connection to backend"
+	}
+	return connect
+}
+
+// proxyBalancer is mod_proxy_balancer's choice of member in the
+// request's world (proxy.PickMember): when every way the request can go
+// ends at one member, filename becomes that member's URL. ok false:
+// httpd answers status itself (no such balancer, no member, every
+// member refused, a member's host does not resolve).
+func proxyBalancer(r *request, out *ProxyOutcome, filename *string, opts proxy.CanonOptions) (pick proxy.Pick, status int, reason string, ok bool) {
 	sc := serverOf[proxyServer](r, proxyModule)
 	name := strings.ToLower(*filename)[len("proxy:"):]
 	if i := strings.IndexByte(name[len("balancer://"):], '/'); i >= 0 {
@@ -561,18 +661,28 @@ func proxyBalancer(r *request, out *ProxyOutcome, filename *string, opts proxy.C
 	}
 	out.Balancer = name
 	if b == nil {
-		return 500, "no balancer " + name + " is defined: no protocol handler takes " + *filename, false
-	}
-	if len(b.Members) == 0 {
-		return 503, "balancer " + name + " has no members: no worker can serve the request", false
+		return pick, 500, "no balancer " + name + " is defined: no protocol handler takes " + *filename, false
 	}
 	for _, m := range b.Members {
 		out.Members = append(out.Members, m.URL)
 	}
-	if len(b.Members) > 1 {
-		out.Unmodelled = append(out.Unmodelled, "balancer "+name+" has "+strconv.Itoa(len(b.Members))+" members: which one serves is decided per request")
-		return 0, "", true
+	pick = proxy.PickMember(b, r.req.Backends.world(), sc.conf.BalancerParams(name))
+	switch {
+	case pick.Member != nil:
+		*filename = proxy.MemberFilename(proxy.Canon(*filename, opts).Filename, *pick.Member)
+	case pick.Status != 0 && pick.Status != 200:
+		if len(b.Members) > 0 {
+			// The members httpd tried: where the request was to go.
+			out.URL = proxy.Canon(*filename, opts).URL
+			out.BackendState = proxy.ReachRefused.String()
+			if pick.Status == 500 {
+				out.BackendState = proxy.ReachUnresolved.String()
+			}
+			r.res.Proxy = out
+		}
+		return pick, pick.Status, "proxied to " + name + ": " + pick.Reason, false
+	case pick.Status == 200:
+		out.Unmodelled = append(out.Unmodelled, pick.Undecided)
 	}
-	*filename = proxy.MemberFilename(proxy.Canon(*filename, opts).Filename, b.Members[0])
-	return 0, "", true
+	return pick, 0, "", true
 }

@@ -88,9 +88,11 @@ func TestProxyModule(t *testing.T) {
 		{path: "/api/users", method: "DELETE", status: 200, url: "http://127.0.0.1:9000/v1/users"}, // the backend answers any method
 		{path: "/readme.txt", method: "DELETE", status: 405},
 	}
+	// Every backend answers (TestProxyBackends: what else happens).
+	up := &Backends{Up: []string{"127.0.0.1:9000", "127.0.0.1:9001", "127.0.0.1:9100", "127.0.0.1:9101", "127.0.0.1:9102", "unix:/run/php/FPM.sock"}}
 	for _, tt := range tests {
 		t.Run(tt.method+" "+tt.path, func(t *testing.T) {
-			res := s.Request(Request{Addr: netip.MustParseAddr("127.0.0.1"), Port: 80, Path: tt.path, Method: tt.method}, RequestOptions{FS: fsys})
+			res := s.Request(Request{Addr: netip.MustParseAddr("127.0.0.1"), Port: 80, Path: tt.path, Method: tt.method, Backends: up}, RequestOptions{FS: fsys})
 			assert.Equal(t, tt.status, res.Status, res.Reason)
 			if tt.url == "" && tt.members == nil {
 				assert.Nil(t, res.Proxy, "not proxied")
@@ -139,7 +141,7 @@ func TestProxyServesAnyProxyFilename(t *testing.T) {
 	opts := RequestOptions{FS: fstest.MapFS{}, Map: func(_ *Server, _ *VirtualHost, uri string) Mapping {
 		return Mapping{Kind: "rewrite", Filename: "proxy:http://127.0.0.1:9000" + uri, Handler: "proxy-server", URI: uri}
 	}}
-	res := s.Request(Request{Addr: netip.MustParseAddr("127.0.0.1"), Port: 80, Path: "/users"}, opts)
+	res := s.Request(Request{Addr: netip.MustParseAddr("127.0.0.1"), Port: 80, Path: "/users", Backends: &Backends{Up: []string{"127.0.0.1:9000"}}}, opts)
 	require.NotNil(t, res.Proxy, res.Reason)
 	assert.Equal(t, 200, res.Status)
 	assert.Equal(t, "http://127.0.0.1:9000/users", res.Proxy.URL)
@@ -215,7 +217,8 @@ func TestForwardProxy(t *testing.T) {
 	}
 	res := ask("fwd.example", "http://backend.example:8080/a?b=1", "127.0.0.1")
 	require.NotNil(t, res.Proxy, res.Reason)
-	assert.Equal(t, 200, res.Status)
+	assert.Equal(t, 0, res.Status, "whether backend.example:8080 answers is not known")
+	assert.Equal(t, "unknown", res.Proxy.BackendState)
 	assert.Equal(t, "http://backend.example:8080/a?b=1", res.Proxy.URL)
 	assert.Equal(t, 403, ask("fwd.example", "http://backend.example:8080/a", "127.0.0.2").Status)
 	res = ask("fwd.example", "http://local.example/x.txt", "127.0.0.1")
@@ -225,4 +228,82 @@ func TestForwardProxy(t *testing.T) {
 	res = ask("whatever", "http://fwd.example/y.txt", "127.0.0.1")
 	assert.Nil(t, res.Proxy, "names this server: served locally")
 	assert.Equal(t, 200, res.Status, res.Reason)
+}
+
+// What happens once mod_proxy has picked a target depends on the world
+// (Request.Backends): nothing declared, the status is the backend's
+// (0, Unmodelled); declared, httpd's own 503 for a refused connection
+// and 500 for a host name that does not resolve
+// (conformance/routing/proxy-down-*).
+func TestProxyBackends(t *testing.T) {
+	s := moduleServer(t, proxyLoads+`DocumentRoot /srv/www
+<Proxy balancer://onedead>
+  BalancerMember http://127.0.0.1:1/m
+  BalancerMember http://127.0.0.1:9000/m
+</Proxy>
+<Proxy balancer://alldead>
+  BalancerMember http://127.0.0.1:1
+  BalancerMember http://127.0.0.1:2
+</Proxy>
+<Proxy balancer://mixeddns>
+  BalancerMember http://nosuch.invalid
+  BalancerMember http://127.0.0.1:9000
+</Proxy>
+ProxyPass /up/ http://127.0.0.1:9000/
+ProxyPass /down/ http://127.0.0.1:1/
+ProxyPass /lh/ http://localhost:9000/
+ProxyPass /nodns/ http://nosuch.invalid/
+ProxyPass /bare/ http://127.0.0.1:9000
+ProxyPass /one/ http://127.0.0.1:1
+ProxyPass /sock/ unix:/run/fpm.sock|fcgi://localhost/srv/
+ProxyPass /onedead/ balancer://onedead/
+ProxyPass /alldead/ balancer://alldead/
+ProxyPass /mixeddns/ balancer://mixeddns/
+`)
+	closed := &Backends{Up: []string{"127.0.0.1:9000"}, Closed: true}
+	open := &Backends{Up: []string{"127.0.0.1:9000"}}
+	tests := []struct {
+		path     string
+		world    *Backends
+		status   int
+		state    string
+		url      string
+		inReason string
+	}{
+		{"/up/x", nil, 0, "unknown", "http://127.0.0.1:9000/x", "whether 127.0.0.1:9000 accepts connections is not in the configuration"},
+		{"/up/x", closed, 200, "up", "http://127.0.0.1:9000/x", "declared up"},
+		{"/down/x", nil, 0, "unknown", "http://127.0.0.1:1/x", "not modelled"},
+		{"/down/x", open, 0, "unknown", "http://127.0.0.1:1/x", "not modelled"},
+		{"/down/x", closed, 503, "refused", "http://127.0.0.1:1/x", "AH01114"},
+		{"/lh/x", closed, 200, "up", "http://localhost:9000/x", ""},
+		{"/nodns/x", open, 0, "unknown", "http://nosuch.invalid/x", ""},
+		{"/nodns/x", closed, 500, "unresolved", "http://nosuch.invalid/x", "DNS lookup failure for: nosuch.invalid"},
+		// The rest glued onto the port: a host name with a ':' resolves
+		// in no world (500); digits make the port (400 beyond 65535).
+		{"/bare/x", nil, 500, "unresolved", "http://[127.0.0.1:9000x]/", "DNS lookup failure for: 127.0.0.1:9000x"},
+		{"/bare/123", nil, 400, "", "", "Invalid host/port"},
+		{"/one/2", closed, 503, "refused", "http://127.0.0.1:12/", ""},
+		{"/sock/a.php", closed, 503, "refused", "fcgi://localhost/srv/a.php", "AH02454"},
+		{"/sock/a.php", &Backends{Up: []string{"unix:/run/fpm.sock"}, Closed: true}, 200, "up", "fcgi://localhost/srv/a.php", ""},
+		// mod_proxy_balancer retries a refused member on another one.
+		{"/onedead/x", closed, 200, "up", "http://127.0.0.1:9000/m/x", ""},
+		{"/onedead/x", nil, 0, "unknown", "balancer://onedead/x", "decided per request by its lbmethod, and whether they accept connections"},
+		{"/alldead/x", closed, 503, "refused", "balancer://alldead/x", "AH01170"},
+		{"/mixeddns/x", closed, 0, "unknown", "balancer://mixeddns/x", "DNS lookup failure"},
+	}
+	for _, tt := range tests {
+		name := tt.path + " " + tt.state
+		res := s.Request(Request{Addr: netip.MustParseAddr("127.0.0.1"), Port: 80, Path: tt.path, Backends: tt.world}, RequestOptions{FS: fstest.MapFS{}})
+		assert.Equal(t, tt.status, res.Status, "%s: %s", name, res.Reason)
+		assert.Contains(t, res.Reason, tt.inReason, name)
+		assert.Equal(t, tt.status == 0, len(res.Unmodelled) > 0, "%s: %v", name, res.Unmodelled)
+		if tt.state == "" {
+			assert.Nil(t, res.Proxy, name)
+			continue
+		}
+		if assert.NotNil(t, res.Proxy, name) {
+			assert.Equal(t, tt.state, res.Proxy.BackendState, name)
+			assert.Equal(t, tt.url, res.Proxy.URL, name)
+		}
+	}
 }

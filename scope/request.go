@@ -33,6 +33,9 @@ type Request struct {
 	// Method is the request method as sent ("" is GET). httpd's method
 	// names are case-sensitive; HEAD is answered as GET without a body.
 	Method string
+	// Backends says which proxy backends answer (nil: nothing is known,
+	// and a proxied request's status is left to its backend).
+	Backends *Backends
 }
 
 // MethodOrGET is the request's method, GET when none is set.

@@ -139,6 +139,10 @@ type proxyJSON struct {
 	// URLs.
 	Balancer        string   `json:"balancer,omitempty"`
 	BalancerMembers []string `json:"balancer_members,omitempty"`
+	// BackendState is what connecting to the backend meets in the
+	// world the request declares (--backend-up, --backends-closed): up,
+	// refused (503), unresolved (500) or unknown.
+	BackendState string `json:"backend_state,omitempty"`
 	// ProxyPreserveHost is set when ProxyPreserveHost is in force.
 	ProxyPreserveHost *bool `json:"proxy_preserve_host,omitempty"`
 	// ProxyUnmodelled says what decides the answer that no static
@@ -151,7 +155,7 @@ func newProxyJSON(p *scope.ProxyOutcome) proxyJSON {
 		return proxyJSON{}
 	}
 	out := proxyJSON{ProxyURL: p.URL, ScriptFilename: p.ScriptFilename, PathInfo: p.PathInfo,
-		Balancer: p.Balancer, BalancerMembers: p.Members, ProxyUnmodelled: p.Unmodelled}
+		Balancer: p.Balancer, BalancerMembers: p.Members, BackendState: p.BackendState, ProxyUnmodelled: p.Unmodelled}
 	if p.By != nil {
 		out.ProxyBy = p.By.Pos().String()
 	}

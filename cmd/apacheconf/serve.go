@@ -254,6 +254,11 @@ type requestFlags struct {
 	headers            stringList // --header 'Name: value'
 	chroot             string
 	assume             stringList // --assume-exists
+	// The proxy backends' world: --backend-up, --backends-closed,
+	// --backend-resolve.
+	backendsUp     stringList
+	backendsClosed bool
+	resolveHosts   stringList
 }
 
 func (r *requestFlags) register(fs *flag.FlagSet) {
@@ -265,6 +270,41 @@ func (r *requestFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&r.format, "format", "text", "output format: text or json")
 	fs.StringVar(&r.chroot, "chroot", "/", "directory that absolute paths in the configuration (DocumentRoot, Alias, .htaccess …) are looked up under")
 	fs.Var(&r.assume, "assume-exists", "answer as if this regular file (absolute, as the configuration sees it) and its parent directories existed; repeatable; the disk is not touched")
+	fs.Var(&r.backendsUp, "backend-up", "a proxy backend that accepts connections and answers 200: HOST:PORT or unix:/path (repeatable); without any backend flag a proxied request's status is the backend's (0, unmodelled)")
+	fs.BoolVar(&r.backendsClosed, "backends-closed", false, "no other backend answers: httpd's 503 for a refused connection, 500 for a host name that does not resolve (only localhost, the --backend-up names and --backend-resolve names do)")
+	fs.Var(&r.resolveHosts, "backend-resolve", "NAME=IP: a host name that resolves, as /etc/hosts says (repeatable; a name may have several addresses)")
+}
+
+// backends is the world the flags declare, nil when none is given.
+func (r *requestFlags) backends() (*scope.Backends, error) {
+	if len(r.backendsUp) == 0 && !r.backendsClosed && len(r.resolveHosts) == 0 {
+		return nil, nil
+	}
+	b := &scope.Backends{Closed: r.backendsClosed}
+	for _, u := range r.backendsUp {
+		if !strings.HasPrefix(u, "unix:/") {
+			if _, err := netip.ParseAddrPort(u); err != nil {
+				host, port, ok := strings.Cut(u, ":")
+				if n, perr := strconv.Atoi(port); !ok || host == "" || strings.ContainsAny(host, "[]/") || perr != nil || n < 1 || n > 65535 {
+					return nil, fmt.Errorf("--backend-up %q: want HOST:PORT or unix:/path", u)
+				}
+			}
+		}
+		b.Up = append(b.Up, u)
+	}
+	for _, h := range r.resolveHosts {
+		name, ip, ok := strings.Cut(h, "=")
+		a, err := netip.ParseAddr(strings.TrimSpace(ip))
+		if !ok || strings.TrimSpace(name) == "" || err != nil {
+			return nil, fmt.Errorf("--backend-resolve %q: want NAME=IP", h)
+		}
+		if b.Hosts == nil {
+			b.Hosts = map[string][]netip.Addr{}
+		}
+		name = strings.ToLower(strings.TrimSpace(name))
+		b.Hosts[name] = append(b.Hosts[name], a)
+	}
+	return b, nil
 }
 
 // fsys is the file system the request walks: the chroot with the
@@ -297,6 +337,9 @@ func (r *requestFlags) request(path string) (scope.Request, error) {
 		}
 	}
 	req := scope.Request{Addr: ap.Addr(), Port: int(ap.Port()), Host: r.host, Path: path, Method: r.method}
+	if req.Backends, err = r.backends(); err != nil {
+		return scope.Request{}, err
+	}
 	if r.method == "" || strings.ContainsAny(r.method, " \t") {
 		return scope.Request{}, fmt.Errorf("--method %q: want a method name such as GET or POST", r.method)
 	}
@@ -330,7 +373,7 @@ func runExplain(args []string, stdout, stderr io.Writer) int {
 	cf.register(fs)
 	rf.register(fs)
 	if err := fs.Parse(args); err != nil || fs.NArg() != 1 {
-		fmt.Fprintln(stderr, "usage: apacheconf explain -f CONF --addr IP:PORT --host HOST [--method M] [--header 'Name: value']... [--remote IP] [--assume-exists FILE]... [--format json] PATH")
+		fmt.Fprintln(stderr, "usage: apacheconf explain -f CONF --addr IP:PORT --host HOST [--method M] [--header 'Name: value']... [--remote IP] [--assume-exists FILE]... [--backend-up HOST:PORT]... [--backends-closed] [--format json] PATH")
 		return 2
 	}
 	req, err := rf.request(fs.Arg(0))
@@ -367,7 +410,7 @@ func runResolve(args []string, stdout, stderr io.Writer) int {
 	cf.register(fs)
 	rf.register(fs)
 	if err := fs.Parse(args); err != nil || fs.NArg() == 0 {
-		fmt.Fprintln(stderr, "usage: apacheconf resolve -f CONF [-D NAME]... --addr IP:PORT --host HOST [--method M] [--header 'Name: value']... [--remote IP] [--assume-exists FILE]... [--format json] PATH...")
+		fmt.Fprintln(stderr, "usage: apacheconf resolve -f CONF [-D NAME]... --addr IP:PORT --host HOST [--method M] [--header 'Name: value']... [--remote IP] [--assume-exists FILE]... [--backend-up HOST:PORT]... [--backends-closed] [--format json] PATH...")
 		return 2
 	}
 	if err := rf.checkAssumed(); err != nil {
@@ -442,6 +485,9 @@ func explainText(r *scope.Result) string {
 		}
 		if p.Balancer != "" {
 			fmt.Fprintf(&b, "balancer: %s members=%s\n", p.Balancer, strings.Join(p.Members, " "))
+		}
+		if p.BackendState != "" {
+			fmt.Fprintf(&b, "backend:  %s\n", p.BackendState)
 		}
 		for _, u := range p.Unmodelled {
 			fmt.Fprintf(&b, "unmodelled: %s\n", u)

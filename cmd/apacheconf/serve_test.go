@@ -107,9 +107,11 @@ func TestServeProxyAndRequestFlags(t *testing.T) {
 	}{
 		{"explain fcgi json", []string{"explain", "--format", "json", "-f", fpm, "--addr", "127.0.0.1:8081", "--host", "php.example", "/plain/a.php/extra/info"}, fpmNorm, "proxy-explain-fcgi-json.golden"},
 		{"explain proxypass", []string{"explain", "-f", order, "--addr", "127.0.0.1:8081", "--host", "p.example", "/api/users?id=7"}, orderNorm, "proxy-explain.golden"},
-		{"resolve proxypass json", []string{"resolve", "--format", "json", "-f", order, "--addr", "127.0.0.1:8081", "--host", "p.example", "/api/users?id=7", "/shop/static/s.css"}, orderNorm, "proxy-resolve-json.golden"},
+		{"resolve proxypass json", []string{"resolve", "--format", "json", "-f", order, "--addr", "127.0.0.1:8081", "--host", "p.example", "--backend-up", "127.0.0.1:8083", "/api/users?id=7", "/shop/static/s.css"}, orderNorm, "proxy-resolve-json.golden"},
+		// A closed world where nothing answers: httpd's 503.
+		{"explain proxypass down", []string{"explain", "-f", order, "--addr", "127.0.0.1:8081", "--host", "p.example", "--backends-closed", "/api/users?id=7"}, orderNorm, "proxy-explain-down.golden"},
 		{"resolve methods", []string{"resolve", "-f", limit, "--addr", "127.0.0.1:8081", "--host", "q.example", "--method", "POST", "--header", "X-Test: 1", "/api/x"}, limitNorm, "request-post-denied.golden"},
-		{"resolve remote", []string{"resolve", "-f", limit, "--addr", "127.0.0.1:8081", "--host", "q.example", "--method", "POST", "--remote", "127.0.0.2", "/api/x"}, limitNorm, "request-post-allowed.golden"},
+		{"resolve remote", []string{"resolve", "-f", limit, "--addr", "127.0.0.1:8081", "--host", "q.example", "--method", "POST", "--remote", "127.0.0.2", "--backend-up", "localhost:8083", "--backend-resolve", "localhost=127.0.0.1", "/api/x"}, limitNorm, "request-post-allowed.golden"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

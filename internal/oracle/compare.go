@@ -46,6 +46,9 @@ type Engine struct {
 	// root), put back as @ROOT@ in the answer's script and location; ""
 	// leaves them as they are.
 	Root string
+	// Backends is the world the proxied requests meet: NewEngine sets
+	// the oracle's (Backends()).
+	Backends *scope.Backends
 }
 
 // NewEngine builds the engine for a loaded configuration tree. Like
@@ -64,7 +67,7 @@ func NewEngine(nodes []ast.Node, opts scope.RequestOptions) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Engine{Server: s, Groups: inv, Opts: opts}, nil
+	return &Engine{Server: s, Groups: inv, Opts: opts, Backends: Backends()}, nil
 }
 
 // Answer evaluates one recorded request.
@@ -79,7 +82,7 @@ func (e *Engine) Answer(r Request) Outcome {
 		}
 		sr.Remote = remote
 	}
-	sr.Method = r.Method
+	sr.Method, sr.Backends = r.Method, e.Backends
 	res := e.Server.Request(sr, e.Opts)
 	d := e.Groups.Resolve(res, resolve.Options{})
 	o := Outcome{Status: d.Status, Group: d.ProcessGroup, App: d.ApplicationGroup, Verdict: string(d.Verdict), Reason: d.Reason}
@@ -91,7 +94,7 @@ func (e *Engine) Answer(r Request) Outcome {
 	if r.Method == "HEAD" {
 		o.Group, o.App = "", ""
 	} else if p := res.Proxy; p != nil {
-		o.Backend, o.BackendPath, o.Script = backendOf(p, e.Root)
+		o.Backend, o.BackendPath, o.Script = backendOf(p, e.Root, e.Backends)
 	}
 	if !r.RecordsLocation {
 		o.Location = ""
@@ -106,14 +109,19 @@ func Agrees(r Request, o Outcome) bool { return strings.TrimSpace(r.Want()) == o
 // run.py records it: "b1"/"b2" with the request target for the HTTP
 // backends at @BACKEND@/@BACKEND2@, "fcgi" with SCRIPT_FILENAME for the
 // FastCGI responder at @FCGI@. A URL to another address names no
-// backend of the case.
-func backendOf(p *scope.ProxyOutcome, root string) (backend, path, script string) {
+// backend of the case. A host name is looked up in the world's Hosts.
+func backendOf(p *scope.ProxyOutcome, root string, world *scope.Backends) (backend, path, script string) {
 	hostPort := p.URL
 	if i := strings.Index(hostPort, "://"); i >= 0 {
 		hostPort = hostPort[i+3:]
 	}
 	if i := strings.IndexByte(hostPort, '/'); i >= 0 {
 		hostPort = hostPort[:i]
+	}
+	if c := strings.LastIndexByte(hostPort, ':'); c > 0 && world != nil {
+		if addrs := world.Hosts[strings.ToLower(hostPort[:c])]; len(addrs) > 0 {
+			hostPort = addrs[0].String() + hostPort[c:]
+		}
 	}
 	switch hostPort {
 	case "127.0.0.1:" + strconv.Itoa(BackendPort):

@@ -48,3 +48,26 @@ func FuzzProxyPassArgs(f *testing.F) {
 		}
 	})
 }
+
+// FuzzReach: any backend URL canonicalises, and its target meets the
+// world, without panicking; a canonical URL whose host holds a ':' is
+// bracketed, and that host resolves in no world unless it is IPv6.
+func FuzzReach(f *testing.F) {
+	for _, s := range []string{"http://127.0.0.1:8083x", "http://127.1:80/", "fcgi://[::1]:9000/a", "http://h:99999/",
+		"unix:/run/a.sock|fcgi://localhost/x", "http://0x7f.1/", "http://[::1]x/", "http://:80/"} {
+		f.Add(s)
+	}
+	w := &World{Up: []string{"127.0.0.1:80", "localhost:9000", "unix:/run/a.sock"}, Closed: true}
+	f.Fuzz(func(t *testing.T, url string) {
+		c := Canon("proxy:"+url, CanonOptions{})
+		if c.Status != 0 || c.Target.Host == "" {
+			return
+		}
+		r := w.Reach(c.Target)
+		if c.Target.Socket == "" && strings.Contains(c.Target.Host, ":") {
+			if _, ok := ParseIP(c.Target.Host); !ok && r != ReachUnresolved {
+				t.Fatalf("%q: host %q reaches %v", url, c.Target.Host, r)
+			}
+		}
+	})
+}

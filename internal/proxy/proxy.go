@@ -6,11 +6,16 @@
 // alias_match), the canonicalisation of the backend URL by the scheme's
 // handler (proxy_http_canon, proxy_fcgi_canon, the unix: socket fix-up),
 // SetHandler "proxy:…", the SCRIPT_FILENAME and PATH_INFO mod_proxy_fcgi
-// sends, and balancer:// member lists.
+// sends, balancer:// member lists, and what happens once the target is
+// known: the backend it connects to (Target), what that meets in a
+// declared World (answers, connection refused: 503, a host name that does
+// not resolve: 500), and mod_proxy_balancer's choice of member with
+// proxy_handler's retries (PickMember).
 //
-// What no static reading can know — which balancer member serves, a
-// ${VAR} interpolated per request, the backend's own answer — is reported
-// in Unmodelled, never guessed.
+// What no static reading can know — whether a backend answers when the
+// caller does not say, which of several balancer members serves, a
+// ${VAR} interpolated per request — is reported (Unmodelled, Pick's
+// Undecided, ReachUnknown), never guessed.
 //
 // The source this follows is modules/proxy/{mod_proxy.c, proxy_util.c,
 // mod_proxy_http.c, mod_proxy_fcgi.c} of httpd 2.4.x.

@@ -230,11 +230,12 @@ ProxyPass /none/ balancer://empty/
 	require.NotNil(t, m.Balancer)
 	assert.Len(t, m.Balancer.Members, 2)
 	assert.Equal(t, "proxy:balancer://pool/x", m.Filename)
-	require.Len(t, m.Unmodelled, 1)
-	assert.Contains(t, m.Unmodelled[0], "http://10.0.0.1:8080, http://10.0.0.2:8080")
+	assert.Empty(t, m.Unmodelled)
 	assert.Nil(t, m.Member)
 	m = Translate(s, nil, Request{URI: "/none/x", UnparsedURI: "/none/x"})
-	assert.Contains(t, m.Unmodelled[0], "503")
+	require.NotNil(t, m.Balancer)
+	assert.Empty(t, m.Balancer.Members, "balancer://empty has no BalancerMember")
+	assert.Equal(t, 503, PickMember(m.Balancer, nil, BalancerParams{MaxAttempts: -1}).Status)
 	// One member: it serves every request (conformance/routing proxy-balancer).
 	one, _ := build(t, `<Proxy balancer://one>
   BalancerMember http://10.0.0.9:81/m

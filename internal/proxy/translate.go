@@ -1,6 +1,8 @@
 package proxy
 
 import (
+	"math"
+	"net/netip"
 	"strconv"
 	"strings"
 
@@ -43,8 +45,8 @@ type Match struct {
 	NoEncode bool // proxy-noencode (mapping=encoded)
 	// Balancer is the balancer:// the URL names, with its members.
 	Balancer *Balancer
-	// Member is the balancer's only member, when it has one: it serves
-	// every request. With several, which one serves is in Unmodelled.
+	// Member is the balancer's only member, when it has one. With
+	// several, PickMember says which serves.
 	Member *Member
 	// Tried is how many entries were tested, in order (the <Location>'s
 	// first); Steps records those that matched or noted something, so a
@@ -157,18 +159,10 @@ func (m *Match) match(p *Pass, r Request, s *ServerConfig, dir *DirConfig, step 
 		if s != nil && s.Balancers != nil {
 			m.Balancer = s.Balancers[name]
 		}
-		switch {
-		case m.Balancer == nil || len(m.Balancer.Members) == 0:
-			m.Unmodelled = append(m.Unmodelled, name+" has no BalancerMember: httpd answers 503")
-		case len(m.Balancer.Members) == 1:
-			// One member serves every request (MemberFilename gives its URL).
+		if m.Balancer != nil && len(m.Balancer.Members) == 1 {
+			// One member serves every request it can (MemberFilename
+			// gives its URL); PickMember says what several make of it.
 			m.Member = &m.Balancer.Members[0]
-		default:
-			var urls []string
-			for _, mem := range m.Balancer.Members {
-				urls = append(urls, mem.URL)
-			}
-			m.Unmodelled = append(m.Unmodelled, "which member of "+name+" serves the request ("+strings.Join(urls, ", ")+") is decided at run time")
 		}
 	}
 	return true
@@ -230,6 +224,10 @@ type Canonical struct {
 	Path string
 	// Socket is the unix: socket connected to, "" for TCP.
 	Socket string
+	// Target is the backend httpd connects to (ap_proxy_determine_connection):
+	// the host as apr_uri_parse gives it back from URL, the port with the
+	// scheme's default, or Socket. Empty for a balancer:// URL.
+	Target Target
 	// ScriptFilename and PathInfo are what mod_proxy_fcgi sends (FastCGI only).
 	ScriptFilename string
 	PathInfo       string
@@ -324,6 +322,7 @@ func Canon(filename string, o CanonOptions) Canonical {
 	if port == 0 {
 		port = def
 	}
+	rawHost := host
 	encoded := path
 	if !o.NoCanon && !o.NoEncode && !o.Forward {
 		encoded = canonEnc(path, o.AllowEncodedSlashesNoDecode)
@@ -356,6 +355,7 @@ func Canon(filename string, o CanonOptions) Canonical {
 		}
 	}
 	c.Filename = "proxy:" + base
+	c.Target = Target{Scheme: scheme, Host: rawHost, Port: port, Socket: c.Socket}
 	if hasSearch {
 		c.Filename += "?" + search
 	}
@@ -392,7 +392,7 @@ func Canon(filename string, o CanonOptions) Canonical {
 
 // canonNetloc is ap_proxy_canon_netloc on "//[user[:pass]@]host[:port][/path]":
 // the host in lower case, the port (0 when not given) and the path after
-// the '/'.
+// the '/'. The host and port are split as apr_parse_addr_port does.
 func canonNetloc(u string) (host string, port int, path, err string) {
 	if !strings.HasPrefix(u, "//") {
 		return "", 0, "", "Malformed URL"
@@ -404,36 +404,62 @@ func canonNetloc(u string) (host string, port int, path, err string) {
 	if at := strings.LastIndexByte(hp, '@'); at >= 0 {
 		hp = hp[at+1:]
 	}
-	host = hp
-	if strings.HasPrefix(hp, "[") {
-		end := strings.IndexByte(hp, ']')
-		if end < 0 {
-			return "", 0, "", "Invalid host/port"
-		}
-		host = hp[1:end]
-		hp = hp[end+1:]
-		if hp != "" && hp[0] != ':' {
-			return "", 0, "", "Invalid host/port"
-		}
-		if hp != "" {
-			p, e := strconv.Atoi(hp[1:])
-			if e != nil || p <= 0 || p > 65535 {
-				return "", 0, "", "Invalid host/port"
-			}
-			port = p
-		}
-	} else if c := strings.LastIndexByte(hp, ':'); c >= 0 {
-		host = hp[:c]
-		p, e := strconv.Atoi(hp[c+1:])
-		if e != nil || p <= 0 || p > 65535 {
-			return "", 0, "", "Invalid host/port"
-		}
-		port = p
-	}
-	if host == "" {
+	host, port, ok := parseAddrPort(hp)
+	if !ok || host == "" {
 		return "", 0, "", "Invalid host/port"
 	}
 	return syntax.ToLowerASCII(host), port, path, ""
+}
+
+// parseAddrPort is apr_parse_addr_port: trailing digits after a ':' are
+// the port (1..65535); whatever else there is, ':' included, is the host
+// ("127.0.0.1:80x" is the host "127.0.0.1:80x" with no port), except a
+// bracketed IPv6 address, which must be valid and end the host. A string
+// of digits alone is a port without a host (host ""); a scope id is
+// refused.
+func parseAddrPort(s string) (host string, port int, ok bool) {
+	ch := len(s) - 1
+	for ch >= 0 && s[ch] >= '0' && s[ch] <= '9' {
+		ch--
+	}
+	last := len(s) - 1
+	if ch < 0 { // the entire string is the port
+		p := atoi(s)
+		return "", p, p >= 1 && p <= 65535
+	}
+	if s[ch] == ':' && ch < last {
+		if ch == 0 {
+			return "", 0, false
+		}
+		p := atoi(s[ch+1:])
+		if p < 1 || p > 65535 {
+			return "", 0, false
+		}
+		port, last = p, ch-1
+	}
+	host = s[:last+1]
+	if strings.HasPrefix(host, "[") {
+		end := strings.IndexByte(host, ']')
+		if end != len(host)-1 || strings.IndexByte(host, '%') >= 0 {
+			return "", 0, false
+		}
+		a, err := netip.ParseAddr(host[1:end])
+		if err != nil || !a.Is6() {
+			return "", 0, false
+		}
+		host = host[1:end]
+	}
+	return host, port, true
+}
+
+// atoi is C's atoi over a string of digits: strtol's value, saturated at
+// LONG_MAX, then truncated to an int as the cast does.
+func atoi(s string) int {
+	v, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		v = math.MaxInt64
+	}
+	return int(int32(v))
 }
 
 // canonEnc is ap_proxy_canonenc_ex(enc_path) for a reverse proxy: '/'

@@ -1,0 +1,53 @@
+package oracle
+
+import (
+	"bufio"
+	"io"
+	"net/netip"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/apacheconf/apacheconf/scope"
+)
+
+// Backends is the world run.py's server meets when it proxies: its two
+// HTTP backends and its FastCGI responder answer (at the ports
+// --materialize gives them), nothing else listens, and host names
+// resolve only as this machine's /etc/hosts says (the oracle runs here,
+// without a name server that knows other names).
+func Backends() *scope.Backends {
+	b := &scope.Backends{Closed: true}
+	for _, p := range []int{BackendPort, Backend2Port, FCGIPort} {
+		b.Up = append(b.Up, "127.0.0.1:"+strconv.Itoa(p))
+	}
+	b.Hosts = map[string][]netip.Addr{"localhost": {netip.MustParseAddr("127.0.0.1")}}
+	if f, err := os.Open("/etc/hosts"); err == nil {
+		defer f.Close()
+		b.Hosts = ParseHosts(f)
+	}
+	return b
+}
+
+// ParseHosts reads an /etc/hosts file: each name with the addresses
+// given for it, in order, names in lower case.
+func ParseHosts(r io.Reader) map[string][]netip.Addr {
+	hosts := map[string][]netip.Addr{}
+	sc := bufio.NewScanner(r)
+	for sc.Scan() {
+		line, _, _ := strings.Cut(sc.Text(), "#")
+		f := strings.Fields(line)
+		if len(f) < 2 {
+			continue
+		}
+		a, err := netip.ParseAddr(f[0])
+		if err != nil {
+			continue
+		}
+		for _, name := range f[1:] {
+			name = strings.ToLower(name)
+			hosts[name] = append(hosts[name], a)
+		}
+	}
+	return hosts
+}
