@@ -163,7 +163,10 @@ type Backends struct {
 	// Up are the backends that accept connections and answer 200:
 	// "host:port" (an IP address, "[v6]:port" or a host name; the port
 	// the URL gives or its scheme's default) or "unix:/path" for a
-	// socket.
+	// socket, optionally after the protocol it speaks
+	// ("fcgi://127.0.0.1:9000"): a backend asked in another protocol
+	// answers what is not modelled (https:// to a plain "http://" one:
+	// httpd's 500, the TLS handshake fails).
 	Up []string
 	// Closed says nothing else answers: another backend refuses the
 	// connection, and a host name resolves only if Hosts lists it, Up
@@ -486,6 +489,8 @@ func proxySchemeModule(url string) (scheme, module string) {
 		return scheme, "proxy_uwsgi_module"
 	case "ftp":
 		return scheme, "proxy_ftp_module"
+	case "h2", "h2c":
+		return scheme, "proxy_http2_module"
 	}
 	return scheme, ""
 }
@@ -608,12 +613,29 @@ func proxyHandler(r *request) (int, string, bool) {
 		r.noteNotModelled(why)
 		return 200, proxied, true
 	}
+	tls := proxy.ProtocolOf(c.Target.Scheme) == "tls"
+	if tls && !r.s.Loaded("ssl_module") {
+		// proxy_http_handler declines an https:// URL without mod_ssl's
+		// outgoing handlers: no scheme handler takes it (AH01144).
+		out.BackendState = ""
+		return 500, proxied + ": no protocol handler was valid for the URL (AH01144): " + c.Target.Scheme + ":// needs mod_ssl", true
+	}
+	var proto string
 	if pick.Status != 200 {
 		// A balancer whose members are all up answers 200 whichever
 		// serves; otherwise what connecting to the target meets.
-		reach = r.req.Backends.world().Reach(c.Target)
+		reach, proto = r.req.Backends.world().Meet(c.Target)
 	}
 	out.BackendState = reach.String()
+	if tls && (reach == proxy.ReachUp || reach == proxy.ReachOtherProtocol) {
+		// Connected: mod_ssl now starts TLS on the connection.
+		if d := r.conf.core.last.get("sslproxyengine"); d == nil || len(d.Args) == 0 || !strings.EqualFold(d.Args[0].Value, "on") {
+			return 500, proxied + ": AH00961: failed to enable ssl support (SSLProxyEngine is not On)", true
+		}
+		if proxy.ProtocolOf(proto) == "http" {
+			return 500, proxied + ": Error during SSL Handshake with remote server (AH00898): " + c.Target.String() + " speaks plain HTTP", true
+		}
+	}
 	switch reach {
 	case proxy.ReachUp:
 		return 200, proxied + "; the backend answers (declared up)", true
@@ -621,6 +643,11 @@ func proxyHandler(r *request) (int, string, bool) {
 		return 503, proxied + ": " + refusedReason(c.Target), true
 	case proxy.ReachUnresolved:
 		return 500, proxied + ": DNS lookup failure for: " + c.Target.Host + " (AH00898)", true
+	case proxy.ReachOtherProtocol:
+		why := "the answer is the backend's: " + c.Target.String() + " speaks " + proto + ", not " + c.Target.Scheme + " (what it makes of the request is not modelled)"
+		r.res.Unmodelled = append(r.res.Unmodelled, why)
+		r.noteNotModelled(why)
+		return 200, proxied, true
 	}
 	why := "the answer is the backend's: whether " + c.Target.String() + " accepts connections is not in the configuration (declare the backends that answer: Request.Backends, --backend-up)"
 	r.res.Unmodelled = append(r.res.Unmodelled, why)

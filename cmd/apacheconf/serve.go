@@ -270,7 +270,7 @@ func (r *requestFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&r.format, "format", "text", "output format: text or json")
 	fs.StringVar(&r.chroot, "chroot", "/", "directory that absolute paths in the configuration (DocumentRoot, Alias, .htaccess …) are looked up under")
 	fs.Var(&r.assume, "assume-exists", "answer as if this regular file (absolute, as the configuration sees it) and its parent directories existed; repeatable; the disk is not touched")
-	fs.Var(&r.backendsUp, "backend-up", "a proxy backend that accepts connections and answers 200: HOST:PORT or unix:/path (repeatable); without any backend flag a proxied request's status is the backend's (0, unmodelled)")
+	fs.Var(&r.backendsUp, "backend-up", "a proxy backend that accepts connections and answers 200: HOST:PORT or unix:/path, optionally after the protocol it speaks (fcgi://127.0.0.1:9000) (repeatable); without any backend flag a proxied request's status is the backend's (0, unmodelled)")
 	fs.BoolVar(&r.backendsClosed, "backends-closed", false, "no other backend answers: httpd's 503 for a refused connection, 500 for a host name that does not resolve (only localhost, the --backend-up names and --backend-resolve names do)")
 	fs.Var(&r.resolveHosts, "backend-resolve", "NAME=IP: a host name that resolves, as /etc/hosts says (repeatable; a name may have several addresses)")
 }
@@ -281,16 +281,20 @@ func (r *requestFlags) backends() (*scope.Backends, error) {
 		return nil, nil
 	}
 	b := &scope.Backends{Closed: r.backendsClosed}
-	for _, u := range r.backendsUp {
+	for _, entry := range r.backendsUp {
+		u := entry
+		if i := strings.Index(u, "://"); i > 0 {
+			u = u[i+3:] // the protocol it speaks
+		}
 		if !strings.HasPrefix(u, "unix:/") {
 			if _, err := netip.ParseAddrPort(u); err != nil {
 				host, port, ok := strings.Cut(u, ":")
 				if n, perr := strconv.Atoi(port); !ok || host == "" || strings.ContainsAny(host, "[]/") || perr != nil || n < 1 || n > 65535 {
-					return nil, fmt.Errorf("--backend-up %q: want HOST:PORT or unix:/path", u)
+					return nil, fmt.Errorf("--backend-up %q: want [PROTOCOL://]HOST:PORT or unix:/path", entry)
 				}
 			}
 		}
-		b.Up = append(b.Up, u)
+		b.Up = append(b.Up, entry)
 	}
 	for _, h := range r.resolveHosts {
 		name, ip, ok := strings.Cut(h, "=")

@@ -13,14 +13,15 @@ import (
 
 // Backends is the world run.py's server meets when it proxies: its two
 // HTTP backends and its FastCGI responder answer (at the ports
-// --materialize gives them), nothing else listens, and host names
-// resolve only as this machine's /etc/hosts says (the oracle runs here,
-// without a name server that knows other names).
+// --materialize gives them, each in its protocol), nothing else listens,
+// and host names resolve only as this machine's /etc/hosts says (the
+// oracle runs here, without a name server that knows other names).
 func Backends() *scope.Backends {
-	b := &scope.Backends{Closed: true}
-	for _, p := range []int{BackendPort, Backend2Port, FCGIPort} {
-		b.Up = append(b.Up, "127.0.0.1:"+strconv.Itoa(p))
-	}
+	b := &scope.Backends{Closed: true, Up: []string{
+		"http://127.0.0.1:" + strconv.Itoa(BackendPort),
+		"http://127.0.0.1:" + strconv.Itoa(Backend2Port),
+		"fcgi://127.0.0.1:" + strconv.Itoa(FCGIPort),
+	}}
 	b.Hosts = map[string][]netip.Addr{"localhost": {netip.MustParseAddr("127.0.0.1")}}
 	if f, err := os.Open("/etc/hosts"); err == nil {
 		defer f.Close()

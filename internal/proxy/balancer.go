@@ -44,6 +44,8 @@ func defaultPort(scheme string) int {
 		return 8009
 	case "scgi":
 		return 4000
+	case "uwsgi":
+		return 3031
 	}
 	return 0
 }
@@ -190,6 +192,9 @@ func memberOf(m Member, w *World) memberInfo {
 		return in
 	}
 	in.target, in.reach = t, w.Reach(t)
+	if in.reach == ReachOtherProtocol {
+		in.reach = ReachUnknown // what a backend of another protocol answers is not modelled
+	}
 	for _, prm := range m.Params {
 		switch syntax.ToLowerASCII(prm.Key) {
 		case "status":

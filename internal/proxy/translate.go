@@ -306,6 +306,8 @@ func Canon(filename string, o CanonOptions) Canonical {
 		def = 8009
 	case "scgi":
 		def = 4000
+	case "uwsgi":
+		def = 3031 // UWSGI_DEFAULT_PORT
 	case "h2c":
 		def = 80
 	case "h2":
@@ -348,7 +350,8 @@ func Canon(filename string, o CanonOptions) Canonical {
 		c.Path = "/" + path
 		return c
 	}
-	if scheme != "fcgi" && !o.NoCanon && !o.Forward && o.HasQuery {
+	// uwsgi_canon, like proxy_fcgi_canon, keeps the query out of the URL.
+	if scheme != "fcgi" && scheme != "uwsgi" && !o.NoCanon && !o.Forward && o.HasQuery {
 		search, hasSearch = o.Query, true
 		if hasNonVChar(search) {
 			return Canonical{Status: 403, Reason: "To be forwarded query string contains control characters or spaces (AH10408)"}

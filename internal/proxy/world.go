@@ -17,7 +17,9 @@ import (
 type World struct {
 	// Up are the backends that accept connections and answer: "host:port"
 	// (an IP address, "[v6]:port", or a host name, which then resolves)
-	// or "unix:/path" for a socket.
+	// or "unix:/path" for a socket, optionally after the protocol they
+	// speak ("fcgi://127.0.0.1:9000", "http://…", "https://…", "ajp://…"):
+	// asked in another, their answer is not known (ReachOtherProtocol).
 	Up []string
 	// Closed says nothing else accepts connections (httpd answers 503)
 	// and no host name resolves but "localhost", those named in Up and
@@ -46,6 +48,9 @@ const (
 	// ReachUnresolved: the host name does not resolve: httpd answers 500
 	// (AH00898 DNS lookup failure).
 	ReachUnresolved
+	// ReachOtherProtocol: the backend accepts the connection but speaks
+	// another protocol than the URL's scheme (Meet says which).
+	ReachOtherProtocol
 )
 
 func (r Reach) String() string {
@@ -56,6 +61,8 @@ func (r Reach) String() string {
 		return "refused"
 	case ReachUnresolved:
 		return "unresolved"
+	case ReachOtherProtocol:
+		return "other-protocol"
 	}
 	return "unknown"
 }
@@ -89,54 +96,94 @@ func joinHostPort(host string, port int) string {
 // handler bracketed what apr_parse_addr_port left of a malformed
 // host:port): no resolver knows it, in any world.
 func (w *World) Reach(t Target) Reach {
+	r, _ := w.Meet(t)
+	return r
+}
+
+// Meet is Reach with the protocol the Up entry that answers declares
+// ("" for none): ReachOtherProtocol when it is not the one t's scheme
+// speaks.
+func (w *World) Meet(t Target) (Reach, string) {
+	r, proto := w.meet(t)
+	if r == ReachUp && proto != "" && ProtocolOf(proto) != ProtocolOf(t.Scheme) {
+		return ReachOtherProtocol, proto
+	}
+	return r, proto
+}
+
+// ProtocolOf is the wire protocol a scheme speaks: "http" for http, ws and
+// h2c, "tls" for https, wss and h2, the scheme itself otherwise.
+func ProtocolOf(scheme string) string {
+	switch s := syntax.ToLowerASCII(scheme); s {
+	case "http", "ws", "h2c":
+		return "http"
+	case "https", "wss", "h2":
+		return "tls"
+	default:
+		return s
+	}
+}
+
+func (w *World) meet(t Target) (Reach, string) {
 	if t.Socket != "" {
-		switch {
-		case w == nil:
-			return ReachUnknown
-		case w.up(t.Socket):
-			return ReachUp
-		case w.Closed:
-			return ReachRefused
+		if w == nil {
+			return ReachUnknown, ""
 		}
-		return ReachUnknown
+		if ok, proto := w.up(t.Socket); ok {
+			return ReachUp, proto
+		}
+		if w.Closed {
+			return ReachRefused, ""
+		}
+		return ReachUnknown, ""
 	}
 	host := syntax.ToLowerASCII(t.Host)
 	if strings.Contains(host, ":") {
 		if a, err := netip.ParseAddr(host); err != nil || !a.Is6() {
-			return ReachUnresolved
+			return ReachUnresolved, ""
 		}
 	}
 	if w == nil {
-		return ReachUnknown
+		return ReachUnknown, ""
 	}
-	if w.up(joinHostPort(host, t.Port)) {
-		return ReachUp
+	if ok, proto := w.up(joinHostPort(host, t.Port)); ok {
+		return ReachUp, proto
 	}
 	addrs, known := w.resolve(host)
 	if !known {
 		if w.Closed {
-			return ReachUnresolved
+			return ReachUnresolved, ""
 		}
-		return ReachUnknown
+		return ReachUnknown, ""
 	}
 	for _, a := range addrs {
-		if w.up(joinHostPort(a.String(), t.Port)) {
-			return ReachUp
+		if ok, proto := w.up(joinHostPort(a.String(), t.Port)); ok {
+			return ReachUp, proto
 		}
 	}
 	if w.Closed {
-		return ReachRefused
+		return ReachRefused, ""
 	}
-	return ReachUnknown
+	return ReachUnknown, ""
 }
 
-// up reports whether Up lists key ("host:port", "unix:/path"): hosts
-// compare without case, IP addresses in their canonical form, and an
-// entry naming a host stands for the addresses it resolves to too.
-func (w *World) up(key string) bool {
-	for _, u := range w.Up {
+// splitProto takes the "scheme://" off an Up entry.
+func splitProto(u string) (proto, rest string) {
+	if i := strings.Index(u, "://"); i > 0 {
+		return syntax.ToLowerASCII(u[:i]), u[i+3:]
+	}
+	return "", u
+}
+
+// up reports whether Up lists key ("host:port", "unix:/path"), and the
+// protocol the entry declares: hosts compare without case, IP addresses
+// in their canonical form, and an entry naming a host stands for the
+// addresses it resolves to too.
+func (w *World) up(key string) (bool, string) {
+	for _, entry := range w.Up {
+		proto, u := splitProto(entry)
 		if strings.EqualFold(u, key) || normalizeUp(u) == key {
-			return true
+			return true, proto
 		}
 		if strings.HasPrefix(u, "unix:") {
 			continue
@@ -156,11 +203,11 @@ func (w *World) up(key string) bool {
 		addrs, _ := w.resolve(host)
 		for _, a := range addrs {
 			if joinHostPort(a.String(), p) == key {
-				return true
+				return true, proto
 			}
 		}
 	}
-	return false
+	return false, ""
 }
 
 // normalizeUp writes a "host:port" of Up with its address in canonical
@@ -202,7 +249,8 @@ func (w *World) resolve(host string) ([]netip.Addr, bool) {
 	if host == "localhost" {
 		return []netip.Addr{netip.AddrFrom4([4]byte{127, 0, 0, 1}), netip.IPv6Loopback()}, true
 	}
-	for _, u := range w.Up {
+	for _, entry := range w.Up {
+		_, u := splitProto(entry)
 		if c := strings.LastIndexByte(u, ':'); c > 0 && !strings.HasPrefix(u, "unix:") && strings.EqualFold(u[:c], host) {
 			return nil, true
 		}
