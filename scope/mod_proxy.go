@@ -198,6 +198,10 @@ type ProxyOutcome struct {
 	// FastCGI backend (FastCGI only).
 	ScriptFilename string
 	PathInfo       string
+	// Via is the remote proxy (ProxyRemote) the request goes through,
+	// "host:port"; "" for a direct connection. Path is then the absolute
+	// URL the remote proxy is asked for.
+	Via string
 	// Balancer is the balancer:// the request goes through, and its
 	// members' URLs; with more than one, which serves is decided per
 	// request (Unmodelled says so).
@@ -282,7 +286,7 @@ func newProxyServer(body []ast.Node, _ *dirConfig) any {
 		switch n := n.(type) {
 		case *ast.Directive:
 			switch n.Canonical() {
-			case "proxypass", "proxypassmatch", "balancermember", "proxyrequests":
+			case "proxypass", "proxypassmatch", "balancermember", "proxyrequests", "proxyremote", "proxyremotematch", "noproxy":
 				_ = get().conf.Add(n, "")
 			}
 		case *ast.Section:
@@ -621,6 +625,9 @@ func proxyHandler(r *request) (int, string, bool) {
 		return 500, proxied + ": no protocol handler was valid for the URL (AH01144): " + c.Target.Scheme + ":// needs mod_ssl", true
 	}
 	var proto string
+	if rem := serverOf[proxyServer](r, proxyModule).remoteFor(c); rem != nil && pick.Status != 200 {
+		return proxyRemote(r, out, rem, c, proxied)
+	}
 	if pick.Status != 200 {
 		// A balancer whose members are all up answers 200 whichever
 		// serves; otherwise what connecting to the target meets.
@@ -653,6 +660,47 @@ func proxyHandler(r *request) (int, string, bool) {
 	r.res.Unmodelled = append(r.res.Unmodelled, why)
 	r.noteNotModelled(why)
 	return 200, proxied, true
+}
+
+// remoteFor is the ProxyRemote/ProxyRemoteMatch the request goes
+// through (proxy_handler tries them before connecting directly), nil for
+// none or a unix: socket target.
+func (s *proxyServer) remoteFor(c proxy.Canonical) *proxy.Remote {
+	if s == nil || len(s.conf.Remotes) == 0 || c.Target.Socket != "" {
+		return nil
+	}
+	return s.conf.RemoteFor(c.URL)
+}
+
+// proxyRemote answers a request that goes through a remote proxy
+// (ProxyRemote): httpd connects to it instead of the URL's host and asks
+// it for the absolute URL; a remote that refuses is 503, one whose name
+// does not resolve 500.
+func proxyRemote(r *request, out *ProxyOutcome, rem *proxy.Remote, c proxy.Canonical, proxied string) (int, string, bool) {
+	out.Via, out.Path = rem.Via.String(), c.URL
+	via := " through the remote proxy " + rem.Via.String() + " (" + describe(rem.Directive) + ")"
+	unmodelled := func(why string) (int, string, bool) {
+		out.BackendState = proxy.ReachUnknown.String()
+		r.res.Unmodelled = append(r.res.Unmodelled, why)
+		r.noteNotModelled(why)
+		return 200, proxied + via, true
+	}
+	if sc := serverOf[proxyServer](r, proxyModule); len(sc.conf.NoProxy) > 0 {
+		return unmodelled("whether " + describe(sc.conf.NoProxy[0]) + " exempts " + c.Target.Host + " from " + describe(rem.Directive) + " is not modelled")
+	}
+	reach, proto := r.req.Backends.world().Meet(rem.Via)
+	out.BackendState = reach.String()
+	switch reach {
+	case proxy.ReachRefused:
+		return 503, proxied + via + ": " + refusedReason(proxy.Target{Scheme: c.Target.Scheme, Host: rem.Via.Host, Port: rem.Via.Port}), true
+	case proxy.ReachUnresolved:
+		return 500, proxied + via + ": DNS lookup failure for: " + rem.Via.Host + " (AH00898)", true
+	case proxy.ReachUp:
+		if proxy.ProtocolOf(c.Target.Scheme) == "http" && (proto == "" || proxy.ProtocolOf(proto) == "http") {
+			return 200, proxied + via + "; the remote proxy answers (declared up)", true
+		}
+	}
+	return unmodelled("the answer is the remote proxy's: whether " + rem.Via.String() + " accepts " + c.Target.Scheme + " requests is not in the configuration (declare it: Request.Backends, --backend-up)")
 }
 
 // refusedReason is what httpd logs when nothing accepts the connection

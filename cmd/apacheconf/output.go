@@ -139,6 +139,9 @@ type proxyJSON struct {
 	// URLs.
 	Balancer        string   `json:"balancer,omitempty"`
 	BalancerMembers []string `json:"balancer_members,omitempty"`
+	// ProxyVia is the remote proxy (ProxyRemote) the request goes
+	// through, host:port.
+	ProxyVia string `json:"proxy_via,omitempty"`
 	// BackendState is what connecting to the backend meets in the
 	// world the request declares (--backend-up, --backends-closed): up,
 	// refused (503), unresolved (500) or unknown.
@@ -155,7 +158,7 @@ func newProxyJSON(p *scope.ProxyOutcome) proxyJSON {
 		return proxyJSON{}
 	}
 	out := proxyJSON{ProxyURL: p.URL, ScriptFilename: p.ScriptFilename, PathInfo: p.PathInfo,
-		Balancer: p.Balancer, BalancerMembers: p.Members, BackendState: p.BackendState, ProxyUnmodelled: p.Unmodelled}
+		Balancer: p.Balancer, BalancerMembers: p.Members, ProxyVia: p.Via, BackendState: p.BackendState, ProxyUnmodelled: p.Unmodelled}
 	if p.By != nil {
 		out.ProxyBy = p.By.Pos().String()
 	}

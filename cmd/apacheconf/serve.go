@@ -490,6 +490,9 @@ func explainText(r *scope.Result) string {
 		if p.Balancer != "" {
 			fmt.Fprintf(&b, "balancer: %s members=%s\n", p.Balancer, strings.Join(p.Members, " "))
 		}
+		if p.Via != "" {
+			fmt.Fprintf(&b, "via:      %s (ProxyRemote)\n", p.Via)
+		}
 		if p.BackendState != "" {
 			fmt.Fprintf(&b, "backend:  %s\n", p.BackendState)
 		}

@@ -118,6 +118,9 @@ func backendOf(p *scope.ProxyOutcome, root string, world *scope.Backends) (backe
 	if i := strings.IndexByte(hostPort, '/'); i >= 0 {
 		hostPort = hostPort[:i]
 	}
+	if p.Via != "" {
+		hostPort = p.Via // a remote proxy (ProxyRemote) receives the request
+	}
 	if c := strings.LastIndexByte(hostPort, ':'); c > 0 && world != nil {
 		if addrs := world.Hosts[strings.ToLower(hostPort[:c])]; len(addrs) > 0 {
 			hostPort = addrs[0].String() + hostPort[c:]

@@ -261,6 +261,10 @@ type ServerConfig struct {
 	Passes []*Pass
 	// Balancers by name ("balancer://x", lower case).
 	Balancers map[string]*Balancer
+	// Remotes are ProxyRemote/ProxyRemoteMatch, in order (conf->proxies);
+	// NoProxy are the NoProxy lines, which exempt hosts from them.
+	Remotes []Remote
+	NoProxy []*ast.Directive
 	// ProxyRequests On makes the server a forward proxy.
 	ProxyRequests    bool
 	ProxyRequestsSet bool
@@ -307,6 +311,10 @@ func (s *ServerConfig) Add(d *ast.Directive, section string) error {
 		}
 	case "balancermember":
 		return s.addMember(d, section)
+	case "proxyremote", "proxyremotematch":
+		s.addRemote(d, d.Canonical() == "proxyremotematch")
+	case "noproxy":
+		s.NoProxy = append(s.NoProxy, d)
 	case "proxyrequests":
 		v := d.Values()
 		if len(v) != 1 || !(syntax.EqualFoldASCII(v[0], "on") || syntax.EqualFoldASCII(v[0], "off")) {
@@ -451,6 +459,8 @@ func MergeServer(base, over *ServerConfig) *ServerConfig {
 	}
 	m := &ServerConfig{ProxyRequests: base.ProxyRequests, ProxyRequestsSet: base.ProxyRequestsSet, ProxyRequestsAt: base.ProxyRequestsAt}
 	m.Passes = append(append(make([]*Pass, 0, len(base.Passes)+len(over.Passes)), base.Passes...), over.Passes...)
+	m.Remotes = append(append([]Remote(nil), base.Remotes...), over.Remotes...)
+	m.NoProxy = append(append([]*ast.Directive(nil), base.NoProxy...), over.NoProxy...)
 	if over.ProxyRequestsSet {
 		m.ProxyRequests, m.ProxyRequestsSet, m.ProxyRequestsAt = over.ProxyRequests, true, over.ProxyRequestsAt
 	}

@@ -215,7 +215,7 @@ func loadProxyServers(t *testing.T, f *ast.File) []*vhostProxy {
 					v.names = append(v.names, name)
 				case "serveralias":
 					v.names = append(v.names, n.Values()...)
-				case "sethandler", "addhandler", "rewriterule", "proxyrequests":
+				case "sethandler", "addhandler", "rewriterule", "proxyrequests", "proxyremote", "proxyremotematch":
 					v.special = true
 				}
 				require.NoError(t, v.server.Add(n, ""))

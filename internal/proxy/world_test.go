@@ -202,3 +202,33 @@ ProxyPass /noretry/ balancer://noretry/ maxattempts=0
 	}
 	assert.Equal(t, BalancerParams{MaxAttempts: 0}, s.BalancerParams("balancer://NoRetry"))
 }
+
+// ProxyRemote/ProxyRemoteMatch as proxy_handler tries them
+// (conformance/routing/proxy-down-remote).
+func TestRemoteFor(t *testing.T) {
+	s, _ := build(t, `ProxyRemoteMatch ^http://a\.invalid/ http://nosuch-remote.invalid:3128
+ProxyRemote http://b.invalid/ http://127.0.0.1:2
+ProxyRemote HTTP http://127.0.0.1:8083
+ProxyRemote ftp not-a-url
+`)
+	require.Len(t, s.Remotes, 3, "a remote without scheme:// is refused at start-up, not recorded")
+	tests := []struct {
+		url string
+		via string
+	}{
+		{"http://a.invalid/x/1", "nosuch-remote.invalid:3128"},
+		{"http://B.invalid/y/2", "127.0.0.1:2"},
+		{"http://c.invalid/z", "127.0.0.1:8083"},
+		{"fcgi://127.0.0.1:9000/a.php", ""},
+	}
+	for _, tt := range tests {
+		r := s.RemoteFor(tt.url)
+		if tt.via == "" {
+			assert.Nil(t, r, tt.url)
+			continue
+		}
+		if assert.NotNil(t, r, tt.url) {
+			assert.Equal(t, tt.via, r.Via.String(), tt.url)
+		}
+	}
+}
