@@ -178,6 +178,9 @@ type Backends struct {
 	// Up lists one of its addresses with the port. Without an entry,
 	// "localhost" is 127.0.0.1 and ::1.
 	Hosts map[string][]netip.Addr
+	// ClosedNets, when set, narrow Closed to backends at these addresses
+	// (and unix: sockets): elsewhere what answers is not known.
+	ClosedNets []netip.Prefix
 }
 
 func (b *Backends) world() *proxy.World { return (*proxy.World)(b) }

@@ -13,11 +13,15 @@ import (
 
 // Backends is the world run.py's server meets when it proxies: its two
 // HTTP backends and its FastCGI responder answer (at the ports
-// --materialize gives them, each in its protocol), nothing else listens,
-// and host names resolve only as this machine's /etc/hosts says (the
-// oracle runs here, without a name server that knows other names).
+// --materialize gives them, each in its protocol), nothing else listens
+// on the loopback addresses, and host names resolve only as this
+// machine's /etc/hosts says (the oracle runs here, without a name server
+// that knows other names). Other addresses are not closed: this machine's
+// network answers for some of them (10.0.0.1:8080 gave httpd a 404).
 func Backends() *scope.Backends {
-	b := &scope.Backends{Closed: true, Up: []string{
+	b := &scope.Backends{Closed: true, ClosedNets: []netip.Prefix{
+		netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128"),
+	}, Up: []string{
 		"http://127.0.0.1:" + strconv.Itoa(BackendPort),
 		"http://127.0.0.1:" + strconv.Itoa(Backend2Port),
 		"fcgi://127.0.0.1:" + strconv.Itoa(FCGIPort),

@@ -132,7 +132,8 @@ func TestRoutingCorpusProxyPass(t *testing.T) {
 // oracleWorld is run.py's: its backends (as the test materialises
 // them) answer, nothing else listens, and only localhost resolves.
 var oracleWorld = &World{Up: []string{"http://127.0.0.1:8083", "http://127.0.0.1:8084", "fcgi://127.0.0.1:8085"}, Closed: true,
-	Hosts: map[string][]netip.Addr{"localhost": {netip.MustParseAddr("127.0.0.1")}}}
+	Hosts:      map[string][]netip.Addr{"localhost": {netip.MustParseAddr("127.0.0.1")}},
+	ClosedNets: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}}
 
 // answerIn is what httpd answers to a request ProxyPass mapped, in world
 // w: the canon handler's refusal, the balancer's pick, or what

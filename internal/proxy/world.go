@@ -29,6 +29,9 @@ type World struct {
 	// /etc/hosts gives them. Without an entry, "localhost" is 127.0.0.1
 	// and ::1.
 	Hosts map[string][]netip.Addr
+	// ClosedNets, when set, narrow Closed to backends at these addresses
+	// (and unix: sockets): elsewhere what answers is not known.
+	ClosedNets []netip.Prefix
 }
 
 // Reach is what httpd meets when it connects to a backend.
@@ -161,10 +164,30 @@ func (w *World) meet(t Target) (Reach, string) {
 			return ReachUp, proto
 		}
 	}
-	if w.Closed {
+	if w.Closed && w.closedAt(addrs) {
 		return ReachRefused, ""
 	}
 	return ReachUnknown, ""
+}
+
+// closedAt reports whether the closed world covers every address.
+func (w *World) closedAt(addrs []netip.Addr) bool {
+	if len(w.ClosedNets) == 0 {
+		return true
+	}
+	if len(addrs) == 0 {
+		return false // a name Up gives, at addresses we do not know
+	}
+	for _, a := range addrs {
+		in := false
+		for _, n := range w.ClosedNets {
+			in = in || n.Contains(a)
+		}
+		if !in {
+			return false
+		}
+	}
+	return true
 }
 
 // splitProto takes the "scheme://" off an Up entry.

@@ -232,3 +232,16 @@ ProxyRemote ftp not-a-url
 		}
 	}
 }
+
+// The oracle's world is closed on the loopback addresses only: the
+// sandbox's network answers for some others.
+func TestWorldClosedNets(t *testing.T) {
+	w := &World{Up: []string{"127.0.0.1:8083"}, Closed: true,
+		ClosedNets: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}}
+	tcp := func(host string, port int) Target { return Target{Scheme: "http", Host: host, Port: port} }
+	assert.Equal(t, ReachRefused, w.Reach(tcp("127.0.0.2", 80)))
+	assert.Equal(t, ReachRefused, w.Reach(tcp("::1", 80)))
+	assert.Equal(t, ReachUnknown, w.Reach(tcp("10.0.0.1", 8080)))
+	assert.Equal(t, ReachUnresolved, w.Reach(tcp("nosuch.invalid", 80)), "names stay closed")
+	assert.Equal(t, ReachRefused, w.Reach(tcp("localhost", 1)))
+}
