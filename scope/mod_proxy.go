@@ -289,7 +289,7 @@ func newProxyServer(body []ast.Node, _ *dirConfig) any {
 		switch n := n.(type) {
 		case *ast.Directive:
 			switch n.Canonical() {
-			case "proxypass", "proxypassmatch", "balancermember", "proxyrequests", "proxyremote", "proxyremotematch", "noproxy":
+			case "proxypass", "proxypassmatch", "balancermember", "proxyrequests", "proxyremote", "proxyremotematch", "noproxy", "proxyset":
 				_ = get().conf.Add(n, "")
 			}
 		case *ast.Section:

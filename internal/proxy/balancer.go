@@ -94,30 +94,38 @@ type BalancerParams struct {
 	MaxAttempts int
 	// NoForceRecovery is forcerecovery=Off: members all in error stay so.
 	NoForceRecovery bool
+	// LBMethod is lbmethod= ("" for byrequests, the default).
+	LBMethod string
 }
 
-// BalancerParams reads maxattempts= and forcerecovery= from the ProxyPass
-// entries that name the balancer (set_balancer_param: the last one set
-// wins).
+// BalancerParams reads maxattempts=, forcerecovery= and lbmethod= from
+// the balancer's ProxySet lines, then the ProxyPass entries that name it
+// (set_balancer_param: the last one set wins).
 func (s *ServerConfig) BalancerParams(name string) BalancerParams {
 	bp := BalancerParams{MaxAttempts: -1}
 	if s == nil {
 		return bp
 	}
 	name = syntax.ToLowerASCII(name)
+	var params []Param
+	if b := s.Balancers[name]; b != nil {
+		params = append(params, b.Params...)
+	}
 	for _, p := range s.Passes {
-		if !isBalancer(p.URL) || balancerName(p.URL) != name {
-			continue
+		if isBalancer(p.URL) && balancerName(p.URL) == name {
+			params = append(params, p.Params...)
 		}
-		for _, prm := range p.Params {
-			switch syntax.ToLowerASCII(prm.Key) {
-			case "maxattempts":
-				if n, err := strconv.Atoi(prm.Value); err == nil && n >= 0 {
-					bp.MaxAttempts = n
-				}
-			case "forcerecovery":
-				bp.NoForceRecovery = syntax.EqualFoldASCII(prm.Value, "off")
+	}
+	for _, prm := range params {
+		switch syntax.ToLowerASCII(prm.Key) {
+		case "maxattempts":
+			if n, err := strconv.Atoi(prm.Value); err == nil && n >= 0 {
+				bp.MaxAttempts = n
 			}
+		case "forcerecovery":
+			bp.NoForceRecovery = syntax.EqualFoldASCII(prm.Value, "off")
+		case "lbmethod":
+			bp.LBMethod = syntax.ToLowerASCII(prm.Value)
 		}
 	}
 	return bp
@@ -147,6 +155,9 @@ func PickMember(b *Balancer, w *World, bp BalancerParams) Pick {
 	}
 	if n > maxPickMembers {
 		return Pick{Members: urls, Undecided: "which of the " + strconv.Itoa(n) + " members of " + b.Name + " serves is decided per request"}
+	}
+	if bp.LBMethod == "heartbeat" {
+		return Pick{Members: urls, Undecided: "lbmethod=heartbeat picks the members of " + b.Name + " by the heartbeats their servers send (mod_heartmonitor), not modelled"}
 	}
 	infos := make([]memberInfo, n)
 	for i, m := range b.Members {

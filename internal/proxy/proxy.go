@@ -286,6 +286,8 @@ type DirConfig struct {
 type Balancer struct {
 	Name    string
 	Members []Member
+	// Params are the balancer parameters ProxySet gives it, in order.
+	Params []Param
 }
 
 // Member is one BalancerMember.
@@ -311,6 +313,8 @@ func (s *ServerConfig) Add(d *ast.Directive, section string) error {
 		}
 	case "balancermember":
 		return s.addMember(d, section)
+	case "proxyset":
+		s.addProxySet(d, section)
 	case "proxyremote", "proxyremotematch":
 		s.addRemote(d, d.Canonical() == "proxyremotematch")
 	case "noproxy":
@@ -401,6 +405,26 @@ func (s *ServerConfig) addMember(d *ast.Directive, section string) error {
 	b := s.balancerNamed(path)
 	b.Members = append(b.Members, Member{Directive: d, URL: url, Params: params})
 	return nil
+}
+
+// addProxySet records the key=value parameters of a ProxySet that names
+// a balancer (its first word, or the enclosing <Proxy balancer://…>);
+// the worker parameters of a ProxySet for a member's URL are not read.
+func (s *ServerConfig) addProxySet(d *ast.Directive, section string) {
+	v := d.Values()
+	name := section
+	if len(v) > 0 && !strings.Contains(v[0], "=") {
+		name, v = v[0], v[1:]
+	}
+	if !isBalancer(name) {
+		return
+	}
+	b := s.balancer(name)
+	for _, w := range v {
+		if k, val, ok := strings.Cut(w, "="); ok {
+			b.Params = append(b.Params, Param{k, val})
+		}
+	}
 }
 
 // Add records a mod_proxy directive of a <Location>/<LocationMatch>

@@ -159,6 +159,15 @@ func TestPickMember(t *testing.T) {
 <Proxy balancer://spare>
   BalancerMember http://127.0.0.1:8083/m status=+R
 </Proxy>
+<Proxy balancer://set>
+  ProxySet maxattempts=0
+  BalancerMember http://127.0.0.1:1/m
+  BalancerMember http://127.0.0.1:8083/m
+</Proxy>
+ProxySet balancer://hb lbmethod=heartbeat
+<Proxy balancer://hb>
+  BalancerMember http://127.0.0.1:8083/m
+</Proxy>
 ProxyPass /noretry/ balancer://noretry/ maxattempts=0
 `)
 	w := &World{Up: []string{"127.0.0.1:8083", "127.0.0.1:8084"}, Closed: true}
@@ -179,6 +188,8 @@ ProxyPass /noretry/ balancer://noretry/ maxattempts=0
 		{"twoup", w, 200, "", "decided per request"},
 		{"noretry", w, 0, "", "503"}, // maxattempts=0: a pick of the dead member is not retried
 		{"spare", w, 0, "", "status +R"},
+		{"set", w, 0, "", "503"}, // ProxySet maxattempts=0 in the <Proxy> section
+		{"hb", w, 0, "", "heartbeat"},
 		{"onedead", nil, 0, "", "whether they accept connections is not in the configuration"},
 		{"nodns", nil, 0, "http://nosuch.invalid/m", ""}, // one member: its answer, not known
 	}
