@@ -29,19 +29,27 @@ func (s *ServerConfig) addRemote(d *ast.Directive, regex bool) {
 		return
 	}
 	r := Remote{Directive: d, Match: v[0]}
+	// add_proxy: the host runs from "://" to the first ':' (so an IPv6
+	// remote is refused), the port is the digits after it.
 	col := strings.Index(v[1], "://")
-	if col <= 0 {
+	if col <= 0 || col+3 == len(v[1]) || strings.IndexByte(v[1][:col], ':') >= 0 {
 		return
 	}
-	scheme := syntax.ToLowerASCII(v[1][:col])
-	host, port, _, err := canonNetloc(v[1][col+1:])
-	if err != "" {
-		return
+	scheme, rest := syntax.ToLowerASCII(v[1][:col]), v[1][col+3:]
+	host, port := rest, defaultPort(scheme)
+	if c := strings.IndexByte(rest, ':'); c >= 0 {
+		digits := rest[c+1:]
+		n := 0
+		for n < len(digits) && digits[n] >= '0' && digits[n] <= '9' {
+			n++
+		}
+		p := atoi(digits[:n])
+		if n == 0 || p < 0 || p > 65535 {
+			return
+		}
+		host, port = rest[:c], p
 	}
-	if port == 0 {
-		port = defaultPort(scheme)
-	}
-	r.Via = Target{Scheme: scheme, Host: host, Port: port}
+	r.Via = Target{Scheme: scheme, Host: syntax.ToLowerASCII(host), Port: port}
 	if regex {
 		re, err := pcre.CompileFast(v[0], false)
 		if err != nil {

@@ -221,8 +221,9 @@ func TestRemoteFor(t *testing.T) {
 ProxyRemote http://b.invalid/ http://127.0.0.1:2
 ProxyRemote HTTP http://127.0.0.1:8083
 ProxyRemote ftp not-a-url
+ProxyRemote ftp http://[::1]:3128
 `)
-	require.Len(t, s.Remotes, 3, "a remote without scheme:// is refused at start-up, not recorded")
+	require.Len(t, s.Remotes, 3, "add_proxy refuses a remote without scheme:// and an IPv6 one at start-up: not recorded")
 	tests := []struct {
 		url string
 		via string
