@@ -149,6 +149,9 @@ func (w *World) meet(t Target) (Reach, string) {
 	if w == nil {
 		return ReachUnknown, ""
 	}
+	if ok, proto := w.upLiteral(host, t.Port); ok {
+		return ReachUp, proto
+	}
 	if ok, proto := w.up(joinHostPort(host, t.Port)); ok {
 		return ReachUp, proto
 	}
@@ -188,6 +191,28 @@ func (w *World) closedAt(addrs []netip.Addr) bool {
 		}
 	}
 	return true
+}
+
+// upLiteral is up's common case without building a key: an entry that
+// gives host and port as the URL does.
+func (w *World) upLiteral(host string, port int) (bool, string) {
+	var buf [8]byte
+	ps := strconv.AppendInt(buf[:0], int64(port), 10)
+	for _, entry := range w.Up {
+		proto, u := splitProto(entry)
+		c := strings.LastIndexByte(u, ':')
+		if c <= 0 || u[c+1:] != string(ps) {
+			continue
+		}
+		h := u[:c]
+		if len(h) > 1 && h[0] == '[' && h[len(h)-1] == ']' {
+			h = h[1 : len(h)-1]
+		}
+		if strings.EqualFold(h, host) {
+			return true, proto
+		}
+	}
+	return false, ""
 }
 
 // splitProto takes the "scheme://" off an Up entry.
