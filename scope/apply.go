@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/apacheconf/apacheconf/ast"
+	"github.com/apacheconf/apacheconf/internal/rewrite"
 )
 
 // Context says where a body of directives is read: httpd checks what is
@@ -69,6 +70,14 @@ type applier struct {
 	// configures ("" elsewhere): mod_rewrite strips it from the path.
 	dir     string
 	bodyLen int // directives in the body being built: room for its table
+	// maps is what RewriteMap's handler needs to look at its file (a
+	// zero MapOptions skips the look: only CheckHandlers sets it).
+	maps rewrite.MapOptions
+	// server is the state CheckHandlers keeps for the server (main or
+	// virtual host) whose configuration is being checked: what a
+	// handler remembers across its lines (mod_proxy's workers); nil
+	// outside CheckHandlers.
+	server *serverCheck
 }
 
 func (a *applier) fail(pos ast.Position, format string, args ...any) {

@@ -647,34 +647,6 @@ const (
 	RuleHeaders   = "in-order"   // every level's Header lines, parent's first (mod_headers)
 )
 
-// CheckValues reports the argument errors httpd's directive handlers
-// find at start-up in the directives this package interprets (Options'
-// and AllowOverride's words), anywhere in a loaded tree. Requests find
-// them too, but only for the sections they pass through; a configuration
-// check wants them all. Names, contexts and argument counts are the
-// directive registry's job (directive.CheckTree).
-func CheckValues(body []ast.Node) []Problem {
-	a := &applier{ctx: CtxServer}
-	scratch := newSectionDirConfig()
-	var walk func([]ast.Node)
-	walk = func(nodes []ast.Node) {
-		for _, n := range nodes {
-			switch n := n.(type) {
-			case *ast.Directive:
-				if name := n.Canonical(); name == "options" || name == "allowoverride" {
-					a.directive(scratch, n)
-				}
-			case *ast.Section:
-				if !n.Is("Macro") {
-					walk(n.Body)
-				}
-			}
-		}
-	}
-	walk(body)
-	return a.problems
-}
-
 // defaultHandlerMethod is default_handler's test of the method: GET
 // (HEAD) and POST are served from the file (deliver_script is on by
 // default): done false; OPTIONS is answered whatever the file; another

@@ -27,6 +27,14 @@ func init() {
 			"redirectpermanent": redirectCmd,
 			"redirecttemp":      redirectCmd,
 		},
+		checks: map[string]cmdFunc{
+			"redirect":          redirectCheck,
+			"redirectmatch":     redirectCheck,
+			"redirectpermanent": redirectCheck,
+			"redirecttemp":      redirectCheck,
+			"aliasmatch":        aliasMatchCheck,
+			"scriptaliasmatch":  aliasMatchCheck,
+		},
 		mergeDir: func(base, add any) any {
 			b, a := base.(*aliasDir), add.(*aliasDir)
 			c := *b
@@ -150,6 +158,78 @@ func redirectCmd(a *applier, c *dirConfig, d *ast.Directive, _ []string) {
 		return
 	}
 	ad.redirects = append(ad.redirects, d)
+}
+
+// redirectCheck is add_redirect_internal's refusals, in its order;
+// cmd->path is set in every context but a server's body. A per-directory
+// line whose target is an expression (ap_expr) is not judged.
+func redirectCheck(a *applier, _ *dirConfig, d *ast.Directive, vals []string) {
+	if len(vals) == 0 {
+		return // the directive registry's
+	}
+	status := 302
+	if d.Canonical() == "redirectpermanent" {
+		status = 301
+	}
+	arg1 := vals[0]
+	hasArg2, hasArg3 := len(vals) > 1, len(vals) > 2
+	grok := 1
+	switch {
+	case strings.EqualFold(arg1, "permanent"):
+		status = 301
+	case strings.EqualFold(arg1, "temp"):
+		status = 302
+	case strings.EqualFold(arg1, "seeother"):
+		status = 303
+	case strings.EqualFold(arg1, "gone"):
+		status, grok = 410, -1
+	case arg1 != "" && arg1[0] >= '0' && arg1[0] <= '9':
+		if status = atoi(arg1); !isRedirectStatus(status) {
+			grok = -1
+		}
+	default:
+		grok = 0
+	}
+	if hasArg3 && grok == 0 {
+		a.fail(d.Pos(), "Redirect: invalid first argument (of three)")
+		return
+	}
+	if a.ctx != CtxServer && (grok > 0 && hasArg2 && !hasArg3 || grok == 0 && !hasArg2 || grok < 0 && !hasArg2) {
+		return // the whole-section form: [status] expression
+	}
+	fake, url, hasURL := "", "", hasArg3
+	if hasArg2 {
+		fake = vals[1]
+	}
+	if hasArg3 {
+		url = vals[2]
+	}
+	if !hasArg3 && grok == 0 {
+		fake, url, hasURL = arg1, "", hasArg2
+		if hasArg2 {
+			url = vals[1]
+		}
+	}
+	regex := d.Canonical() == "redirectmatch"
+	if regex && compileOrNil(fake) == nil {
+		a.fail(d.Pos(), "Regular expression could not be compiled.")
+		return
+	}
+	switch {
+	case isRedirectStatus(status) && !hasURL:
+		a.fail(d.Pos(), "URL to redirect to is missing")
+	case isRedirectStatus(status) && !regex && !urlmap.IsURL(url) && !strings.HasPrefix(url, "/"):
+		a.fail(d.Pos(), "Redirect to non-URL")
+	case !isRedirectStatus(status) && hasURL:
+		a.fail(d.Pos(), "Redirect URL not valid for this status")
+	}
+}
+
+// aliasMatchCheck is add_alias_regex's refusal of its pattern.
+func aliasMatchCheck(a *applier, _ *dirConfig, d *ast.Directive, vals []string) {
+	if len(vals) == 2 && compileOrNil(vals[0]) == nil {
+		a.fail(d.Pos(), "Regular expression could not be compiled.")
+	}
 }
 
 func compileOrNil(pattern string) *pcre.Regexp {

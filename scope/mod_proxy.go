@@ -32,6 +32,10 @@ func init() {
 			"proxypreservehost":       proxyDirCmd,
 			"proxypassinterpolateenv": proxyDirCmd,
 		},
+		checks: map[string]cmdFunc{
+			"proxypass":      proxyPassCheck,
+			"proxypassmatch": proxyPassCheck,
+		},
 		mergeDir: func(base, add any) any {
 			return &proxyDir{conf: proxy.MergeDir(base.(*proxyDir).conf, add.(*proxyDir).conf)}
 		},
@@ -763,4 +767,83 @@ func proxyBalancer(r *request, out *ProxyOutcome, filename *string, opts proxy.C
 		out.Unmodelled = append(out.Unmodelled, pick.Undecided)
 	}
 	return pick, 0, "", true
+}
+
+// proxyPassCheck is add_pass's refusals of a ProxyPass or ProxyPassMatch
+// line at server level or in a <Location> (elsewhere httpd's context
+// check refuses it, or cmd->path is a name no request has: not judged).
+func proxyPassCheck(a *applier, _ *dirConfig, d *ast.Directive, _ []string) {
+	var loc *proxy.Location
+	switch a.ctx {
+	case CtxServer:
+	case CtxLocation:
+		if loc = locationOf(a.sec); loc == nil {
+			return
+		}
+	default:
+		return
+	}
+	p, err := proxy.ParsePass(d, d.Is("ProxyPassMatch"), loc)
+	workers := serverCheckOf[proxyWorkers](a, proxyModule)
+	if err != nil {
+		msg := err.Error()
+		if e, ok := err.(*proxy.Error); ok {
+			msg = e.Msg
+		}
+		if msg == "ProxyPass unknown Worker parameter" {
+			// ap_proxy_define_worker comes first; and a worker an earlier
+			// line defined is shared, its parameters ignored (AH01146).
+			if real := proxyReal(d, loc); !absoluteURL(real) {
+				msg = "ProxyPass URL must be absolute!: " + real
+			} else if workers != nil && workers.shared(real) {
+				return
+			}
+		}
+		a.fail(d.Pos(), "%s", msg)
+		return
+	}
+	if workers != nil && !p.Excludes() {
+		workers.urls = append(workers.urls, p.URL)
+	}
+}
+
+// proxyWorkers are the worker URLs a server's ProxyPass lines defined so
+// far (conf->workers while the configuration is read).
+type proxyWorkers struct{ urls []string }
+
+// shared reports whether a worker defined earlier may serve url
+// (ap_proxy_get_worker_ex: a worker whose name begins the URL), taken
+// broadly: a shared worker's parameters are ignored, not refused.
+func (w *proxyWorkers) shared(url string) bool {
+	for _, u := range w.urls {
+		if p := strings.TrimRight(u, "/"); len(url) >= len(p) && strings.EqualFold(url[:len(p)], p) {
+			return true
+		}
+	}
+	return false
+}
+
+// proxyReal is a ProxyPass line's backend URL (its second word, the
+// first in a <Location>; "~" not counted).
+func proxyReal(d *ast.Directive, loc *proxy.Location) string {
+	n := 1
+	if loc != nil {
+		n = 0
+	}
+	for _, w := range d.Values() {
+		if w == "~" && n == 1 {
+			continue
+		}
+		if n == 0 {
+			return w
+		}
+		n--
+	}
+	return ""
+}
+
+// absoluteURL is ap_proxy_define_worker's test: scheme://host.
+func absoluteURL(u string) bool {
+	c := strings.Index(u, "://")
+	return c > 0 && c+3 < len(u)
 }

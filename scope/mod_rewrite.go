@@ -116,7 +116,7 @@ func rewriteCmd(a *applier, c *dirConfig, d *ast.Directive, _ []string) {
 		if rd.srv == nil {
 			rd.srv, rd.conf = &rewrite.ServerConfig{}, rewrite.NewDirConfig("")
 		}
-		err = rd.srv.AddServer(d, rd.conf, rewrite.MapOptions{})
+		err = rd.srv.AddServer(d, rd.conf, a.maps)
 	} else {
 		if rd.conf == nil {
 			rd.conf = rewrite.NewDirConfig(a.dir)

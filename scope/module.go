@@ -35,6 +35,13 @@ type module struct {
 	cmds map[string]cmdFunc
 	// sections are the sections the module reads in such a body.
 	sections map[string]sectionFunc
+	// checks are the refusals of the module's directive handlers that
+	// building a request's configuration does not make (a server-level
+	// line read by newServer, a value only met when a request matches
+	// it), by canonical name: CheckHandlers runs them over the whole
+	// tree, in the context httpd's handler sees, after cmds. A check
+	// reports httpd's message with a.fail.
+	checks map[string]cmdFunc
 	// mergeDir is merge_dir_config; base and add are never nil, and base
 	// must not be changed (merged configurations share their parts).
 	// nil: the child's configuration replaces the parent's, as httpd

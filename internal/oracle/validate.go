@@ -19,9 +19,10 @@ import (
 // Validate runs on a loaded tree the checks apache2 -t makes after
 // reading the files: virtual host addresses, each directive against the
 // table of the modules loaded (with the checks handlers make of their
-// arguments in their context), the words of the directives scope
-// interprets (Options, AllowOverride), the expressions of <If> and
-// Require expr (scope.CheckExprs), mod_wsgi's daemon definitions
+// arguments in their context), the modules' directive handlers over the
+// whole tree (scope.CheckHandlers: the values they refuse), the
+// expressions of <If> and Require expr (scope.CheckExprs), mod_wsgi's
+// daemon definitions
 // (accounts looked up on this machine), then, when opts.FS is set, the
 // files httpd looks at (Server.CheckFiles, StartupChecks). It returns the
 // server (nil if it could not be built), every error, in the order httpd
@@ -50,7 +51,9 @@ func Validate(body []ast.Node, opts ValidateOptions) (s *scope.Server, errs, war
 		go func() { defer wg.Done(); f() }()
 	}
 	run(func() { dirs = directive.CheckTree(body, s.Loaded) })
-	run(func() { values = scope.CheckValues(body) })
+	run(func() {
+		values = scope.CheckHandlers(body, scope.CheckOptions{Loaded: s.Loaded, FS: opts.FS, ServerRoot: opts.ServerRoot})
+	})
 	run(func() { exprs = scope.CheckExprs(body) })
 	run(func() {
 		_, groups = resolve.GroupsWith(s, resolve.GroupOptions{Accounts: resolve.SystemAccounts{}})

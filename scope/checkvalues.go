@@ -1,0 +1,195 @@
+package scope
+
+import (
+	"io/fs"
+
+	"github.com/apacheconf/apacheconf/ast"
+	"github.com/apacheconf/apacheconf/directive"
+	"github.com/apacheconf/apacheconf/internal/rewrite"
+)
+
+// CheckOptions say what CheckHandlers may look at beyond the tree.
+type CheckOptions struct {
+	// Loaded tells which modules are loaded (nil: every module). A
+	// directive of a module that is not loaded is unknown to httpd (the
+	// directive registry reports it); its handler never runs.
+	Loaded directive.Modules
+	// FS is the file system, rooted at "/", for the handlers that look
+	// at a file (RewriteMap's map file); nil skips those looks.
+	FS fs.FS
+	// ServerRoot is what relative paths are taken from.
+	ServerRoot string
+}
+
+// CheckValues reports the errors httpd's directive handlers find at
+// start-up in a loaded tree, every module loaded and no file looked at:
+// CheckHandlers with zero options.
+func CheckValues(body []ast.Node) []Problem {
+	return CheckHandlers(body, CheckOptions{})
+}
+
+// CheckHandlers runs the directive handlers of every module the engine
+// models over a whole loaded tree, as ap_process_config_tree does at
+// start-up: each directive in the context its handler sees (the server
+// or a <VirtualHost>'s body, <Directory>, <Location>, <Files>, <If>,
+// <Proxy>), reporting the values they refuse with httpd's message and
+// the directive's position (Options' words, a Redirect without its URL,
+// a RewriteRule flag httpd does not know, a ProxyPass key …). A request
+// meets these errors only for the sections it passes through, or never
+// (a server-level line the engine reads without its handler); a
+// configuration check wants them all. httpd stops at the first error;
+// CheckHandlers reports every one, in tree order.
+//
+// Names, contexts and argument counts are the directive registry's job
+// (directive.CheckTree): a directive or section the registry refuses is
+// skipped here, as httpd never calls its handler (and never reads the
+// body of a section it refuses).
+func CheckHandlers(body []ast.Node, opts CheckOptions) []Problem {
+	k := &handlerCheck{opts: opts}
+	k.server(body, nil)
+	return k.problems
+}
+
+type handlerCheck struct {
+	opts     CheckOptions
+	srv      *serverCheck // the server whose body is being checked
+	problems []Problem
+	args     []string // the registry check's argument buffer
+}
+
+// server checks a server's body (the main server's, or a
+// <VirtualHost>'s): a configuration of its own, as httpd's handlers
+// see it (cmd->path NULL).
+func (k *handlerCheck) server(body []ast.Node, sections []string) {
+	outer := k.srv
+	k.srv = &serverCheck{}
+	k.body(k.applier(CtxServer, nil, ""), newSectionDirConfig(), body, sections)
+	k.srv = outer
+}
+
+func (k *handlerCheck) applier(ctx Context, sec *ast.Section, dir string) *applier {
+	return &applier{ctx: ctx, sec: sec, dir: dir, server: k.srv,
+		maps: rewrite.MapOptions{FS: k.opts.FS, ServerRoot: k.opts.ServerRoot}}
+}
+
+// serverCheck is what the handlers of one server's configuration
+// remember across its lines, by module (httpd's per-server
+// configuration while it is read).
+type serverCheck struct {
+	mods map[*module]any
+}
+
+// serverCheckOf returns m's state for the server a is checking, created
+// the first time (nil outside CheckHandlers).
+func serverCheckOf[T any](a *applier, m *module) *T {
+	if a.server == nil {
+		return nil
+	}
+	if a.server.mods == nil {
+		a.server.mods = map[*module]any{}
+	}
+	t, ok := a.server.mods[m].(*T)
+	if !ok {
+		t = new(T)
+		a.server.mods[m] = t
+	}
+	return t
+}
+
+// body runs the handlers of one configuration body: its directives into
+// c (a body's directives share one configuration, as a section's do in
+// httpd: a RewriteCond waits for its RewriteRule), its sections each in
+// their own context.
+func (k *handlerCheck) body(a *applier, c *dirConfig, nodes []ast.Node, sections []string) {
+	cmds, _ := commandTables()
+	for _, n := range nodes {
+		switch n := n.(type) {
+		case *ast.Directive:
+			if k.refused(n.Name, n.Args, sections) {
+				continue
+			}
+			name := n.Canonical()
+			a.directive(c, n)
+			// One refusal per directive: a handler returns one error.
+			if len(a.problems) == 0 {
+				if chk := checkOf(name, cmds[name].m); chk != nil {
+					chk(a, c, n, n.Values())
+				}
+			}
+			k.problems = append(k.problems, a.problems...)
+			a.problems = a.problems[:0]
+		case *ast.Section:
+			if n.Is("Macro") || k.refused("<"+n.Name, n.Args, sections) {
+				continue // a macro's body is text until Use expands it
+			}
+			k.section(a, c, n, append(sections[:len(sections):len(sections)], n.Name))
+		}
+	}
+}
+
+// checkOf returns the check a module makes of the directive name: the
+// module whose cmds handle it, else the one whose checks name it (a
+// server-level directive the module reads in newServer).
+func checkOf(name string, m *module) cmdFunc {
+	if m != nil {
+		return m.checks[name]
+	}
+	for _, m := range modules {
+		if chk, ok := m.checks[name]; ok {
+			return chk
+		}
+	}
+	return nil
+}
+
+// section checks a section's body in the context its handler gives it.
+func (k *handlerCheck) section(a *applier, c *dirConfig, s *ast.Section, sections []string) {
+	vals := s.Values()
+	arg := func(i int) string {
+		if i < len(vals) {
+			return vals[i]
+		}
+		return ""
+	}
+	switch s.Canonical() {
+	case "virtualhost":
+		k.server(s.Body, sections)
+	case "directory", "directorymatch":
+		dir := arg(0)
+		if dir == "~" {
+			dir = arg(1)
+		}
+		k.body(k.applier(CtxDirectory, s, dir), newSectionDirConfig(), s.Body, sections)
+	case "location", "locationmatch":
+		k.body(k.applier(CtxLocation, s, ""), newSectionDirConfig(), s.Body, sections)
+	case "files", "filesmatch":
+		k.body(k.applier(CtxFiles, s, a.dir), newSectionDirConfig(), s.Body, sections)
+	case "if", "elseif", "else":
+		k.body(k.applier(CtxIf, s, a.dir), newSectionDirConfig(), s.Body, sections)
+	case "proxy", "proxymatch":
+		// proxysection: a per-directory configuration of its own
+		// (cmd->path "proxy:…"), not a <Location>.
+		k.body(k.applier(CtxDirectory, s, ""), newSectionDirConfig(), s.Body, sections)
+	case "limit", "limitexcept":
+		outer := a.limit
+		a.limit = &methodLimit{methods: vals, except: s.Canonical() == "limitexcept", outer: outer}
+		k.body(a, c, s.Body, sections)
+		a.limit = outer
+	default:
+		// <RequireAll> and its like, and the conditional sections a
+		// loaded tree keeps: their bodies are the enclosing
+		// configuration's.
+		k.body(a, c, s.Body, sections)
+	}
+}
+
+// refused reports whether the directive registry refuses the directive
+// (or section, "<Name") in these sections: httpd does not call its
+// handler.
+func (k *handlerCheck) refused(name string, args []ast.Arg, sections []string) bool {
+	k.args = k.args[:0]
+	for _, a := range args {
+		k.args = append(k.args, a.Value)
+	}
+	return directive.CheckLoaded(name, k.args, directive.Context{Sections: sections}, k.opts.Loaded) != nil
+}
