@@ -1,10 +1,14 @@
 package scope
 
 import (
+	"errors"
 	"io/fs"
+	"regexp/syntax"
+	"strings"
 
 	"github.com/apacheconf/apacheconf/ast"
 	"github.com/apacheconf/apacheconf/directive"
+	"github.com/apacheconf/apacheconf/internal/pcre"
 	"github.com/apacheconf/apacheconf/internal/rewrite"
 )
 
@@ -116,7 +120,11 @@ func (k *handlerCheck) body(a *applier, c *dirConfig, nodes []ast.Node, sections
 					chk(a, c, n, n.Values())
 				}
 			}
-			k.problems = append(k.problems, a.problems...)
+			for _, p := range a.problems {
+				if !unprovenRegexRefusal(p.Msg) {
+					k.problems = append(k.problems, p)
+				}
+			}
 			a.problems = a.problems[:0]
 		case *ast.Section:
 			if n.Is("Macro") || k.refused("<"+n.Name, n.Args, sections) {
@@ -192,4 +200,41 @@ func (k *handlerCheck) refused(name string, args []ast.Arg, sections []string) b
 		k.args = append(k.args, a.Value)
 	}
 	return directive.CheckLoaded(name, k.args, directive.Context{Sections: sections}, k.opts.Loaded) != nil
+}
+
+// pcreRefuses reports whether httpd's PCRE2 refuses pattern. Our engine
+// (internal/pcre, regexp2) refuses patterns PCRE2 takes (possessive
+// quantifiers, \K, \h, (*UTF8) …): a refusal is reported only where
+// Go's RE2 parser refuses it too for a reason PCRE2 shares — a missing
+// or unexpected parenthesis or bracket, a quantifier with nothing to
+// repeat, a trailing backslash, a reversed range — and no PCRE2 verb
+// "(*" is in it. Anything else is taken as compiled: never a false
+// error.
+func pcreRefuses(pattern string, icase bool) bool {
+	if _, err := pcre.Compile(pattern, icase); err == nil || strings.Contains(pattern, "(*") {
+		return false
+	}
+	_, err := syntax.Parse(pattern, syntax.Perl)
+	var se *syntax.Error
+	if !errors.As(err, &se) {
+		return false
+	}
+	switch se.Code {
+	case syntax.ErrMissingParen, syntax.ErrUnexpectedParen, syntax.ErrMissingBracket,
+		syntax.ErrMissingRepeatArgument, syntax.ErrTrailingBackslash, syntax.ErrInvalidCharRange:
+		return true
+	}
+	return false
+}
+
+// unprovenRegexRefusal reports whether msg is mod_rewrite's refusal of a
+// regular expression ("RewriteRule: cannot compile regular expression
+// '…'") that pcreRefuses does not confirm.
+func unprovenRegexRefusal(msg string) bool {
+	const mark = ": cannot compile regular expression '"
+	i := strings.Index(msg, mark)
+	if i < 0 || !strings.HasSuffix(msg, "'") {
+		return false
+	}
+	return !pcreRefuses(msg[i+len(mark):len(msg)-1], false)
 }

@@ -211,7 +211,7 @@ func redirectCheck(a *applier, _ *dirConfig, d *ast.Directive, vals []string) {
 		}
 	}
 	regex := d.Canonical() == "redirectmatch"
-	if regex && compileOrNil(fake) == nil {
+	if regex && pcreRefuses(fake, false) {
 		a.fail(d.Pos(), "Regular expression could not be compiled.")
 		return
 	}
@@ -227,7 +227,7 @@ func redirectCheck(a *applier, _ *dirConfig, d *ast.Directive, vals []string) {
 
 // aliasMatchCheck is add_alias_regex's refusal of its pattern.
 func aliasMatchCheck(a *applier, _ *dirConfig, d *ast.Directive, vals []string) {
-	if len(vals) == 2 && compileOrNil(vals[0]) == nil {
+	if len(vals) == 2 && pcreRefuses(vals[0], false) {
 		a.fail(d.Pos(), "Regular expression could not be compiled.")
 	}
 }

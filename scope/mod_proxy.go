@@ -790,6 +790,9 @@ func proxyPassCheck(a *applier, _ *dirConfig, d *ast.Directive, _ []string) {
 		if e, ok := err.(*proxy.Error); ok {
 			msg = e.Msg
 		}
+		if msg == "Regular expression could not be compiled." && !pcreRefuses(proxyFake(d, loc), false) {
+			return // our engine's refusal, not PCRE2's (see pcreRefuses)
+		}
 		if msg == "ProxyPass unknown Worker parameter" {
 			// ap_proxy_define_worker comes first; and a worker an earlier
 			// line defined is shared, its parameters ignored (AH01146).
@@ -821,6 +824,19 @@ func (w *proxyWorkers) shared(url string) bool {
 		}
 	}
 	return false
+}
+
+// proxyFake is a ProxyPass line's path (the <Location>'s in one).
+func proxyFake(d *ast.Directive, loc *proxy.Location) string {
+	if loc != nil {
+		return loc.Path
+	}
+	for _, w := range d.Values() {
+		if w != "~" {
+			return w
+		}
+	}
+	return ""
 }
 
 // proxyReal is a ProxyPass line's backend URL (its second word, the

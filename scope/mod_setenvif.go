@@ -25,6 +25,12 @@ func init() {
 			"browsermatch":       setEnvIfCmd,
 			"browsermatchnocase": setEnvIfCmd,
 		},
+		checks: map[string]cmdFunc{
+			"setenvif":           setEnvIfCheck,
+			"setenvifnocase":     setEnvIfCheck,
+			"browsermatch":       setEnvIfCheck,
+			"browsermatchnocase": setEnvIfCheck,
+		},
 		mergeDir: func(base, add any) any {
 			b, a := base.(*setEnvIfDir), add.(*setEnvIfDir)
 			if len(a.conds) == 0 {
@@ -81,6 +87,51 @@ func setEnvIfCmd(a *applier, c *dirConfig, d *ast.Directive, _ []string) {
 	if a.ctx != CtxServer {
 		s := dirOf[setEnvIfDir](c, setenvifModule)
 		s.conds = append(s.conds, d)
+	}
+}
+
+// setEnvIfCheck is add_setenvif_core's refusals, in its order, with the
+// directive named as its command table spells it (cmd->cmd->name).
+func setEnvIfCheck(a *applier, _ *dirConfig, d *ast.Directive, vals []string) {
+	name := map[string]string{"setenvif": "SetEnvIf", "setenvifnocase": "SetEnvIfNoCase",
+		"browsermatch": "BrowserMatch", "browsermatchnocase": "BrowserMatchNoCase"}[d.Canonical()]
+	// RAW_ARGS read with ap_getword_conf: an empty word ends the list.
+	words := vals
+	for i, w := range words {
+		if w == "" {
+			words = words[:i]
+			break
+		}
+	}
+	header := "User-Agent"
+	if strings.HasPrefix(name, "SetEnvIf") {
+		if len(words) == 0 {
+			a.fail(d.Pos(), "Missing header-field name for %s", name)
+			return
+		}
+		header, words = words[0], words[1:]
+	}
+	if len(words) == 0 {
+		a.fail(d.Pos(), "Missing regular expression for %s", name)
+		return
+	}
+	icase := strings.HasSuffix(name, "NoCase")
+	if pcreRefuses(words[0], icase) {
+		a.fail(d.Pos(), "%s regex could not be compiled.", name)
+		return
+	}
+	switch strings.ToLower(header) {
+	case "remote_addr", "remote_host", "request_uri", "request_method", "request_protocol", "server_addr":
+	default:
+		// is_header_regex: a name with characters other than
+		// [-_A-Za-z0-9] is a regular expression.
+		if strings.Trim(header, "-_abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") != "" && pcreRefuses(header, icase) {
+			a.fail(d.Pos(), "%sHeader name regex could not be compiled.", name)
+			return
+		}
+	}
+	if len(words) == 1 {
+		a.fail(d.Pos(), "Missing envariable expression for %s", name)
 	}
 }
 

@@ -227,7 +227,8 @@ func (c *DirConfig) Add(d *ast.Directive) error {
 
 func parseEngine(d *ast.Directive) (bool, error) {
 	v := d.Values()
-	if len(v) == 1 {
+	// FLAG: invoke_cmd reads the first word and ignores the rest.
+	if len(v) >= 1 {
 		switch {
 		case syntax.EqualFoldASCII(v[0], "on"):
 			return true, nil
