@@ -78,6 +78,9 @@ type applier struct {
 	// handler remembers across its lines (mod_proxy's workers); nil
 	// outside CheckHandlers.
 	server *serverCheck
+	// sections are the sections enclosing the directive CheckHandlers
+	// is running, outermost first.
+	sections []string
 }
 
 func (a *applier) fail(pos ast.Position, format string, args ...any) {

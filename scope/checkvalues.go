@@ -49,7 +49,21 @@ func CheckValues(body []ast.Node) []Problem {
 // skipped here, as httpd never calls its handler (and never reads the
 // body of a section it refuses).
 func CheckHandlers(body []ast.Node, opts CheckOptions) []Problem {
-	k := &handlerCheck{opts: opts}
+	k := &handlerCheck{opts: opts, authzAliases: map[string]bool{}}
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.Directive:
+			if n.Is("LoadModule") && len(n.Args) > 0 {
+				k.loadModules = append(k.loadModules, n.Args[0].Value)
+			}
+		case *ast.Section:
+			// <AuthzProviderAlias provider alias> registers alias.
+			if vals := n.Values(); n.Is("AuthzProviderAlias") && len(vals) > 1 {
+				k.authzAliases[vals[1]] = true
+			}
+		}
+		return true
+	})
 	k.server(body, nil)
 	return k.problems
 }
@@ -59,6 +73,43 @@ type handlerCheck struct {
 	srv      *serverCheck // the server whose body is being checked
 	problems []Problem
 	args     []string // the registry check's argument buffer
+	// loadModules are the module identifiers of the tree's LoadModule
+	// lines; authzAliases the providers <AuthzProviderAlias> defines.
+	loadModules  []string
+	authzAliases map[string]bool
+}
+
+// loaded reports whether the module (by identifier) is loaded.
+func (k *handlerCheck) loaded(id string) bool {
+	return k.opts.Loaded == nil || k.opts.Loaded(id)
+}
+
+// closedModules reports whether every module the tree loads is one whose
+// registrations we know: httpd's and Debian's (the directive registry's,
+// and those without directives), none that defines providers from the
+// configuration (mod_lua, mod_authnz_fcgi).
+func (k *handlerCheck) closedModules() bool {
+	for _, id := range k.loadModules {
+		if id == "lua_module" || id == "authnz_fcgi_module" {
+			return false
+		}
+		if _, ok := directive.ModuleID(id); !ok && !directivelessModules[id] {
+			return false
+		}
+	}
+	return true
+}
+
+// directivelessModules are the modules Debian's apache2 ships that have
+// no directive (so the directive registry does not name them).
+var directivelessModules = map[string]bool{
+	"asis_module": true, "authz_host_module": true, "authz_owner_module": true, "authz_user_module": true,
+	"bucketeer_module": true, "case_filter_module": true, "case_filter_in_module": true, "data_module": true,
+	"lbmethod_bybusyness_module": true, "lbmethod_byrequests_module": true, "lbmethod_bytraffic_module": true,
+	"proxy_ajp_module": true, "proxy_balancer_module": true, "proxy_fdpass_module": true, "proxy_http_module": true,
+	"proxy_http2_module": true, "proxy_uwsgi_module": true, "ratelimit_module": true, "slotmem_plain_module": true,
+	"slotmem_shm_module": true, "socache_dbm_module": true, "socache_shmcb_module": true, "status_module": true,
+	"unique_id_module": true,
 }
 
 // server checks a server's body (the main server's, or a
@@ -66,7 +117,7 @@ type handlerCheck struct {
 // see it (cmd->path NULL).
 func (k *handlerCheck) server(body []ast.Node, sections []string) {
 	outer := k.srv
-	k.srv = &serverCheck{}
+	k.srv = &serverCheck{run: k}
 	k.body(k.applier(CtxServer, nil, ""), newSectionDirConfig(), body, sections)
 	k.srv = outer
 }
@@ -80,6 +131,7 @@ func (k *handlerCheck) applier(ctx Context, sec *ast.Section, dir string) *appli
 // remember across its lines, by module (httpd's per-server
 // configuration while it is read).
 type serverCheck struct {
+	run  *handlerCheck
 	mods map[*module]any
 }
 
@@ -113,6 +165,7 @@ func (k *handlerCheck) body(a *applier, c *dirConfig, nodes []ast.Node, sections
 				continue
 			}
 			name := n.Canonical()
+			a.sections = sections
 			a.directive(c, n)
 			// One refusal per directive: a handler returns one error.
 			if len(a.problems) == 0 {

@@ -46,6 +46,7 @@ func init() {
 			"deny":    accessCmd,
 			"satisfy": accessCmd,
 		},
+		checks: map[string]cmdFunc{"require": requireCheck},
 		sections: map[string]sectionFunc{
 			"requireall":  requireSection,
 			"requireany":  requireSection,
@@ -677,4 +678,87 @@ func (n *authzNode) covers(method string) bool {
 		}
 	}
 	return false
+}
+
+// authzProviders are the authorization providers (Require's first word)
+// each module registers (ap_register_auth_provider, AUTHZ_PROVIDER_GROUP);
+// provider names are case-sensitive.
+var authzProviders = map[string][]string{
+	"authz_core_module":      {"env", "all", "method", "expr"},
+	"authz_host_module":      {"ip", "host", "forward-dns", "local"},
+	"authz_user_module":      {"user", "valid-user"},
+	"authz_groupfile_module": {"group", "file-group"},
+	"authz_owner_module":     {"file-owner"},
+	"authz_dbm_module":       {"dbm-group", "dbm-file-group"},
+	"authz_dbd_module":       {"dbd-group", "dbd-login", "dbd-logout"},
+	"authnz_ldap_module":     {"ldap-user", "ldap-group", "ldap-dn", "ldap-attribute", "ldap-filter", "ldap-search"},
+	"ssl_module":             {"ssl", "ssl-verify-client"},
+	"wsgi_module":            {"wsgi-group"},
+}
+
+// requireCheck is add_authz_provider's refusals: a provider no loaded
+// module registers (nor an <AuthzProviderAlias> names), a negated line
+// where it has no effect, and the 'all' provider's argument. Where a
+// loaded module may register providers we do not know (mod_lua,
+// mod_authnz_fcgi, a module outside httpd's and Debian's), the
+// provider is not judged.
+func requireCheck(a *applier, _ *dirConfig, d *ast.Directive, vals []string) {
+	if len(vals) == 0 || a.server == nil {
+		return
+	}
+	provider, negate := vals[0], false
+	if strings.EqualFold(provider, "not") {
+		negate = true
+		if len(vals) < 2 {
+			return
+		}
+		provider = vals[1]
+	}
+	rest := vals[1:]
+	if negate {
+		rest = vals[2:]
+	}
+	run := a.server.run
+	known := run.authzAliases[provider]
+	if !known {
+		for id, names := range authzProviders {
+			for _, n := range names {
+				if n == provider && run.loaded(id) {
+					known = true
+				}
+			}
+		}
+	}
+	if !known {
+		if !run.closedModules() {
+			return
+		}
+		a.fail(d.Pos(), "Unknown Authz provider: %s", provider)
+		return
+	}
+	if provider == "all" && !run.authzAliases[provider] {
+		quoted := false
+		for _, arg := range d.Args {
+			quoted = quoted || strings.ContainsAny(arg.Raw, "\"'")
+		}
+		if !quoted && !(len(rest) == 1 && (strings.EqualFold(rest[0], "granted") || strings.EqualFold(rest[0], "denied"))) {
+			a.fail(d.Pos(), "Argument for 'Require all' must be 'granted' or 'denied'")
+			return
+		}
+	}
+	if negate {
+		// The section the line joins: the innermost <RequireAll>,
+		// <RequireAny> or <RequireNone>, else the default one, which is
+		// <RequireAny>'s.
+		for i := len(a.sections) - 1; i >= 0; i-- {
+			switch strings.ToLower(a.sections[i]) {
+			case "requireall", "requirenone":
+				return
+			case "limit", "limitexcept":
+				continue
+			}
+			break
+		}
+		a.fail(d.Pos(), "negative Require directive has no effect in <RequireAny> directive")
+	}
 }
