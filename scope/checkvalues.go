@@ -77,6 +77,7 @@ type handlerCheck struct {
 	// lines; authzAliases the providers <AuthzProviderAlias> defines.
 	loadModules  []string
 	authzAliases map[string]bool
+	mods         map[*module]any // what handlers remember across servers
 }
 
 // loaded reports whether the module (by identifier) is loaded.
@@ -133,6 +134,21 @@ func (k *handlerCheck) applier(ctx Context, sec *ast.Section, dir string) *appli
 type serverCheck struct {
 	run  *handlerCheck
 	mods map[*module]any
+}
+
+// runCheckOf returns m's state for the whole check (every server's),
+// created the first time; a must be CheckHandlers' (a.server set).
+func runCheckOf[T any](a *applier, m *module) *T {
+	k := a.server.run
+	if k.mods == nil {
+		k.mods = map[*module]any{}
+	}
+	t, ok := k.mods[m].(*T)
+	if !ok {
+		t = new(T)
+		k.mods[m] = t
+	}
+	return t
 }
 
 // serverCheckOf returns m's state for the server a is checking, created

@@ -19,6 +19,11 @@ var wsgiModule = &module{name: "mod_wsgi"}
 
 func init() {
 	wsgiModule.define(module{
+		checks: map[string]cmdFunc{
+			"wsgiscriptalias":      wsgiScriptAliasCheck,
+			"wsgiscriptaliasmatch": wsgiScriptAliasCheck,
+			"wsgidaemonprocess":    wsgiDaemonCheck,
+		},
 		cmds: map[string]cmdFunc{
 			"wsgiprocessgroup": func(_ *applier, c *dirConfig, d *ast.Directive, _ []string) {
 				dirOf[wsgiDir](c, wsgiModule).processGroup = d
@@ -247,6 +252,98 @@ func ProcessGroupFromEnv(body []ast.Node) bool {
 		return !found
 	})
 	return found
+}
+
+// wsgiScriptAliasCheck is wsgi_add_script_alias's refusals of its
+// options (wsgi_parse_option: a name up to '=', case-sensitive) and
+// pattern, in its order. A line with a quote in its options is not
+// judged: mod_wsgi reads a quoted value after '=', which a word does not
+// show.
+func wsgiScriptAliasCheck(a *applier, _ *dirConfig, d *ast.Directive, vals []string) {
+	if len(vals) < 2 || vals[0] == "" || vals[1] == "" {
+		return // the directive registry's
+	}
+	for _, arg := range d.Args[2:] {
+		if strings.ContainsAny(arg.Raw, "\"'") {
+			return
+		}
+	}
+	opts := map[string]string{}
+	for i := 2; i < len(vals); i++ {
+		k, v, ok := strings.Cut(vals[i], "=")
+		if !ok || k == "" {
+			a.fail(d.Pos(), "Invalid option to WSGI script alias definition.")
+			return
+		}
+		if v == "" && i+1 < len(vals) {
+			// ap_getword_conf skips the blanks after '=': the next word
+			// is the value.
+			i++
+			v = vals[i]
+		}
+		opts[k] = v
+		msg := ""
+		switch k {
+		case "application-group":
+			if v == "" {
+				msg = "Invalid name for WSGI application group."
+			}
+		case "process-group":
+			if v == "" {
+				msg = "Invalid name for WSGI process group."
+			}
+		case "callable-object":
+			if v == "" {
+				msg = "Invalid name for WSGI callable object."
+			}
+		case "pass-authorization":
+			if !strings.EqualFold(v, "on") && !strings.EqualFold(v, "off") {
+				msg = "Invalid value for authorization flag."
+			}
+		default:
+			msg = "Invalid option to WSGI script alias definition."
+		}
+		if msg != "" {
+			a.fail(d.Pos(), "%s", msg)
+			return
+		}
+	}
+	match := d.Canonical() == "wsgiscriptaliasmatch"
+	if match && pcreRefuses(vals[0], false) {
+		a.fail(d.Pos(), "Regular expression could not be compiled.")
+		return
+	}
+	// Both groups named, without substitutions: the script is preloaded
+	// in its daemon group, which an earlier WSGIDaemonProcess (of any
+	// server) must define.
+	pg, hasPG := opts["process-group"]
+	ag, hasAG := opts["application-group"]
+	if ag == "%{GLOBAL}" {
+		ag = "" // mod_wsgi stores %{GLOBAL} as ""
+	}
+	if hasPG && hasAG && pg != "%{GLOBAL}" && !strings.Contains(pg, "%{") && !strings.Contains(ag, "%{") &&
+		(!match || !strings.Contains(vals[1], "$")) && a.server != nil {
+		if defined := runCheckOf[wsgiDaemons](a, wsgiModule); !defined.names[pg] {
+			a.fail(d.Pos(), "WSGI process group not yet configured.")
+		}
+	}
+}
+
+// wsgiDaemons are the daemon process groups the WSGIDaemonProcess lines
+// read so far define (wsgi_daemon_list, one list for every server).
+type wsgiDaemons struct{ names map[string]bool }
+
+// wsgiDaemonCheck records a WSGIDaemonProcess line's group (its refusals
+// are resolve's: GroupsWith).
+func wsgiDaemonCheck(a *applier, _ *dirConfig, _ *ast.Directive, vals []string) {
+	if len(vals) == 0 || a.server == nil {
+		return
+	}
+	defined := runCheckOf[wsgiDaemons](a, wsgiModule)
+	if defined.names == nil {
+		defined.names = map[string]bool{}
+	}
+	defined.names[vals[0]] = true
 }
 
 // wsgiEntry is wsgi_add_script_alias's reading of a line.
