@@ -124,6 +124,12 @@ func (a *applier) apply(c *dirConfig, body []ast.Node) {
 				continue
 			}
 			a.directive(c, n)
+			if a.ctx == CtxHTAccess {
+				// httpd runs the handler when it reads the file: its
+				// refusals fail the request (500) as the checks of the
+				// configuration's own sections fail start-up.
+				a.check(c, n)
+			}
 		case *ast.Section:
 			a.section(c, n)
 		}

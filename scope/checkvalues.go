@@ -173,22 +173,15 @@ func serverCheckOf[T any](a *applier, m *module) *T {
 // httpd: a RewriteCond waits for its RewriteRule), its sections each in
 // their own context.
 func (k *handlerCheck) body(a *applier, c *dirConfig, nodes []ast.Node, sections []string) {
-	cmds, _ := commandTables()
 	for _, n := range nodes {
 		switch n := n.(type) {
 		case *ast.Directive:
 			if k.refused(n.Name, n.Args, sections) {
 				continue
 			}
-			name := n.Canonical()
 			a.sections = sections
 			a.directive(c, n)
-			// One refusal per directive: a handler returns one error.
-			if len(a.problems) == 0 {
-				if chk := checkOf(name, cmds[name].m); chk != nil {
-					chk(a, c, n, n.Values())
-				}
-			}
+			a.check(c, n)
 			for _, p := range a.problems {
 				if !unprovenRegexRefusal(p.Msg) {
 					k.problems = append(k.problems, p)
@@ -201,6 +194,19 @@ func (k *handlerCheck) body(a *applier, c *dirConfig, nodes []ast.Node, sections
 			}
 			k.section(a, c, n, append(sections[:len(sections):len(sections)], n.Name))
 		}
+	}
+}
+
+// check runs the module check of d (after its handler, a.directive)
+// unless the handler refused it already: a handler returns one error.
+func (a *applier) check(c *dirConfig, d *ast.Directive) {
+	if len(a.problems) > 0 && a.problems[len(a.problems)-1].Pos == d.Pos() {
+		return
+	}
+	name := d.Canonical()
+	cmds, _ := commandTables()
+	if chk := checkOf(name, cmds[name].m); chk != nil {
+		chk(a, c, d, d.Values())
 	}
 }
 

@@ -783,31 +783,141 @@ func proxyPassCheck(a *applier, _ *dirConfig, d *ast.Directive, _ []string) {
 	default:
 		return
 	}
-	p, err := proxy.ParsePass(d, d.Is("ProxyPassMatch"), loc)
+	match := d.Is("ProxyPassMatch")
+	p, err := proxy.ParsePass(d, match, loc)
 	workers := serverCheckOf[proxyWorkers](a, proxyModule)
+	real := proxyReal(d, loc)
+	msg := ""
 	if err != nil {
-		msg := err.Error()
+		msg = err.Error()
 		if e, ok := err.(*proxy.Error); ok {
 			msg = e.Msg
 		}
 		if msg == "Regular expression could not be compiled." && !pcreRefuses(proxyFake(d, loc), false) {
 			return // our engine's refusal, not PCRE2's (see pcreRefuses)
 		}
-		if msg == "ProxyPass unknown Worker parameter" {
-			// ap_proxy_define_worker comes first; and a worker an earlier
-			// line defined is shared, its parameters ignored (AH01146).
-			if real := proxyReal(d, loc); !absoluteURL(real) {
-				msg = "ProxyPass URL must be absolute!: " + real
-			} else if workers != nil && workers.shared(real) {
-				return
+	}
+	// After parsing its words, add_pass looks for a worker serving the
+	// URL: an earlier line's is shared, this line's parameters ignored
+	// (AH01146); else ap_proxy_define_worker reads the URL, then
+	// set_worker_param the parameters.
+	if msg == "" || msg == "ProxyPass unknown Worker parameter" || strings.HasPrefix(msg, "ProxyPass URL must be absolute!") {
+		switch {
+		case real == "!" || strings.HasPrefix(strings.ToLower(real), "balancer://"):
+		case workers != nil && workers.shared(real):
+			msg = ""
+		default:
+			if e := defineWorkerError(real, match); e != "" {
+				msg = "ProxyPass " + e
+			} else if msg != "ProxyPass unknown Worker parameter" {
+				msg = ""
 			}
 		}
+	}
+	if msg != "" {
 		a.fail(d.Pos(), "%s", msg)
 		return
 	}
-	if workers != nil && !p.Excludes() {
+	if workers != nil && p != nil && !p.Excludes() {
 		workers.urls = append(workers.urls, p.URL)
 	}
+}
+
+// defineWorkerError is ap_proxy_define_worker_ex's refusal of a backend
+// URL (as written, unix: socket part included): apr_uri_parse must read
+// it, with a scheme and a host ("localhost" for a unix: socket). A
+// ProxyPassMatch URL with a $N substitution is not judged.
+func defineWorkerError(url string, match bool) string {
+	ptr, socket := url, false
+	if len(url) >= 5 && strings.EqualFold(url[:5], "unix:") {
+		if bar := strings.IndexByte(url[5:], '|'); bar >= 0 {
+			if _, _, _, ok := aprURIParse(url[:5+bar]); ok {
+				ptr, socket = url[5+bar+1:], true
+			}
+		}
+	}
+	if match && strings.Contains(ptr, "$") {
+		return ""
+	}
+	scheme, host, _, ok := aprURIParse(ptr)
+	switch {
+	case !ok:
+		return "Unable to parse URL: " + url
+	case scheme == "", host == "" && !socket:
+		return "URL must be absolute!: " + url
+	}
+	return ""
+}
+
+// aprURIParse is apr_uri_parse's reading of a URI as far as its
+// verdict, scheme and host go; ok false where it fails (APR_EGENERAL).
+func aprURIParse(uri string) (scheme, host, path string, ok bool) {
+	isAlpha := func(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
+	isScheme := func(c byte) bool { return isAlpha(c) || '0' <= c && c <= '9' || c == '+' || c == '-' || c == '.' }
+	rest := uri
+	if !strings.HasPrefix(uri, "/") {
+		i := 0
+		if i < len(uri) && isAlpha(uri[i]) {
+			for i++; i < len(uri) && isScheme(uri[i]); i++ {
+			}
+		}
+		if i > 0 && i < len(uri) && uri[i] == ':' {
+			scheme, rest = uri[:i], uri[i+1:]
+		}
+		if !strings.HasPrefix(rest, "//") {
+			if scheme == "" {
+				// RFC 3986 3.3: no scheme, no authority: no ':' in the
+				// first segment.
+				first := rest
+				if j := strings.IndexByte(rest, '/'); j >= 0 {
+					first = rest[:j]
+				}
+				if strings.Contains(first, ":") {
+					return "", "", "", false
+				}
+			}
+			return scheme, "", rest, true
+		}
+	} else if !strings.HasPrefix(uri, "//") || strings.HasPrefix(uri, "///") {
+		return "", "", uri, true
+	}
+	rest = rest[2:]
+	end := strings.IndexAny(rest, "/?#")
+	if end < 0 {
+		end = len(rest)
+	}
+	hostinfo := rest[:end]
+	if at := strings.LastIndexByte(hostinfo, '@'); at >= 0 {
+		hostinfo = hostinfo[at+1:]
+	}
+	var port string
+	hasPort := false
+	if strings.HasPrefix(hostinfo, "[") {
+		rb := strings.IndexByte(hostinfo, ']')
+		if rb < 0 {
+			return "", "", "", false
+		}
+		host = hostinfo[1:rb]
+		if rb+1 < len(hostinfo) && hostinfo[rb+1] == ':' {
+			port, hasPort = hostinfo[rb+2:], true
+		}
+	} else if c := strings.IndexByte(hostinfo, ':'); c >= 0 {
+		host, port, hasPort = hostinfo[:c], hostinfo[c+1:], true
+	} else {
+		host = hostinfo
+	}
+	if hasPort && port != "" {
+		// strtol: blanks, a sign, digits, and nothing after.
+		p := strings.TrimLeft(port, " \t\n\v\f\r")
+		if p != "" && (p[0] == '+' || p[0] == '-') {
+			p = p[1:]
+		}
+		digits := len(p) - len(strings.TrimLeft(p, "0123456789"))
+		if digits == 0 || digits != len(p) {
+			return "", "", "", false
+		}
+	}
+	return scheme, host, rest[end:], true
 }
 
 // proxyWorkers are the worker URLs a server's ProxyPass lines defined so
