@@ -106,7 +106,7 @@ func runStartupError(p *Pass) {
 	for _, e := range directive.CheckSections(p.Nodes, loaded) {
 		report(Diagnostic{Pos: e.Pos, End: e.Pos, Message: e.Msg})
 	}
-	for _, pr := range scope.CheckValues(p.Nodes) {
+	for _, pr := range scope.CheckHandlers(p.Nodes, scope.CheckOptions{Loaded: loaded}) {
 		report(Diagnostic{Pos: pr.Pos, End: pr.Pos, Message: pr.Msg})
 	}
 	if p.FS == nil {

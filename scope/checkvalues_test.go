@@ -223,3 +223,22 @@ func TestCheckHandlersAgreeWithHTTPD(t *testing.T) {
 		})
 	}
 }
+
+// FuzzCheckHandlers: any configuration the parser reads is checked
+// without a panic, each refusal at a directive's position.
+func FuzzCheckHandlers(f *testing.F) {
+	for _, tt := range handlerCheckCases {
+		f.Add(tt.conf)
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		file, err := parser.ParseFile("site.conf", []byte(src))
+		if err != nil {
+			return
+		}
+		for _, p := range CheckHandlers(file.Body, CheckOptions{}) {
+			if !p.Pos.IsValid() || p.Msg == "" {
+				t.Fatalf("refusal without a position or message: %+v", p)
+			}
+		}
+	})
+}

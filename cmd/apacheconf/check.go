@@ -21,8 +21,11 @@ const checkUsage = `usage: apacheconf check [-f FILE] [-d DIR] [-D NAME]... [-V 
 Reads the configuration as apache2 -t does: Include, Define and the
 conditional sections evaluated, every directive checked against the
 directive table of the modules loaded (name, context, arguments), the
-virtual hosts' addresses, the mod_wsgi daemon definitions and the files
-the handlers look at. Where httpd stops at the first error, check reports
+values the modules' own directive handlers refuse (mod_alias, mod_rewrite,
+mod_proxy, mod_setenvif, mod_headers, mod_authz_core, mod_wsgi, core's
+Options and AllowOverride; httpd's messages), the virtual hosts'
+addresses, the mod_wsgi daemon definitions and the files the handlers
+look at. Where httpd stops at the first error, check reports
 them all, the one apache2 -t reports first (errors met reading the files,
 such as a failed Include or LoadModule, before those met processing the
 tree). Prints "Syntax OK" when there is none. Exit status: 0 OK, 1
