@@ -50,6 +50,14 @@ var handlerCheckCases = []struct {
 	{"rewritecond unknown flag", "RewriteCond %{X} y [Bogus]\nRewriteRule ^ /\n", []string{"1: RewriteCond: unknown flag 'Bogus'"}},
 	{"rewriteoptions unknown", "RewriteOptions Bogus\n", []string{"1: RewriteOptions: unknown option 'Bogus'"}},
 	{"rewriterule bad regex in a directory", "<Directory /d>\nRewriteRule (x /y\n</Directory>\n", []string{"2: RewriteRule: cannot compile regular expression '(x'"}},
+	{"rewritecond without pattern", "RewriteCond %{X}\nRewriteRule ^ /\n", []string{"1: RewriteCond: bad argument line '%{X}'"}},
+	{"rewriteoptions 2.2 word", "RewriteOptions InheritDown LongURLOptimization AllowAnyURI MergeBase IgnoreInherit\n", []string{"1: RewriteOptions: unknown option 'LongURLOptimization'"}},
+	{"rewritemap unknown internal map", "RewriteMap m int:bogus\n", []string{"1: RewriteMap: internal map not found:bogus"}},
+	{"rewriterule bad redirect code", "RewriteRule ^/a /b [L,R=700]\n", []string{"1: RewriteRule: invalid HTTP response code '700' for flag 'R'"}},
+	{"rewrite lines that start", "<If \"true\">\nRewriteBase /x\n</If>\n<Directory /d>\n<Files x>\nRewriteBase /x\nRewriteRule ^ - [F]\n</Files>\n</Directory>\n" +
+		"RewriteRule ^/a /b [P]\nRewriteRule ^/a /b [R=abc]\nRewriteCond %{X} !=y [OR,NC]\nRewriteRule ^ /\nRewriteRule ^/a /b [E=]\nRewriteRule ^/a /b [CO=x]\n" +
+		"<Location /l>\nRewriteRule ^a b [S=x]\n</Location>\nRewriteOptions MaxRedirects=3\n" +
+		"RewriteRule ^/a /b [QSA,QSD,QSL,NE,NS,END,DPI,B=x,BNP,BCTLS,BNE=y,UnsafeAllow3F,UnsafePrefixStat]\n", nil},
 	{"rewriterule PCRE-only regex", "RewriteRule ^/a++$ /y\n", nil},
 	{"rewriteengine extra word", "RewriteEngine On please\n", nil},
 	{"rewritebase in a location", "<Location /l>\nRewriteBase /x\n</Location>\n", nil},
