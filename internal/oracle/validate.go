@@ -32,7 +32,7 @@ func Validate(body []ast.Node, opts ValidateOptions) (s *scope.Server, errs, war
 	s, err := scope.Build(body, scope.Options{})
 	tree := AsList(err)
 	if s == nil {
-		return nil, order(opts.LoadErrors, nil, tree, nil, opts.Files), nil
+		return nil, order(opts.LoadErrors, nil, tree, nil, opts.Files, body), nil
 	}
 	warnings = append(warnings, s.Warnings...)
 	// The checks only read the tree and the server: run them side by
@@ -93,7 +93,7 @@ func Validate(body []ast.Node, opts ValidateOptions) (s *scope.Server, errs, war
 	// (an <Else>'s own after its body's): merged, not sorted, into the
 	// others.
 	walk := parser.ErrorList(dirs)
-	errs = order(read, config, tree, walk, opts.Files)
+	errs = order(read, config, tree, walk, opts.Files, body)
 	// httpd looks at the log directories after a clean read.
 	if files != nil && len(errs) == 0 && !opts.ReadFailed {
 		errs = append(errs, problems(files.LogDirs())...)
@@ -154,21 +154,61 @@ func readTimeFileError(msg string) bool {
 // handlers), each group in reading order (see inReadingOrder); walk, the
 // directive checks' errors in the order of the tree walk, is merged into
 // the tree's keeping its own order.
-func order(read, config, tree, walk parser.ErrorList, files []parser.IncludedFile) parser.ErrorList {
+//
+// Errors met processing the tree are in the tree's order where body has
+// the line they are on: an Included file's lines come where its Include
+// is, before the including file's next lines (httpd processes the tree
+// the reading built); others go after, in reading order.
+func order(read, config, tree, walk parser.ErrorList, files []parser.IncludedFile, body []ast.Node) parser.ErrorList {
 	inReadingOrder(read, files)
 	inReadingOrder(tree, files)
 	out := make(parser.ErrorList, 0, len(read)+len(config)+len(tree)+len(walk))
 	out = append(out, read...)
 	out = append(out, config...)
 	rank := fileRanks(append(append(parser.ErrorList(nil), tree...), walk...), files)
+	lines := treeLines(body)
+	earlier := func(a, b *parser.Error) bool {
+		ia, aIn := lines[lineOf{a.Pos.Filename, a.Pos.Line}]
+		ib, bIn := lines[lineOf{b.Pos.Filename, b.Pos.Line}]
+		switch {
+		case aIn && bIn:
+			return ia < ib
+		case aIn != bIn:
+			return aIn
+		}
+		return before(rank, a, b)
+	}
+	sort.SliceStable(tree, func(i, j int) bool { return earlier(tree[i], tree[j]) })
 	for len(tree) > 0 || len(walk) > 0 {
-		if len(walk) == 0 || len(tree) > 0 && before(rank, tree[0], walk[0]) {
+		if len(walk) == 0 || len(tree) > 0 && earlier(tree[0], walk[0]) {
 			out, tree = append(out, tree[0]), tree[1:]
 		} else {
 			out, walk = append(out, walk[0]), walk[1:]
 		}
 	}
 	return out
+}
+
+type lineOf struct {
+	file string
+	line int
+}
+
+// treeLines numbers the lines of the tree's nodes in the order httpd
+// processes them (the first node of a line).
+func treeLines(body []ast.Node) map[lineOf]int {
+	lines := map[lineOf]int{}
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch n.(type) {
+		case *ast.Directive, *ast.Section:
+			pos := n.Pos()
+			if _, seen := lines[lineOf{pos.Filename, pos.Line}]; !seen && pos.Filename != "" {
+				lines[lineOf{pos.Filename, pos.Line}] = len(lines)
+			}
+		}
+		return true
+	})
+	return lines
 }
 
 // before reports whether a is met before b: by file, then line.
