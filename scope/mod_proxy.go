@@ -809,7 +809,9 @@ func proxyPassCheck(a *applier, _ *dirConfig, d *ast.Directive, _ []string) {
 		default:
 			if e := defineWorkerError(real, match); e != "" {
 				msg = "ProxyPass " + e
-			} else if msg != "ProxyPass unknown Worker parameter" {
+			} else if e := workerParamsError(a, proxyParams(d, loc)); e != "" {
+				msg = "ProxyPass " + e
+			} else {
 				msg = ""
 			}
 		}
@@ -821,6 +823,168 @@ func proxyPassCheck(a *applier, _ *dirConfig, d *ast.Directive, _ []string) {
 	if workers != nil && p != nil && !p.Excludes() {
 		workers.urls = append(workers.urls, p.URL)
 	}
+}
+
+// proxyParams are a ProxyPass line's key=value words as add_pass puts
+// them in its table (apr_table_setn: a key's first place, its last
+// value).
+func proxyParams(d *ast.Directive, loc *proxy.Location) [][2]string {
+	var out [][2]string
+	words := 2
+	if loc != nil {
+		words = 1
+	}
+	for _, w := range d.Values() {
+		if words > 0 {
+			if w != "~" || words != 2 {
+				words--
+			}
+			continue
+		}
+		switch strings.ToLower(w) {
+		case "nocanon", "interpolate", "noquery":
+			continue
+		}
+		k, v, ok := strings.Cut(w, "=")
+		if !ok || strings.EqualFold(k, "mapping") {
+			continue
+		}
+		found := false
+		for i := range out {
+			if strings.EqualFold(out[i][0], k) {
+				out[i][1], found = v, true
+			}
+		}
+		if !found {
+			out = append(out, [2]string{k, v})
+		}
+	}
+	return out
+}
+
+// workerParamsError is set_worker_param's first refusal of the
+// parameters, in their order: an unknown key, or a value out of range
+// for the keys whose check is a number or a word. The keys it reads
+// with ap_timeout_parameter_parse, a length or status flags are not
+// judged; with mod_proxy_hcheck loaded an unknown key is its to judge
+// (not judged here).
+func workerParamsError(a *applier, params [][2]string) string {
+	for _, kv := range params {
+		key, val := strings.ToLower(kv[0]), kv[1]
+		onOff := func(name string) string {
+			if !strings.EqualFold(val, "on") && !strings.EqualFold(val, "off") {
+				return name + " must be On|Off"
+			}
+			return ""
+		}
+		msg := ""
+		switch key {
+		case "loadfactor":
+			if f := int(cAtof(val) * 100); f < 100 || f > 10000 {
+				msg = "LoadFactor must be a number between 1..100"
+			}
+		case "retry":
+			if cAtoi(val) < 0 {
+				msg = "Retry must be a positive value"
+			}
+		case "ttl":
+			if cAtoi(val) < 1 {
+				msg = "TTL must be at least one second"
+			}
+		case "min", "max", "smax":
+			if cAtoi(val) < 0 {
+				msg = map[string]string{"min": "Min", "max": "Max", "smax": "Smax"}[key] + " must be a positive number"
+			}
+		case "timeout":
+			if cAtoi(val) < 1 {
+				msg = "Timeout must be at least one second"
+			}
+		case "iobuffersize":
+			if n := cAtoi(val); n < 512 && n != 0 {
+				msg = "IOBufferSize must be >= 512 bytes, or 0 for system default."
+			}
+		case "receivebuffersize":
+			if n := cAtoi(val); n < 512 && n != 0 {
+				msg = "ReceiveBufferSize must be >= 512 bytes, or 0 for system default."
+			}
+		case "keepalive":
+			msg = onOff("KeepAlive")
+		case "disablereuse":
+			msg = onOff("DisableReuse")
+		case "enablereuse":
+			msg = onOff("EnableReuse")
+		case "flushpackets":
+			if !strings.EqualFold(val, "on") && !strings.EqualFold(val, "off") && !strings.EqualFold(val, "auto") {
+				msg = "flushpackets must be on|off|auto"
+			}
+		case "flushwait":
+			if n := cAtoi(val); n > 1000 || n < 0 {
+				msg = "flushwait must be <= 1000, or 0 for system default of 10 millseconds."
+			}
+		case "lbset":
+			if n := cAtoi(val); n < 0 || n > 99 {
+				msg = "lbset must be between 0 and 99"
+			}
+		case "responsefieldsize":
+			if cAtoi(val) < 0 {
+				msg = "ResponseFieldSize must be greater than 0 bytes, or 0 for system default."
+			}
+		case "acquire", "addressttl", "route", "redirect", "status", "ping", "connectiontimeout", "flusher", "upgrade", "secret":
+		default:
+			if a.server == nil || a.server.run.loaded("proxy_hcheck_module") {
+				return ""
+			}
+			msg = "unknown Worker parameter"
+		}
+		if msg != "" {
+			return msg
+		}
+	}
+	return ""
+}
+
+// cAtoi is C's atoi: blanks, a sign, the digits that follow (0 without).
+func cAtoi(s string) int {
+	s = strings.TrimLeft(s, " \t\n\v\f\r")
+	neg := false
+	if s != "" && (s[0] == '+' || s[0] == '-') {
+		neg, s = s[0] == '-', s[1:]
+	}
+	n := 0
+	for i := 0; i < len(s) && s[i] >= '0' && s[i] <= '9' && n < 1<<40; i++ {
+		n = n*10 + int(s[i]-'0')
+	}
+	if neg {
+		return -n
+	}
+	return n
+}
+
+// cAtof is C's atof for the decimal forms: the longest prefix that is a
+// number (0 without).
+func cAtof(s string) float64 {
+	s = strings.TrimLeft(s, " \t\n\v\f\r")
+	end := 0
+	if end < len(s) && (s[end] == '+' || s[end] == '-') {
+		end++
+	}
+	for end < len(s) && s[end] >= '0' && s[end] <= '9' {
+		end++
+	}
+	if end < len(s) && s[end] == '.' {
+		end++
+		for end < len(s) && s[end] >= '0' && s[end] <= '9' {
+			end++
+		}
+	}
+	f, err := strconv.ParseFloat(strings.TrimRight(s[:end], "."), 64)
+	if err != nil {
+		if g, err2 := strconv.ParseFloat(s[:end]+"0", 64); err2 == nil {
+			return g
+		}
+		return 0
+	}
+	return f
 }
 
 // defineWorkerError is ap_proxy_define_worker_ex's refusal of a backend
