@@ -88,8 +88,12 @@ func (k *handlerCheck) loaded(id string) bool {
 // closedModules reports whether every module the tree loads is one whose
 // registrations we know: httpd's and Debian's (the directive registry's,
 // and those without directives), none that defines providers from the
-// configuration (mod_lua, mod_authnz_fcgi).
+// configuration (mod_lua, mod_authnz_fcgi). Without the loaded modules
+// (a fragment of a configuration) it cannot be told: false.
 func (k *handlerCheck) closedModules() bool {
+	if k.opts.Loaded == nil {
+		return false
+	}
 	for _, id := range k.loadModules {
 		if id == "lua_module" || id == "authnz_fcgi_module" {
 			return false
