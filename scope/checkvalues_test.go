@@ -18,7 +18,7 @@ import (
 // handlerCheckModules are the modules the handler-check cases load (the
 // oracle's base set, with mod_proxy).
 var handlerCheckModules = []string{"mpm_event", "authz_core", "authz_host", "alias", "rewrite", "setenvif",
-	"headers", "mime", "dir", "env", "wsgi", "proxy", "proxy_http"}
+	"headers", "mime", "dir", "env", "wsgi", "proxy", "proxy_http", "proxy_balancer", "slotmem_shm", "lbmethod_byrequests"}
 
 // handlerCheckCases are site files and the refusals CheckHandlers
 // reports in them ("LINE: message"), httpd's first one first. Every
@@ -103,6 +103,17 @@ var handlerCheckCases = []struct {
 	{"proxypass worker not shared", "ProxyPass /a http://x/c\nProxyPass /b http://x/d bogus=1\n", []string{"2: ProxyPass unknown Worker parameter"}},
 	{"proxypass vhost has its own workers", "ProxyPass /a http://x/\n<VirtualHost *:80>\nProxyPass /b http://x/ bogus=1\n</VirtualHost>\n", []string{"3: ProxyPass unknown Worker parameter"}},
 	{"proxypass that starts", "ProxyPass /a http://x/ retry=0 timeout=5 nocanon\nProxyPass /b !\nProxyPassMatch ^/(.*)$ http://y/$1\n<Location /l>\nProxyPass http://z/ keepalive=On\n</Location>\n", nil},
+
+	// mod_proxy: add_member.
+	{"balancermember unknown key", "<Proxy balancer://b>\nBalancerMember http://h/ bogus=1\n</Proxy>\n", []string{"2: BalancerMember unknown Worker parameter"}},
+	{"balancermember timeout", "<Proxy balancer://b>\nBalancerMember http://h/ timeout=0\n</Proxy>\n", []string{"2: BalancerMember Timeout must be at least one second"}},
+	{"balancermember not absolute", "<Proxy balancer://b>\nBalancerMember nourl\n</Proxy>\n", []string{"2: BalancerMember URL must be absolute!: nourl"}},
+	{"balancermember server level timeout", "BalancerMember balancer://b http://h/ timeout=0\n", []string{"1: BalancerMember Timeout must be at least one second"}},
+	{"balancermember name in a section", "<Proxy balancer://b>\nBalancerMember http://h/ x y\n</Proxy>\n", []string{"2: BalancerMember can not have a balancer name when defined in a location"}},
+	{"balancermember bare word", "BalancerMember balancer://b http://h/ x\n", []string{"1: Invalid BalancerMember parameter. Parameter must be in the form 'key=value'"}},
+	{"balancermember bad unix URL", "<Proxy balancer://b>\nBalancerMember unix:/s|http\n</Proxy>\n", []string{"2: BalancerMember uses an invalid \"unix:\" URL"}},
+	{"balancermember shared worker", "<Proxy balancer://b>\nBalancerMember http://h/\nBalancerMember http://h/x bogus=1\n</Proxy>\n", nil},
+	{"balancer members that start", "<Proxy balancer://b>\nBalancerMember http://h1/ route=a loadfactor=50\nBalancerMember http://h2/ status=+H\n</Proxy>\nProxyPass /a balancer://b/\n", nil},
 
 	// mod_setenvif: add_setenvif_core.
 	{"setenvif bad regex", "SetEnvIf Remote_Addr (x A=1\n", []string{"1: SetEnvIf regex could not be compiled."}},

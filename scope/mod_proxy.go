@@ -35,6 +35,7 @@ func init() {
 		checks: map[string]cmdFunc{
 			"proxypass":      proxyPassCheck,
 			"proxypassmatch": proxyPassCheck,
+			"balancermember": balancerMemberCheck,
 		},
 		mergeDir: func(base, add any) any {
 			return &proxyDir{conf: proxy.MergeDir(base.(*proxyDir).conf, add.(*proxyDir).conf)}
@@ -823,6 +824,74 @@ func proxyPassCheck(a *applier, _ *dirConfig, d *ast.Directive, _ []string) {
 	if workers != nil && p != nil && !p.Excludes() {
 		workers.urls = append(workers.urls, p.URL)
 	}
+}
+
+// balancerMemberCheck is add_member's refusals at server level and in a
+// <Proxy balancer://…> section: its words, the member's URL
+// (ap_proxy_define_worker) and parameters (set_worker_param), unless an
+// earlier line defined a worker the member shares (its parameters are
+// then ignored, AH01150).
+func balancerMemberCheck(a *applier, _ *dirConfig, d *ast.Directive, vals []string) {
+	path := ""
+	switch {
+	case a.ctx == CtxServer:
+	case a.sec != nil && (a.sec.Is("Proxy") || a.sec.Is("ProxyMatch")):
+		if sv := a.sec.Values(); len(sv) > 0 {
+			path = sv[len(sv)-1]
+		}
+	default:
+		return
+	}
+	inSection := path != ""
+	var name string
+	var params [][2]string
+	for _, w := range vals {
+		k, v, ok := strings.Cut(w, "=")
+		switch {
+		case ok:
+			found := false
+			for i := range params {
+				if strings.EqualFold(params[i][0], k) {
+					params[i][1], found = v, true
+				}
+			}
+			if !found {
+				params = append(params, [2]string{k, v})
+			}
+		case path == "":
+			path = w
+		case name == "":
+			name = w
+		case inSection:
+			a.fail(d.Pos(), "BalancerMember can not have a balancer name when defined in a location")
+			return
+		default:
+			a.fail(d.Pos(), "Invalid BalancerMember parameter. Parameter must be in the form 'key=value'")
+			return
+		}
+	}
+	if path == "" || name == "" || !strings.HasPrefix(strings.ToLower(path), "balancer://") {
+		return // the directive registry's, or a balancer name not judged
+	}
+	if len(name) >= 5 && strings.EqualFold(name[:5], "unix:") {
+		if bar := strings.IndexByte(name, '|'); bar >= 0 && !strings.Contains(name[bar+1:], ":") {
+			a.fail(d.Pos(), "BalancerMember uses an invalid \"unix:\" URL")
+			return
+		}
+	}
+	workers := serverCheckOf[proxyWorkers](a, proxyModule)
+	if workers == nil || workers.shared(name) {
+		return
+	}
+	msg := defineWorkerError(name, false)
+	if msg == "" {
+		msg = workerParamsError(a, params)
+	}
+	if msg != "" {
+		a.fail(d.Pos(), "BalancerMember %s", msg)
+		return
+	}
+	workers.urls = append(workers.urls, name)
 }
 
 // proxyParams are a ProxyPass line's key=value words as add_pass puts
