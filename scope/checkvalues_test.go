@@ -115,6 +115,18 @@ var handlerCheckCases = []struct {
 	{"balancermember shared worker", "<Proxy balancer://b>\nBalancerMember http://h/\nBalancerMember http://h/x bogus=1\n</Proxy>\n", nil},
 	{"balancer members that start", "<Proxy balancer://b>\nBalancerMember http://h1/ route=a loadfactor=50\nBalancerMember http://h2/ status=+H\n</Proxy>\nProxyPass /a balancer://b/\n", nil},
 
+	{"proxypass balancer unknown lbmethod", "ProxyPass /a balancer://b lbmethod=bogus\n", []string{"1: ProxyPass unknown lbmethod"}},
+	{"proxypass balancer lbmethod not loaded", "ProxyPass /a balancer://b lbmethod=bytraffic\n", []string{"1: ProxyPass unknown lbmethod"}},
+	{"proxypass balancer nofailover", "ProxyPass /a balancer://b nofailover=x\n", []string{"1: ProxyPass failover must be On|Off"}},
+	{"proxypass balancer keys in order: value first", "ProxyPass /a balancer://b timeout=0 bogus=1\n", []string{"1: ProxyPass timeout must be at least one second"}},
+	{"proxypass balancer keys in order: unknown first", "ProxyPass /a balancer://b bogus=1 timeout=0\n", []string{"1: ProxyPass unknown Balancer parameter"}},
+	{"proxypass balancer failonstatus", "ProxyPass /a balancer://b failonstatus=500,abc\n", []string{"1: ProxyPass failonstatus must be one or more HTTP response codes"}},
+	{"proxypass balancer growth", "ProxyPass /a balancer://b growth=0\n", []string{"1: ProxyPass growth must be between 1 and 100"}},
+	{"proxypass balancer stickysessionsep", "ProxyPass /a balancer://b stickysessionsep=ab\n", []string{"1: ProxyPass stickysessionsep must be a single character or Off"}},
+	{"proxypass balancer without name", "ProxyPass /a balancer://\n", []string{"1: ProxyPass Bad syntax for a balancer name (balancer://)"}},
+	{"proxypass balancer values that start", "ProxyPass /a balancer://b stickysession=JSESSIONID|jsessionid stickysessionsep=. nofailover=On timeout=3 maxattempts=2 " +
+		"lbmethod=byrequests scolonpathdelim=on failonstatus=502,503 failontimeout=on growth=5 forcerecovery=off nonce=None\nProxyPass /c balancer:///x\n", nil},
+
 	// mod_setenvif: add_setenvif_core.
 	{"setenvif bad regex", "SetEnvIf Remote_Addr (x A=1\n", []string{"1: SetEnvIf regex could not be compiled."}},
 	{"setenvif without regex", "SetEnvIf Remote_Addr\n", []string{"1: Missing regular expression for SetEnvIf"}},

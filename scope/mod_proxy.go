@@ -802,6 +802,17 @@ func proxyPassCheck(a *applier, _ *dirConfig, d *ast.Directive, _ []string) {
 	// URL: an earlier line's is shared, this line's parameters ignored
 	// (AH01146); else ap_proxy_define_worker reads the URL, then
 	// set_worker_param the parameters.
+	if msg == "" || msg == "ProxyPass unknown Balancer parameter" {
+		if lr := strings.ToLower(real); strings.HasPrefix(lr, "balancer://") {
+			// ap_proxy_define_balancer, then set_balancer_param.
+			msg = ""
+			if lr == "balancer://" {
+				msg = "ProxyPass Bad syntax for a balancer name (" + lr + ")"
+			} else if e := balancerParamsError(a, proxyParams(d, loc)); e != "" {
+				msg = "ProxyPass " + e
+			}
+		}
+	}
 	if msg == "" || msg == "ProxyPass unknown Worker parameter" || strings.HasPrefix(msg, "ProxyPass URL must be absolute!") {
 		switch {
 		case real == "!" || strings.HasPrefix(strings.ToLower(real), "balancer://"):
@@ -1004,6 +1015,74 @@ func workerParamsError(a *applier, params [][2]string) string {
 				return ""
 			}
 			msg = "unknown Worker parameter"
+		}
+		if msg != "" {
+			return msg
+		}
+	}
+	return ""
+}
+
+// balancerParamsError is set_balancer_param's first refusal of the
+// parameters of a ProxyPass to a balancer, in their order. Without the
+// loaded modules known, lbmethod is not judged.
+func balancerParamsError(a *applier, params [][2]string) string {
+	for _, kv := range params {
+		key, val := strings.ToLower(kv[0]), kv[1]
+		onOff := func(name string) string {
+			if !strings.EqualFold(val, "on") && !strings.EqualFold(val, "off") {
+				return name + " must be On|Off"
+			}
+			return ""
+		}
+		msg := ""
+		switch key {
+		case "stickysession", "nonce":
+		case "stickysessionsep":
+			if len(val) != 1 && !strings.EqualFold(val, "off") {
+				msg = "stickysessionsep must be a single character or Off"
+			}
+		case "nofailover":
+			msg = onOff("failover")
+		case "timeout":
+			if cAtoi(val) < 1 {
+				msg = "timeout must be at least one second"
+			}
+		case "maxattempts":
+			if cAtoi(val) < 0 {
+				msg = "maximum number of attempts must be a positive number"
+			}
+		case "lbmethod":
+			// The providers of the lbmethod modules (PROXY_LBMETHOD).
+			switch val {
+			case "byrequests", "bytraffic", "bybusyness", "heartbeat":
+				if a.server == nil || a.server.run.opts.Loaded == nil || a.server.run.loaded("lbmethod_"+val+"_module") {
+					continue
+				}
+			}
+			if a.server == nil || !a.server.run.closedModules() {
+				continue // a module we do not know may provide it
+			}
+			msg = "unknown lbmethod"
+		case "scolonpathdelim":
+			msg = onOff("scolonpathdelim")
+		case "failonstatus":
+			for _, st := range strings.FieldsFunc(val, func(r rune) bool { return r == ',' || r == ' ' }) {
+				if n := cAtoi(st); n < 100 || n >= 600 {
+					msg = "failonstatus must be one or more HTTP response codes"
+					break
+				}
+			}
+		case "failontimeout":
+			msg = onOff("failontimeout")
+		case "growth":
+			if n := cAtoi(val); n < 1 || n > 100 {
+				msg = "growth must be between 1 and 100"
+			}
+		case "forcerecovery":
+			msg = onOff("forcerecovery")
+		default:
+			msg = "unknown Balancer parameter"
 		}
 		if msg != "" {
 			return msg
