@@ -2,6 +2,7 @@ package scope
 
 import (
 	"net/netip"
+	"strconv"
 	"strings"
 
 	"github.com/apacheconf/apacheconf/ast"
