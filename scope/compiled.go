@@ -150,11 +150,19 @@ func (s *Server) sectionConf(sec *ast.Section, ctx Context) *dirConfig {
 	return c
 }
 
-// sectionPath is cmd->path for a <Location> section's body (mod_rewrite's
-// per-directory context is the location path; a regex for LocationMatch),
-// "" for other sections.
+// sectionPath is cmd->path for a section's body, which mod_rewrite takes
+// as its per-directory context (dconf->directory): the location path (a
+// regex for LocationMatch), the file name or pattern of <Files> and
+// <FilesMatch> (filesection), core's dummy "*If" for <If>/<ElseIf>/<Else>
+// (ifsection); "" for the others. Rules in a <Files> or <If> section
+// therefore run at fixups with a prefix that strips nothing
+// (conformance/routing/rw-app-magento2, <Files moxieplayer.swf>).
 func sectionPath(sec *ast.Section, ctx Context) string {
-	if ctx != CtxLocation {
+	switch ctx {
+	case CtxIf:
+		return "*If"
+	case CtxLocation, CtxFiles:
+	default:
 		return ""
 	}
 	vals := sec.Values()
