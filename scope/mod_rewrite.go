@@ -2,6 +2,7 @@ package scope
 
 import (
 	"io/fs"
+	stdpath "path"
 	"strconv"
 	"strings"
 
@@ -476,6 +477,17 @@ func (r *request) hasQuery() bool {
 	return r.args != "" || strings.Contains(r.req.Path, "?")
 }
 
+// theRequest is %{THE_REQUEST}: the client's request line, which internal
+// redirects and sub-requests keep (the "remove .php" snippet's
+// %{THE_REQUEST} test does not see the rewritten /about.php:
+// conformance/routing/rw-app-htaccess-snippets).
+func (r *request) theRequest() string {
+	if r.opts.theRequest != "" {
+		return r.opts.theRequest
+	}
+	return r.attrs.method + " " + r.req.Path + " HTTP/1.1"
+}
+
 // rewriteReq is what a rule set reads of the request.
 type rewriteReq struct{ r *request }
 
@@ -487,7 +499,7 @@ func (q rewriteReq) Var(name string) (string, bool) {
 	case "REQUEST_METHOD":
 		return r.attrs.method, true
 	case "THE_REQUEST":
-		return r.attrs.method + " " + r.req.Path + " HTTP/1.1", true
+		return r.theRequest(), true
 	case "SERVER_NAME":
 		h, _ := r.hostPort()
 		return h, true
@@ -585,8 +597,13 @@ func (q rewriteReq) Stat(path string) rewrite.FileInfo {
 	if fsys == nil {
 		return rewrite.FileInfo{Known: true}
 	}
-	info, err := fs.Stat(fsys, FSPath(path))
-	if err != nil {
+	// stat(2) takes "a//b" and "a/./b" as "a/b" (WP Super Cache tests
+	// %{DOCUMENT_ROOT}/…/$1/index.html with $1 ending in '/'), and a
+	// trailing slash after a file that is not a directory fails
+	// (ENOTDIR); fs.FS names allow neither form.
+	name := FSPath(stdpath.Clean("/" + path))
+	info, err := fs.Stat(fsys, name)
+	if err != nil || strings.HasSuffix(path, "/") && !info.IsDir() {
 		return rewrite.FileInfo{Known: true}
 	}
 	fi := rewrite.FileInfo{Known: true, Exists: true, Regular: info.Mode().IsRegular(), Dir: info.IsDir(),
@@ -595,7 +612,7 @@ func (q rewriteReq) Stat(path string) rewrite.FileInfo {
 	if lfs, ok := fsys.(interface {
 		Lstat(string) (fs.FileInfo, error)
 	}); ok {
-		if l, err := lfs.Lstat(FSPath(path)); err == nil {
+		if l, err := lfs.Lstat(name); err == nil {
 			fi.Symlink = l.Mode()&fs.ModeSymlink != 0
 		}
 	}

@@ -91,3 +91,63 @@ RewriteRule ^/clock$ /t-%{TIME_HOUR} [L]
 		})
 	}
 }
+
+// Rules real applications' .htaccess files depend on (each found by a
+// conformance/routing/rw-app-* case recorded by apache2).
+func TestRewriteRealApplications(t *testing.T) {
+	fsys := fstest.MapFS{
+		// Magento 2's pub/static/.htaccess: rules inside <Files>.
+		"srv/www/static/.htaccess":  {Data: []byte("RewriteEngine On\n<Files player.swf>\nRewriteCond %{QUERY_STRING} !^$\nRewriteRule ^(.*)$ %{REQUEST_URI}? [R=301,L]\n</Files>\n")},
+		"srv/www/static/player.swf": {Data: []byte("x")},
+		"srv/www/static/other.swf":  {Data: []byte("x")},
+		// Nextcloud: DirectorySlash Off and a front controller.
+		"srv/www/nc/.htaccess":       {Data: []byte("RewriteEngine On\nDirectoryIndex index.php index.html\nDirectorySlash Off\nRewriteRule . index.php [PT,E=PATH_INFO:$1]\n")},
+		"srv/www/nc/index.php":       {Data: []byte("x")},
+		"srv/www/nc/apps/files/a.js": {Data: []byte("x")},
+		// WP Super Cache: a cached page tested through a path with "//".
+		"srv/www/wpsc/.htaccess":             {Data: []byte("RewriteEngine On\nRewriteCond %{DOCUMENT_ROOT}/wpsc/cache/$1/index.html -f\nRewriteRule ^(.*) /wpsc/cache/$1/index.html [L]\n")},
+		"srv/www/wpsc/cache/post/index.html": {Data: []byte("x")},
+		"srv/www/wpsc/file.txt":              {Data: []byte("x")},
+		// The "remove .php" snippet: THE_REQUEST survives the internal redirect.
+		"srv/www/snip/.htaccess": {Data: []byte("RewriteEngine On\nRewriteCond %{THE_REQUEST} \\s/snip/([^.]+)\\.php [NC]\nRewriteRule ^ /snip/%1 [R=301,L]\nRewriteCond %{REQUEST_FILENAME}.php -f\nRewriteRule ^(.+)$ $1.php [L]\n")},
+		"srv/www/snip/about.php": {Data: []byte("x")},
+	}
+	conf := `LoadModule rewrite_module /usr/lib/apache2/modules/mod_rewrite.so
+LoadModule dir_module /usr/lib/apache2/modules/mod_dir.so
+DocumentRoot /srv/www
+<Directory /srv/www>
+  Require all granted
+  AllowOverride All
+  Options FollowSymLinks
+</Directory>
+ServerName real.example
+`
+	s := moduleServer(t, conf)
+	tests := []struct {
+		name, path string
+		status     int
+		location   string
+		filename   string
+	}{
+		{name: "<Files> rules run at fixups", path: "/static/player.swf?u=1", status: 301, location: "http://real.example/static/player.swf"},
+		{name: "<Files> rules without their condition", path: "/static/player.swf", status: 200, filename: "/srv/www/static/player.swf"},
+		{name: "<Files> rules only for their file", path: "/static/other.swf?u=1", status: 200, filename: "/srv/www/static/other.swf"},
+		{name: "DirectorySlash Off leaves the directory to the rewrite", path: "/nc/apps/files", status: 200, filename: "/srv/www/nc/index.php"},
+		{name: "-f through a path with //", path: "/wpsc/post/", status: 200, filename: "/srv/www/wpsc/cache/post/index.html"},
+		{name: "-f on a file with a trailing slash fails", path: "/wpsc/file.txt", status: 200, filename: "/srv/www/wpsc/file.txt"},
+		{name: "THE_REQUEST is the client's line after an internal redirect", path: "/snip/about", status: 200, filename: "/srv/www/snip/about.php"},
+		{name: "THE_REQUEST with .php redirects", path: "/snip/about.php", status: 301, location: "http://real.example/snip/about"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := s.Request(Request{Addr: netip.MustParseAddr("127.0.0.1"), Port: 80, Host: "real.example", Path: tt.path}, RequestOptions{FS: fsys})
+			assert.Equal(t, tt.status, res.Status, res.Reason)
+			if tt.location != "" {
+				assert.Equal(t, tt.location, res.Location)
+			}
+			if tt.filename != "" {
+				assert.Equal(t, tt.filename, res.Filename)
+			}
+		})
+	}
+}

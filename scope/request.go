@@ -104,6 +104,10 @@ type RequestOptions struct {
 	// internal redirects it makes, the status of the request that failed
 	// (their r->status); 0 elsewhere.
 	errorStatus int
+	// theRequest is the request line the client sent, set once an
+	// internal redirect or sub-request replaces the path: r->the_request
+	// is copied unchanged down the chain (%{THE_REQUEST}).
+	theRequest string
 }
 
 // request is request_rec: what the phases read and write. The core
@@ -244,6 +248,7 @@ func (r *request) subRequest(uri string) *Result {
 	// ap_set_sub_req_protocol copies r->subprocess_env into the
 	// sub-request, duplicate names and all (apr_table_copy).
 	o.prevEnv, o.parentEnv = nil, append([]EnvVar(nil), r.env.entries...)
+	o.theRequest = r.theRequest()
 	return r.s.Request(sub, o)
 }
 
@@ -721,6 +726,7 @@ func (r *request) internalRedirect(a *answer) *Result {
 	sub.Path = a.internalRedirect
 	o := r.opts
 	o.redirects++
+	o.theRequest = r.theRequest()
 	// internal_internal_redirect: the new request's environment is the
 	// old one's with every name prefixed REDIRECT_, and REDIRECT_STATUS.
 	o.prevEnv, o.parentEnv = make([]EnvVar, 0, len(r.env.entries)+1), nil
