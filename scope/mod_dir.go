@@ -69,19 +69,14 @@ func init() {
 			// aside for mod_rewrite's pending internal redirect (its
 			// redirect-handler): the 301 wins (conformance/routing/
 			// rwdir-front-controller-dirindex /nod/sub).
+			if r.handler == rewriteRedirectHandler {
+				if strings.HasSuffix(r.res.URI, "/") || r.res.PathInfo != "" {
+					return nil
+				}
+			}
 			c := peekDir[dirIndexConf](r.conf, dirModule)
 			if c == nil {
 				c = &dirIndexConf{}
-			}
-			// With DirectorySlash Off fixup_dir declines a slash-less
-			// directory before anything else, so the redirect-handler
-			// runs the rewrite (Nextcloud's /apps/files:
-			// conformance/routing/rw-app-nextcloud).
-			if r.handler == rewriteRedirectHandler {
-				slashOff := c.slashOff != nil && *c.slashOff
-				if strings.HasSuffix(r.res.URI, "/") || r.res.PathInfo != "" || slashOff {
-					return nil
-				}
 			}
 			status, reason, index := directoryOutcome(r, c)
 			if index != nil {
