@@ -490,7 +490,7 @@ func (r *request) run() *Result {
 		b.Unmodelled = append(append([]string(nil), res.Unmodelled...), b.Unmodelled...)
 		b.Request = r.req
 		r.fastRedirectLateFixups(b)
-		return b
+		return undecidedChain(b, res)
 	case ans != nil && ans.internalRedirect != "" && r.opts.depth > 0:
 		// A sub-request runs no handler: the internal redirect its
 		// fixups set up is left pending (mod_dir's index lookup sees the
@@ -741,6 +741,21 @@ func (r *request) internalRedirect(a *answer) *Result {
 	next.Rewrites = append(append([]RewriteStep(nil), res.Rewrites...), next.Rewrites...)
 	next.Unmodelled = append(append([]string(nil), res.Unmodelled...), next.Unmodelled...)
 	next.Request = r.req
+	return undecidedChain(next, res)
+}
+
+// undecidedChain is finish for a request that became another one (an
+// internal redirect, a DirectoryIndex sub-request): what the first could
+// not decide (a prg: map in its rewrite conditions) leaves the final
+// answer undecided too (conformance/routing/rw-app-prg-map "/").
+func undecidedChain(next, first *Result) *Result {
+	if len(first.Unmodelled) > 0 && next.Status != 0 {
+		if next.NotModelled == "" {
+			next.NotModelled = first.NotModelled
+		}
+		next.Reason += " (not modelled: " + first.Unmodelled[0] + ")"
+		next.Status, next.Location = 0, ""
+	}
 	return next
 }
 
