@@ -421,12 +421,15 @@ func (r *request) hostPort() (string, int) {
 	if host == "" {
 		host = r.v.ServerName
 	}
-	return host, port
+	// fix_hostname: r->hostname is lower-cased, a trailing dot dropped
+	// (CodeIgniter's trailing-slash 301 for Host: WWW.CI.EXAMPLE goes to
+	// http://www.ci.example/…).
+	return strings.TrimSuffix(strings.ToLower(host), "."), port
 }
 
 // rewriteInput is the request as both hooks see it.
 func (r *request) rewriteInput() *rewrite.Input {
-	host, port := r.hostPort()
+	host, port := r.serverNamePort()
 	namePort := 0
 	if r.v.NameDirective != nil && len(r.v.NameDirective.Args) > 0 {
 		if _, p, ok := strings.Cut(r.v.NameDirective.Args[0].Value, ":"); ok {
@@ -501,10 +504,10 @@ func (q rewriteReq) Var(name string) (string, bool) {
 	case "THE_REQUEST":
 		return r.theRequest(), true
 	case "SERVER_NAME":
-		h, _ := r.hostPort()
+		h, _ := r.serverNamePort()
 		return h, true
 	case "SERVER_PORT":
-		_, p := r.hostPort()
+		_, p := r.serverNamePort()
 		return strconv.Itoa(p), true
 	case "SERVER_ADDR":
 		return r.req.Addr.String(), true

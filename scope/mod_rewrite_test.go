@@ -111,6 +111,8 @@ func TestRewriteRealApplications(t *testing.T) {
 		// The "remove .php" snippet: THE_REQUEST survives the internal redirect.
 		"srv/www/snip/.htaccess": {Data: []byte("RewriteEngine On\nRewriteCond %{THE_REQUEST} \\s/snip/([^.]+)\\.php [NC]\nRewriteRule ^ /snip/%1 [R=301,L]\nRewriteCond %{REQUEST_FILENAME}.php -f\nRewriteRule ^(.+)$ $1.php [L]\n")},
 		"srv/www/snip/about.php": {Data: []byte("x")},
+		// CodeIgniter's trailing-slash redirect: qualified with r->hostname.
+		"srv/www/ci/.htaccess": {Data: []byte("RewriteEngine On\nRewriteRule ^(.*)/$ /ci/$1 [L,R=301]\n")},
 	}
 	conf := `LoadModule rewrite_module /usr/lib/apache2/modules/mod_rewrite.so
 LoadModule dir_module /usr/lib/apache2/modules/mod_dir.so
@@ -125,6 +127,7 @@ ServerName real.example
 	s := moduleServer(t, conf)
 	tests := []struct {
 		name, path string
+		host       string
 		status     int
 		location   string
 		filename   string
@@ -137,10 +140,15 @@ ServerName real.example
 		{name: "-f on a file with a trailing slash fails", path: "/wpsc/file.txt", status: 200, filename: "/srv/www/wpsc/file.txt"},
 		{name: "THE_REQUEST is the client's line after an internal redirect", path: "/snip/about", status: 200, filename: "/srv/www/snip/about.php"},
 		{name: "THE_REQUEST with .php redirects", path: "/snip/about.php", status: 301, location: "http://real.example/snip/about"},
+		{name: "a redirect is qualified with the lower-cased host", path: "/ci/news/", host: "WWW.Real.Example.", status: 301, location: "http://www.real.example/ci/news"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			res := s.Request(Request{Addr: netip.MustParseAddr("127.0.0.1"), Port: 80, Host: "real.example", Path: tt.path}, RequestOptions{FS: fsys})
+			host := tt.host
+			if host == "" {
+				host = "real.example"
+			}
+			res := s.Request(Request{Addr: netip.MustParseAddr("127.0.0.1"), Port: 80, Host: host, Path: tt.path}, RequestOptions{FS: fsys})
 			assert.Equal(t, tt.status, res.Status, res.Reason)
 			if tt.location != "" {
 				assert.Equal(t, tt.location, res.Location)

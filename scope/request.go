@@ -559,6 +559,17 @@ func (r AuthzResult) String() string {
 // the Host header's, 80 when it names no port; On: ServerName and its
 // port, else 80; DNS: the connection's local address and port).
 func (r *request) serverURL() string {
+	host, port := r.serverNamePort()
+	if port == 80 || port == 0 {
+		return "http://" + host
+	}
+	return "http://" + host + ":" + strconv.Itoa(port)
+}
+
+// serverNamePort is ap_get_server_name and ap_get_server_port: the name
+// and port mod_rewrite qualifies a redirect with and %{SERVER_NAME},
+// %{SERVER_PORT} read, as UseCanonicalName says.
+func (r *request) serverNamePort() (string, int) {
 	host, port := r.hostPort()
 	mode := "off"
 	if sc := r.comp.base; sc != nil {
@@ -582,10 +593,7 @@ func (r *request) serverURL() string {
 	if host == "" {
 		host = r.req.Addr.String()
 	}
-	if port == 80 || port == 0 {
-		return "http://" + host
-	}
-	return "http://" + host + ":" + strconv.Itoa(port)
+	return host, port
 }
 
 // accessStatus is what the access phases answer when they do not grant.
