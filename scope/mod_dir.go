@@ -80,6 +80,16 @@ func init() {
 			}
 			status, reason, index := directoryOutcome(r, c)
 			if index != nil {
+				// ap_internal_fast_redirect: the index's handler runs with
+				// the request's own method (the lookup was a GET); the
+				// default handler refuses a static index to DELETE (405)
+				// where a PHP-FPM one answers (conformance/routing/
+				// req-dir-methods /c/, rw-app-laravel "/").
+				if m := r.req.MethodOrGET(); methodNumber(m) != "GET" && index.Handler == "" && index.Status == 200 {
+					if st, why, done := defaultHandlerMethod(m); done {
+						index.Status, index.Reason = st, why
+					}
+				}
 				return &answer{become: index, phase: "directoryindex", note: "internal redirect to " + index.URI + " (DirectoryIndex)"}
 			}
 			if proxyHandler && status != 301 {
@@ -135,11 +145,11 @@ func directoryOutcome(rq *request, c *dirIndexConf) (int, string, *Result) {
 		}
 		return 301, "mod_dir: DirectorySlash redirect to " + r.URI + "/", nil
 	}
-	// fixup_dir looks for an index only for GET and POST; another
-	// method goes to the handler with the directory.
-	if m := methodNumber(rq.req.MethodOrGET()); m != "GET" && m != "POST" {
-		return directoryHandler(rq, nil, "fixup_dir declines the "+m+" method")
-	}
+	// fixup_dir looks the index up whatever the method (the sub-request
+	// is a GET); the method meets the index's handler: a PHP-FPM
+	// index.php answers PUT, OPTIONS, DELETE and BREW with 200, a
+	// static index.html gets the default handler's 405/200/501
+	// (conformance/routing/rw-app-laravel "/", req-dir-methods /c/).
 	names := c.names
 	if names == nil {
 		names = []string{"index.html"}
