@@ -82,10 +82,12 @@ func init() {
 			if index != nil {
 				// ap_internal_fast_redirect: the index's handler runs with
 				// the request's own method (the lookup was a GET); the
-				// default handler refuses a static index to DELETE (405)
-				// where a PHP-FPM one answers (conformance/routing/
-				// req-dir-methods /c/, rw-app-laravel "/").
-				if m := r.req.MethodOrGET(); methodNumber(m) != "GET" && index.Handler == "" && index.Status == 200 {
+				// default handler refuses a static index to DELETE (405),
+				// also one whose handler no module takes (cPanel's
+				// AddHandler application/x-httpd-ea-php81), where a
+				// PHP-FPM one answers (conformance/routing/req-dir-methods
+				// /c/, rw-app-laravel and rw-app-cpanel "/").
+				if m := r.req.MethodOrGET(); methodNumber(m) != "GET" && index.byDefaultHandler && index.Status == 200 {
 					if st, why, done := defaultHandlerMethod(m); done {
 						index.Status, index.Reason = st, why
 					}

@@ -686,6 +686,7 @@ func (r *request) invokeHandler() (int, string) {
 		}
 	}
 	res := r.res
+	res.byDefaultHandler = true
 	if status, reason, done := defaultHandlerMethod(r.req.MethodOrGET()); done {
 		return status, reason
 	}

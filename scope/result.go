@@ -70,6 +70,10 @@ type Result struct {
 	// beforeHandler is 200 when the request reached its handler: the
 	// status a sub-request (which runs no handler) ends with then.
 	beforeHandler int
+	// byDefaultHandler: no module's handler took the request, core's
+	// default_handler answered (a DirectoryIndex file that becomes the
+	// request meets the request's own method there).
+	byDefaultHandler bool
 	undecided     bool // an <If> could not be evaluated
 	// ownStatus: the handler that answered sets its own status (an
 	// application's, a backend's) instead of keeping r->status.
