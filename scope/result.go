@@ -74,7 +74,7 @@ type Result struct {
 	// default_handler answered (a DirectoryIndex file that becomes the
 	// request meets the request's own method there).
 	byDefaultHandler bool
-	undecided     bool // an <If> could not be evaluated
+	undecided        bool // an <If> could not be evaluated
 	// ownStatus: the handler that answered sets its own status (an
 	// application's, a backend's) instead of keeping r->status.
 	ownStatus bool
