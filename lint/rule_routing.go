@@ -1257,6 +1257,9 @@ var RewriteAfterCatchAll = register(&Analyzer{
 // are never empty; per-directory paths have the prefix stripped and may
 // be empty.
 func catchAllPattern(pat string, server bool) bool {
+	if pat == "^$" {
+		return false // only the empty path (CakePHP's and DokuWiki's "^$ … [L]")
+	}
 	s := strings.TrimPrefix(pat, "^")
 	s = strings.TrimSuffix(s, "$")
 	if strings.HasPrefix(s, "(") && strings.HasSuffix(s, ")") && strings.Count(s, "(") == 1 {

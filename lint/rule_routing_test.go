@@ -113,6 +113,23 @@ var routingFindings = map[string][]routingWant{
 		{"AC7002", "/site.conf:15", "p.example /api/x -> 200 group=- app=- backend=b1 path=/v1//x"},
 		{"AC7002", "/site.conf:16", "p.example /svc/x -> 200 group=- app=- backend=b1 path=/sx"},
 	},
+	// Real applications' deployments (rw-app-*): <FilesMatch \.php$>
+	// SetHandler proxy:fcgi with no -f guard where the application's
+	// .htaccess does not catch every missing file.
+	"rw-app-alias-subdirs": {{"AC7003", "/site.conf:24", "alias.example /missing.php -> 200 group=- app=- backend=fcgi script=proxy:fcgi://127.0.0.1:@FCGI@@ROOT@/htdocs/missing.php"}},
+	"rw-app-allowoverride": {
+		{"AC7003", "/site.conf:20", "none.example /missing.php -> 200 group=- app=- backend=fcgi script=proxy:fcgi://127.0.0.1:@FCGI@@ROOT@/sites/none/missing.php"},
+		{"AC7003", "/site.conf:31", "fileinfo.example /missing.php -> 200 group=- app=- backend=fcgi script=proxy:fcgi://127.0.0.1:@FCGI@@ROOT@/sites/fileinfo/missing.php"},
+		{"AC7003", "/site.conf:42", "fileinfo-options.example /missing.php -> 200 group=- app=- backend=fcgi script=proxy:fcgi://127.0.0.1:@FCGI@@ROOT@/sites/fileinfo-options/missing.php"},
+		{"AC7003", "/site.conf:53", "limited.example /missing.php -> 200 group=- app=- backend=fcgi script=proxy:fcgi://127.0.0.1:@FCGI@@ROOT@/sites/limited/missing.php"},
+		{"AC7003", "/site.conf:64", "all.example /missing.php -> 200 group=- app=- backend=fcgi script=proxy:fcgi://127.0.0.1:@FCGI@@ROOT@/sites/all/missing.php"},
+	},
+	"rw-app-dokuwiki-phpbb":       {{"AC7003", "/site.conf:19", "community.example /missing.php -> 200 group=- app=- backend=fcgi script=proxy:fcgi://127.0.0.1:@FCGI@@ROOT@/htdocs/missing.php"}},
+	"rw-app-htaccess-snippets":    {{"AC7003", "/site.conf:19", "www.snip.example /x.y.php -> 200 group=- app=- backend=fcgi script=proxy:fcgi://127.0.0.1:@FCGI@@ROOT@/site/x.y.php"}},
+	"rw-app-nextcloud":            {{"AC7003", "/site.conf:18", "cloud.example /core/cron.php -> 200 group=- app=- backend=fcgi script=proxy:fcgi://127.0.0.1:@FCGI@@ROOT@/nextcloud/core/cron.php"}},
+	"rw-app-roundcube":            {{"AC7003", "/site.conf:21", "rc.example /missing.php -> 200 group=- app=- backend=fcgi script=proxy:fcgi://127.0.0.1:@FCGI@@ROOT@/htdocs/missing.php"}},
+	"rw-app-wordpress":            {{"AC7003", "/site.conf:22", "wp.example /missing.php -> 200 group=- app=- backend=fcgi script=proxy:fcgi://127.0.0.1:@FCGI@@ROOT@/htdocs/missing.php"}},
+	"rw-app-wordpress-multisite":  {{"AC7003", "/site.conf:19", "ms.example /site1/missing.php -> 200 group=- app=- backend=fcgi script=proxy:fcgi://127.0.0.1:@FCGI@@ROOT@/htdocs/missing.php"}},
 	"rwdir-end-vs-l":              {{"AC7006", "/htdocs/l/.htaccess:2", "d.example /l/a.txt -> 500"}},
 	"rwwsgi-fc-missing-cond-loop": {{"AC7006", "/users/bob/web/.htaccess:2", "h.example /~bob/x -> 500"}},
 	"rwdir-followsymlinks-off": {
