@@ -621,3 +621,15 @@ func (q rewriteReq) Stat(path string) rewrite.FileInfo {
 	}
 	return fi
 }
+
+// rewriteRedirected reports an answer that is a RewriteRule's external
+// redirect (server context or per-directory).
+func rewriteRedirected(res *Result) bool {
+	if res.Status < 300 || res.Status > 399 || res.Location == "" || res.Mapping.Redirect == nil {
+		return false
+	}
+	if d := res.Mapping.Directive; d != nil && d.Is("RewriteRule") && res.Mapping.Kind == "redirect" {
+		return true
+	}
+	return strings.HasPrefix(res.Reason, "redirected by RewriteRule")
+}

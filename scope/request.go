@@ -939,6 +939,20 @@ func (r *request) errorRedirect(res *Result, d *ast.Directive, target string) *R
 		}
 		return next
 	}
+	if rewriteRedirected(next) {
+		// mod_rewrite puts r->status back to HTTP_OK before it returns
+		// its redirect ("make Apache kernel happy"), so ap_die does not
+		// take it for a recursive error: the redirect is the answer (a
+		// maintenance rule in .htaccess sends the 404 page's request to
+		// maintenance.html: conformance/routing/rw-app-htaccess-snippets).
+		next.Steps = append(append(append([]Step(nil), res.Steps...), step), next.Steps...)
+		next.Rewrites = append(append([]RewriteStep(nil), res.Rewrites...), next.Rewrites...)
+		next.Unmodelled = append(append([]string(nil), res.Unmodelled...), next.Unmodelled...)
+		next.Request = r.req
+		next.Reason = target + " (" + describe(d) + ") was " + next.Reason + " (the request failed with " + strconv.Itoa(status) + ": " + res.Reason + ")"
+		next.died = true
+		return next
+	}
 	// The ErrorDocument failed too: httpd sends the original error.
 	res.Steps = append(res.Steps, step, Step{Phase: phaseErrorDocument, Note: target + " failed too (" + strconv.Itoa(next.Status) + ": " + next.Reason + "): the original status stands"})
 	res.Reason += " (the ErrorDocument " + target + " failed too: " + strconv.Itoa(next.Status) + " " + next.Reason + ")"
