@@ -185,17 +185,12 @@ func ParsePass(d *ast.Directive, match bool, loc *Location) (*Pass, error) {
 	if p.Excludes() {
 		return p, nil
 	}
-	balancer := isBalancer(real)
-	for _, prm := range p.Params {
-		if balancer {
-			if !knownKey(balancerKeys, prm.Key) {
-				return nil, errorAt(d, nil, "ProxyPass unknown Balancer parameter")
-			}
-		} else if !knownKey(workerKeys, prm.Key) {
-			return nil, errorAt(d, nil, "ProxyPass unknown Worker parameter")
-		}
-	}
-	if !balancer {
+	// The parameters' keys are not judged here: whether an unknown key is
+	// a start-up error depends on whether an earlier line already defined
+	// the worker (add_pass shares it and ignores this line's parameters,
+	// AH01146) — scope's start-up checks decide that. A line httpd keeps
+	// is kept.
+	if !isBalancer(real) {
 		// ap_proxy_define_worker needs scheme://host.
 		if c := strings.Index(url, "://"); c <= 0 || c+3 >= len(url) {
 			return nil, errorAt(d, nil, "ProxyPass URL must be absolute!: %s", url)
