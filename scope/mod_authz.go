@@ -117,7 +117,7 @@ func authorize(r *request) AuthzResult {
 	}
 	method := r.req.MethodOrGET()
 	if a := z.access; a != nil {
-		allowed, decided := a.check(method, r.req.Remote, lookup)
+		allowed, decided := a.check(method, r.req.Remote, lookup, r.req.Backends)
 		switch {
 		case !decided:
 			return AuthzUnknown
@@ -131,7 +131,7 @@ func authorize(r *request) AuthzResult {
 		return AuthzGranted // "authorization result: granted (no directives)"
 	}
 	expr := func(n *authzNode) AuthzResult { return evalRequireExpr(r, n) }
-	return z.authz.root.eval(&authzRequest{remote: r.req.Remote, local: r.req.Addr, method: method, env: lookup, expr: expr}, logicAnd)
+	return z.authz.root.eval(&authzRequest{remote: r.req.Remote, local: r.req.Addr, method: method, env: lookup, expr: expr, world: r.req.Backends}, logicAnd)
 }
 
 func requireNode(d *ast.Directive, vals []string, limit *methodLimit) *authzNode {
@@ -317,6 +317,61 @@ type authzRequest struct {
 	env    func(name string) (string, bool)
 	// expr evaluates a Require expr line (nil: undecided).
 	expr func(n *authzNode) AuthzResult
+	// world answers name lookups (nil: not known).
+	world *Backends
+}
+
+// remoteHost is ap_get_remote_host(…, REMOTE_DOUBLE_REV): the client's
+// name by a reverse lookup, kept only when the name resolves back to the
+// address. ok false: no name (httpd: "unable to get the remote host
+// name"); decided false: the world does not say.
+func remoteHost(w *Backends, remote netip.Addr) (name string, ok, decided bool) {
+	if w == nil || !remote.IsValid() {
+		return "", false, false
+	}
+	remote = remote.Unmap()
+	name, listed := w.Reverse[remote]
+	if !listed {
+		closed := w.Closed && len(w.ClosedNets) == 0
+		for _, n := range w.ClosedNets {
+			closed = closed || (w.Closed && n.Contains(remote))
+		}
+		return "", false, closed
+	}
+	for _, a := range w.Hosts[strings.ToLower(name)] {
+		if a.Unmap() == remote {
+			return name, true, true
+		}
+	}
+	return "", false, true // the double reverse lookup fails
+}
+
+// forwardDNS is mod_authz_host's forward-dns: does name resolve to
+// remote? decided false where the world does not list the name.
+func forwardDNS(w *Backends, name string, remote netip.Addr) (match, decided bool) {
+	if w == nil {
+		return false, false
+	}
+	addrs, listed := w.Hosts[strings.ToLower(name)]
+	if !listed {
+		return false, w.Closed
+	}
+	for _, a := range addrs {
+		if a.Unmap() == remote.Unmap() {
+			return true, true
+		}
+	}
+	return false, true
+}
+
+// inDomain is mod_authz_host's and mod_access_compat's in_domain: what
+// ends with domain as a whole name or subdomain, without ASCII case.
+func inDomain(domain, what string) bool {
+	dl, wl := len(domain), len(what)
+	if wl < dl || !strings.EqualFold(domain, what[wl-dl:]) {
+		return false
+	}
+	return wl == dl || domain[0] == '.' || what[wl-dl-1] == '.'
 }
 
 // eval is apply_authz_sections.
@@ -420,8 +475,32 @@ func (n *authzNode) check(r *authzRequest) AuthzResult {
 		}
 	case "user", "group", "valid-user", "file-owner", "file-group":
 		return AuthzDeniedNoUser // no authenticated user on a plain GET
+	case "host":
+		name, ok, decided := remoteHost(r.world, r.remote)
+		if !decided {
+			return AuthzUnknown
+		}
+		if ok {
+			for _, d := range n.args {
+				if inDomain(d, name) {
+					return AuthzGranted
+				}
+			}
+		}
+		return AuthzDenied
+	case "forward-dns":
+		for _, h := range n.args {
+			match, decided := forwardDNS(r.world, h, r.remote)
+			if !decided {
+				return AuthzUnknown
+			}
+			if match {
+				return AuthzGranted
+			}
+		}
+		return AuthzDenied
 	}
-	return AuthzUnknown // host (DNS), …
+	return AuthzUnknown
 }
 
 // ipMatches reports whether a Require ip argument (address, prefix of
@@ -583,7 +662,7 @@ func looksLikeIP(v string) bool {
 }
 
 // find is find_allowdeny; ok is false when a host name would need DNS.
-func (a *accessCompat) find(entries []accessEntry, method string, remote netip.Addr, env func(string) (string, bool)) (match, ok bool) {
+func (a *accessCompat) find(entries []accessEntry, method string, remote netip.Addr, env func(string) (string, bool), world *Backends) (match, ok bool) {
 	for _, e := range entries {
 		if !e.limit.covers(method) {
 			continue
@@ -604,16 +683,22 @@ func (a *accessCompat) find(entries []accessEntry, method string, remote netip.A
 				return true, true
 			}
 		case "host":
-			return false, false
+			name, found, decided := remoteHost(world, remote)
+			if !decided {
+				return false, false
+			}
+			if found && inDomain(e.value, name) {
+				return true, true
+			}
 		}
 	}
 	return false, true
 }
 
 // check is check_dir_access: OK (true), Forbidden (false), or undecided.
-func (a *accessCompat) check(method string, remote netip.Addr, env func(string) (string, bool)) (allowed, decided bool) {
-	allow, ok1 := a.find(a.allows, method, remote, env)
-	deny, ok2 := a.find(a.denys, method, remote, env)
+func (a *accessCompat) check(method string, remote netip.Addr, env func(string) (string, bool), world *Backends) (allowed, decided bool) {
+	allow, ok1 := a.find(a.allows, method, remote, env, world)
+	deny, ok2 := a.find(a.denys, method, remote, env, world)
 	if !ok1 || !ok2 {
 		return false, false
 	}

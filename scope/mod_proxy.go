@@ -187,9 +187,19 @@ type Backends struct {
 	// ClosedNets, when set, narrow Closed to backends at these addresses
 	// (and unix: sockets): elsewhere what answers is not known.
 	ClosedNets []netip.Prefix
+	// Reverse is what a reverse lookup of an address answers (the first
+	// name /etc/hosts gives it), for Require host and Allow from a host
+	// name. With Closed (within ClosedNets), an address it does not list
+	// has no name; without Closed it is not known.
+	Reverse map[netip.Addr]string
 }
 
-func (b *Backends) world() *proxy.World { return (*proxy.World)(b) }
+func (b *Backends) world() *proxy.World {
+	if b == nil {
+		return nil
+	}
+	return &proxy.World{Up: b.Up, Closed: b.Closed, Hosts: b.Hosts, ClosedNets: b.ClosedNets}
+}
 
 // ProxyOutcome is where mod_proxy sends a request.
 type ProxyOutcome struct {

@@ -95,6 +95,9 @@ type RequestOptions struct {
 	// parentEnv is a sub-request's copy of its main request's
 	// environment.
 	parentEnv []EnvVar
+	// mainSections is, in a sub-request, the sections its main request's
+	// configuration was merged from (sectionChain).
+	mainSections []Step
 	// rewriteEnd: a RewriteRule [END] ran earlier in the chain (httpd
 	// keeps that in the request pool, which the chain shares).
 	rewriteEnd bool
@@ -249,6 +252,7 @@ func (r *request) subRequest(uri string) *Result {
 	// sub-request, duplicate names and all (apr_table_copy).
 	o.prevEnv, o.parentEnv = nil, append([]EnvVar(nil), r.env.entries...)
 	o.theRequest = r.theRequest()
+	o.mainSections = sectionChain(r.res.Steps)
 	return r.s.Request(sub, o)
 }
 
@@ -404,6 +408,14 @@ func (r *request) run() *Result {
 	}
 	// access_checker, check_user_id, auth_checker
 	res.Authz = AuthzGranted
+	if r.opts.mainSections != nil && res.Exists && !res.IsDir && sameSections(sectionChain(res.Steps), r.opts.mainSections) {
+		// ap_process_request_internal skips authn/authz for a sub-request
+		// whose per_dir_config is its main request's: here, a file that
+		// exists, merged from the same sections (recorded: a missing
+		// index file's sub-request is checked again).
+		r.addStep(Step{Phase: "access", Note: "not checked: the same configuration as the main request, which passed"})
+		goto typeChecker
+	}
 	for _, m := range modules {
 		if m.accessChecker != nil {
 			if status, reason := m.accessChecker(r); status != 0 {
@@ -423,6 +435,7 @@ func (r *request) run() *Result {
 	}
 	// type_checker (mod_mime), then core's SetHandler/ForceType
 	// (core_override_type, the first fixup: APR_HOOK_REALLY_FIRST).
+typeChecker:
 	r.handler, r.handlerBy = res.Mapping.Handler, res.Mapping.Directive
 	for _, m := range modules {
 		if m.typeChecker != nil {
@@ -1042,4 +1055,31 @@ func splitAbsoluteURI(target string) (host, path string, ok bool) {
 		path = "/" + path
 	}
 	return rest[:j], path, true
+}
+
+// sectionChain is the sections a request's configuration was merged
+// from, in order (the walk's merge steps).
+func sectionChain(steps []Step) []Step {
+	var out []Step
+	for _, st := range steps {
+		switch st.Phase {
+		case "server", "vhost", "directory", "directory-regex", "htaccess", "files", "location", "if":
+			if st.Note == "" {
+				out = append(out, Step{Phase: st.Phase, Section: st.Section, File: st.File})
+			}
+		}
+	}
+	return out
+}
+
+func sameSections(a, b []Step) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].Phase != b[i].Phase || a[i].Section != b[i].Section || a[i].File != b[i].File {
+			return false
+		}
+	}
+	return true
 }

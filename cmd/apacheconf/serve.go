@@ -272,7 +272,7 @@ func (r *requestFlags) register(fs *flag.FlagSet) {
 	fs.Var(&r.assume, "assume-exists", "answer as if this regular file (absolute, as the configuration sees it) and its parent directories existed; repeatable; the disk is not touched")
 	fs.Var(&r.backendsUp, "backend-up", "a proxy backend that accepts connections and answers 200: HOST:PORT or unix:/path, optionally after the protocol it speaks (fcgi://127.0.0.1:9000) (repeatable); without any backend flag a proxied request's status is the backend's (0, unmodelled)")
 	fs.BoolVar(&r.backendsClosed, "backends-closed", false, "no other backend answers: httpd's 503 for a refused connection, 500 for a host name that does not resolve (only localhost, the --backend-up names and --backend-resolve names do)")
-	fs.Var(&r.resolveHosts, "backend-resolve", "NAME=IP: a host name that resolves, as /etc/hosts says (repeatable; a name may have several addresses)")
+	fs.Var(&r.resolveHosts, "backend-resolve", "NAME=IP: a host name that resolves, as /etc/hosts says (repeatable; a name may have several addresses; an address's first name is its reverse lookup, for Require host)")
 }
 
 // backends is the world the flags declare, nil when none is given.
@@ -307,6 +307,14 @@ func (r *requestFlags) backends() (*scope.Backends, error) {
 		}
 		name = strings.ToLower(strings.TrimSpace(name))
 		b.Hosts[name] = append(b.Hosts[name], a)
+		// The first name given for an address is what a reverse lookup
+		// answers (Require host, Allow from a name).
+		if b.Reverse == nil {
+			b.Reverse = map[netip.Addr]string{}
+		}
+		if _, seen := b.Reverse[a.Unmap()]; !seen {
+			b.Reverse[a.Unmap()] = name
+		}
 	}
 	return b, nil
 }

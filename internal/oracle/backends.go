@@ -2,6 +2,7 @@ package oracle
 
 import (
 	"bufio"
+	"bytes"
 	"io"
 	"net/netip"
 	"os"
@@ -27,11 +28,32 @@ func Backends() *scope.Backends {
 		"fcgi://127.0.0.1:" + strconv.Itoa(FCGIPort),
 	}}
 	b.Hosts = map[string][]netip.Addr{"localhost": {netip.MustParseAddr("127.0.0.1")}}
-	if f, err := os.Open("/etc/hosts"); err == nil {
-		defer f.Close()
-		b.Hosts = ParseHosts(f)
+	b.Reverse = map[netip.Addr]string{netip.MustParseAddr("127.0.0.1"): "localhost"}
+	if data, err := os.ReadFile("/etc/hosts"); err == nil {
+		b.Hosts = ParseHosts(bytes.NewReader(data))
+		b.Reverse = ReverseHosts(bytes.NewReader(data))
 	}
 	return b
+}
+
+// ReverseHosts reads an /etc/hosts file as a reverse lookup answers
+// from it: each address with the first name a line gives it.
+func ReverseHosts(r io.Reader) map[netip.Addr]string {
+	names := map[netip.Addr]string{}
+	sc := bufio.NewScanner(r)
+	for sc.Scan() {
+		line, _, _ := strings.Cut(sc.Text(), "#")
+		f := strings.Fields(line)
+		if len(f) < 2 {
+			continue
+		}
+		if a, err := netip.ParseAddr(f[0]); err == nil {
+			if _, seen := names[a.Unmap()]; !seen {
+				names[a.Unmap()] = f[1]
+			}
+		}
+	}
+	return names
 }
 
 // ParseHosts reads an /etc/hosts file: each name with the addresses
