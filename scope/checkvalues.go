@@ -78,6 +78,38 @@ type handlerCheck struct {
 	loadModules  []string
 	authzAliases map[string]bool
 	mods         map[*module]any // what handlers remember across servers
+	// confs and appliers are reused by nesting depth (one body at a time
+	// is checked at each depth): a fresh configuration per section
+	// doubled check's allocations at 10k virtual hosts.
+	confs    []*dirConfig
+	appliers []*applier
+}
+
+// scratch returns the reset configuration and applier for a body at
+// depth (len of its sections).
+func (k *handlerCheck) scratch(depth int, ctx Context, sec *ast.Section, dir string) (*applier, *dirConfig) {
+	for len(k.confs) <= depth {
+		k.confs = append(k.confs, nil)
+		k.appliers = append(k.appliers, nil)
+	}
+	c := k.confs[depth]
+	if c == nil {
+		c = newSectionDirConfig()
+		k.confs[depth] = c
+	} else {
+		mods := c.mods[:0]
+		*c = sectionDirConfig()
+		c.mods = mods
+	}
+	a := k.appliers[depth]
+	if a == nil {
+		a = &applier{}
+		k.appliers[depth] = a
+	}
+	vals, problems := a.vals[:0], a.problems[:0]
+	*a = applier{ctx: ctx, sec: sec, dir: dir, server: k.srv, vals: vals, problems: problems,
+		maps: rewrite.MapOptions{FS: k.opts.FS, ServerRoot: k.opts.ServerRoot}}
+	return a, c
 }
 
 // loaded reports whether the module (by identifier) is loaded.
@@ -123,13 +155,9 @@ var directivelessModules = map[string]bool{
 func (k *handlerCheck) server(body []ast.Node, sections []string) {
 	outer := k.srv
 	k.srv = &serverCheck{run: k}
-	k.body(k.applier(CtxServer, nil, ""), newSectionDirConfig(), body, sections)
+	a, c := k.scratch(len(sections), CtxServer, nil, "")
+	k.body(a, c, body, sections)
 	k.srv = outer
-}
-
-func (k *handlerCheck) applier(ctx Context, sec *ast.Section, dir string) *applier {
-	return &applier{ctx: ctx, sec: sec, dir: dir, server: k.srv,
-		maps: rewrite.MapOptions{FS: k.opts.FS, ServerRoot: k.opts.ServerRoot}}
 }
 
 // serverCheck is what the handlers of one server's configuration
@@ -180,7 +208,7 @@ func (k *handlerCheck) body(a *applier, c *dirConfig, nodes []ast.Node, sections
 	for _, n := range nodes {
 		switch n := n.(type) {
 		case *ast.Directive:
-			if k.refused(n.Name, n.Args, sections) {
+			if !k.hasHandler(n) || k.refused(n.Name, n.Args, sections) {
 				continue
 			}
 			a.sections = sections
@@ -199,6 +227,18 @@ func (k *handlerCheck) body(a *applier, c *dirConfig, nodes []ast.Node, sections
 			k.section(a, c, n, append(sections[:len(sections):len(sections)], n.Name))
 		}
 	}
+}
+
+// hasHandler reports whether a modelled module handles or checks d: a
+// directive no module claims is only stored (the innermost wins) and
+// refuses nothing, so its registry check and storing are skipped.
+func (k *handlerCheck) hasHandler(d *ast.Directive) bool {
+	name := d.Canonical()
+	cmds, _ := commandTables()
+	if _, ok := cmds[name]; ok {
+		return true
+	}
+	return checkOf(name, nil) != nil
 }
 
 // check runs the module check of d (after its handler, a.directive)
@@ -246,17 +286,22 @@ func (k *handlerCheck) section(a *applier, c *dirConfig, s *ast.Section, section
 		if dir == "~" {
 			dir = arg(1)
 		}
-		k.body(k.applier(CtxDirectory, s, dir), newSectionDirConfig(), s.Body, sections)
+		sa, sc := k.scratch(len(sections), CtxDirectory, s, dir)
+		k.body(sa, sc, s.Body, sections)
 	case "location", "locationmatch":
-		k.body(k.applier(CtxLocation, s, ""), newSectionDirConfig(), s.Body, sections)
+		sa, sc := k.scratch(len(sections), CtxLocation, s, "")
+		k.body(sa, sc, s.Body, sections)
 	case "files", "filesmatch":
-		k.body(k.applier(CtxFiles, s, a.dir), newSectionDirConfig(), s.Body, sections)
+		sa, sc := k.scratch(len(sections), CtxFiles, s, a.dir)
+		k.body(sa, sc, s.Body, sections)
 	case "if", "elseif", "else":
-		k.body(k.applier(CtxIf, s, a.dir), newSectionDirConfig(), s.Body, sections)
+		sa, sc := k.scratch(len(sections), CtxIf, s, a.dir)
+		k.body(sa, sc, s.Body, sections)
 	case "proxy", "proxymatch":
 		// proxysection: a per-directory configuration of its own
 		// (cmd->path "proxy:…"), not a <Location>.
-		k.body(k.applier(CtxDirectory, s, ""), newSectionDirConfig(), s.Body, sections)
+		sa, sc := k.scratch(len(sections), CtxDirectory, s, "")
+		k.body(sa, sc, s.Body, sections)
 	case "limit", "limitexcept":
 		outer := a.limit
 		a.limit = &methodLimit{methods: vals, except: s.Canonical() == "limitexcept", outer: outer}

@@ -85,7 +85,13 @@ func newServerDirConfig() *dirConfig {
 
 // newSectionDirConfig is a fresh per-section configuration.
 func newSectionDirConfig() *dirConfig {
-	return &dirConfig{core: coreDir{
+	c := sectionDirConfig()
+	return &c
+}
+
+// sectionDirConfig is a section's configuration before its directives.
+func sectionDirConfig() dirConfig {
+	return dirConfig{core: coreDir{
 		opts:         optUnset,
 		override:     orUnset,
 		overrideOpts: optUnset | OptAll | OptSymOwner | OptMultiViews,

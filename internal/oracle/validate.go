@@ -165,8 +165,18 @@ func order(read, config, tree, walk parser.ErrorList, files []parser.IncludedFil
 	out := make(parser.ErrorList, 0, len(read)+len(config)+len(tree)+len(walk))
 	out = append(out, read...)
 	out = append(out, config...)
+	if len(tree)+len(walk) == 0 {
+		return out
+	}
 	rank := fileRanks(append(append(parser.ErrorList(nil), tree...), walk...), files)
-	lines := treeLines(body)
+	want := make(map[lineOf]int, len(tree)+len(walk))
+	for _, e := range tree {
+		want[lineOf{e.Pos.Filename, e.Pos.Line}] = -1
+	}
+	for _, e := range walk {
+		want[lineOf{e.Pos.Filename, e.Pos.Line}] = -1
+	}
+	lines := treeLines(body, want)
 	earlier := func(a, b *parser.Error) bool {
 		ia, aIn := lines[lineOf{a.Pos.Filename, a.Pos.Line}]
 		ib, bIn := lines[lineOf{b.Pos.Filename, b.Pos.Line}]
@@ -194,16 +204,23 @@ type lineOf struct {
 	line int
 }
 
-// treeLines numbers the lines of the tree's nodes in the order httpd
-// processes them (the first node of a line).
-func treeLines(body []ast.Node) map[lineOf]int {
-	lines := map[lineOf]int{}
+// treeLines numbers the lines of want (the errors' lines) in the order
+// httpd processes the tree's nodes (the first node of a line); a line
+// no node is on is left out.
+func treeLines(body []ast.Node, want map[lineOf]int) map[lineOf]int {
+	lines := make(map[lineOf]int, len(want))
+	seq := 0
 	ast.Inspect(body, func(n ast.Node) bool {
 		switch n.(type) {
 		case *ast.Directive, *ast.Section:
+			seq++
 			pos := n.Pos()
-			if _, seen := lines[lineOf{pos.Filename, pos.Line}]; !seen && pos.Filename != "" {
-				lines[lineOf{pos.Filename, pos.Line}] = len(lines)
+			key := lineOf{pos.Filename, pos.Line}
+			if _, wanted := want[key]; !wanted || pos.Filename == "" {
+				return true
+			}
+			if _, seen := lines[key]; !seen {
+				lines[key] = seq
 			}
 		}
 		return true
