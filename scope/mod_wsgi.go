@@ -161,10 +161,16 @@ func init() {
 					// that name loads (conformance/routing/rw-th-dir).
 					return 500, "mod_wsgi cannot load the script " + r.filename + " (a [H=] replaced mod_rewrite's redirect-handler)", true
 				}
+				if res.PathInfo != "" && r.rejectsPathInfo() {
+					return 404, "AcceptPathInfo off disallows user's path", true
+				}
 				return 200, "served by mod_wsgi (see resolve for the daemon group)", true
 			case res.HandlerScript != nil:
 				// wsgi_hook_handler's handler-script branch: no file, directory
 				// or ExecCGI checks; the script's handle_request answers.
+				if res.PathInfo != "" && r.rejectsPathInfo() {
+					return 404, "AcceptPathInfo off disallows user's path", true
+				}
 				return 200, "served by mod_wsgi's handler script " + res.HandlerScript.Values()[1] + " (WSGIHandlerScript at " + res.HandlerScript.Pos().String() + ")", true
 			}
 			return 0, "", false
