@@ -174,7 +174,10 @@ func directoryOutcome(rq *request, c *dirIndexConf) (int, string, *Result) {
 		switch {
 		case len(rr.Problems) > 0:
 			accessStatus = 500
-		case rr.Status >= 300 && rr.Status < 400 && rr.Mapping.Redirect != nil:
+		case rr.Status >= 300 && rr.Status < 400 && (rr.Mapping.Redirect != nil || rr.Location != ""):
+			// A redirect the sub-request's translation or fixups made
+			// (mod_alias, mod_rewrite, its own fixup_dir's slash
+			// redirect when a rewrite made the index a directory).
 			accessStatus = rr.Status
 		case rr.Mapping.Status >= 400:
 			// translate_name refused the sub-request (an invalid URI, a
