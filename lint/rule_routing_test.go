@@ -129,7 +129,7 @@ var routingFindings = map[string][]routingWant{
 	"rw-app-nextcloud":            {{"AC7003", "/site.conf:20", "files.example /base/jobs.php -> 200 group=- app=- backend=fcgi script=proxy:fcgi://127.0.0.1:@FCGI@@ROOT@/cloud/base/jobs.php"}},
 	"rw-app-roundcube":            {{"AC7003", "/site.conf:22", "mail.example /missing.php -> 200 group=- app=- backend=fcgi script=proxy:fcgi://127.0.0.1:@FCGI@@ROOT@/htdocs/missing.php"}},
 	"rw-app-wordpress":            {{"AC7003", "/site.conf:25", "journal.example /missing.php -> 200 group=- app=- backend=fcgi script=proxy:fcgi://127.0.0.1:@FCGI@@ROOT@/htdocs/missing.php"}},
-	"rw-app-wordpress-multisite":  {{"AC7003", "/site.conf:19", "ms.example /site1/missing.php -> 200 group=- app=- backend=fcgi script=proxy:fcgi://127.0.0.1:@FCGI@@ROOT@/htdocs/missing.php"}},
+	"rw-app-wordpress-multisite":  {{"AC7003", "/site.conf:20", "network.example /site1/missing.php -> 200 group=- app=- backend=fcgi script=proxy:fcgi://127.0.0.1:@FCGI@@ROOT@/htdocs/missing.php"}},
 	"rwdir-end-vs-l":              {{"AC7006", "/htdocs/l/.htaccess:2", "d.example /l/a.txt -> 500"}},
 	"rwwsgi-fc-missing-cond-loop": {{"AC7006", "/users/bob/web/.htaccess:2", "h.example /~bob/x -> 500"}},
 	"rwdir-followsymlinks-off": {
