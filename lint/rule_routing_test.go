@@ -116,7 +116,7 @@ var routingFindings = map[string][]routingWant{
 	// Real applications' deployments (rw-app-*): <FilesMatch \.php$>
 	// SetHandler proxy:fcgi with no -f guard where the application's
 	// .htaccess does not catch every missing file.
-	"rw-app-alias-subdirs": {{"AC7003", "/site.conf:24", "alias.example /missing.php -> 200 group=- app=- backend=fcgi script=proxy:fcgi://127.0.0.1:@FCGI@@ROOT@/htdocs/missing.php"}},
+	"rw-app-alias-subdirs": {{"AC7003", "/site.conf:26", "alias.example /missing.php -> 200 group=- app=- backend=fcgi script=proxy:fcgi://127.0.0.1:@FCGI@@ROOT@/htdocs/missing.php"}},
 	"rw-app-allowoverride": {
 		{"AC7003", "/site.conf:20", "none.example /missing.php -> 200 group=- app=- backend=fcgi script=proxy:fcgi://127.0.0.1:@FCGI@@ROOT@/sites/none/missing.php"},
 		{"AC7003", "/site.conf:31", "fileinfo.example /missing.php -> 200 group=- app=- backend=fcgi script=proxy:fcgi://127.0.0.1:@FCGI@@ROOT@/sites/fileinfo/missing.php"},
