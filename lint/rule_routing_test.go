@@ -125,7 +125,7 @@ var routingFindings = map[string][]routingWant{
 		{"AC7003", "/site.conf:64", "all.example /missing.php -> 200 group=- app=- backend=fcgi script=proxy:fcgi://127.0.0.1:@FCGI@@ROOT@/sites/all/missing.php"},
 	},
 	"rw-app-dokuwiki-phpbb":       {{"AC7003", "/site.conf:20", "community.example /missing.php -> 200 group=- app=- backend=fcgi script=proxy:fcgi://127.0.0.1:@FCGI@@ROOT@/htdocs/missing.php"}},
-	"rw-app-htaccess-snippets":    {{"AC7003", "/site.conf:19", "www.snip.example /x.y.php -> 200 group=- app=- backend=fcgi script=proxy:fcgi://127.0.0.1:@FCGI@@ROOT@/site/x.y.php"}},
+	"rw-app-htaccess-snippets":    {{"AC7003", "/site.conf:20", "www.tips.example /x.y.php -> 200 group=- app=- backend=fcgi script=proxy:fcgi://127.0.0.1:@FCGI@@ROOT@/site/x.y.php"}},
 	"rw-app-nextcloud":            {{"AC7003", "/site.conf:20", "files.example /base/jobs.php -> 200 group=- app=- backend=fcgi script=proxy:fcgi://127.0.0.1:@FCGI@@ROOT@/cloud/base/jobs.php"}},
 	"rw-app-roundcube":            {{"AC7003", "/site.conf:22", "mail.example /missing.php -> 200 group=- app=- backend=fcgi script=proxy:fcgi://127.0.0.1:@FCGI@@ROOT@/htdocs/missing.php"}},
 	"rw-app-wordpress":            {{"AC7003", "/site.conf:25", "journal.example /missing.php -> 200 group=- app=- backend=fcgi script=proxy:fcgi://127.0.0.1:@FCGI@@ROOT@/htdocs/missing.php"}},
