@@ -19,36 +19,32 @@ import (
 // without building a Result or its environment list, and without keeping
 // v's merged configuration: it is made for the walk and dropped after.
 func (s *Server) OptionsAt(v *VirtualHost, dir string) int {
-	main := s.mainCompiled()
-	if v == nil {
-		v = s.Main
-	}
-	comp := main
-	if v != s.Main {
-		comp = s.compile(main, v)
-	}
-	w := optionWalkers.Get().(*walker)
-	steps := w.result.steps[:0]
-	*w = walker{s: s, v: v, accessName: ".htaccess", assumeDirs: true, comp: comp}
-	w.res = &w.result
-	w.res.steps = steps
-	w.serverConfig()
-	w.accessName = accessFileName(w.res.conf)
-	w.directoryWalk(strings.TrimSuffix(dir, "/") + "/")
-	opts := w.res.conf.core.opts &^ optUnset
-	clear(w.res.steps) // no section kept reachable from the pool
-	*w = walker{result: walkResult{steps: w.res.steps[:0]}}
-	optionWalkers.Put(w)
+	var opts int
+	s.dirConfigAt(v, dir, func(c *dirConfig) { opts = c.core.opts &^ optUnset })
 	return opts
 }
-
-var optionWalkers = sync.Pool{New: func() any { return new(walker) }}
 
 // AllowOverrideAt is EffectiveAt(v, dir, nil)'s AllowOverride and
 // AllowOverrideList — where .htaccess files may be read and what they
 // may hold, from the configuration alone — made as OptionsAt is: no
 // Result, and v's merged configuration dropped after the walk.
 func (s *Server) AllowOverrideAt(v *VirtualHost, dir string) (override int, by *ast.Directive, list []string) {
+	s.dirConfigAt(v, dir, func(c *dirConfig) {
+		if c == nil {
+			return
+		}
+		override, by = c.core.override&^orUnset, c.core.overrideBy
+		for k := range c.core.overrideList {
+			list = append(list, k)
+		}
+	})
+	return override, by, list
+}
+
+// dirConfigAt walks dir's sections in v (no .htaccess read) with a
+// pooled walker and hands read the configuration in force; nothing of
+// the walk stays reachable after.
+func (s *Server) dirConfigAt(v *VirtualHost, dir string, read func(*dirConfig)) {
 	main := s.mainCompiled()
 	if v == nil {
 		v = s.Main
@@ -65,17 +61,13 @@ func (s *Server) AllowOverrideAt(v *VirtualHost, dir string) (override int, by *
 	w.serverConfig()
 	w.accessName = accessFileName(w.res.conf)
 	w.directoryWalk(strings.TrimSuffix(dir, "/") + "/")
-	if conf := w.res.conf; conf != nil {
-		override, by = conf.core.override&^orUnset, conf.core.overrideBy
-		for k := range conf.core.overrideList {
-			list = append(list, k)
-		}
-	}
+	read(w.res.conf)
 	clear(w.res.steps) // no section kept reachable from the pool
 	*w = walker{result: walkResult{steps: w.res.steps[:0]}}
 	optionWalkers.Put(w)
-	return override, by, list
 }
+
+var optionWalkers = sync.Pool{New: func() any { return new(walker) }}
 
 // directorySectionOrder is compiledFor(v).dirSecs' sections, in its
 // order, without merging v's configuration, keeping anything or

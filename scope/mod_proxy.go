@@ -962,12 +962,7 @@ func proxyParams(d *ast.Directive, loc *proxy.Location) [][2]string {
 func workerParamsError(a *applier, params [][2]string) string {
 	for _, kv := range params {
 		key, val := strings.ToLower(kv[0]), kv[1]
-		onOff := func(name string) string {
-			if !strings.EqualFold(val, "on") && !strings.EqualFold(val, "off") {
-				return name + " must be On|Off"
-			}
-			return ""
-		}
+		onOff := func(name string) string { return onOffRefusal(name, val) }
 		msg := ""
 		switch key {
 		case "loadfactor":
@@ -1034,18 +1029,22 @@ func workerParamsError(a *applier, params [][2]string) string {
 	return ""
 }
 
+// onOffRefusal is the worker and balancer parameters' refusal of a
+// value that is not On or Off.
+func onOffRefusal(name, val string) string {
+	if !strings.EqualFold(val, "on") && !strings.EqualFold(val, "off") {
+		return name + " must be On|Off"
+	}
+	return ""
+}
+
 // balancerParamsError is set_balancer_param's first refusal of the
 // parameters of a ProxyPass to a balancer, in their order. Without the
 // loaded modules known, lbmethod is not judged.
 func balancerParamsError(a *applier, params [][2]string) string {
 	for _, kv := range params {
 		key, val := strings.ToLower(kv[0]), kv[1]
-		onOff := func(name string) string {
-			if !strings.EqualFold(val, "on") && !strings.EqualFold(val, "off") {
-				return name + " must be On|Off"
-			}
-			return ""
-		}
+		onOff := func(name string) string { return onOffRefusal(name, val) }
 		msg := ""
 		switch key {
 		case "stickysession", "nonce":
