@@ -426,64 +426,9 @@ func proxySectionMatches(sec *ast.Section, url string) bool {
 		return err == nil && re.MatchString(url)
 	}
 	if strings.ContainsAny(pat, "*?[") {
-		return fnmatch(pat, url)
+		return fnmatchFlags(pat, url, false, false) // apr_fnmatch, no flags
 	}
 	return strings.HasPrefix(url, pat)
-}
-
-// fnmatch is apr_fnmatch with no flags: '*' and '?' match any byte,
-// '/' included; [...] a class.
-func fnmatch(pat, s string) bool {
-	for len(pat) > 0 {
-		switch pat[0] {
-		case '*':
-			for len(pat) > 0 && pat[0] == '*' {
-				pat = pat[1:]
-			}
-			if pat == "" {
-				return true
-			}
-			for i := 0; i <= len(s); i++ {
-				if fnmatch(pat, s[i:]) {
-					return true
-				}
-			}
-			return false
-		case '?':
-			if s == "" {
-				return false
-			}
-		case '[':
-			end := strings.IndexByte(pat[1:], ']')
-			if end < 0 || s == "" {
-				return strings.HasPrefix(s, pat[:1]) && fnmatch(pat[1:], s[1:])
-			}
-			class, neg := pat[1:1+end], false
-			if class != "" && (class[0] == '!' || class[0] == '^') {
-				class, neg = class[1:], true
-			}
-			in := false
-			for i := 0; i < len(class); i++ {
-				if i+2 < len(class) && class[i+1] == '-' {
-					in = in || s[0] >= class[i] && s[0] <= class[i+2]
-					i += 2
-				} else {
-					in = in || s[0] == class[i]
-				}
-			}
-			if in == neg {
-				return false
-			}
-			pat, s = pat[2+end:], s[1:]
-			continue
-		default:
-			if s == "" || s[0] != pat[0] {
-				return false
-			}
-		}
-		pat, s = pat[1:], s[1:]
-	}
-	return s == ""
 }
 
 // proxySchemeModule is the module whose canon and scheme handlers serve
