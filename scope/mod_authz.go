@@ -131,7 +131,12 @@ func authorize(r *request) AuthzResult {
 		return AuthzGranted // "authorization result: granted (no directives)"
 	}
 	expr := func(n *authzNode) AuthzResult { return evalRequireExpr(r, n) }
-	return z.authz.root.eval(&authzRequest{remote: r.req.Remote, local: r.req.Addr, method: method, env: lookup, expr: expr, world: r.req.Backends}, logicAnd)
+	undecided := func(n *authzNode, why string) {
+		r.undecided = append(r.undecided, n.by)
+		r.addStep(Step{Phase: "access", Note: "Require " + n.provider + " at " + n.by.Pos().String() + " " + why})
+	}
+	return z.authz.root.eval(&authzRequest{remote: r.req.Remote, local: r.req.Addr, method: method, env: lookup, expr: expr,
+		world: r.req.Backends, undecided: undecided}, logicAnd)
 }
 
 func requireNode(d *ast.Directive, vals []string, limit *methodLimit) *authzNode {
@@ -319,6 +324,15 @@ type authzRequest struct {
 	expr func(n *authzNode) AuthzResult
 	// world answers name lookups (nil: not known).
 	world *Backends
+	// undecided records a provider line that cannot be decided, and why.
+	undecided func(n *authzNode, why string)
+}
+
+// note reports an undecided provider line, when someone listens.
+func (r *authzRequest) note(n *authzNode, why string) {
+	if r.undecided != nil {
+		r.undecided(n, why)
+	}
 }
 
 // remoteHost is ap_get_remote_host(…, REMOTE_DOUBLE_REV): the client's
@@ -478,6 +492,7 @@ func (n *authzNode) check(r *authzRequest) AuthzResult {
 	case "host":
 		name, ok, decided := remoteHost(r.world, r.remote)
 		if !decided {
+			r.note(n, "needs the client's host name, a reverse DNS lookup no configuration tells (declare it: --backends-closed, --backend-resolve NAME=IP)")
 			return AuthzUnknown
 		}
 		if ok {
@@ -492,6 +507,7 @@ func (n *authzNode) check(r *authzRequest) AuthzResult {
 		for _, h := range n.args {
 			match, decided := forwardDNS(r.world, h, r.remote)
 			if !decided {
+				r.note(n, "needs a DNS lookup of "+h+" no configuration tells (declare it: --backend-resolve NAME=IP)")
 				return AuthzUnknown
 			}
 			if match {

@@ -484,6 +484,9 @@ typeChecker:
 	switch {
 	case res.Authz != AuthzGranted:
 		res.Status, res.Reason = accessStatus(res.Authz)
+		if res.Authz == AuthzUnknown && len(r.undecided) > 0 {
+			res.Reason += " (" + describe(r.undecided[len(r.undecided)-1]) + ")"
+		}
 	case ans != nil && ans.become != nil:
 		// ap_internal_fast_redirect: the sub-request becomes the request.
 		b := ans.become
