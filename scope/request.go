@@ -98,6 +98,9 @@ type RequestOptions struct {
 	// mainSections is, in a sub-request, the sections its main request's
 	// configuration was merged from (sectionChain).
 	mainSections []Step
+	// prevSections is, after an internal redirect (mod_rewrite's), the
+	// sections the previous request's configuration was merged from.
+	prevSections []Step
 	// rewriteEnd: a RewriteRule [END] ran earlier in the chain (httpd
 	// keeps that in the request pool, which the chain shares).
 	rewriteEnd bool
@@ -414,6 +417,13 @@ func (r *request) run() *Result {
 		// exists, merged from the same sections (recorded: a missing
 		// index file's sub-request is checked again).
 		r.addStep(Step{Phase: "access", Note: "not checked: the same configuration as the main request, which passed"})
+		goto typeChecker
+	}
+	if r.opts.prevSections != nil && sameSections(sectionChain(res.Steps), r.opts.prevSections) {
+		// The same for an internal redirect (r->prev): a rewrite to
+		// another file of the same sections is not checked again
+		// (recorded: conformance/routing/rwdir-redirect-access-skip).
+		r.addStep(Step{Phase: "access", Note: "not checked: the same configuration as the request before the internal redirect, which passed"})
 		goto typeChecker
 	}
 	for _, m := range modules {
@@ -752,6 +762,7 @@ func (r *request) internalRedirect(a *answer) *Result {
 	o := r.opts
 	o.redirects++
 	o.theRequest = r.theRequest()
+	o.mainSections, o.prevSections = nil, sectionChain(r.res.Steps)
 	// internal_internal_redirect: the new request's environment is the
 	// old one's with every name prefixed REDIRECT_, and REDIRECT_STATUS.
 	o.prevEnv, o.parentEnv = make([]EnvVar, 0, len(r.env.entries)+1), nil
@@ -909,6 +920,7 @@ func (r *request) errorRedirect(res *Result, d *ast.Directive, target string) *R
 	o := r.opts
 	o.redirects++
 	o.errorStatus = status
+	o.mainSections, o.prevSections = nil, nil
 	o.prevEnv = make([]EnvVar, 0, len(env)+2)
 	method := EnvVar{Name: "REQUEST_METHOD", Value: r.req.MethodOrGET(), By: d}
 	seen := false
