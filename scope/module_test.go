@@ -62,7 +62,10 @@ func TestFixupInternalRedirect(t *testing.T) {
 		for _, st := range res.Steps {
 			phases = append(phases, st.Phase)
 		}
-		assert.Equal(t, []string{"server", "directory", "test", "server", "directory"}, phases)
+		// The new request's configuration is the old one's: the access
+		// phases are not run again (r->prev's per_dir_config), and the
+		// trace says so.
+		assert.Equal(t, []string{"server", "directory", "test", "server", "directory", "access"}, phases)
 
 		req.Path = "/loop"
 		res = s.Request(req, RequestOptions{FS: fsys})
