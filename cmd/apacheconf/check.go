@@ -66,18 +66,25 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 // table and the handlers' checks, then what the modules check after
 // reading (virtual host addresses, WSGI daemon processes, files).
 func checkConfig(cf *configFlags) (errs, warnings parser.ErrorList) {
-	_, _, errs, warnings = validateConfig(cf, false)
+	pacing := paceLoad()
+	defer pacing.restore()
+	_, _, errs, warnings = validateConfig(cf, false, pacing)
 	return errs, warnings
 }
 
 // validateConfig is checkConfig, also returning what it loaded and the
 // server it built (nil when the files could not be read or the server
-// not built); configDump makes the checks apache2 -S's.
-func validateConfig(cf *configFlags, configDump bool) (cfg *parser.Loaded, s *scope.Server, errs, warnings parser.ErrorList) {
+// not built); configDump makes the checks apache2 -S's. pacing (nil:
+// none) is told when the files are read.
+func validateConfig(cf *configFlags, configDump bool, pacing *gcPacing) (cfg *parser.Loaded, s *scope.Server, errs, warnings parser.ErrorList) {
+	read := &countingFS{FS: os.DirFS("/")}
 	// Nothing is printed back: comments and blank lines need not be kept.
-	cfg, err := oracle.LoadConfigWith(cf.file, cf.serverRoot, parser.LoadOptions{Defines: cf.defines, SkipTrivia: true, Version: cf.version})
+	cfg, err := oracle.LoadConfigFrom(read, cf.file, cf.serverRoot, parser.LoadOptions{Defines: cf.defines, SkipTrivia: true, Version: cf.version})
 	if cfg == nil {
 		return nil, nil, oracle.AsList(err), nil
+	}
+	if pacing != nil {
+		pacing.loaded(read.bytes.Load())
 	}
 	loadErrs := oracle.AsList(err)
 	warnings = append(warnings, cfg.Warnings...)

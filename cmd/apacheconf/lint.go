@@ -8,9 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"strings"
-	"sync/atomic"
 
 	"github.com/apacheconf/apacheconf/lint"
 	"github.com/apacheconf/apacheconf/lint/report"
@@ -232,6 +230,8 @@ func (lf *lintFlags) paths(fromArg bool) (file, root string, err error) {
 
 // lint loads the configuration as httpd does (parser.Load) and checks it.
 func (lf *lintFlags) lint(file, root string, analyzers []*lint.Analyzer, cfg lint.Config, stderr io.Writer) ([]lint.Diagnostic, int) {
+	pacing := paceLoad()
+	defer pacing.restore()
 	read := &countingFS{FS: os.DirFS("/")}
 	loaded, err := parser.Load(read, file, parser.LoadOptions{
 		ServerRoot: root,
@@ -251,7 +251,7 @@ func (lf *lintFlags) lint(file, root string, analyzers []*lint.Analyzer, cfg lin
 		fmt.Fprintf(stderr, "apacheconf lint: %s: could not load\n", file)
 		return nil, 2
 	}
-	limitMemory(read.bytes.Load())
+	pacing.loaded(read.bytes.Load())
 	var fsys fs.FS = os.DirFS(lf.chroot)
 	prog := lint.NewProgram(loaded.Body, list.Err(), lint.ProgramOptions{FS: fsys, Fragment: lf.fragment})
 	ds := lint.Run(prog, analyzers, cfg)
@@ -272,46 +272,6 @@ func (lf *lintFlags) lint(file, root string, analyzers []*lint.Analyzer, cfg lin
 	lint.Sort(ds)
 	return ds, 0
 }
-
-// lintMemoryPerTenthByte is the Go memory limit lint sets, in tenths of
-// a byte per byte of configuration read (the .htaccess files aside). At
-// 10k virtual hosts lint's live heap ends at ~6.4 bytes per byte (the
-// tree, the servers, the rules' shared index and caches), and with the
-// collector's default pacing the rules' garbage since the last
-// collection took the peak RSS to 13-15x. At 9x the collector runs more
-// often near the end instead; RSS is then the limit plus ~6 MiB (binary,
-// runtime): 97-99 MiB (9.6x) on the 10k bigconf tree, for ~45% more CPU
-// in lint (9.5x gave 102 MiB, 10.05x). Small configurations stay under
-// lintMemoryFloor and are not affected.
-const (
-	lintMemoryPerTenthByte = 90
-	lintMemoryFloor        = 64 << 20
-)
-
-// limitMemory sets the soft memory limit for the rest of the run from
-// the configuration's size, unless GOMEMLIMIT says otherwise.
-func limitMemory(configBytes int64) {
-	if _, set := os.LookupEnv("GOMEMLIMIT"); set || configBytes <= 0 {
-		return
-	}
-	debug.SetMemoryLimit(max(lintMemoryPerTenthByte*configBytes/10, lintMemoryFloor))
-}
-
-// countingFS counts the bytes the loader reads.
-type countingFS struct {
-	fs.FS
-	bytes atomic.Int64
-}
-
-func (c *countingFS) ReadFile(name string) ([]byte, error) {
-	b, err := fs.ReadFile(c.FS, name)
-	c.bytes.Add(int64(len(b)))
-	return b, err
-}
-
-func (c *countingFS) ReadDir(name string) ([]fs.DirEntry, error) { return fs.ReadDir(c.FS, name) }
-
-func (c *countingFS) Stat(name string) (fs.FileInfo, error) { return fs.Stat(c.FS, name) }
 
 // display is the name a finding's file is shown under: the path it was
 // read from (a .htaccess under --chroot), relative to the current

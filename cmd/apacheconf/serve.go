@@ -55,7 +55,7 @@ func runVHosts(args []string, stdout, stderr io.Writer) int {
 	if err := fs.Parse(args); err != nil || fs.NArg() != 0 {
 		return 2
 	}
-	cfg, s, errs, warnings := validateConfig(&cf, true)
+	cfg, s, errs, warnings := validateConfig(&cf, true, nil)
 	for _, w := range warnings {
 		fmt.Fprintf(stderr, "%s: warning: %s\n", w.Pos, w.Msg)
 	}

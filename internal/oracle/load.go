@@ -1,6 +1,7 @@
 package oracle
 
 import (
+	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -28,6 +29,12 @@ func LoadConfig(file, serverRoot string, defines ...string) (*parser.Loaded, err
 // LoadConfigWith is LoadConfig with further options; ServerRoot and Env
 // are set here.
 func LoadConfigWith(file, serverRoot string, opts parser.LoadOptions) (*parser.Loaded, error) {
+	return LoadConfigFrom(os.DirFS("/"), file, serverRoot, opts)
+}
+
+// LoadConfigFrom is LoadConfigWith reading through fsys, the real file
+// system rooted at "/" (a wrapper that counts what is read, say).
+func LoadConfigFrom(fsys fs.FS, file, serverRoot string, opts parser.LoadOptions) (*parser.Loaded, error) {
 	if serverRoot == "" {
 		serverRoot = parser.DefaultServerRoot
 	}
@@ -39,5 +46,5 @@ func LoadConfigWith(file, serverRoot string, opts parser.LoadOptions) (*parser.L
 		file = filepath.Join(root, file)
 	}
 	opts.ServerRoot, opts.Env = root, os.LookupEnv
-	return parser.Load(os.DirFS("/"), file, opts)
+	return parser.Load(fsys, file, opts)
 }
