@@ -64,7 +64,8 @@ type LoadOptions struct {
 	// Defines are the -D names.
 	Defines []string
 	// Env looks up ${VAR} when no Define sets it (the CLI passes a wrapper
-	// of os.LookupEnv). Nil means no environment.
+	// of os.LookupEnv). Nil means no environment. It is called once per
+	// name in a load: the environment does not change while httpd reads.
 	Env func(name string) (string, bool)
 	// Modules, when not nil, is the set of loaded modules (identifiers such
 	// as "ssl_module" or "mod_ssl.c") and LoadModule lines do not change it.
@@ -214,6 +215,8 @@ type loader struct {
 	warn    []string // undefined variables of the line being substituted
 	lastInc int      // line of the last Include executed (ap_include_lineno)
 	nfiles  int
+	lowered map[string]string   // lookup's lower case of variable names
+	env     map[string]envValue // lookup's environment values
 }
 
 // define adds a name to the defines, in order.
@@ -465,13 +468,39 @@ func (l *loader) resolveEnv(s string) string {
 }
 
 func (l *loader) lookup(name string) (string, bool) {
-	if v, ok := l.vars[strings.ToLower(name)]; ok {
+	// A tree names a few variables over and over (${APACHE_LOG_DIR} in
+	// every virtual host): their lower case and environment values are
+	// looked up once per load. Define can change vars at any line, so
+	// those are looked up each time.
+	low, seen := l.lowered[name]
+	if !seen {
+		low = strings.ToLower(name)
+		if l.lowered == nil {
+			l.lowered = map[string]string{}
+		}
+		l.lowered[name] = low
+	}
+	if v, ok := l.vars[low]; ok {
 		return v, true
 	}
-	if l.opts.Env != nil {
-		return l.opts.Env(name)
+	if l.opts.Env == nil {
+		return "", false
 	}
-	return "", false
+	e, seen := l.env[name]
+	if !seen {
+		e.value, e.ok = l.opts.Env(name)
+		if l.env == nil {
+			l.env = map[string]envValue{}
+		}
+		l.env[name] = e
+	}
+	return e.value, e.ok
+}
+
+// envValue is an environment variable's value, and whether it is set.
+type envValue struct {
+	value string
+	ok    bool
 }
 
 // logical returns the trimmed logical line of a node's raw text.
