@@ -2,7 +2,9 @@ package ast_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -90,4 +92,28 @@ func TestCanonicalLongNameNotKept(t *testing.T) {
 	long := "X" + strings.Repeat("A", 1<<16)
 	assert.Equal(t, strings.ToLower(long), ast.Canonical(long))
 	assert.NotZero(t, testing.AllocsPerRun(10, func() { ast.Canonical(long) }), "lowered anew every time")
+}
+
+// The cache publishes copies: names met first on several goroutines at
+// once are all lowered right and kept, a known name is looked up without
+// allocating, and names past the cap are still lowered.
+func TestCanonicalCache(t *testing.T) {
+	var wg sync.WaitGroup
+	for g := 0; g < 4; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 300; i++ {
+				name := fmt.Sprintf("CacheTest%dName", i)
+				assert.Equal(t, strings.ToLower(name), ast.Canonical(name))
+			}
+		}()
+	}
+	wg.Wait()
+	known := "CacheTest7Name"
+	assert.Zero(t, testing.AllocsPerRun(10, func() { ast.Canonical(known) }))
+	for i := 0; i < 2000; i++ { // past the cap
+		name := fmt.Sprintf("CapTest%dName", i)
+		assert.Equal(t, strings.ToLower(name), ast.Canonical(name))
+	}
 }

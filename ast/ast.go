@@ -3,6 +3,7 @@ package ast
 import (
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/apacheconf/apacheconf/internal/syntax"
 )
@@ -213,38 +214,50 @@ func Canonical(name string) string {
 
 // lowered remembers the lower case of the names met: a configuration
 // spells a few hundred names over and over, and scope and lint ask for
-// each directive's canonical name many times (lowering allocates
-// every time). Names come from the input, so it is bounded: names longer
-// than any of httpd's are not kept, nor more than maxLoweredNames (under
-// 1 MB in all, for the life of the process).
-var lowered = loweredNames{m: map[string]string{}}
+// each directive's canonical name many times, from several goroutines
+// (lowering allocates every time). Readers take the published map with
+// one atomic load and no lock, which the rules running side by side
+// would contend for; a new name publishes a copy. Names come from the
+// input, so it is bounded: names longer than any of httpd's are not
+// kept, nor more than maxLoweredNames (the copies cost O(n²) in all:
+// ~0.5M map insertions at most, for the life of the process).
+var lowered loweredNames
 
 const (
-	maxLoweredNames = 4096
-	maxLoweredLen   = 64 // httpd's longest directive name has 35 bytes
+	maxLoweredNames = 1024 // httpd has ~800 directives
+	maxLoweredLen   = 64   // httpd's longest directive name has 35 bytes
 )
 
 type loweredNames struct {
-	mu sync.RWMutex
-	m  map[string]string
+	published atomic.Pointer[map[string]string]
+	mu        sync.Mutex // serializes publications
 }
 
 func (l *loweredNames) of(name string) string {
-	l.mu.RLock()
-	low, ok := l.m[name]
-	l.mu.RUnlock()
-	if ok {
-		return low
+	if m := l.published.Load(); m != nil {
+		if low, ok := (*m)[name]; ok {
+			return low
+		}
 	}
-	low = syntax.ToLowerASCII(name)
+	low := syntax.ToLowerASCII(name)
 	if len(name) > maxLoweredLen {
 		return low
 	}
 	l.mu.Lock()
-	if len(l.m) < maxLoweredNames {
-		l.m[strings.Clone(name)] = low // not a piece of someone's input
+	defer l.mu.Unlock()
+	old := l.published.Load()
+	if old == nil {
+		old = &map[string]string{}
 	}
-	l.mu.Unlock()
+	if _, ok := (*old)[name]; ok || len(*old) >= maxLoweredNames {
+		return low
+	}
+	m := make(map[string]string, len(*old)+1)
+	for k, v := range *old {
+		m[k] = v
+	}
+	m[strings.Clone(name)] = low // not a piece of someone's input
+	l.published.Store(&m)
 	return low
 }
 

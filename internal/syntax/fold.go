@@ -12,8 +12,16 @@ func EqualFoldASCII(a, b string) bool {
 	if len(a) != len(b) {
 		return false
 	}
+	// Callers mostly compare a name with its own spelling (d.Is("Require")
+	// on "Require"): equal bytes pass without folding.
 	for i := 0; i < len(a); i++ {
-		if lowerASCII(a[i]) != lowerASCII(b[i]) {
+		ca, cb := a[i], b[i]
+		if ca == cb {
+			continue
+		}
+		// Setting bit 0x20 lowers an ASCII letter; bytes that differ are
+		// equal without case only if they are that letter's two cases.
+		if l := ca | 0x20; l != cb|0x20 || l < 'a' || l > 'z' {
 			return false
 		}
 	}
