@@ -52,7 +52,13 @@ func (r *Result) AllowOverrideList() []string {
 }
 
 // DirectorySections lists every <Directory> and <DirectoryMatch> of a
-// server (the main server's and its own), in httpd's merge order.
+// server (the main server's and its own), in httpd's merge order. The
+// list is made once per server and shared (lint's rules ask for it per
+// server, ten of them): callers must not change it.
 func (s *Server) DirectorySections(v *VirtualHost) []*ast.Section {
-	return s.directorySectionOrder(v)
+	v.dirSections.once.Do(func() {
+		secs := s.directorySectionOrder(v)
+		v.dirSections.secs = secs[:len(secs):len(secs)] // an append copies
+	})
+	return v.dirSections.secs
 }

@@ -74,6 +74,11 @@ type VirtualHost struct {
 	Body []ast.Node
 
 	compiled compileOnce
+	// dirSections is DirectorySections' list, made once.
+	dirSections struct {
+		once sync.Once
+		secs []*ast.Section
+	}
 }
 
 // IsMain reports whether this is the main server.
