@@ -233,3 +233,32 @@ func benchProxied(b *testing.B, name string, s *scope.Server, req scope.Request,
 		cpu.report(b)
 	})
 }
+
+// BenchmarkCheckHandlers: every modelled directive handler over a
+// 10k-vhost configuration with Debian's modules loaded, as `apacheconf
+// check` runs it (scope.CheckHandlers is the longest of its checks).
+func BenchmarkCheckHandlers(b *testing.B) {
+	const n = 10000
+	f, err := parser.ParseFile("big.conf", append([]byte(bigconf.DebianModules), bigconf.VHosts(n)...))
+	if err != nil {
+		b.Fatal(err)
+	}
+	s, err := scope.Build(f.Body, scope.Options{Resolver: fixedResolver{}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	opts := scope.CheckOptions{Loaded: s.Loaded}
+	if ps := scope.CheckHandlers(f.Body, opts); len(ps) > 0 {
+		b.Fatal(ps[0])
+	}
+	b.Run(fmt.Sprintf("vhosts=%d", n), func(b *testing.B) {
+		b.ReportAllocs()
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		cpu := startCPU()
+		defer cpu.report(b)
+		for i := 0; i < b.N; i++ {
+			scope.CheckHandlers(f.Body, opts)
+		}
+	})
+}
