@@ -18,6 +18,169 @@ type Context struct {
 	HTAccess     bool
 	Override     Override
 	OverrideList []string
+
+	// at is what the checks read of Sections, worked out by in one
+	// section at a time so that a walk does not go over every enclosing
+	// section again for each directive (zero, or made for other
+	// Sections: worked out from Sections). A value: a pointer would
+	// cost an allocation per section.
+	at place
+}
+
+// place is what the checks read of a context's sections: override's,
+// notInCheck's. Sections are named by index+1 in Sections (0: none).
+type place struct {
+	// first and n are the Sections it was worked out for (&Sections[0]
+	// and its length), htaccess and override the context's own.
+	first    *string
+	n        int32
+	override Override
+	htaccess bool
+
+	ov Override // cmd->override
+	// inVHost, inLimit and hasPath (.htaccess aside) are notInCheck's.
+	inVHost, inLimit, hasPath bool
+	// parent is the innermost section httpd names in "not allowed in
+	// <X> context"; dir, loc, files and proxy the innermost of each
+	// kind, as find_parent finds them.
+	parent, dir, loc, files, proxy int32
+}
+
+// in returns the context of a body inside section (by name as written,
+// without the bracket) in ctx: Sections with section appended, and what
+// the checks read of them worked out once for every directive of the
+// body. The Sections of the result must not be changed in place.
+func (ctx Context) in(section string) Context {
+	p := *ctx.settle()
+	n := len(ctx.Sections)
+	p.step(section, int32(n+1))
+	ctx.Sections = append(ctx.Sections[:n:n], section)
+	p.first, p.n = &ctx.Sections[0], int32(n+1)
+	ctx.at = p
+	return ctx
+}
+
+// settle returns what the checks read of ctx's sections: in's, or
+// worked out from Sections (and kept in ctx.at).
+func (ctx *Context) settle() *place {
+	if p := &ctx.at; p.n > 0 && int(p.n) == len(ctx.Sections) && p.first == &ctx.Sections[0] &&
+		p.htaccess == ctx.HTAccess && p.override == ctx.Override {
+		return p
+	}
+	p := place{htaccess: ctx.HTAccess, override: ctx.Override, ov: ServerOverride}
+	if ctx.HTAccess {
+		p.ov = ctx.Override
+	}
+	for i, s := range ctx.Sections {
+		p.step(s, int32(i+1))
+	}
+	if len(ctx.Sections) > 0 {
+		p.first, p.n = &ctx.Sections[0], int32(len(ctx.Sections))
+	}
+	ctx.at = p
+	return &ctx.at
+}
+
+// section is the section i (index+1) names in ctx.Sections ("" for 0).
+func (ctx *Context) section(i int32) string {
+	if i == 0 {
+		return ""
+	}
+	return ctx.Sections[i-1]
+}
+
+// step adds the section s, innermost, at index i-1, to p.
+func (p *place) step(s string, i int32) {
+	k := sectionKindOf(s)
+	switch k {
+	case secVirtualHost:
+		p.inVHost = true
+	case secLimit:
+		p.inLimit = true
+	case secDirectory:
+		p.hasPath = true
+		p.dir = i
+	case secLocation:
+		p.hasPath = true
+		p.loc = i
+	case secFiles:
+		p.hasPath = true
+		p.files = i
+	case secProxy:
+		p.hasPath = true
+		p.proxy = i
+	}
+	if k == secTransparent {
+		return
+	}
+	p.parent = i
+	switch k {
+	case secVirtualHost:
+		p.ov = ServerOverride
+	case secProxy:
+		p.ov = ProxyOverride
+	case secDirectory, secLocation, secFiles:
+		// dirsection, urlsection, filesection, ifsection, proxysection;
+		// <Files> and <If> keep .htaccess's override.
+		if !p.htaccess {
+			p.ov = DirectoryOverride
+		}
+	}
+}
+
+// sectionKind is what the context checks tell a section by.
+type sectionKind uint8
+
+const (
+	secOther       sectionKind = iota
+	secVirtualHost             // <VirtualHost>
+	secLimit                   // <Limit>, <LimitExcept>
+	secDirectory               // <Directory>, <DirectoryMatch>
+	secLocation                // <Location>, <LocationMatch>
+	secFiles                   // <Files>, <FilesMatch>, <If>, <ElseIf>, <Else>
+	secProxy                   // <Proxy>, <ProxyMatch>
+	// secTransparent sections are evaluated while reading: their bodies
+	// become the parent's.
+	secTransparent
+)
+
+// sectionKindOf returns the kind of the section named s, in any case.
+// The names as httpd spells them are told apart without folding (a
+// lookup in the table's map): every section of a walk costs one.
+func sectionKindOf(s string) sectionKind {
+	switch s {
+	case "VirtualHost":
+		return secVirtualHost
+	case "Directory", "DirectoryMatch":
+		return secDirectory
+	case "Location", "LocationMatch":
+		return secLocation
+	case "Files", "FilesMatch", "If", "ElseIf", "Else":
+		return secFiles
+	case "Proxy", "ProxyMatch":
+		return secProxy
+	case "Limit", "LimitExcept":
+		return secLimit
+	case "IfModule", "IfDefine", "IfVersion", "IfFile", "IfDirective", "IfSection":
+		return secTransparent
+	}
+	switch fold(s) {
+	case "virtualhost":
+		return secVirtualHost
+	case "directory", "directorymatch":
+		return secDirectory
+	case "location", "locationmatch":
+		return secLocation
+	case "files", "filesmatch", "if", "elseif", "else":
+		return secFiles
+	case "proxy", "proxymatch":
+		return secProxy
+	case "limit", "limitexcept":
+		return secLimit
+	case "ifmodule", "ifdefine", "ifversion", "iffile", "ifdirective", "ifsection":
+		return secTransparent
+	}
+	return secOther
 }
 
 // ErrorKind classifies an Error.
@@ -60,13 +223,6 @@ type Error struct {
 
 func (e *Error) Error() string { return e.Msg }
 
-// transparentSections are evaluated while reading: their bodies become the
-// parent's.
-var transparentSections = map[string]bool{
-	"ifmodule": true, "ifdefine": true, "ifversion": true, "iffile": true,
-	"ifdirective": true, "ifsection": true,
-}
-
 // Check validates one directive (or a section, by "<Name") with its
 // argument values (quotes removed) in ctx, as httpd does when reading the
 // configuration: Unknown, then the context (invoke_cmd), the arguments,
@@ -84,7 +240,7 @@ func Check(name string, args []string, ctx Context) *Error {
 
 // Check is the package's Check for this directive.
 func (i *Info) Check(args []string, ctx Context) *Error {
-	if err := i.CheckContext(ctx); err != nil {
+	if err := i.checkContext(&ctx); err != nil {
 		return err
 	}
 	if err := i.CheckArgs(args); err != nil {
@@ -95,37 +251,16 @@ func (i *Info) Check(args []string, ctx Context) *Error {
 
 // override returns cmd->override for a directive in ctx and the innermost
 // enclosing section httpd names in "not allowed in <X> context".
-func (ctx Context) override() (ov Override, parent string) {
-	ov = ServerOverride
-	if ctx.HTAccess {
-		ov = ctx.Override
-	}
-	for _, s := range ctx.Sections {
-		ls := fold(s)
-		if transparentSections[ls] {
-			continue
-		}
-		parent = s
-		switch ls {
-		case "virtualhost":
-			ov = ServerOverride
-		case "proxy", "proxymatch":
-			ov = ProxyOverride
-		case "directory", "directorymatch", "location", "locationmatch",
-			"files", "filesmatch", "if", "elseif", "else":
-			// dirsection, urlsection, filesection, ifsection, proxysection;
-			// <Files> and <If> keep .htaccess's override.
-			if !ctx.HTAccess {
-				ov = DirectoryOverride
-			}
-		}
-	}
-	return ov, parent
+func (ctx *Context) override() (ov Override, parent string) {
+	p := ctx.settle()
+	return p.ov, ctx.section(p.parent)
 }
 
 // CheckContext is invoke_cmd's test of req_override against the context
 // (and, in .htaccess, AllowOverride and AllowOverrideList).
-func (i *Info) CheckContext(ctx Context) *Error {
+func (i *Info) CheckContext(ctx Context) *Error { return i.checkContext(&ctx) }
+
+func (i *Info) checkContext(ctx *Context) *Error {
 	ov, parent := ctx.override()
 	if i.Override&ExecOnRead != 0 && !ctx.HTAccess {
 		ov, parent = ServerOverride, ""
@@ -206,42 +341,23 @@ func (i *Info) CheckArgs(args []string) *Error {
 // CheckHandlerContext is ap_check_cmd_context with the NotIn bits the
 // directive's handler passes, in its order.
 func (i *Info) CheckHandlerContext(ctx Context) *Error {
-	return notInCheck(i.Name, i.NotIn, ctx)
+	return notInCheck(i.Name, i.NotIn, &ctx)
 }
 
-func notInCheck(name string, notIn NotIn, ctx Context) *Error {
+func notInCheck(name string, notIn NotIn, ctx *Context) *Error {
 	if notIn == 0 {
 		return nil
 	}
-	directive := name
-	if strings.HasPrefix(name, "<") && !strings.HasSuffix(name, ">") {
-		name += ">"
-	}
 	fail := func(where string) *Error {
-		return &Error{Kind: NotInSection, Directive: directive, Msg: name + " cannot occur within " + where}
-	}
-	var inVHost, inLimit, hasPath bool
-	var dir, loc, files, proxy string
-	for _, s := range ctx.Sections {
-		switch fold(s) {
-		case "virtualhost":
-			inVHost = true
-		case "limit", "limitexcept":
-			inLimit = true
-		case "directory", "directorymatch":
-			hasPath = true
-			dir = s // the innermost, as find_parent finds it
-		case "location", "locationmatch":
-			hasPath = true
-			loc = s // the innermost, as find_parent finds it
-		case "files", "filesmatch", "if", "elseif", "else":
-			hasPath = true
-			files = s // the innermost, as find_parent finds it
-		case "proxy", "proxymatch":
-			hasPath = true
-			proxy = s // the innermost, as find_parent finds it
+		n := name
+		if strings.HasPrefix(n, "<") && !strings.HasSuffix(n, ">") {
+			n += ">"
 		}
+		return &Error{Kind: NotInSection, Directive: name, Msg: n + " cannot occur within " + where}
 	}
+	p := ctx.settle()
+	inVHost, inLimit, hasPath := p.inVHost, p.inLimit, p.hasPath
+	dir, loc, files, proxy := ctx.section(p.dir), ctx.section(p.loc), ctx.section(p.files), ctx.section(p.proxy)
 	if ctx.HTAccess {
 		hasPath = true
 	}
@@ -259,13 +375,15 @@ func notInCheck(name string, notIn NotIn, ctx Context) *Error {
 	}
 	// find_parent walks up from the directive: the nearest match of each
 	// kind, tried in this order.
-	for _, c := range []struct {
-		bit NotIn
-		sec string
-	}{{NotInDirectory, dir}, {NotInLocation, loc}, {NotInFiles, files}, {NotInProxy, proxy}} {
-		if notIn&c.bit != 0 && c.sec != "" {
-			return fail("<" + c.sec + "> section")
-		}
+	switch {
+	case notIn&NotInDirectory != 0 && dir != "":
+		return fail("<" + dir + "> section")
+	case notIn&NotInLocation != 0 && loc != "":
+		return fail("<" + loc + "> section")
+	case notIn&NotInFiles != 0 && files != "":
+		return fail("<" + files + "> section")
+	case notIn&NotInProxy != 0 && proxy != "":
+		return fail("<" + proxy + "> section")
 	}
 	return nil
 }

@@ -188,7 +188,7 @@ func (i *Info) CheckArgsContext(args []string, ctx Context) *Error {
 	if r == nil {
 		return i.CheckHandlerContext(ctx)
 	}
-	if err := notInCheck(i.Name, r.NotIn, ctx); err != nil {
+	if err := notInCheck(i.Name, r.NotIn, &ctx); err != nil {
 		return err
 	}
 	if m := r.Msgs[ctx.kind()]; m != "" {

@@ -74,6 +74,7 @@ func CheckSections(body []ast.Node, loaded Modules) []*PosError {
 
 func checkTree(body []ast.Node, loaded Modules, sectionsOnly bool) []*PosError {
 	var out []*PosError
+	c := newChecker(loaded)
 	var args []string // reused: the checks keep no reference to it
 	values := func(as []ast.Arg) []string {
 		args = args[:0]
@@ -82,36 +83,37 @@ func checkTree(body []ast.Node, loaded Modules, sectionsOnly bool) []*PosError {
 		}
 		return args
 	}
-	var walk func(nodes []ast.Node, sections []string)
-	walk = func(nodes []ast.Node, sections []string) {
+	var walk func(nodes []ast.Node, ctx Context)
+	walk = func(nodes []ast.Node, ctx Context) {
 		// The last <If>, <ElseIf> or <Else> of this scope (ap_add_if_conf
 		// keeps them per configuration vector).
 		lastIf := ""
 		for _, n := range nodes {
-			var name string
-			var args []string
+			var err *Error
 			var pos ast.Position
 			var sec *ast.Section
+			var canon string // sec's canonical name
 			switch n := n.(type) {
 			case *ast.Directive:
 				if sectionsOnly {
 					continue
 				}
-				name, args, pos = n.Name, values(n.Args), n.Pos()
+				err, pos = c.directive(n.Name, values(n.Args), ctx), n.Pos()
 			case *ast.Section:
-				name, args, pos, sec = "<"+n.Name, values(n.Args), n.Pos(), n
+				var row sectionRow
+				row, pos, sec = c.section(n.Name), n.Pos(), n
+				err, canon = row.check(n.Name, values(n.Args), ctx), row.canon
 			default:
 				continue
 			}
-			err := CheckLoaded(name, args, Context{Sections: sections}, loaded)
 			var after *Error // an <Else>'s scope error, met after its body
 			if err == nil && sec != nil {
-				err = checkSection(sec, &lastIf)
+				err = checkSection(sec, canon, &lastIf)
 				if err != nil && err.Kind == ElseWithoutIf {
 					after, err = err, nil
 				}
 				if err == nil && after == nil {
-					after = extraSectionArgs(sec)
+					after = extraSectionArgs(sec, canon)
 				}
 			}
 			if err != nil {
@@ -120,14 +122,14 @@ func checkTree(body []ast.Node, loaded Modules, sectionsOnly bool) []*PosError {
 			// A macro's body is text until Use expands it (the loader
 			// did); an unknown section's body is not read.
 			if sec != nil && err == nil && !sec.Is("Macro") {
-				walk(sec.Body, append(sections[:len(sections):len(sections)], sec.Name))
+				walk(sec.Body, ctx.in(sec.Name))
 			}
 			if after != nil {
 				out = append(out, newPosError(pos, after))
 			}
 		}
 	}
-	walk(body, nil)
+	walk(body, Context{})
 	return out
 }
 
@@ -136,11 +138,77 @@ func checkTree(body []ast.Node, loaded Modules, sectionsOnly bool) []*PosError {
 // httpd, and a name several modules define (each MPM defines
 // StartServers) is judged by the one loaded (LookupLoaded).
 func CheckLoaded(name string, args []string, ctx Context, loaded Modules) *Error {
-	info, ok := LookupLoaded(name, loaded)
-	if !ok || strings.HasPrefix(name, "<") != info.Section || !info.loaded(loaded) {
+	info := lookupDefined(name, loaded)
+	if info == nil {
 		return unknown(name)
 	}
 	return info.Check(args, ctx)
+}
+
+// lookupDefined returns the row CheckLoaded judges name by (a section
+// by "<Name"), nil when httpd does not know the name with these modules
+// loaded (nil: all): CheckLoaded's answer is then the unknown-directive
+// error, else the row's Check.
+func lookupDefined(name string, loaded Modules) *Info {
+	info, ok := LookupLoaded(name, loaded)
+	if !ok || strings.HasPrefix(name, "<") != info.Section || !info.loaded(loaded) {
+		return nil
+	}
+	return info
+}
+
+// A checker is CheckLoaded for the many directives of one configuration:
+// it remembers the row each name, as written, finds (a configuration
+// spells a few hundred names over and over).
+type checker struct {
+	loaded Modules
+	// names are the directives' rows (nil: unknown), sections those of
+	// the sections by name without '<'.
+	names    map[string]*Info
+	sections map[string]sectionRow
+}
+
+// sectionRow is what a checker remembers of a section's name.
+type sectionRow struct {
+	info  *Info  // nil: unknown
+	canon string // ast.Canonical's
+}
+
+// newChecker returns a checker for a server with these modules loaded
+// (nil: all).
+func newChecker(loaded Modules) *checker {
+	return &checker{loaded: loaded, names: map[string]*Info{}, sections: map[string]sectionRow{}}
+}
+
+// directive is CheckLoaded(name, args, ctx, loaded) for a directive.
+func (c *checker) directive(name string, args []string, ctx Context) *Error {
+	info, ok := c.names[name]
+	if !ok {
+		info = lookupDefined(name, c.loaded)
+		c.names[name] = info
+	}
+	if info == nil {
+		return unknown(name)
+	}
+	return info.Check(args, ctx)
+}
+
+// section returns the row of the section name (without '<').
+func (c *checker) section(name string) sectionRow {
+	row, ok := c.sections[name]
+	if !ok {
+		row = sectionRow{lookupDefined("<"+name, c.loaded), ast.Canonical(name)}
+		c.sections[name] = row
+	}
+	return row
+}
+
+// check is CheckLoaded of the section name (without '<').
+func (r sectionRow) check(name string, args []string, ctx Context) *Error {
+	if r.info == nil {
+		return unknown("<" + name)
+	}
+	return r.info.Check(args, ctx)
 }
 
 // loaded reports whether the directive's module is built in or loaded
@@ -208,8 +276,8 @@ var sectionsTakingOnePath = map[string]struct {
 // extraSectionArgs is the refusal of words after a section's path. The
 // handler says it after reading the body (an error in the body comes
 // first), so CheckTree reports it after the body's.
-func extraSectionArgs(sec *ast.Section) *Error {
-	s, ok := sectionsTakingOnePath[sec.Canonical()]
+func extraSectionArgs(sec *ast.Section, canon string) *Error {
+	s, ok := sectionsTakingOnePath[canon]
 	if !ok {
 		return nil
 	}
@@ -230,10 +298,10 @@ var authzSections = map[string]string{"requireall": "<RequireAll", "requireany":
 // and place after the generic checks passed: a header it needs
 // (<Directory> with no path), an authorization section with nothing in
 // it, and an <Else> or <ElseIf> after neither <If> nor <ElseIf> in its
-// scope (ap_add_if_conf). lastIf is the scope's last <If>-family
-// section, canonical.
-func checkSection(sec *ast.Section, lastIf *string) *Error {
-	c := sec.Canonical()
+// scope (ap_add_if_conf). canon is sec's canonical name, lastIf the
+// scope's last <If>-family section, canonical.
+func checkSection(sec *ast.Section, canon string, lastIf *string) *Error {
+	c := canon
 	if msg, ok := sectionsNeedingArgs[c]; ok && len(sec.Args) == 0 {
 		return &Error{Kind: SectionArgs, Directive: "<" + sec.Name, Msg: msg}
 	}
