@@ -163,20 +163,32 @@ func (a *applier) allowed(d *ast.Directive) bool {
 func (a *applier) directive(c *dirConfig, d *ast.Directive) {
 	name := d.Canonical()
 	cmds, _ := commandTables()
-	if cmd, ok := cmds[name]; ok {
-		// The values go into a buffer the applier reuses (what keeps
-		// them copies them).
-		if a.vals == nil {
-			a.vals = make([]string, 0, 8)
-		}
-		a.vals = a.vals[:0]
-		for _, arg := range d.Args {
-			a.vals = append(a.vals, arg.Value)
-		}
-		cmd.fn(a, c, d, a.vals)
+	cmd, ok := cmds[name]
+	if !ok {
+		a.dispatch(c, d, name, nil, nil)
 		return
 	}
-	// No module claims it: the innermost setting wins.
+	// The values go into a buffer the applier reuses (what keeps them
+	// copies them).
+	if a.vals == nil {
+		a.vals = make([]string, 0, 8)
+	}
+	a.vals = a.vals[:0]
+	for _, arg := range d.Args {
+		a.vals = append(a.vals, arg.Value)
+	}
+	a.dispatch(c, d, name, cmd.fn, a.vals)
+}
+
+// dispatch runs fn, the handler of d (name is d's canonical name), with
+// d's values vals (a buffer: what the handler keeps, it copies); with no
+// handler (fn nil: no module claims d), the innermost setting of name
+// wins.
+func (a *applier) dispatch(c *dirConfig, d *ast.Directive, name string, fn cmdFunc, vals []string) {
+	if fn != nil {
+		fn(a, c, d, vals)
+		return
+	}
 	if c.core.last == nil {
 		// Sized once: growing it by appends cost twice its size.
 		c.core.last = &lastSet{own: lastTable{entries: make([]lastEntry, 0, max(a.bodyLen, 1))}}

@@ -49,7 +49,8 @@ func CheckValues(body []ast.Node) []Problem {
 // skipped here, as httpd never calls its handler (and never reads the
 // body of a section it refuses).
 func CheckHandlers(body []ast.Node, opts CheckOptions) []Problem {
-	k := &handlerCheck{opts: opts, authzAliases: map[string]bool{}}
+	k := &handlerCheck{opts: opts, authzAliases: map[string]bool{},
+		names: map[string]handlerName{}}
 	ast.Inspect(body, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.Directive:
@@ -58,8 +59,8 @@ func CheckHandlers(body []ast.Node, opts CheckOptions) []Problem {
 			}
 		case *ast.Section:
 			// <AuthzProviderAlias provider alias> registers alias.
-			if vals := n.Values(); n.Is("AuthzProviderAlias") && len(vals) > 1 {
-				k.authzAliases[vals[1]] = true
+			if n.Is("AuthzProviderAlias") && len(n.Args) > 1 {
+				k.authzAliases[n.Args[1].Value] = true
 			}
 		}
 		return true
@@ -72,7 +73,12 @@ type handlerCheck struct {
 	opts     CheckOptions
 	srv      *serverCheck // the server whose body is being checked
 	problems []Problem
-	args     []string // the registry check's argument buffer
+	args     []string // the directive's values (a buffer)
+	// names are what each name as written finds (a configuration
+	// spells a few hundred names over and over: one lookup where
+	// lowering the name, the module tables and the registry cost
+	// several for each line).
+	names map[string]handlerName
 	// loadModules are the module identifiers of the tree's LoadModule
 	// lines; authzAliases the providers <AuthzProviderAlias> defines.
 	loadModules  []string
@@ -205,15 +211,20 @@ func serverCheckOf[T any](a *applier, m *module) *T {
 // httpd: a RewriteCond waits for its RewriteRule), its sections each in
 // their own context.
 func (k *handlerCheck) body(a *applier, c *dirConfig, nodes []ast.Node, sections []string) {
+	ctx := directive.Context{Sections: sections}
 	for _, n := range nodes {
 		switch n := n.(type) {
 		case *ast.Directive:
-			if !k.hasHandler(n) || k.refused(n.Name, n.Args, sections) {
+			// A directive no module claims is only stored (the
+			// innermost wins) and refuses nothing: its registry check
+			// and storing are skipped.
+			h := k.name(n.Name)
+			if h.cmd.fn == nil && h.check == nil || registryRefuses(h.row, k.values(n.Args), ctx) {
 				continue
 			}
 			a.sections = sections
-			a.directive(c, n)
-			a.check(c, n)
+			a.dispatch(c, n, h.canon, h.cmd.fn, k.args)
+			a.checkWith(c, n, h.check, k.args)
 			for _, p := range a.problems {
 				if !unprovenRegexRefusal(p.Msg) {
 					k.problems = append(k.problems, p)
@@ -221,7 +232,9 @@ func (k *handlerCheck) body(a *applier, c *dirConfig, nodes []ast.Node, sections
 			}
 			a.problems = a.problems[:0]
 		case *ast.Section:
-			if n.Is("Macro") || k.refused("<"+n.Name, n.Args, sections) {
+			// httpd does not call the handler of a section the
+			// registry refuses.
+			if n.Is("Macro") || registryRefuses(k.name(n.Name).sectionRow, k.values(n.Args), ctx) {
 				continue // a macro's body is text until Use expands it
 			}
 			k.section(a, c, n, append(sections[:len(sections):len(sections)], n.Name))
@@ -229,29 +242,71 @@ func (k *handlerCheck) body(a *applier, c *dirConfig, nodes []ast.Node, sections
 	}
 }
 
-// hasHandler reports whether a modelled module handles or checks d: a
-// directive no module claims is only stored (the innermost wins) and
-// refuses nothing, so its registry check and storing are skipped.
-func (k *handlerCheck) hasHandler(d *ast.Directive) bool {
-	name := d.Canonical()
-	cmds, _ := commandTables()
-	if _, ok := cmds[name]; ok {
-		return true
+// handlerName is what CheckHandlers reads of a directive or section
+// name as written: its canonical form, the module handler and check of
+// that name, and the directive registry's rows of the directive and of
+// the section (nil: unknown to httpd).
+type handlerName struct {
+	canon string
+	handler
+	row, sectionRow *directive.Info
+}
+
+// name returns what name, as written, finds.
+func (k *handlerCheck) name(name string) handlerName {
+	h, ok := k.names[name]
+	if !ok {
+		h.canon = ast.Canonical(name)
+		h.handler = handlers()[h.canon]
+		h.row = registryRow(name, k.opts.Loaded)
+		h.sectionRow = registryRow("<"+name, k.opts.Loaded)
+		k.names[name] = h
 	}
-	return checkOf(name, nil) != nil
+	return h
+}
+
+// registryRow is the row directive.CheckLoaded judges name by (a section
+// by "<Name"), nil when it answers that httpd does not know the name:
+// whether it does depends on the name alone.
+func registryRow(name string, loaded directive.Modules) *directive.Info {
+	if err := directive.CheckLoaded(name, nil, directive.Context{}, loaded); err != nil && err.Kind == directive.Unknown {
+		return nil
+	}
+	row, _ := directive.LookupLoaded(name, loaded)
+	return row
+}
+
+// registryRefuses reports whether the directive registry refuses, with
+// these values in ctx, the directive or section whose row is row (nil:
+// unknown): directive.CheckLoaded's verdict. httpd does not call its
+// handler.
+func registryRefuses(row *directive.Info, args []string, ctx directive.Context) bool {
+	return row == nil || row.Check(args, ctx) != nil
+}
+
+// values collects args' values into k.args.
+func (k *handlerCheck) values(args []ast.Arg) []string {
+	k.args = k.args[:0]
+	for _, a := range args {
+		k.args = append(k.args, a.Value)
+	}
+	return k.args
 }
 
 // check runs the module check of d (after its handler, a.directive)
 // unless the handler refused it already: a handler returns one error.
 func (a *applier) check(c *dirConfig, d *ast.Directive) {
-	if len(a.problems) > 0 && a.problems[len(a.problems)-1].Pos == d.Pos() {
+	if chk := handlers()[d.Canonical()].check; chk != nil {
+		a.checkWith(c, d, chk, d.Values())
+	}
+}
+
+// checkWith is check with d's check chk (nil: none) and values vals.
+func (a *applier) checkWith(c *dirConfig, d *ast.Directive, chk cmdFunc, vals []string) {
+	if chk == nil || len(a.problems) > 0 && a.problems[len(a.problems)-1].Pos == d.Pos() {
 		return
 	}
-	name := d.Canonical()
-	cmds, _ := commandTables()
-	if chk := checkOf(name, cmds[name].m); chk != nil {
-		chk(a, c, d, d.Values())
-	}
+	chk(a, c, d, vals)
 }
 
 // checkOf returns the check a module makes of the directive name: the
@@ -270,15 +325,16 @@ func checkOf(name string, m *module) cmdFunc {
 }
 
 // section checks a section's body in the context its handler gives it.
+// sections are its body's (s the innermost).
 func (k *handlerCheck) section(a *applier, c *dirConfig, s *ast.Section, sections []string) {
-	vals := s.Values()
 	arg := func(i int) string {
-		if i < len(vals) {
-			return vals[i]
+		if i < len(s.Args) {
+			return s.Args[i].Value
 		}
 		return ""
 	}
-	switch s.Canonical() {
+	canon := k.name(s.Name).canon
+	switch canon {
 	case "virtualhost":
 		k.server(s.Body, sections)
 	case "directory", "directorymatch":
@@ -304,7 +360,7 @@ func (k *handlerCheck) section(a *applier, c *dirConfig, s *ast.Section, section
 		k.body(sa, sc, s.Body, sections)
 	case "limit", "limitexcept":
 		outer := a.limit
-		a.limit = &methodLimit{methods: vals, except: s.Canonical() == "limitexcept", outer: outer}
+		a.limit = &methodLimit{methods: s.Values(), except: canon == "limitexcept", outer: outer}
 		k.body(a, c, s.Body, sections)
 		a.limit = outer
 	default:
@@ -313,17 +369,6 @@ func (k *handlerCheck) section(a *applier, c *dirConfig, s *ast.Section, section
 		// configuration's.
 		k.body(a, c, s.Body, sections)
 	}
-}
-
-// refused reports whether the directive registry refuses the directive
-// (or section, "<Name") in these sections: httpd does not call its
-// handler.
-func (k *handlerCheck) refused(name string, args []ast.Arg, sections []string) bool {
-	k.args = k.args[:0]
-	for _, a := range args {
-		k.args = append(k.args, a.Value)
-	}
-	return directive.CheckLoaded(name, k.args, directive.Context{Sections: sections}, k.opts.Loaded) != nil
 }
 
 // pcreRefuses reports whether httpd's PCRE2 refuses pattern. Our engine

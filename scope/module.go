@@ -217,6 +217,33 @@ var commandTables = sync.OnceValues(func() (map[string]moduleCmd, map[string]mod
 	return cmds, secs
 })
 
+// handler is what a directive's canonical name finds in the modules:
+// the handler of the module that claims it (cmd.fn nil: none does) and
+// the check CheckHandlers runs after it (checkOf's; nil: none).
+type handler struct {
+	cmd   moduleCmd
+	check cmdFunc
+}
+
+// handlers indexes, once, every directive a module handles or checks by
+// canonical name: one lookup where commandTables and checkOf's walk of
+// every module's checks cost several for each line of a large tree.
+var handlers = sync.OnceValue(func() map[string]handler {
+	cmds, _ := commandTables()
+	out := make(map[string]handler, len(cmds))
+	for name, cmd := range cmds {
+		out[name] = handler{cmd, checkOf(name, cmd.m)}
+	}
+	for _, m := range modules {
+		for name := range m.checks {
+			if _, ok := out[name]; !ok {
+				out[name] = handler{check: checkOf(name, nil)}
+			}
+		}
+	}
+	return out
+})
+
 // EnvSetters lists the directives (lower case, sorted) that can set a
 // request environment variable: SetEnv, SetEnvIf and friends,
 // RewriteRule's [E=].
