@@ -50,7 +50,7 @@ func CheckValues(body []ast.Node) []Problem {
 // body of a section it refuses).
 func CheckHandlers(body []ast.Node, opts CheckOptions) []Problem {
 	k := &handlerCheck{opts: opts, authzAliases: map[string]bool{},
-		names: map[string]handlerName{}}
+		names: map[string]*handlerName{}}
 	ast.Inspect(body, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.Directive:
@@ -78,7 +78,7 @@ type handlerCheck struct {
 	// spells a few hundred names over and over: one lookup where
 	// lowering the name, the module tables and the registry cost
 	// several for each line).
-	names map[string]handlerName
+	names map[string]*handlerName
 	// loadModules are the module identifiers of the tree's LoadModule
 	// lines; authzAliases the providers <AuthzProviderAlias> defines.
 	loadModules  []string
@@ -89,6 +89,7 @@ type handlerCheck struct {
 	// doubled check's allocations at 10k virtual hosts.
 	confs    []*dirConfig
 	appliers []*applier
+	path     []string // the sections enclosing the body being checked
 }
 
 // scratch returns the reset configuration and applier for a body at
@@ -234,10 +235,16 @@ func (k *handlerCheck) body(a *applier, c *dirConfig, nodes []ast.Node, sections
 		case *ast.Section:
 			// httpd does not call the handler of a section the
 			// registry refuses.
-			if n.Is("Macro") || registryRefuses(k.name(n.Name).sectionRow, k.values(n.Args), ctx) {
+			h := k.name(n.Name)
+			if n.Is("Macro") || registryRefuses(h.sectionRow, k.values(n.Args), ctx) {
 				continue // a macro's body is text until Use expands it
 			}
-			k.section(a, c, n, append(sections[:len(sections):len(sections)], n.Name))
+			// The enclosing sections of every depth share k.path: one
+			// body at a time is checked at each depth, and nothing
+			// keeps them.
+			d := len(sections)
+			k.path = append(k.path[:d], n.Name)
+			k.section(a, c, n, h.canon, k.path[:d+1:d+1])
 		}
 	}
 }
@@ -253,9 +260,10 @@ type handlerName struct {
 }
 
 // name returns what name, as written, finds.
-func (k *handlerCheck) name(name string) handlerName {
+func (k *handlerCheck) name(name string) *handlerName {
 	h, ok := k.names[name]
 	if !ok {
+		h = &handlerName{}
 		h.canon = ast.Canonical(name)
 		h.handler = handlers()[h.canon]
 		h.row = registryRow(name, k.opts.Loaded)
@@ -325,15 +333,14 @@ func checkOf(name string, m *module) cmdFunc {
 }
 
 // section checks a section's body in the context its handler gives it.
-// sections are its body's (s the innermost).
-func (k *handlerCheck) section(a *applier, c *dirConfig, s *ast.Section, sections []string) {
+// canon is s's canonical name, sections its body's (s the innermost).
+func (k *handlerCheck) section(a *applier, c *dirConfig, s *ast.Section, canon string, sections []string) {
 	arg := func(i int) string {
 		if i < len(s.Args) {
 			return s.Args[i].Value
 		}
 		return ""
 	}
-	canon := k.name(s.Name).canon
 	switch canon {
 	case "virtualhost":
 		k.server(s.Body, sections)
