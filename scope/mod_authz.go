@@ -797,6 +797,18 @@ var authzProviders = map[string][]string{
 	"wsgi_module":            {"wsgi-group"},
 }
 
+// authzProviderModules are the modules registering each provider
+// (authzProviders turned round): one lookup for each Require line.
+var authzProviderModules = func() map[string][]string {
+	m := map[string][]string{}
+	for id, names := range authzProviders {
+		for _, n := range names {
+			m[n] = append(m[n], id)
+		}
+	}
+	return m
+}()
+
 // requireCheck is add_authz_provider's refusals: a provider no loaded
 // module registers (nor an <AuthzProviderAlias> names), a negated line
 // where it has no effect, and the 'all' provider's argument. Where a
@@ -822,12 +834,8 @@ func requireCheck(a *applier, _ *dirConfig, d *ast.Directive, vals []string) {
 	run := a.server.run
 	known := run.authzAliases[provider]
 	if !known {
-		for id, names := range authzProviders {
-			for _, n := range names {
-				if n == provider && run.loaded(id) {
-					known = true
-				}
-			}
+		for _, id := range authzProviderModules[provider] {
+			known = known || run.loaded(id)
 		}
 	}
 	if !known {
