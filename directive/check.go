@@ -261,6 +261,12 @@ func (ctx *Context) override() (ov Override, parent string) {
 func (i *Info) CheckContext(ctx Context) *Error { return i.checkContext(&ctx) }
 
 func (i *Info) checkContext(ctx *Context) *Error {
+	// Outside .htaccess the override is the server's, a directory's or
+	// <Proxy>'s: a directive all three admit needs no look at the
+	// sections.
+	if !ctx.HTAccess && i.Override&ServerOverride != 0 && i.Override&DirectoryOverride != 0 && i.Override&ProxyOverride != 0 {
+		return nil
+	}
 	ov, parent := ctx.override()
 	if i.Override&ExecOnRead != 0 && !ctx.HTAccess {
 		ov, parent = ServerOverride, ""
