@@ -3,6 +3,7 @@ package directive
 import (
 	"math/rand"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -34,5 +35,72 @@ func TestContextInAgreesWithSections(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestShapeRuleAgreesWithShape: shapeRule, which compares the words of
+// the arguments' shape, finds the rule the shape's string (Shape) names.
+func TestShapeRuleAgreesWithShape(t *testing.T) {
+	byString := func(i *Info, sh string) *ShapeRule {
+		for k := range i.Shapes {
+			if i.Shapes[k].Shape == sh {
+				return &i.Shapes[k]
+			}
+		}
+		return nil
+	}
+	want := func(i *Info, args []string) *ShapeRule {
+		sh := Shape(args)
+		if r := byString(i, sh); r != nil {
+			return r
+		}
+		base := sh
+		for {
+			b, ok := strings.CutSuffix(base, " kv")
+			if !ok {
+				b, ok = strings.CutSuffix(base, " +")
+			}
+			if !ok {
+				break
+			}
+			base = b
+		}
+		if base == sh {
+			return nil
+		}
+		r, r1 := byString(i, base), byString(i, base+" kv")
+		if r != nil && r1 != nil && r.NotIn == r1.NotIn && r.Msgs == r1.Msgs {
+			return r
+		}
+		return nil
+	}
+	samples := []string{"", "!", "http://x/", "/p", "12", "On", "k=v", "w"}
+	var lists [][]string
+	var grow func(prefix []string)
+	grow = func(prefix []string) {
+		lists = append(lists, prefix)
+		if len(prefix) == MaxShapeArgs+1 {
+			return
+		}
+		for _, s := range samples {
+			grow(append(prefix[:len(prefix):len(prefix)], s))
+		}
+	}
+	grow(nil)
+	n := 0
+	for k := range table {
+		i := &table[k]
+		if len(i.Shapes) == 0 {
+			continue
+		}
+		for _, args := range lists {
+			if got, w := i.shapeRule(args), want(i, args); got != w {
+				t.Fatalf("%s %q: rule %v, want %v", i.Name, args, got, w)
+			}
+			n++
+		}
+	}
+	if n == 0 {
+		t.Fatal("no directive with shapes")
 	}
 }

@@ -1,7 +1,6 @@
 package directive
 
 import (
-	"sort"
 	"strconv"
 	"strings"
 )
@@ -117,38 +116,67 @@ func (i *Info) shapeRule(args []string) *ShapeRule {
 	if len(i.Shapes) == 0 {
 		return nil
 	}
-	sh := Shape(args)
-	if r := i.rule(sh); r != nil {
+	// The shape's words, compared with the rules' without building the
+	// string (Shape's): a line's check allocates nothing.
+	var words [MaxShapeArgs + 2]string
+	sh := shapeWords(args, words[:0])
+	if r := i.ruleOf(sh); r != nil {
 		return r
 	}
 	base := sh
-	for {
-		b, ok := strings.CutSuffix(base, " kv")
-		if !ok {
-			b, ok = strings.CutSuffix(base, " +")
-		}
-		if !ok {
-			break
-		}
-		base = b
+	for len(base) > 1 && (base[len(base)-1] == "kv" || base[len(base)-1] == "+") {
+		base = base[:len(base)-1]
 	}
-	if base == sh {
+	if len(base) == len(sh) {
 		return nil
 	}
-	r, r1 := i.rule(base), i.rule(base+" kv")
-	if r != nil && r1 != nil && r.NotIn == r1.NotIn && r.Msgs == r1.Msgs {
+	r := i.ruleOf(base)
+	if r == nil {
+		return nil
+	}
+	r1 := i.ruleOf(append(base, "kv")) // over sh's words, done with
+	if r1 != nil && r.NotIn == r1.NotIn && r.Msgs == r1.Msgs {
 		return r
 	}
 	return nil
 }
 
-// rule is the rule recorded for shape sh, or nil.
-func (i *Info) rule(sh string) *ShapeRule {
-	k := sort.Search(len(i.Shapes), func(j int) bool { return i.Shapes[j].Shape >= sh })
-	if k < len(i.Shapes) && i.Shapes[k].Shape == sh {
-		return &i.Shapes[k]
+// shapeWords appends the words of args' shape (Shape's) to words.
+func shapeWords(args []string, words []string) []string {
+	for i, a := range args {
+		if i == MaxShapeArgs {
+			return append(words, "+")
+		}
+		words = append(words, ArgKind(a))
+	}
+	return words
+}
+
+// ruleOf is the rule recorded for the shape of these words, or nil.
+func (i *Info) ruleOf(words []string) *ShapeRule {
+	for k := range i.Shapes {
+		if shapeIs(i.Shapes[k].Shape, words) {
+			return &i.Shapes[k]
+		}
 	}
 	return nil
+}
+
+// shapeIs reports whether the shape sh is these words, space-separated.
+func shapeIs(sh string, words []string) bool {
+	for i, w := range words {
+		if i > 0 {
+			if sh == "" || sh[0] != ' ' {
+				return false
+			}
+			sh = sh[1:]
+		}
+		if !strings.HasPrefix(sh, w) {
+			return false
+		}
+		sh = sh[len(w):]
+	}
+	return sh == ""
 }
 
 // kind is the context kind of ctx as the probes wrote it: <Limit> first
