@@ -46,16 +46,17 @@ type place struct {
 	parent, dir, loc, files, proxy int32
 }
 
-// in returns the context of a body inside section (by name as written,
-// without the bracket) in ctx: Sections with section appended, and what
-// the checks read of them worked out once for every directive of the
-// body. The Sections of the result must not be changed in place.
-func (ctx Context) in(section string) Context {
+// in returns the context of a body inside the innermost of sections in
+// ctx: sections are ctx.Sections and that section (by name as written,
+// without the bracket), and what the checks read of them is worked out
+// once for every directive of the body. sections must not change while
+// the result is used.
+func (ctx Context) in(sections []string) Context {
 	p := *ctx.settle()
-	n := len(ctx.Sections)
-	p.step(section, int32(n+1))
-	ctx.Sections = append(ctx.Sections[:n:n], section)
-	p.first, p.n = &ctx.Sections[0], int32(n+1)
+	n := len(sections)
+	p.step(sections[n-1], int32(n))
+	ctx.Sections = sections
+	p.first, p.n = &sections[0], int32(n)
 	ctx.at = p
 	return ctx
 }

@@ -23,7 +23,7 @@ func TestContextInAgreesWithSections(t *testing.T) {
 		}
 		depth := r.Intn(5)
 		for d := 0; d < depth; d++ {
-			ctx = ctx.in(names[r.Intn(len(names))])
+			ctx = ctx.in(append(ctx.Sections[:d:d], names[r.Intn(len(names))]))
 		}
 		plain := Context{Sections: append([]string(nil), ctx.Sections...), HTAccess: ctx.HTAccess, Override: ctx.Override}
 		for i := range table {

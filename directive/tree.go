@@ -83,6 +83,9 @@ func checkTree(body []ast.Node, loaded Modules, sectionsOnly bool) []*PosError {
 		}
 		return args
 	}
+	// The enclosing sections of every depth share path: one body at a
+	// time is walked at each depth.
+	var path []string
 	var walk func(nodes []ast.Node, ctx Context)
 	walk = func(nodes []ast.Node, ctx Context) {
 		// The last <If>, <ElseIf> or <Else> of this scope (ap_add_if_conf
@@ -122,7 +125,9 @@ func checkTree(body []ast.Node, loaded Modules, sectionsOnly bool) []*PosError {
 			// A macro's body is text until Use expands it (the loader
 			// did); an unknown section's body is not read.
 			if sec != nil && err == nil && !sec.Is("Macro") {
-				walk(sec.Body, ctx.in(sec.Name))
+				d := len(ctx.Sections)
+				path = append(path[:d], sec.Name)
+				walk(sec.Body, ctx.in(path[:d+1:d+1]))
 			}
 			if after != nil {
 				out = append(out, newPosError(pos, after))
