@@ -134,7 +134,8 @@ func (i *Info) shapeRule(args []string) *ShapeRule {
 	if r == nil {
 		return nil
 	}
-	r1 := i.ruleOf(append(base, "kv")) // over sh's words, done with
+	// base+" kv", written over sh's next word (sh is not read again).
+	r1 := i.ruleOf(append(base, "kv"))
 	if r1 != nil && r.NotIn == r1.NotIn && r.Msgs == r1.Msgs {
 		return r
 	}
