@@ -65,7 +65,7 @@ func CheckHandlers(body []ast.Node, opts CheckOptions) []Problem {
 		}
 		return true
 	})
-	k.server(body, nil)
+	k.server(body, &enclosing{})
 	return k.problems
 }
 
@@ -89,7 +89,6 @@ type handlerCheck struct {
 	// doubled check's allocations at 10k virtual hosts.
 	confs    []*dirConfig
 	appliers []*applier
-	path     []string // the sections enclosing the body being checked
 }
 
 // scratch returns the reset configuration and applier for a body at
@@ -159,11 +158,11 @@ var directivelessModules = map[string]bool{
 // server checks a server's body (the main server's, or a
 // <VirtualHost>'s): a configuration of its own, as httpd's handlers
 // see it (cmd->path NULL).
-func (k *handlerCheck) server(body []ast.Node, sections []string) {
+func (k *handlerCheck) server(body []ast.Node, p *enclosing) {
 	outer := k.srv
 	k.srv = &serverCheck{run: k}
-	a, c := k.scratch(len(sections), CtxServer, nil, "")
-	k.body(a, c, body, sections)
+	a, c := k.scratch(len(p.ctx.Sections), CtxServer, nil, "")
+	k.body(a, c, body, p)
 	k.srv = outer
 }
 
@@ -210,9 +209,8 @@ func serverCheckOf[T any](a *applier, m *module) *T {
 // body runs the handlers of one configuration body: its directives into
 // c (a body's directives share one configuration, as a section's do in
 // httpd: a RewriteCond waits for its RewriteRule), its sections each in
-// their own context.
-func (k *handlerCheck) body(a *applier, c *dirConfig, nodes []ast.Node, sections []string) {
-	ctx := directive.Context{Sections: sections}
+// their own context. p is the sections enclosing the body.
+func (k *handlerCheck) body(a *applier, c *dirConfig, nodes []ast.Node, p *enclosing) {
 	for _, n := range nodes {
 		switch n := n.(type) {
 		case *ast.Directive:
@@ -220,10 +218,10 @@ func (k *handlerCheck) body(a *applier, c *dirConfig, nodes []ast.Node, sections
 			// innermost wins) and refuses nothing: its registry check
 			// and storing are skipped.
 			h := k.name(n.Name)
-			if h.cmd.fn == nil && h.check == nil || registryRefuses(h.row, k.values(n.Args), ctx) {
+			if h.cmd.fn == nil && h.check == nil || p.refuses(h.row, k.values(n.Args)) {
 				continue
 			}
-			a.sections = sections
+			a.sections = p.ctx.Sections
 			a.dispatch(c, n, h.canon, h.cmd.fn, k.args)
 			a.checkWith(c, n, h.check, k.args)
 			for _, p := range a.problems {
@@ -236,15 +234,10 @@ func (k *handlerCheck) body(a *applier, c *dirConfig, nodes []ast.Node, sections
 			// httpd does not call the handler of a section the
 			// registry refuses.
 			h := k.name(n.Name)
-			if n.Is("Macro") || registryRefuses(h.sectionRow, k.values(n.Args), ctx) {
+			if n.Is("Macro") || p.refuses(h.sectionRow, k.values(n.Args)) {
 				continue // a macro's body is text until Use expands it
 			}
-			// The enclosing sections of every depth share k.path: one
-			// body at a time is checked at each depth, and nothing
-			// keeps them.
-			d := len(sections)
-			k.path = append(k.path[:d], n.Name)
-			k.section(a, c, n, h.canon, k.path[:d+1:d+1])
+			k.section(a, c, n, h.canon, p.in(n.Name))
 		}
 	}
 }
@@ -284,12 +277,52 @@ func registryRow(name string, loaded directive.Modules) *directive.Info {
 	return row
 }
 
-// registryRefuses reports whether the directive registry refuses, with
-// these values in ctx, the directive or section whose row is row (nil:
-// unknown): directive.CheckLoaded's verdict. httpd does not call its
-// handler.
-func registryRefuses(row *directive.Info, args []string, ctx directive.Context) bool {
-	return row == nil || row.Check(args, ctx) != nil
+// enclosing is one list of enclosing sections (by name as written,
+// outermost first) and what the directive registry's checks of the
+// context said of the rows met in it: the same in every body the list
+// encloses, so the thousands of <VirtualHost> and <Directory> bodies of
+// a large configuration share one.
+type enclosing struct {
+	ctx      directive.Context // Sections is the list
+	refusals map[*directive.Info]bool
+	inner    map[string]*enclosing
+}
+
+// in returns the path of a body inside section (by name as written).
+func (p *enclosing) in(section string) *enclosing {
+	q := p.inner[section]
+	if q == nil {
+		n := len(p.ctx.Sections)
+		q = &enclosing{ctx: directive.Context{Sections: append(p.ctx.Sections[:n:n], section)}}
+		if p.inner == nil {
+			p.inner = map[string]*enclosing{}
+		}
+		p.inner[section] = q
+	}
+	return q
+}
+
+// refuses reports whether the directive registry refuses, with these
+// values here, the directive or section whose row is row (nil: unknown):
+// directive.CheckLoaded's verdict, httpd not calling the handler. The
+// row's Check is its checks of the context, of the values, and of the
+// values in the context; only the last looks at the values and the
+// context together, and only for a row with argument shapes (else it
+// is CheckHandlerContext): what looks at the context alone is
+// remembered.
+func (p *enclosing) refuses(row *directive.Info, args []string) bool {
+	if row == nil {
+		return true
+	}
+	bad, ok := p.refusals[row]
+	if !ok {
+		bad = row.CheckContext(p.ctx) != nil || len(row.Shapes) == 0 && row.CheckHandlerContext(p.ctx) != nil
+		if p.refusals == nil {
+			p.refusals = map[*directive.Info]bool{}
+		}
+		p.refusals[row] = bad
+	}
+	return bad || row.CheckArgs(args) != nil || len(row.Shapes) > 0 && row.CheckArgsContext(args, p.ctx) != nil
 }
 
 // values collects args' values into k.args.
@@ -333,8 +366,9 @@ func checkOf(name string, m *module) cmdFunc {
 }
 
 // section checks a section's body in the context its handler gives it.
-// canon is s's canonical name, sections its body's (s the innermost).
-func (k *handlerCheck) section(a *applier, c *dirConfig, s *ast.Section, canon string, sections []string) {
+// canon is s's canonical name, p its body's enclosing sections (s the
+// innermost).
+func (k *handlerCheck) section(a *applier, c *dirConfig, s *ast.Section, canon string, p *enclosing) {
 	arg := func(i int) string {
 		if i < len(s.Args) {
 			return s.Args[i].Value
@@ -343,38 +377,38 @@ func (k *handlerCheck) section(a *applier, c *dirConfig, s *ast.Section, canon s
 	}
 	switch canon {
 	case "virtualhost":
-		k.server(s.Body, sections)
+		k.server(s.Body, p)
 	case "directory", "directorymatch":
 		dir := arg(0)
 		if dir == "~" {
 			dir = arg(1)
 		}
-		sa, sc := k.scratch(len(sections), CtxDirectory, s, dir)
-		k.body(sa, sc, s.Body, sections)
+		sa, sc := k.scratch(len(p.ctx.Sections), CtxDirectory, s, dir)
+		k.body(sa, sc, s.Body, p)
 	case "location", "locationmatch":
-		sa, sc := k.scratch(len(sections), CtxLocation, s, "")
-		k.body(sa, sc, s.Body, sections)
+		sa, sc := k.scratch(len(p.ctx.Sections), CtxLocation, s, "")
+		k.body(sa, sc, s.Body, p)
 	case "files", "filesmatch":
-		sa, sc := k.scratch(len(sections), CtxFiles, s, a.dir)
-		k.body(sa, sc, s.Body, sections)
+		sa, sc := k.scratch(len(p.ctx.Sections), CtxFiles, s, a.dir)
+		k.body(sa, sc, s.Body, p)
 	case "if", "elseif", "else":
-		sa, sc := k.scratch(len(sections), CtxIf, s, a.dir)
-		k.body(sa, sc, s.Body, sections)
+		sa, sc := k.scratch(len(p.ctx.Sections), CtxIf, s, a.dir)
+		k.body(sa, sc, s.Body, p)
 	case "proxy", "proxymatch":
 		// proxysection: a per-directory configuration of its own
 		// (cmd->path "proxy:…"), not a <Location>.
-		sa, sc := k.scratch(len(sections), CtxDirectory, s, "")
-		k.body(sa, sc, s.Body, sections)
+		sa, sc := k.scratch(len(p.ctx.Sections), CtxDirectory, s, "")
+		k.body(sa, sc, s.Body, p)
 	case "limit", "limitexcept":
 		outer := a.limit
 		a.limit = &methodLimit{methods: s.Values(), except: canon == "limitexcept", outer: outer}
-		k.body(a, c, s.Body, sections)
+		k.body(a, c, s.Body, p)
 		a.limit = outer
 	default:
 		// <RequireAll> and its like, and the conditional sections a
 		// loaded tree keeps: their bodies are the enclosing
 		// configuration's.
-		k.body(a, c, s.Body, sections)
+		k.body(a, c, s.Body, p)
 	}
 }
 

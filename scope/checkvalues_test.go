@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/apacheconf/apacheconf/directive"
 	"github.com/apacheconf/apacheconf/parser"
 )
 
@@ -289,4 +290,39 @@ func FuzzCheckHandlers(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestEnclosingRefusesAsCheckLoaded: what CheckHandlers remembers of a
+// list of enclosing sections judges every directive and section as
+// directive.CheckLoaded does.
+func TestEnclosingRefusesAsCheckLoaded(t *testing.T) {
+	names := []string{"VirtualHost", "Directory", "directorymatch", "Location", "Files", "If", "Else", "Proxy",
+		"Limit", "LimitExcept", "IfModule", "RequireAll"}
+	args := [][]string{nil, {""}, {"a"}, {"/p", "http://x/"}, {"/p", "/q"}, {"/p", "w", "w"}, {"On"}, {"a", "b", "c", "k=v"}, {"w", "x", "y", "z", "v"}}
+	var paths []*enclosing
+	var grow func(p *enclosing, depth int)
+	grow = func(p *enclosing, depth int) {
+		paths = append(paths, p)
+		if depth == 2 {
+			return
+		}
+		for _, n := range names {
+			grow(p.in(n), depth+1)
+		}
+	}
+	for _, loaded := range []directive.Modules{nil, func(id string) bool { return id != "proxy_module" }} {
+		grow(&enclosing{}, 0) // what is remembered depends on the modules
+		for _, info := range directive.All() {
+			row := registryRow(info.Name, loaded)
+			for _, p := range paths {
+				for _, a := range args {
+					want := directive.CheckLoaded(info.Name, a, directive.Context{Sections: p.ctx.Sections}, loaded) != nil
+					if got := p.refuses(row, a); got != want {
+						t.Fatalf("%s %q in %v: refused %v, CheckLoaded %v", info.Name, a, p.ctx.Sections, got, want)
+					}
+				}
+			}
+		}
+		paths = paths[:0]
+	}
 }
