@@ -446,25 +446,58 @@ func RunContext(ctx context.Context, prog *Program, analyzers []*Analyzer, cfg C
 		r.a.Run(pass)
 		r.diags = pass.diags
 	}
-	// The jobs: first what several rules share and the first of them
-	// would otherwise build while the others wait on its sync.Once (a
-	// worker waiting is a core idle), then the rules.
-	prep := prog.prepare(len(builtins) > 0, walk)
+	// The jobs: first the longest part of a rule made of parts (the
+	// handlers' checks of AC2006), then what several rules share and the
+	// first of them would otherwise build while the others wait on its
+	// sync.Once (a worker waiting is a core idle), then the rules. The
+	// longest first: the last job to end is then a short one, and the
+	// other cores are not idle while it runs.
+	var lead, jobs []func()
+	jobs = append(jobs, prog.prepare(len(builtins) > 0, walk)...)
 	var left atomic.Int64
 	left.Store(int64(routing))
-	parallel(len(prep)+len(builtins), func(i int) {
-		if i < len(prep) {
-			prep[i]()
-			return
+	for _, r := range builtins {
+		split := splitAnalyzers[r.a]
+		if split == nil {
+			jobs = append(jobs, func() {
+				run(r)
+				if routingRule(r.a) && left.Add(-1) == 0 {
+					// Only the routing rules read their cache, and they
+					// are done: let the collector have it while the
+					// others run.
+					prog.dropRouting()
+				}
+			})
+			continue
 		}
-		r := builtins[i-len(prep)]
-		run(r)
-		if routingRule(r.a) && left.Add(-1) == 0 {
-			// Only the routing rules read their cache, and they are
-			// done: let the collector have it while the others run.
-			prog.dropRouting()
+		pass := &Pass{Analyzer: r.a, Program: prog}
+		parts, finish := split(pass)
+		if len(parts) == 0 {
+			parts = []func(){func() {}}
 		}
-	})
+		var todo atomic.Int64
+		todo.Store(int64(len(parts)))
+		for i, part := range parts {
+			job := func() {
+				if ctx.Err() == nil {
+					part()
+				}
+				// The last part to end reports; a run cancelled
+				// returns no findings.
+				if todo.Add(-1) == 0 && ctx.Err() == nil {
+					finish()
+					r.diags = pass.diags
+				}
+			}
+			if i == 0 {
+				lead = append(lead, job)
+			} else {
+				jobs = append(jobs, job)
+			}
+		}
+	}
+	jobs = append(lead, jobs...)
+	parallel(len(jobs), func(i int) { jobs[i]() })
 	for _, r := range foreign {
 		run(r)
 	}
@@ -517,6 +550,13 @@ func (p *Program) sharedDirs() (*fsCache, func()) {
 		}
 	}
 	return nil, func() {}
+}
+
+// splitAnalyzers are the package's analyzers whose Run is made of parts
+// that do not depend on each other: RunContext runs the parts side by
+// side, and finish, after the last, reports as Run does.
+var splitAnalyzers = map[*Analyzer]func(*Pass) (parts []func(), finish func()){
+	StartupError: startupErrorParts,
 }
 
 // routingRule reports whether a is a routing rule (AC7xxx), which share

@@ -90,55 +90,102 @@ var StartupError = register(&Analyzer{
 })
 
 func runStartupError(p *Pass) {
-	if p.Server == nil {
-		return
+	parts, finish := startupErrorParts(p)
+	for _, part := range parts {
+		part()
 	}
-	reported := 0
-	report := func(d Diagnostic) { reported++; p.Report(d) }
-	if !p.Fragment && !mpmLoaded(p) && len(p.LoadErrors) == 0 {
-		pos := p.firstNode()
-		report(Diagnostic{Pos: pos, End: pos, Message: oracle.NoMPM + " (load one: a2enmod mpm_event, mpm_worker or mpm_prefork)"})
+	finish()
+}
+
+// startupErrorParts is runStartupError in parts that do not depend on
+// each other (each fills its own results), longest first, and finish,
+// which reports their findings in the order one after another would.
+// RunContext runs the parts side by side (splitAnalyzers): the handlers'
+// checks alone are most of the rule on a large configuration.
+func startupErrorParts(p *Pass) (parts []func(), finish func()) {
+	if p.Server == nil {
+		return nil, func() {}
 	}
 	var loaded directive.Modules = p.Server.Loaded
 	if p.Fragment {
 		loaded = nil // unknown: all
 	}
-	for _, e := range directive.CheckSections(p.Nodes, loaded) {
+	var (
+		noMPM      bool
+		sections   []*directive.PosError
+		handlers   []scope.Problem
+		rootErrs   []Diagnostic
+		unresolved map[ast.Position]bool
+		files      *scope.FileCheck
+		startup    []scope.Problem
+	)
+	root := p.serverRoot()
+	parts = []func(){
+		func() { handlers = scope.CheckHandlers(p.Nodes, scope.CheckOptions{Loaded: loaded}) },
+		func() {
+			noMPM = !p.Fragment && !mpmLoaded(p) && len(p.LoadErrors) == 0
+			sections = directive.CheckSections(p.Nodes, loaded)
+		},
+	}
+	if p.FS != nil {
+		parts = append(parts,
+			func() {
+				files = p.Server.CheckFiles(p.FS, root)
+				startup = oracle.StartupChecks(p.Server, p.FS, root, false)
+			},
+			func() {
+				for _, e := range oracle.ServerRootErrors(p.Nodes, p.FS) {
+					// The server machine's path: judged where the file
+					// system is the one the configuration was read from
+					// (not a --chroot content tree).
+					if _, err := fs.Stat(p.FS, scope.FSPath(e.Pos.Filename)); err != nil {
+						continue
+					}
+					if d, ok := p.nodeAt(e.Pos).(*ast.Directive); ok {
+						rootErrs = append(rootErrs, Diagnostic{Pos: e.Pos, End: endOfLine(d), Message: e.Msg})
+					}
+				}
+				// A value with an undefined ${VAR} (AH00111 warns of it;
+				// Debian's envvars not sourced) is not judged.
+				unresolved = map[ast.Position]bool{}
+				ast.Inspect(p.Nodes, func(n ast.Node) bool {
+					if d, ok := n.(*ast.Directive); ok {
+						for _, a := range d.Args {
+							if strings.Contains(a.Value, "${") {
+								unresolved[d.Pos()] = true
+							}
+						}
+					}
+					return true
+				})
+			})
+	}
+	finish = func() { p.reportStartupErrors(noMPM, sections, handlers, rootErrs, unresolved, files, startup) }
+	return parts, finish
+}
+
+// reportStartupErrors reports what startupErrorParts found; files is nil
+// without a file system.
+func (p *Pass) reportStartupErrors(noMPM bool, sections []*directive.PosError, handlers []scope.Problem, rootErrs []Diagnostic,
+	unresolved map[ast.Position]bool, files *scope.FileCheck, startup []scope.Problem) {
+	reported := 0
+	report := func(d Diagnostic) { reported++; p.Report(d) }
+	if noMPM {
+		pos := p.firstNode()
+		report(Diagnostic{Pos: pos, End: pos, Message: oracle.NoMPM + " (load one: a2enmod mpm_event, mpm_worker or mpm_prefork)"})
+	}
+	for _, e := range sections {
 		report(Diagnostic{Pos: e.Pos, End: e.Pos, Message: e.Msg})
 	}
-	for _, pr := range scope.CheckHandlers(p.Nodes, scope.CheckOptions{Loaded: loaded}) {
+	for _, pr := range handlers {
 		report(Diagnostic{Pos: pr.Pos, End: pr.Pos, Message: pr.Msg})
 	}
-	if p.FS == nil {
+	if files == nil {
 		return
 	}
-	for _, e := range oracle.ServerRootErrors(p.Nodes, p.FS) {
-		// The server machine's path: judged where the file system
-		// is the one the configuration was read from (not a --chroot
-		// content tree).
-		if _, err := fs.Stat(p.FS, scope.FSPath(e.Pos.Filename)); err != nil {
-			continue
-		}
-		pos := e.Pos
-		if d, ok := p.nodeAt(e.Pos).(*ast.Directive); ok {
-			report(Diagnostic{Pos: pos, End: endOfLine(d), Message: e.Msg})
-		}
+	for _, d := range rootErrs {
+		report(d)
 	}
-	root := p.serverRoot()
-	// A value with an undefined ${VAR} (AH00111 warns of it; Debian's
-	// envvars not sourced) is not judged.
-	unresolved := map[ast.Position]bool{}
-	ast.Inspect(p.Nodes, func(n ast.Node) bool {
-		if d, ok := n.(*ast.Directive); ok {
-			for _, a := range d.Args {
-				if strings.Contains(a.Value, "${") {
-					unresolved[d.Pos()] = true
-				}
-			}
-		}
-		return true
-	})
-	files := p.Server.CheckFiles(p.FS, root)
 	for _, pr := range files.Errors {
 		if unresolved[pr.Pos] {
 			continue
@@ -153,7 +200,7 @@ func runStartupError(p *Pass) {
 		}
 		report(Diagnostic{Pos: pr.Pos, End: pr.Pos, Message: pr.Msg})
 	}
-	for _, pr := range oracle.StartupChecks(p.Server, p.FS, root, false) {
+	for _, pr := range startup {
 		if unresolved[pr.Pos] {
 			continue
 		}
