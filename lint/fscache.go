@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/apacheconf/apacheconf/ast"
+	"github.com/apacheconf/apacheconf/parser"
 	"github.com/apacheconf/apacheconf/scope"
 )
 
@@ -41,10 +43,17 @@ type cachedFile struct {
 	once sync.Once
 	src  []byte
 	err  error
+	// The file parsed (parseHTAccess), once for both searches.
+	parseOnce sync.Once
+	tree      *ast.File
+	perr      error
 }
 
-func newFSCache(fsys fs.FS) *fsCache {
-	return &fsCache{fsys: fsys, dirs: map[string]*cachedDir{}, files: map[string]*cachedFile{}}
+// newFSCache is a cache of fsys for about dirs directories (sized once:
+// grown from empty, a search of thousands makes several times its size
+// in garbage).
+func newFSCache(fsys fs.FS, dirs int) *fsCache {
+	return &fsCache{fsys: fsys, dirs: make(map[string]*cachedDir, dirs), files: map[string]*cachedFile{}}
 }
 
 // readDir is fs.ReadDir(fsys, fp), read once.
@@ -111,4 +120,18 @@ func (c *fsCache) accessFile(fp, dir, name string) (file string, src []byte, err
 	c.mu.Unlock()
 	f.once.Do(func() { f.src, f.err = fs.ReadFile(c.fsys, scope.FSPath(file)) })
 	return file, f.src, f.err
+}
+
+// parseHTAccess is parser.ParseHTAccess(file, src) for a file
+// accessFile read (src what it returned), parsed once: the searches
+// share the tree.
+func (c *fsCache) parseHTAccess(file string, src []byte) (*ast.File, error) {
+	c.mu.Lock()
+	f := c.files[file]
+	c.mu.Unlock()
+	if f == nil {
+		return parser.ParseHTAccess(file, src)
+	}
+	f.parseOnce.Do(func() { f.tree, f.perr = parser.ParseHTAccess(file, f.src) })
+	return f.tree, f.perr
 }

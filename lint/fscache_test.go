@@ -40,13 +40,13 @@ func TestHTWalkIsWalkDir(t *testing.T) {
 				_ = fs.WalkDir(fsys, root, func(fp string, d fs.DirEntry, err error) error {
 					return rec(fp, d != nil && d.IsDir(), err)
 				})
-				w := &htWalk{c: newFSCache(fsys), name: ".htaccess", files: map[string]*walkFile{}}
+				w := &htWalk{c: newFSCache(fsys, 0), name: ".htaccess", files: map[string]*walkFile{}}
 				w.walk(root, record(&got))
 				require.Equal(t, want, got)
 			})
 		}
 	}
-	w := &htWalk{c: newFSCache(fsys), name: ".htaccess", files: map[string]*walkFile{}}
+	w := &htWalk{c: newFSCache(fsys, 0), name: ".htaccess", files: map[string]*walkFile{}}
 	w.walk("srv", func(string, bool, error) error { return nil })
 	for dir, want := range map[string]string{"srv/a": "rewrite", "srv/a/b/c": "file", "srv/a/b": "", "srv/a/z": "", "srv/missing": ""} {
 		f, got := w.accessFile(dir), ""

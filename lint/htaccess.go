@@ -173,7 +173,13 @@ func (p *Program) readHTAccess() {
 		if or == 0 && len(list) == 0 {
 			return // httpd does not read it
 		}
-		f, perr := parser.ParseHTAccess(files[t.i], srcs[t.i])
+		var f *ast.File
+		var perr error
+		if shared != nil {
+			f, perr = shared.parseHTAccess(files[t.i], srcs[t.i]) // the routing rules' search parses it too
+		} else {
+			f, perr = parser.ParseHTAccess(files[t.i], srcs[t.i])
+		}
 		got[k] = &HTAccess{Dir: t.dir, Server: t.v, File: f, Override: or, OverrideBy: by, List: list, Errors: asList(perr)}
 	})
 	for _, h := range got {

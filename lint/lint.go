@@ -295,14 +295,33 @@ type nodeName struct {
 // indexes the tree.
 func (p *Program) Directives(f func(d *ast.Directive, parents []*ast.Section), names ...string) {
 	p.indexOnce.Do(p.indexNodes)
-	var refs []dirRef
+	if len(names) == 1 {
+		for _, r := range p.byName[ast.Canonical(names[0])] {
+			f(r.d, p.parentSets[r.parents])
+		}
+		return
+	}
+	// The names' lists, each in source order, merged (not copied and
+	// sorted: rules ask on every run, some for the most common names).
+	var buf [4][]dirRef
+	lists := buf[:0]
 	for _, name := range names {
-		refs = append(refs, p.byName[ast.Canonical(name)]...)
+		if l := p.byName[ast.Canonical(name)]; len(l) > 0 {
+			lists = append(lists, l)
+		}
 	}
-	if len(names) > 1 {
-		sort.Slice(refs, func(i, j int) bool { return refs[i].seq < refs[j].seq })
-	}
-	for _, r := range refs {
+	for {
+		next := -1
+		for i, l := range lists {
+			if len(l) > 0 && (next < 0 || l[0].seq < lists[next][0].seq) {
+				next = i
+			}
+		}
+		if next < 0 {
+			return
+		}
+		r := lists[next][0]
+		lists[next] = lists[next][1:]
 		f(r.d, p.parentSets[r.parents])
 	}
 }
@@ -528,7 +547,7 @@ func (p *Program) prepare(rules, walk bool) []func() {
 	if walk && p.FS != nil && p.Server != nil {
 		if !p.htDone.Load() && p.dirs == nil {
 			// Both searches to do: they share what they read.
-			p.dirs = newFSCache(p.FS)
+			p.dirs = newFSCache(p.FS, serverDirs(p.Server))
 			p.dirsUsers.Store(2)
 		}
 		prep = append(prep, func() { p.rewriteHTAccess() })
@@ -537,6 +556,12 @@ func (p *Program) prepare(rules, walk bool) []func() {
 		prep = append(prep, func() { p.indexOnce.Do(p.indexNodes) })
 	}
 	return prep
+}
+
+// serverDirs is about how many directories the .htaccess searches look
+// at: a virtual host has a DocumentRoot and a <Directory> or two.
+func serverDirs(s *scope.Server) int {
+	return 2 * (len(s.VHosts) + 1)
 }
 
 // sharedDirs is the cache of the .htaccess searches, and the function

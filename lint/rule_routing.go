@@ -15,7 +15,6 @@ import (
 	"github.com/apacheconf/apacheconf/internal/proxy"
 	"github.com/apacheconf/apacheconf/internal/rewrite"
 	csyntax "github.com/apacheconf/apacheconf/internal/syntax"
-	"github.com/apacheconf/apacheconf/parser"
 	"github.com/apacheconf/apacheconf/scope"
 )
 
@@ -911,23 +910,28 @@ func (p *Program) findRewriteHTAccess() []*rewriteHTAccess {
 		server int32 // servers at one position are one
 		file   string
 	}
-	serverAt := map[ast.Position]int32{}
+	vs := append([]*scope.VirtualHost{p.Server.Main}, p.Server.VHosts...)
+	// Sized for a server or two and a directory of each: grown from
+	// empty, thousands of servers make several times their size in
+	// garbage.
+	serverAt := make(map[ast.Position]int32, len(vs))
 	plainName := !strings.Contains(name, "/") && name != "." && name != ".."
-	seen := map[seenKey]bool{}
+	seen := make(map[seenKey]bool, len(vs))
 	budget := maxHTAccessWalk
 	c, done := p.sharedDirs()
 	defer done()
 	if c == nil {
-		c = newFSCache(p.FS)
+		c = newFSCache(p.FS, serverDirs(p.Server))
 	}
-	w := &htWalk{c: c, name: name, files: map[string]*walkFile{}}
-	vs := append([]*scope.VirtualHost{p.Server.Main}, p.Server.VHosts...)
+	w := &htWalk{c: c, name: name, files: make(map[string]*walkFile, len(vs))}
+	var roots []string // reused: the walks keep no reference to it
 	for _, v := range vs {
-		var roots []string
+		roots = roots[:0]
 		if root, _ := docRootOf(p, v); root != "" {
 			roots = append(roots, root)
 		}
-		for _, s := range p.Server.DirectorySections(v) {
+		// The sections in any order: the roots are sorted.
+		for _, s := range p.Server.DirectorySectionsUnsorted(v) {
 			if s.Is("Directory") && len(s.Args) == 1 {
 				if val := s.Args[0].Value; path.IsAbs(val) && !strings.ContainsAny(val, "*?[") && val != "/" {
 					roots = append(roots, path.Clean(val))
@@ -1048,7 +1052,7 @@ func (w *htWalk) accessFile(fp string) *walkFile {
 	}
 	var f *walkFile
 	if file, src, err := w.c.accessFile(fp, absPath(fp), w.name); err == nil {
-		if t, _ := parser.ParseHTAccess(file, src); t != nil {
+		if t, _ := w.c.parseHTAccess(file, src); t != nil {
 			f = &walkFile{file: t, rewrite: hasRewrite(t.Body) != nil}
 		}
 	}

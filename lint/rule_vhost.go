@@ -55,6 +55,24 @@ type vhostName struct {
 	by   *ast.Directive
 }
 
+// names counts the names the set's virtual hosts answer to (as
+// vhostNames lists them), to size the maps of them once: grown from a
+// guess, a large set's make several times their size in garbage.
+func (set *addrSet) names() int {
+	n := 0
+	for _, v := range set.vhosts {
+		if v.ServerName != "" {
+			n++
+		}
+		for _, x := range v.Body {
+			if d, ok := x.(*ast.Directive); ok && d.Is("ServerAlias") {
+				n += len(d.Args)
+			}
+		}
+	}
+	return n
+}
+
 // vhostNames appends v's names to out.
 func vhostNames(out []vhostName, v *scope.VirtualHost) []vhostName {
 	if v.ServerName != "" {
@@ -97,7 +115,7 @@ func runDuplicateServerName(p *Pass) {
 	reported := map[string]bool{}
 	var names []vhostName // reused
 	for _, set := range p.addrSets() {
-		first := make(map[string]*scope.VirtualHost, 2*len(set.vhosts))
+		first := make(map[string]*scope.VirtualHost, set.names())
 		for _, v := range set.vhosts {
 			names = vhostNames(names[:0], v)
 			for _, n := range names {
@@ -139,10 +157,10 @@ func runVHostUnreachable(p *Pass) {
 	if p.Server == nil {
 		return
 	}
-	reachable := map[*scope.VirtualHost]bool{}
+	reachable := make(map[*scope.VirtualHost]bool, len(p.Server.VHosts))
 	var names []vhostName // reused
 	for _, set := range p.addrSets() {
-		taken := make(map[string]bool, 2*len(set.vhosts))
+		taken := make(map[string]bool, set.names())
 		for i, v := range set.vhosts {
 			if i == 0 || len(v.WildAliases) > 0 {
 				reachable[v] = true
