@@ -48,6 +48,22 @@ type htCandidate struct {
 	file int32
 }
 
+// htFile is an access file: path.Join(dir, name), as its directory
+// (clean) and name, without making that path for each of the many
+// directories that have none.
+type htFile struct{ dir, name string }
+
+// fileIn is the access file name in the directory dir (absolute, clean).
+func fileIn(dir, name string) htFile {
+	if name != "" && name != "." && name != ".." && !strings.Contains(name, "/") {
+		return htFile{dir, name}
+	}
+	d, n := path.Split(path.Join(dir, name))
+	return htFile{path.Clean(d), n}
+}
+
+func (f htFile) path() string { return path.Join(f.dir, f.name) }
+
 func (p *Program) readHTAccess() {
 	if p.FS == nil || p.Server == nil {
 		p.htDone.Store(true)
@@ -100,8 +116,8 @@ func (p *Program) readHTAccess() {
 	for _, ds := range dirs {
 		total += len(ds)
 	}
-	index := make(map[string]int32, total)
-	files := make([]string, 0, total)
+	index := make(map[htFile]int32, total)
+	files := make([]htFile, 0, total)
 	cands := make([][]htCandidate, len(servers))
 	all := make([]htCandidate, 0, total)
 	for i, ds := range dirs {
@@ -111,7 +127,7 @@ func (p *Program) readHTAccess() {
 				all = append(all, htCandidate{dir, all[len(all)-1].file})
 				continue
 			}
-			file := path.Join(dir, access[i])
+			file := fileIn(dir, access[i])
 			f, ok := index[file]
 			if !ok {
 				f = int32(len(files))
@@ -131,11 +147,10 @@ func (p *Program) readHTAccess() {
 	parallel(len(files), func(i int) {
 		var src []byte
 		var err error
-		if dir, name := path.Split(files[i]); shared != nil {
-			dir = path.Clean(dir)
-			_, src, err = shared.accessFile(scope.FSPath(dir), dir, name)
+		if f := files[i]; shared != nil {
+			_, src, err = shared.accessFile(scope.FSPath(f.dir), f.dir, f.name)
 		} else {
-			src, err = fs.ReadFile(p.FS, scope.FSPath(files[i]))
+			src, err = fs.ReadFile(p.FS, scope.FSPath(f.path()))
 		}
 		srcs[i], found[i] = src, err == nil
 	})
@@ -173,12 +188,13 @@ func (p *Program) readHTAccess() {
 		if or == 0 && len(list) == 0 {
 			return // httpd does not read it
 		}
+		file := files[t.i].path()
 		var f *ast.File
 		var perr error
 		if shared != nil {
-			f, perr = shared.parseHTAccess(files[t.i], srcs[t.i]) // the routing rules' search parses it too
+			f, perr = shared.parseHTAccess(file, srcs[t.i]) // the routing rules' search parses it too
 		} else {
-			f, perr = parser.ParseHTAccess(files[t.i], srcs[t.i])
+			f, perr = parser.ParseHTAccess(file, srcs[t.i])
 		}
 		got[k] = &HTAccess{Dir: t.dir, Server: t.v, File: f, Override: or, OverrideBy: by, List: list, Errors: asList(perr)}
 	})

@@ -774,6 +774,9 @@ type routingCache struct {
 	rewrite  map[*scope.VirtualHost]rewriteServerConfig
 	htOnce   sync.Once
 	htaccess []*rewriteHTAccess
+	// plain is a virtual host's without mod_rewrite directives.
+	plainOnce sync.Once
+	plain     rewriteServerConfig
 }
 
 type rewriteServerConfig struct {
@@ -812,6 +815,17 @@ func rewriteServer(p *Pass, v *scope.VirtualHost) (*rewrite.ServerConfig, *rewri
 	if v.IsMain() {
 		r := main()
 		return r.server, r.base
+	}
+	if hasRewrite(v.Body) == nil {
+		// No mod_rewrite directive of its own (most virtual hosts): the
+		// merge of the main server's with an empty configuration, the
+		// same for all of them, made once.
+		c.plainOnce.Do(func() {
+			m := main()
+			vs, vb := &rewrite.ServerConfig{}, rewrite.NewDirConfig("")
+			c.plain = rewriteServerConfig{rewrite.MergeServer(m.server, vs), rewrite.MergeDir(m.base, vb)}
+		})
+		return c.plain.server, c.plain.base
 	}
 	r := c.server(v, func() rewriteServerConfig {
 		m := main()
