@@ -116,7 +116,11 @@ func (p *Program) readHTAccess() {
 	for _, ds := range dirs {
 		total += len(ds)
 	}
-	index := make(map[htFile]int32, total)
+	// Indexed by directory for the main server's name, which servers
+	// seldom change (no path made for each directory), else by file.
+	byDir := make(map[string]int32, total)
+	byFile := map[htFile]int32{}
+	mainName := fileIn("/", name).name
 	files := make([]htFile, 0, total)
 	cands := make([][]htCandidate, len(servers))
 	all := make([]htCandidate, 0, total)
@@ -128,10 +132,20 @@ func (p *Program) readHTAccess() {
 				continue
 			}
 			file := fileIn(dir, access[i])
-			f, ok := index[file]
+			var f int32
+			var ok bool
+			if file.name == mainName {
+				f, ok = byDir[file.dir]
+			} else {
+				f, ok = byFile[file]
+			}
 			if !ok {
 				f = int32(len(files))
-				index[file] = f
+				if file.name == mainName {
+					byDir[file.dir] = f
+				} else {
+					byFile[file] = f
+				}
 				files = append(files, file)
 			}
 			all = append(all, htCandidate{dir, f})

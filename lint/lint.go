@@ -213,7 +213,8 @@ type Program struct {
 	bySection    map[*ast.Section]*scope.VirtualHost
 	bySecOnce    sync.Once
 	byName       map[string][]dirRef
-	parentSets   [][]*ast.Section     // the distinct chains of enclosing sections
+	parentSets   []chain              // the distinct chains of enclosing sections
+	chainStore   []*ast.Section       // what they are slices of
 	dirNames     map[string]*nodeName // by the spelling of a directive's name
 	secNames     map[string]*nodeName // by the spelling of a section's name
 	indexOnce    sync.Once
@@ -280,6 +281,16 @@ type dirRef struct {
 	seq     int32
 }
 
+// chain is a chain of enclosing sections: Program.chainStore[start:end]
+// (two numbers rather than a slice for each section of the tree).
+type chain struct{ start, end int32 }
+
+// parents is the chain of sections numbered set.
+func (p *Program) parents(set int32) []*ast.Section {
+	c := p.parentSets[set]
+	return p.chainStore[c.start:c.end:c.end]
+}
+
 // nodeName is one spelling of a name in the tree ("ServerName",
 // "<Directory" for a section) with what the directive registry says of
 // it, looked up once per spelling rather than once per line.
@@ -297,7 +308,7 @@ func (p *Program) Directives(f func(d *ast.Directive, parents []*ast.Section), n
 	p.indexOnce.Do(p.indexNodes)
 	if len(names) == 1 {
 		for _, r := range p.byName[ast.Canonical(names[0])] {
-			f(r.d, p.parentSets[r.parents])
+			f(r.d, p.parents(r.parents))
 		}
 		return
 	}
@@ -322,7 +333,7 @@ func (p *Program) Directives(f func(d *ast.Directive, parents []*ast.Section), n
 		}
 		r := lists[next][0]
 		lists[next] = lists[next][1:]
-		f(r.d, p.parentSets[r.parents])
+		f(r.d, p.parents(r.parents))
 	}
 }
 
@@ -364,7 +375,9 @@ func (p *Program) indexNodes() {
 				count[fold(n.Name)]++
 				total++
 			case *ast.Section:
-				spell(p.secNames, n.Name, "<"+n.Name)
+				if _, ok := p.secNames[n.Name]; !ok {
+					spell(p.secNames, n.Name, "<"+n.Name)
+				}
 				sections++
 				chains += d + 1
 				depth(n.Body, d+1)
@@ -379,7 +392,7 @@ func (p *Program) indexNodes() {
 		all = all[:len(all)+c]
 	}
 	// Every section's chain of parents, carved from one array.
-	p.parentSets = make([][]*ast.Section, 1, sections+1)
+	p.parentSets = make([]chain, 1, sections+1)
 	store := make([]*ast.Section, 0, chains)
 	seq := int32(0)
 	var index func(body []ast.Node, set int32)
@@ -391,14 +404,15 @@ func (p *Program) indexNodes() {
 				p.byName[k] = append(p.byName[k], dirRef{n, set, seq})
 				seq++
 			case *ast.Section:
-				start := len(store)
-				store = append(append(store, p.parentSets[set]...), n)
-				p.parentSets = append(p.parentSets, store[start:len(store):len(store)])
+				start, c := len(store), p.parentSets[set]
+				store = append(append(store, store[c.start:c.end]...), n)
+				p.parentSets = append(p.parentSets, chain{int32(start), int32(len(store))})
 				index(n.Body, int32(len(p.parentSets)-1))
 			}
 		}
 	}
 	index(p.Nodes, 0)
+	p.chainStore = store
 }
 
 // Run runs the analyzers over prog and returns their findings, with the
