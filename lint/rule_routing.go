@@ -1,11 +1,13 @@
 package lint
 
 import (
+	"cmp"
 	"fmt"
 	"io/fs"
 	"path"
 	"regexp"
 	"regexp/syntax"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -920,17 +922,13 @@ func (p *Program) findRewriteHTAccess() []*rewriteHTAccess {
 	// A file is looked at once per server (servers at one position, as
 	// an Include read twice makes, count as one). For a plain name the
 	// directory names the file.
-	type seenKey struct {
-		server int32 // servers at one position are one
-		file   string
-	}
 	vs := append([]*scope.VirtualHost{p.Server.Main}, p.Server.VHosts...)
-	// Sized for a server or two and a directory of each: grown from
-	// empty, thousands of servers make several times their size in
-	// garbage.
-	serverAt := make(map[ast.Position]int32, len(vs))
+	first := samePosition(vs)
+	// What each server has looked at: one map, emptied for the next
+	// server, but for servers at one position, which share theirs.
+	own := map[string]bool{}
+	var shared map[int32]map[string]bool
 	plainName := !strings.Contains(name, "/") && name != "." && name != ".."
-	seen := make(map[seenKey]bool, len(vs))
 	budget := maxHTAccessWalk
 	c, done := p.sharedDirs()
 	defer done()
@@ -939,7 +937,7 @@ func (p *Program) findRewriteHTAccess() []*rewriteHTAccess {
 	}
 	w := &htWalk{c: c, name: name, files: make(map[string]*walkFile, len(vs))}
 	var roots []string // reused: the walks keep no reference to it
-	for _, v := range vs {
+	for vi, v := range vs {
 		roots = roots[:0]
 		if root, _ := docRootOf(p, v); root != "" {
 			roots = append(roots, root)
@@ -956,10 +954,17 @@ func (p *Program) findRewriteHTAccess() []*rewriteHTAccess {
 			continue
 		}
 		sort.Strings(roots)
-		server, ok := serverAt[v.Pos()]
-		if !ok {
-			server = int32(len(serverAt))
-			serverAt[v.Pos()] = server
+		seen := own
+		if i := first[vi]; i >= 0 {
+			if shared[i] == nil {
+				if shared == nil {
+					shared = map[int32]map[string]bool{}
+				}
+				shared[i] = map[string]bool{}
+			}
+			seen = shared[i]
+		} else {
+			clear(own)
 		}
 		for _, root := range roots {
 			w.walk(scope.FSPath(root), func(fp string, isDir bool, err error) error {
@@ -972,9 +977,9 @@ func (p *Program) findRewriteHTAccess() []*rewriteHTAccess {
 				if !isDir {
 					return nil
 				}
-				key := seenKey{server, fp}
+				key := fp
 				if !plainName {
-					key.file = path.Join(absPath(fp), name)
+					key = path.Join(absPath(fp), name)
 				}
 				if seen[key] {
 					return nil
@@ -994,6 +999,37 @@ func (p *Program) findRewriteHTAccess() []*rewriteHTAccess {
 		}
 	}
 	return out
+}
+
+// samePosition is, for each server, the index of the first server at
+// its position when other servers are there too (an Include read
+// twice), else -1: the servers sorted by position rather than a map of
+// thousands of positions.
+func samePosition(vs []*scope.VirtualHost) []int32 {
+	order := make([]int32, len(vs))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(a, b int32) int {
+		pa, pb := vs[a].Pos(), vs[b].Pos()
+		return cmp.Or(strings.Compare(pa.Filename, pb.Filename), cmp.Compare(pa.Offset, pb.Offset),
+			cmp.Compare(pa.Line, pb.Line), cmp.Compare(pa.Column, pb.Column), cmp.Compare(a, b))
+	})
+	first := make([]int32, len(vs))
+	for i := 0; i < len(order); {
+		j := i + 1
+		for j < len(order) && vs[order[j]].Pos() == vs[order[i]].Pos() {
+			j++
+		}
+		for _, k := range order[i:j] {
+			first[k] = -1
+			if j-i > 1 {
+				first[k] = order[i]
+			}
+		}
+		i = j
+	}
+	return first
 }
 
 // absPath is the absolute path of an io/fs path (scope.FSPath's inverse).
