@@ -342,7 +342,6 @@ func (p *Program) Directives(f func(d *ast.Directive, parents []*ast.Section), n
 // (siblings share one chain of parents), and the names spelled, looked
 // up in the registry once per spelling rather than once per line.
 func (p *Program) indexNodes() {
-	canonical := map[string]string{}
 	p.dirNames, p.secNames = map[string]*nodeName{}, map[string]*nodeName{}
 	spell := func(names map[string]*nodeName, name, key string) {
 		if _, ok := names[name]; ok {
@@ -356,23 +355,33 @@ func (p *Program) indexNodes() {
 		}
 		names[name] = nn
 	}
-	fold := func(name string) string {
-		k, ok := canonical[name]
+	// Each spelling's entry, the canonical name's (one map lookup for a
+	// line in each pass, not one per map).
+	type entry struct {
+		count int
+		refs  []dirRef
+	}
+	bySpelling, byKey := map[string]*entry{}, map[string]*entry{}
+	entryOf := func(name string) *entry {
+		e, ok := bySpelling[name]
 		if !ok {
-			k = ast.Canonical(name)
-			canonical[name] = k
+			k := ast.Canonical(name)
+			if e = byKey[k]; e == nil {
+				e = &entry{}
+				byKey[k] = e
+			}
+			bySpelling[name] = e
 			spell(p.dirNames, name, name)
 		}
-		return k
+		return e
 	}
-	count := map[string]int{}
 	total, sections, chains := 0, 0, 0
 	var depth func(body []ast.Node, d int)
 	depth = func(body []ast.Node, d int) {
 		for _, n := range body {
 			switch n := n.(type) {
 			case *ast.Directive:
-				count[fold(n.Name)]++
+				entryOf(n.Name).count++
 				total++
 			case *ast.Section:
 				if _, ok := p.secNames[n.Name]; !ok {
@@ -386,10 +395,9 @@ func (p *Program) indexNodes() {
 	}
 	depth(p.Nodes, 0)
 	all := make([]dirRef, 0, total)
-	p.byName = make(map[string][]dirRef, len(count))
-	for k, c := range count {
-		p.byName[k] = all[len(all) : len(all) : len(all)+c]
-		all = all[:len(all)+c]
+	for _, e := range byKey {
+		e.refs = all[len(all) : len(all) : len(all)+e.count]
+		all = all[:len(all)+e.count]
 	}
 	// Every section's chain of parents, carved from one array.
 	p.parentSets = make([]chain, 1, sections+1)
@@ -400,8 +408,8 @@ func (p *Program) indexNodes() {
 		for _, n := range body {
 			switch n := n.(type) {
 			case *ast.Directive:
-				k := canonical[n.Name]
-				p.byName[k] = append(p.byName[k], dirRef{n, set, seq})
+				e := bySpelling[n.Name]
+				e.refs = append(e.refs, dirRef{n, set, seq})
 				seq++
 			case *ast.Section:
 				start, c := len(store), p.parentSets[set]
@@ -413,6 +421,10 @@ func (p *Program) indexNodes() {
 	}
 	index(p.Nodes, 0)
 	p.chainStore = store
+	p.byName = make(map[string][]dirRef, len(byKey))
+	for k, e := range byKey {
+		p.byName[k] = e.refs
+	}
 }
 
 // Run runs the analyzers over prog and returns their findings, with the
