@@ -501,7 +501,27 @@ func RunContext(ctx context.Context, prog *Program, analyzers []*Analyzer, cfg C
 	jobs = append(jobs, prog.prepare(len(builtins) > 0, walk)...)
 	var left atomic.Int64
 	left.Store(int64(routing))
+	var visitors []*result // the directive rules, which share one walk of the tree
 	for _, r := range builtins {
+		if nodeVisitors[r.a] != nil {
+			if visitors == nil {
+				jobs = append(jobs, func() {
+					if ctx.Err() != nil {
+						return
+					}
+					passes := make([]*Pass, len(visitors))
+					for i, r := range visitors {
+						passes[i] = &Pass{Analyzer: r.a, Program: prog}
+					}
+					visitNodes(prog, passes)
+					for i, r := range visitors {
+						r.diags = passes[i].diags
+					}
+				})
+			}
+			visitors = append(visitors, r)
+			continue
+		}
 		split := splitAnalyzers[r.a]
 		if split == nil {
 			jobs = append(jobs, func() {

@@ -82,11 +82,52 @@ var UnknownDirective = register(&Analyzer{
 	Run:      runUnknownDirective,
 })
 
-func runUnknownDirective(p *Pass) {
-	if p.Specs == nil {
+func runUnknownDirective(p *Pass) { runNodeVisitor(p, unknownDirective) }
+
+// nodeVisitor is a directive rule's look at each node of the tree, made
+// for its pass (nil: the rule has nothing to look at). RunContext walks
+// the tree once for all of them (directiveNodes).
+type nodeVisitor func(p *Pass) func(n ast.Node, name *nodeName, parents []*ast.Section)
+
+// nodeVisitors are the directive rules that look at every node.
+var nodeVisitors = map[*Analyzer]nodeVisitor{
+	UnknownDirective: unknownDirective,
+	ModuleNotLoaded:  moduleNotLoaded,
+	WrongContext:     wrongContext,
+	BadArguments:     badArguments,
+}
+
+// runNodeVisitor is a directive rule's Run: its own walk of the tree.
+func runNodeVisitor(p *Pass, v nodeVisitor) {
+	if f := v(p); f != nil {
+		p.directiveNodes(f)
+	}
+}
+
+// visitNodes walks the tree once for the passes of several directive
+// rules, each finding what its own walk would, in the same order.
+func visitNodes(prog *Program, passes []*Pass) {
+	var fs []func(ast.Node, *nodeName, []*ast.Section)
+	for _, p := range passes {
+		if f := nodeVisitors[p.Analyzer](p); f != nil {
+			fs = append(fs, f)
+		}
+	}
+	if len(fs) == 0 {
 		return
 	}
-	p.directiveNodes(func(n ast.Node, nn *nodeName, _ []*ast.Section) {
+	prog.directiveNodes(func(n ast.Node, nn *nodeName, parents []*ast.Section) {
+		for _, f := range fs {
+			f(n, nn, parents)
+		}
+	})
+}
+
+func unknownDirective(p *Pass) func(ast.Node, *nodeName, []*ast.Section) {
+	if p.Specs == nil {
+		return nil
+	}
+	return func(n ast.Node, nn *nodeName, _ []*ast.Section) {
 		if nn.known {
 			return
 		}
@@ -100,7 +141,7 @@ func runUnknownDirective(p *Pass) {
 			}
 		}
 		p.Report(Diagnostic{Pos: n.Pos(), End: endOfLine(n), Message: msg, Fixes: fixes})
-	})
+	}
 }
 
 // ModuleNotLoaded reports directives of a module the configuration does
@@ -116,11 +157,13 @@ var ModuleNotLoaded = register(&Analyzer{
 	Run:      runModuleNotLoaded,
 })
 
-func runModuleNotLoaded(p *Pass) {
+func runModuleNotLoaded(p *Pass) { runNodeVisitor(p, moduleNotLoaded) }
+
+func moduleNotLoaded(p *Pass) func(ast.Node, *nodeName, []*ast.Section) {
 	if p.Specs == nil || p.Server == nil || p.Fragment {
-		return
+		return nil
 	}
-	p.directiveNodes(func(n ast.Node, nn *nodeName, _ []*ast.Section) {
+	return func(n ast.Node, nn *nodeName, _ []*ast.Section) {
 		name, s := nn.name, nn.spec
 		if !nn.known || s.Module == "" || s.Module == "core" || p.Server.Loaded(s.Module) || directive.Defined(name, p.Server.Loaded) {
 			return // Defined: another module defining the name is loaded
@@ -145,7 +188,7 @@ func runModuleNotLoaded(p *Pass) {
 		}
 		p.Reportf(n, "Invalid command '%s', perhaps misspelled or defined by a module not included in the server configuration: %s is defined by %s, which no LoadModule loads (%s)",
 			name, strings.TrimPrefix(name, "<"), by, advice)
-	})
+	}
 }
 
 // loadedMPM is the MPM module the server loads, or "".
@@ -197,12 +240,14 @@ var WrongContext = register(&Analyzer{
 	Run:      runWrongContext,
 })
 
-func runWrongContext(p *Pass) {
+func runWrongContext(p *Pass) { runNodeVisitor(p, wrongContext) }
+
+func wrongContext(p *Pass) func(ast.Node, *nodeName, []*ast.Section) {
 	if p.Specs == nil {
-		return
+		return nil
 	}
 	var sections, args []string // reused: the checks keep no reference
-	p.directiveNodes(func(n ast.Node, nn *nodeName, parents []*ast.Section) {
+	return func(n ast.Node, nn *nodeName, parents []*ast.Section) {
 		if !nn.known {
 			return
 		}
@@ -231,7 +276,7 @@ func runWrongContext(p *Pass) {
 		if err != nil {
 			p.Reportf(n, "%s", err.Msg)
 		}
-	})
+	}
 }
 
 // ap_check_cmd_context bits (http_config.h).
@@ -263,12 +308,14 @@ var BadArguments = register(&Analyzer{
 	Run:      runBadArguments,
 })
 
-func runBadArguments(p *Pass) {
+func runBadArguments(p *Pass) { runNodeVisitor(p, badArguments) }
+
+func badArguments(p *Pass) func(ast.Node, *nodeName, []*ast.Section) {
 	if p.Specs == nil {
-		return
+		return nil
 	}
 	var args []string // reused: the check keeps no reference
-	p.directiveNodes(func(n ast.Node, nn *nodeName, _ []*ast.Section) {
+	return func(n ast.Node, nn *nodeName, _ []*ast.Section) {
 		d, ok := n.(*ast.Directive)
 		if !ok || !nn.known {
 			return
@@ -291,5 +338,5 @@ func runBadArguments(p *Pass) {
 			}
 		}
 		p.Report(Diagnostic{Pos: d.Pos(), End: endOfLine(d), Message: msg, Fixes: fixes})
-	})
+	}
 }
