@@ -29,6 +29,7 @@ import (
 	"fmt"
 	"io/fs"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -501,25 +502,26 @@ func RunContext(ctx context.Context, prog *Program, analyzers []*Analyzer, cfg C
 	jobs = append(jobs, prog.prepare(len(builtins) > 0, walk)...)
 	var left atomic.Int64
 	left.Store(int64(routing))
-	var visitors []*result // the directive rules, which share one walk of the tree
+	// The members of a group run in one job, where they share work.
+	grouped := make([][]*result, len(analyzerGroups))
 	for _, r := range builtins {
-		if nodeVisitors[r.a] != nil {
-			if visitors == nil {
+		if g := groupOf(r.a); g >= 0 {
+			if grouped[g] == nil {
 				jobs = append(jobs, func() {
 					if ctx.Err() != nil {
 						return
 					}
-					passes := make([]*Pass, len(visitors))
-					for i, r := range visitors {
+					passes := make([]*Pass, len(grouped[g]))
+					for i, r := range grouped[g] {
 						passes[i] = &Pass{Analyzer: r.a, Program: prog}
 					}
-					visitNodes(prog, passes)
-					for i, r := range visitors {
+					analyzerGroups[g].run(prog, passes)
+					for i, r := range grouped[g] {
 						r.diags = passes[i].diags
 					}
 				})
 			}
-			visitors = append(visitors, r)
+			grouped[g] = append(grouped[g], r)
 			continue
 		}
 		split := splitAnalyzers[r.a]
@@ -628,6 +630,32 @@ func (p *Program) sharedDirs() (*fsCache, func()) {
 // side, and finish, after the last, reports as Run does.
 var splitAnalyzers = map[*Analyzer]func(*Pass) (parts []func(), finish func()){
 	StartupError: startupErrorParts,
+}
+
+// analyzerGroup is package analyzers that share work when they run
+// together: run fills each of passes (those of the members that are on)
+// as its analyzer's Run would.
+type analyzerGroup struct {
+	members []*Analyzer
+	run     func(prog *Program, passes []*Pass)
+}
+
+// analyzerGroups: the directive rules that look at every node of the
+// tree (one walk), the rules of the virtual hosts' names (one map of
+// the names of each address).
+var analyzerGroups = []analyzerGroup{
+	{[]*Analyzer{UnknownDirective, WrongContext, ModuleNotLoaded, BadArguments}, visitNodes},
+	{[]*Analyzer{DuplicateServerName, VHostUnreachable}, vhostNameRules},
+}
+
+// groupOf is the index of a's group in analyzerGroups, or -1.
+func groupOf(a *Analyzer) int {
+	for g, group := range analyzerGroups {
+		if slices.Contains(group.members, a) {
+			return g
+		}
+	}
+	return -1
 }
 
 // routingRule reports whether a is a routing rule (AC7xxx), which share

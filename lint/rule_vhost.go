@@ -108,23 +108,54 @@ var DuplicateServerName = register(&Analyzer{
 	Run:      runDuplicateServerName,
 })
 
-func runDuplicateServerName(p *Pass) {
-	if p.Server == nil {
+func runDuplicateServerName(p *Pass) { checkVHostNames(p.Program, p, nil) }
+
+// vhostNameRules runs DuplicateServerName and VHostUnreachable, those of
+// passes, with one map of the names of each address for both.
+func vhostNameRules(prog *Program, passes []*Pass) {
+	var dup, unr *Pass
+	for _, p := range passes {
+		switch p.Analyzer {
+		case DuplicateServerName:
+			dup = p
+		case VHostUnreachable:
+			unr = p
+		}
+	}
+	checkVHostNames(prog, dup, unr)
+}
+
+// checkVHostNames reports into dup what DuplicateServerName finds, and
+// into unr what VHostUnreachable finds (nil: not run).
+func checkVHostNames(prog *Program, dup, unr *Pass) {
+	if prog.Server == nil {
 		return
 	}
 	reported := map[string]bool{}
+	var reachable map[*scope.VirtualHost]bool
+	if unr != nil {
+		reachable = make(map[*scope.VirtualHost]bool, len(prog.Server.VHosts))
+	}
 	var names []vhostName // reused
-	for _, set := range p.addrSets() {
+	for _, set := range prog.addrSets() {
+		// The first virtual host to answer to each name; a name not
+		// taken by an earlier one makes a virtual host reachable.
 		first := make(map[string]*scope.VirtualHost, set.names())
-		for _, v := range set.vhosts {
+		for i, v := range set.vhosts {
+			if unr != nil && (i == 0 || len(v.WildAliases) > 0) {
+				reachable[v] = true
+			}
 			names = vhostNames(names[:0], v)
 			for _, n := range names {
 				prev, ok := first[n.name]
 				if !ok {
 					first[n.name] = v
+					if unr != nil {
+						reachable[v] = true
+					}
 					continue
 				}
-				if prev == v {
+				if dup == nil || prev == v {
 					continue
 				}
 				var node ast.Node = v.Section
@@ -136,8 +167,16 @@ func runDuplicateServerName(p *Pass) {
 					continue
 				}
 				reported[key] = true
-				p.Reportf(node, "%s on %s is already served by the virtual host at %s; requests for it never reach this one", n.name, set.addr, posOf(prev))
+				dup.Reportf(node, "%s on %s is already served by the virtual host at %s; requests for it never reach this one", n.name, set.addr, posOf(prev))
 			}
+		}
+	}
+	if unr == nil {
+		return
+	}
+	for _, v := range prog.Server.VHosts {
+		if !reachable[v] && len(v.Addrs) > 0 {
+			unr.Reportf(v.Section, "virtual host %s is never selected: every name it answers to on %s belongs to an earlier virtual host", v.ServerName, addrList(v))
 		}
 	}
 }
@@ -153,33 +192,7 @@ var VHostUnreachable = register(&Analyzer{
 	Run:      runVHostUnreachable,
 })
 
-func runVHostUnreachable(p *Pass) {
-	if p.Server == nil {
-		return
-	}
-	reachable := make(map[*scope.VirtualHost]bool, len(p.Server.VHosts))
-	var names []vhostName // reused
-	for _, set := range p.addrSets() {
-		taken := make(map[string]bool, set.names())
-		for i, v := range set.vhosts {
-			if i == 0 || len(v.WildAliases) > 0 {
-				reachable[v] = true
-			}
-			names = vhostNames(names[:0], v)
-			for _, n := range names {
-				if !taken[n.name] {
-					reachable[v] = true
-				}
-				taken[n.name] = true
-			}
-		}
-	}
-	for _, v := range p.Server.VHosts {
-		if !reachable[v] && len(v.Addrs) > 0 {
-			p.Reportf(v.Section, "virtual host %s is never selected: every name it answers to on %s belongs to an earlier virtual host", v.ServerName, addrList(v))
-		}
-	}
-}
+func runVHostUnreachable(p *Pass) { checkVHostNames(p.Program, nil, p) }
 
 func addrList(v *scope.VirtualHost) string {
 	var s []string
