@@ -30,13 +30,21 @@ type fsCache struct {
 
 type cachedDir struct {
 	once    sync.Once
-	entries []fs.DirEntry // as fs.ReadDir returns them: sorted by name
+	entries []dirEntry // as fs.ReadDir lists them: sorted by name
 	err     error
 	sorted  bool // as fs.ReadDir promises (an fs.ReadDirFS might not keep it)
 	// fs.Stat's answer for a walk's root, when the listing does not give
 	// it.
 	statOnce      sync.Once
 	exists, isDir bool
+}
+
+// dirEntry is what the searches use of an fs.DirEntry: kept while both
+// run, a name and a bit rather than the entry os makes (with its own
+// copy of the directory's path).
+type dirEntry struct {
+	name  string
+	isDir bool
 }
 
 type cachedFile struct {
@@ -66,8 +74,21 @@ func (c *fsCache) readDir(fp string) *cachedDir {
 	}
 	c.mu.Unlock()
 	d.once.Do(func() {
-		d.entries, d.err = fs.ReadDir(c.fsys, fp)
-		d.sorted = slices.IsSortedFunc(d.entries, func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
+		entries, err := fs.ReadDir(c.fsys, fp)
+		if len(entries) > 0 {
+			d.entries = make([]dirEntry, len(entries))
+			for i, e := range entries {
+				d.entries[i] = dirEntry{e.Name(), e.IsDir()}
+			}
+		}
+		if errors.Is(err, fs.ErrNotExist) {
+			// Not the *PathError with its path: the searches only
+			// ask whether it is this one (most directories named
+			// are not there).
+			err = fs.ErrNotExist
+		}
+		d.err = err
+		d.sorted = slices.IsSortedFunc(d.entries, func(a, b dirEntry) int { return strings.Compare(a.name, b.name) })
 	})
 	return d
 }
@@ -93,10 +114,10 @@ func (c *fsCache) stat(fp string) (exists, isDir bool) {
 // has reports whether the listing names name.
 func (d *cachedDir) has(name string) bool {
 	if d.sorted {
-		_, found := slices.BinarySearchFunc(d.entries, name, func(e fs.DirEntry, name string) int { return strings.Compare(e.Name(), name) })
+		_, found := slices.BinarySearchFunc(d.entries, name, func(e dirEntry, name string) int { return strings.Compare(e.name, name) })
 		return found
 	}
-	return slices.ContainsFunc(d.entries, func(e fs.DirEntry) bool { return e.Name() == name })
+	return slices.ContainsFunc(d.entries, func(e dirEntry) bool { return e.name == name })
 }
 
 // accessFile reads the file name in the directory dir (absolute,

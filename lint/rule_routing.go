@@ -1084,7 +1084,7 @@ func (w *htWalk) walkDir(fp string, isDir bool, fn func(fp string, isDir bool, e
 		}
 	}
 	for _, e := range entries {
-		if err := w.walkDir(path.Join(fp, e.Name()), e.IsDir(), fn); err != nil {
+		if err := w.walkDir(path.Join(fp, e.name), e.isDir, fn); err != nil {
 			if err == fs.SkipDir {
 				break
 			}
