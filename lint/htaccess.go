@@ -41,13 +41,6 @@ func (p *Program) HTAccessFiles() []*HTAccess {
 	return p.htaccess
 }
 
-// htCandidate is a file one server would look for: the directory, and
-// the file's index in the files looked for.
-type htCandidate struct {
-	dir  string
-	file int32
-}
-
 // htFile is an access file: path.Join(dir, name), as its directory
 // (clean) and name, without making that path for each of the many
 // directories that have none.
@@ -76,13 +69,15 @@ func (p *Program) readHTAccess() {
 		}
 	}
 	servers := append([]*scope.VirtualHost{p.Server.Main}, p.Server.VHosts...)
-	// Each server's directories and access file name, side by side. The
-	// directories are sorted by name, so the sections' merge order is
-	// not needed.
-	dirs := make([][]string, len(servers))
+	// Each server's directories, sorted by name (the sections' merge
+	// order is not needed), one server's after another's in dirs: server
+	// i's end at ends[i]. One array, not one for each of thousands.
+	// Sized for the main server's sections in each and three of its own
+	// (a DocumentRoot and its <Directory>, another <Directory>).
+	dirs := make([]string, 0, len(servers)*(len(p.Server.DirectorySectionsUnsorted(p.Server.Main))+3))
+	ends := make([]int, len(servers))
 	access := make([]string, len(servers))
-	parallel(len(servers), func(i int) {
-		v := servers[i]
+	for i, v := range servers {
 		// AccessFileName is per server: a vhost's own replaces main's.
 		access[i] = name
 		for _, n := range v.Body {
@@ -90,16 +85,19 @@ func (p *Program) readHTAccess() {
 				access[i] = d.Args[0].Value
 			}
 		}
-		var ds []string
+		start := len(dirs)
 		for _, s := range p.Server.DirectorySectionsUnsorted(v) {
 			if !s.Is("Directory") || len(s.Args) != 1 || s.Args[0].Value == "~" {
 				continue
 			}
-			ds = append(ds, s.Args[0].Value)
+			dirs = append(dirs, s.Args[0].Value)
 		}
-		for _, d := range documentRoots(v) {
-			ds = append(ds, d.Args[0].Value)
+		for _, n := range v.Body { // documentRoots(v)
+			if d, ok := n.(*ast.Directive); ok && d.Is("DocumentRoot") && len(d.Args) == 1 {
+				dirs = append(dirs, d.Args[0].Value)
+			}
 		}
+		ds := dirs[start:]
 		sort.Strings(ds)
 		out := ds[:0]
 		for _, dir := range ds {
@@ -108,27 +106,24 @@ func (p *Program) readHTAccess() {
 			}
 			out = append(out, path.Clean(dir))
 		}
-		dirs[i] = out
-	})
+		dirs = dirs[:start+len(out)]
+		ends[i] = len(dirs)
+	}
 	// Every distinct file, read once (most are not there). A server's
 	// directory named twice (DocumentRoot and <Directory>) is named once.
-	total := 0
-	for _, ds := range dirs {
-		total += len(ds)
-	}
 	// Indexed by directory for the main server's name, which servers
 	// seldom change (no path made for each directory), else by file.
-	byDir := make(map[string]int32, total)
+	byDir := make(map[string]int32, len(dirs))
 	byFile := map[htFile]int32{}
 	mainName := fileIn("/", name).name
-	files := make([]htFile, 0, total)
-	cands := make([][]htCandidate, len(servers))
-	all := make([]htCandidate, 0, total)
-	for i, ds := range dirs {
-		start := len(all)
-		for j, dir := range ds {
-			if j > 0 && dir == ds[j-1] {
-				all = append(all, htCandidate{dir, all[len(all)-1].file})
+	files := make([]htFile, 0, len(dirs))
+	fileOf := make([]int32, len(dirs)) // the file looked for in each of dirs
+	start := 0
+	for i, end := range ends {
+		for j := start; j < end; j++ {
+			dir := dirs[j]
+			if j > start && dir == dirs[j-1] {
+				fileOf[j] = fileOf[j-1]
 				continue
 			}
 			file := fileIn(dir, access[i])
@@ -148,9 +143,9 @@ func (p *Program) readHTAccess() {
 				}
 				files = append(files, file)
 			}
-			all = append(all, htCandidate{dir, f})
+			fileOf[j] = f
 		}
-		cands[i] = all[start:len(all):len(all)]
+		start = end
 	}
 	srcs := make([][]byte, len(files))
 	found := make([]bool, len(files))
@@ -180,18 +175,21 @@ func (p *Program) readHTAccess() {
 	var takes []take
 	seen := map[string]bool{}         // directories whose file was taken
 	tried := make([]bool, len(files)) // files looked for
-	for si, cs := range cands {
-		for _, c := range cs {
-			if seen[c.dir] || tried[c.file] {
+	start = 0
+	for si, end := range ends {
+		for j := start; j < end; j++ {
+			dir, file := dirs[j], fileOf[j]
+			if seen[dir] || tried[file] {
 				continue
 			}
-			tried[c.file] = true
-			if !found[c.file] {
+			tried[file] = true
+			if !found[file] {
 				continue
 			}
-			seen[c.dir] = true
-			takes = append(takes, take{servers[si], c.dir, c.file})
+			seen[dir] = true
+			takes = append(takes, take{servers[si], dir, file})
 		}
+		start = end
 	}
 	got := make([]*HTAccess, len(takes))
 	parallel(len(takes), func(k int) {
