@@ -29,14 +29,14 @@ type fsCache struct {
 }
 
 type cachedDir struct {
-	once    sync.Once
-	entries []dirEntry // as fs.ReadDir lists them: sorted by name
-	err     error
-	sorted  bool // as fs.ReadDir promises (an fs.ReadDirFS might not keep it)
-	// fs.Stat's answer for a walk's root, when the listing does not give
-	// it.
-	statOnce      sync.Once
+	once   sync.Once
+	sorted bool // as fs.ReadDir promises (an fs.ReadDirFS might not keep it)
+	// fs.Stat's answer when the listing fails otherwise than with
+	// fs.ErrNotExist (a file, a directory not readable): a few bytes
+	// here rather than a sync.Once in each of thousands.
 	exists, isDir bool
+	entries       []dirEntry // as fs.ReadDir lists them: sorted by name
+	err           error
 }
 
 // dirEntry is what the searches use of an fs.DirEntry: kept while both
@@ -88,6 +88,10 @@ func (c *fsCache) readDir(fp string) *cachedDir {
 			err = fs.ErrNotExist
 		}
 		d.err = err
+		if err != nil && err != fs.ErrNotExist {
+			info, err := fs.Stat(c.fsys, fp)
+			d.exists, d.isDir = err == nil, err == nil && info.IsDir()
+		}
 		d.sorted = slices.IsSortedFunc(d.entries, func(a, b dirEntry) int { return strings.Compare(a.name, b.name) })
 	})
 	return d
@@ -104,10 +108,6 @@ func (c *fsCache) stat(fp string) (exists, isDir bool) {
 	case errors.Is(d.err, fs.ErrNotExist):
 		return false, false
 	}
-	d.statOnce.Do(func() {
-		info, err := fs.Stat(c.fsys, fp)
-		d.exists, d.isDir = err == nil, err == nil && info.IsDir()
-	})
 	return d.exists, d.isDir
 }
 
@@ -121,15 +121,18 @@ func (d *cachedDir) has(name string) bool {
 }
 
 // accessFile reads the file name in the directory dir (absolute,
-// clean; fp its io/fs path), once. A listing of the directory that does
-// not name it, or says the directory is not there, answers without
-// trying to open it.
+// clean; fp its io/fs path; "": absPath(fp), made only when needed),
+// once. A listing of the directory that does not name it, or says the
+// directory is not there, answers without trying to open it.
 func (c *fsCache) accessFile(fp, dir, name string) (file string, src []byte, err error) {
 	if !strings.Contains(name, "/") && name != "." && name != ".." {
 		d := c.readDir(fp)
 		if (d.err == nil && !d.has(name)) || errors.Is(d.err, fs.ErrNotExist) {
 			return "", nil, fs.ErrNotExist
 		}
+	}
+	if dir == "" {
+		dir = absPath(fp)
 	}
 	file = path.Join(dir, name)
 	c.mu.Lock()

@@ -1101,7 +1101,7 @@ func (w *htWalk) accessFile(fp string) *walkFile {
 		return f
 	}
 	var f *walkFile
-	if file, src, err := w.c.accessFile(fp, absPath(fp), w.name); err == nil {
+	if file, src, err := w.c.accessFile(fp, "", w.name); err == nil {
 		if t, _ := w.c.parseHTAccess(file, src); t != nil {
 			f = &walkFile{file: t, rewrite: hasRewrite(t.Body) != nil}
 		}
