@@ -572,7 +572,14 @@ func RunContext(ctx context.Context, prog *Program, analyzers []*Analyzer, cfg C
 		return nil, err
 	}
 	sup := collectSuppressions(prog)
+	n := 0
+	for _, r := range results {
+		n += len(r.diags)
+	}
 	var out []Diagnostic
+	if n > 0 {
+		out = make([]Diagnostic, 0, n) // made once: a large configuration has thousands
+	}
 	for _, r := range results {
 		for _, d := range r.diags {
 			if sup.suppressed(d.Pos, r.a.ID) {
@@ -581,6 +588,9 @@ func RunContext(ctx context.Context, prog *Program, analyzers []*Analyzer, cfg C
 			d.Rule, d.Name, d.Severity = r.a.ID, r.a.Name, r.sev
 			out = append(out, d)
 		}
+	}
+	if len(out) == 0 {
+		out = nil // all suppressed: none, as without findings
 	}
 	Sort(out)
 	return out, nil

@@ -111,6 +111,10 @@ func runWSGIUndefinedGroup(p *Pass) {
 	if p.Inventory == nil {
 		return
 	}
+	// The groups a server can select, for its references one after
+	// another (a server's are together in the tree).
+	var last *scope.VirtualHost
+	var selectable []*resolve.Group
 	p.processGroupRefs(func(name string, d *ast.Directive, v *scope.VirtualHost) {
 		if name == "" {
 			return
@@ -120,7 +124,10 @@ func runWSGIUndefinedGroup(p *Pass) {
 			p.Reportf(d, "No WSGI daemon process called '%s' has been configured", name)
 			return
 		}
-		for _, s := range p.Inventory.Selectable(v) {
+		if v != last || selectable == nil {
+			last, selectable = v, p.Inventory.Selectable(v)
+		}
+		for _, s := range selectable {
 			if s == g {
 				return
 			}
