@@ -113,12 +113,21 @@ func (p *Program) readHTAccess() {
 	// directory named twice (DocumentRoot and <Directory>) is named once.
 	// Indexed by directory for the main server's name, which servers
 	// seldom change (no path made for each directory), else by file.
-	byDir := make(map[string]int32, len(dirs))
+	named, start := 0, 0 // the directories named, a server's once: at most as many files
+	for _, end := range ends {
+		for j := start; j < end; j++ {
+			if j == start || dirs[j] != dirs[j-1] {
+				named++
+			}
+		}
+		start = end
+	}
+	byDir := make(map[string]int32, named)
 	byFile := map[htFile]int32{}
 	mainName := fileIn("/", name).name
-	files := make([]htFile, 0, len(dirs))
+	files := make([]htFile, 0, named)
 	fileOf := make([]int32, len(dirs)) // the file looked for in each of dirs
-	start := 0
+	start = 0
 	for i, end := range ends {
 		for j := start; j < end; j++ {
 			dir := dirs[j]
@@ -147,21 +156,26 @@ func (p *Program) readHTAccess() {
 		}
 		start = end
 	}
-	srcs := make([][]byte, len(files))
 	found := make([]bool, len(files))
 	// With the routing rules' search to do too, from the directories'
-	// listings it reads (most files are not there); otherwise opening a
-	// file that is not there costs less than listing its directory.
+	// listings it reads (most files are not there), which keeps what it
+	// reads; otherwise opening a file that is not there costs less than
+	// listing its directory.
 	shared, done := p.sharedDirs()
+	var srcs [][]byte
+	if shared == nil {
+		srcs = make([][]byte, len(files))
+	}
 	parallel(len(files), func(i int) {
 		var src []byte
 		var err error
 		if f := files[i]; shared != nil {
-			_, src, err = shared.accessFile(scope.FSPath(f.dir), f.dir, f.name)
+			_, _, err = shared.accessFile(scope.FSPath(f.dir), f.dir, f.name)
 		} else {
 			src, err = fs.ReadFile(p.FS, scope.FSPath(f.path()))
+			srcs[i] = src
 		}
-		srcs[i], found[i] = src, err == nil
+		found[i] = err == nil
 	})
 	done()
 	// Which server's search takes each file, as httpd's first reading
@@ -200,11 +214,14 @@ func (p *Program) readHTAccess() {
 		if or == 0 && len(list) == 0 {
 			return // httpd does not read it
 		}
-		file := files[t.i].path()
+		hf := files[t.i]
+		file := hf.path()
 		var f *ast.File
 		var perr error
 		if shared != nil {
-			f, perr = shared.parseHTAccess(file, srcs[t.i]) // the routing rules' search parses it too
+			// Read (kept by the cache), and parsed once for both searches.
+			_, src, _ := shared.accessFile(scope.FSPath(hf.dir), hf.dir, hf.name)
+			f, perr = shared.parseHTAccess(file, src)
 		} else {
 			f, perr = parser.ParseHTAccess(file, srcs[t.i])
 		}
