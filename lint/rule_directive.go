@@ -246,7 +246,6 @@ func wrongContext(p *Pass) func(ast.Node, *nodeName, []*ast.Section) {
 	if p.Specs == nil {
 		return nil
 	}
-	var sections, args []string // reused: the checks keep no reference
 	return func(n ast.Node, nn *nodeName, parents []*ast.Section) {
 		if !nn.known {
 			return
@@ -255,7 +254,11 @@ func wrongContext(p *Pass) func(ast.Node, *nodeName, []*ast.Section) {
 		if !p.moduleLoaded(info, s) {
 			return // AC2004
 		}
-		sections = sections[:0]
+		// On the stack, as the checks keep no reference: a slice on the
+		// heap, reused, has the collector's write barrier for each
+		// string put in it while it runs.
+		var secBuf, argBuf [8]string
+		sections, args := secBuf[:0], argBuf[:0]
 		for _, sec := range parents {
 			sections = append(sections, sec.Name)
 		}
@@ -264,13 +267,13 @@ func wrongContext(p *Pass) func(ast.Node, *nodeName, []*ast.Section) {
 		if err == nil {
 			switch n := n.(type) {
 			case *ast.Directive:
-				if args = appendValues(args[:0], n.Args); info.CheckArgs(args) == nil {
+				if args = appendValues(args, n.Args); info.CheckArgs(args) == nil {
 					err = info.CheckArgsContext(args, ctx)
 				} else {
 					err = info.CheckHandlerContext(ctx) // the count is AC2005's
 				}
 			case *ast.Section:
-				err = info.CheckArgsContext(appendValues(args[:0], n.Args), ctx)
+				err = info.CheckArgsContext(appendValues(args, n.Args), ctx)
 			}
 		}
 		if err != nil {
@@ -314,14 +317,14 @@ func badArguments(p *Pass) func(ast.Node, *nodeName, []*ast.Section) {
 	if p.Specs == nil {
 		return nil
 	}
-	var args []string // reused: the check keeps no reference
 	return func(n ast.Node, nn *nodeName, _ []*ast.Section) {
 		d, ok := n.(*ast.Directive)
 		if !ok || !nn.known {
 			return
 		}
 		s := nn.spec
-		args = appendValues(args[:0], d.Args)
+		var buf [8]string // on the stack: the check keeps no reference
+		args := appendValues(buf[:0], d.Args)
 		err := nn.info.CheckArgs(args)
 		if err == nil {
 			return
