@@ -2,6 +2,7 @@ package lint
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/apacheconf/apacheconf/ast"
@@ -246,6 +247,14 @@ func wrongContext(p *Pass) func(ast.Node, *nodeName, []*ast.Section) {
 	if p.Specs == nil {
 		return nil
 	}
+	// The enclosing sections' names, made when the walk enters another
+	// body (a few per virtual host) rather than for each node: the
+	// checks take the Context on to the heap (it caches what it read of
+	// them), so a buffer on the stack would escape for every node.
+	var (
+		ctx directive.Context
+		of  []*ast.Section // the parents ctx was made for
+	)
 	return func(n ast.Node, nn *nodeName, parents []*ast.Section) {
 		if !nn.known {
 			return
@@ -254,15 +263,19 @@ func wrongContext(p *Pass) func(ast.Node, *nodeName, []*ast.Section) {
 		if !p.moduleLoaded(info, s) {
 			return // AC2004
 		}
-		// On the stack, as the checks keep no reference: a slice on the
-		// heap, reused, has the collector's write barrier for each
-		// string put in it while it runs.
-		var secBuf, argBuf [8]string
-		sections, args := secBuf[:0], argBuf[:0]
-		for _, sec := range parents {
-			sections = append(sections, sec.Name)
+		if of == nil || !slices.Equal(parents, of) {
+			names := make([]string, len(parents))
+			for i, sec := range parents {
+				names[i] = sec.Name
+			}
+			ctx, of = directive.Context{Sections: names}, append(of[:0:0], parents...)
+			if of == nil {
+				of = []*ast.Section{} // the top level's: made
+			}
 		}
-		ctx := directive.Context{Sections: sections}
+		// On the stack: the checks keep no reference to the arguments.
+		var argBuf [8]string
+		args := argBuf[:0]
 		err := info.CheckContext(ctx)
 		if err == nil {
 			switch n := n.(type) {
