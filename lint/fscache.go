@@ -159,3 +159,17 @@ func (c *fsCache) parseHTAccess(file string, src []byte) (*ast.File, error) {
 	f.parseOnce.Do(func() { f.tree, f.perr = parser.ParseHTAccess(file, f.src) })
 	return f.tree, f.perr
 }
+
+// listedFS is the searches' file system as scope.CheckFiles sees it: a
+// scope.DirStatFS that answers from the cache's listings, so that the
+// thousands of DocumentRoots the searches list are not also stat'ed
+// (whichever comes first reads a directory, once).
+type listedFS struct {
+	fs.FS
+	c *fsCache
+}
+
+func (l listedFS) IsDir(name string) bool {
+	_, isDir := l.c.stat(name)
+	return isDir
+}

@@ -464,8 +464,9 @@ func RunContext(ctx context.Context, prog *Program, analyzers []*Analyzer, cfg C
 		diags []Diagnostic
 	}
 	var results, builtins, foreign []*result
-	routing := 0  // routing rules to run, which share Program.routing
-	walk := false // a rule reads the .htaccess files below the document roots
+	routing := 0   // routing rules to run, which share Program.routing
+	walk := false  // a rule reads the .htaccess files below the document roots
+	files := false // AC2006 looks at the DocumentRoots (scope.CheckFiles)
 	for _, a := range analyzers {
 		sev, on := rc.severity(a)
 		if !on {
@@ -482,6 +483,7 @@ func RunContext(ctx context.Context, prog *Program, analyzers []*Analyzer, cfg C
 				routing++
 			}
 			walk = walk || readsRewriteHTAccess[a]
+			files = files || a == StartupError
 		}
 	}
 	run := func(r *result) {
@@ -499,7 +501,7 @@ func RunContext(ctx context.Context, prog *Program, analyzers []*Analyzer, cfg C
 	// longest first: the last job to end is then a short one, and the
 	// other cores are not idle while it runs.
 	var lead, jobs []func()
-	jobs = append(jobs, prog.prepare(len(builtins) > 0, walk)...)
+	jobs = append(jobs, prog.prepare(len(builtins) > 0, walk, files)...)
 	var left atomic.Int64
 	left.Store(int64(routing))
 	// The members of a group run in one job, where they share work.
@@ -599,14 +601,18 @@ func RunContext(ctx context.Context, prog *Program, analyzers []*Analyzer, cfg C
 // prepare returns the work that fills the caches several analyzers
 // share, to be started before them: the directive index (rules), and
 // the routing rules' search for .htaccess files with mod_rewrite
-// directives (walk), the longest.
-func (p *Program) prepare(rules, walk bool) []func() {
+// directives (walk), the longest. With files, AC2006's look at the
+// DocumentRoots (scope.CheckFiles) asks the searches' listings too.
+func (p *Program) prepare(rules, walk, files bool) []func() {
 	var prep []func()
 	if walk && p.FS != nil && p.Server != nil {
 		if !p.htDone.Load() && p.dirs == nil {
 			// Both searches to do: they share what they read.
 			p.dirs = newFSCache(p.FS, serverDirs(p.Server))
 			p.dirsUsers.Store(2)
+			if files {
+				p.dirsUsers.Add(1)
+			}
 		}
 		prep = append(prep, func() { p.rewriteHTAccess() })
 	}

@@ -130,7 +130,12 @@ func startupErrorParts(p *Pass) (parts []func(), finish func()) {
 	if p.FS != nil {
 		parts = append(parts,
 			func() {
-				files = p.Server.CheckFiles(p.FS, root)
+				fsys, done := p.FS, func() {}
+				if c, release := p.sharedDirs(); c != nil {
+					fsys, done = listedFS{p.FS, c}, release
+				}
+				files = p.Server.CheckFiles(fsys, root)
+				done()
 				startup = oracle.StartupChecks(p.Server, p.FS, root, false)
 			},
 			func() {

@@ -39,7 +39,8 @@ type logLine struct {
 // DefaultRuntimeDir that is not a directory, the main server's
 // DocumentRoot (a virtual host's only warns). FileCheck.LogDirs is what
 // the check_config hooks find after a clean read. Relative paths are
-// taken from serverRoot; fsys is rooted at "/".
+// taken from serverRoot; fsys is rooted at "/". When fsys is a DirStatFS,
+// it is asked about the DocumentRoots instead of a stat of each.
 func (s *Server) CheckFiles(fsys fs.FS, serverRoot string) *FileCheck {
 	fc := &FileCheck{s: s, fsys: fsys, serverRoot: serverRoot}
 	// Every virtual host has a DocumentRoot to look at: stat them side by
@@ -164,10 +165,22 @@ func (fc *FileCheck) isDir(p string) bool {
 // last '/'.
 func parent(p string) string { return p[:strings.LastIndexByte(p, '/')+1] }
 
+// DirStatFS is a file system that can tell whether a path is a directory
+// from what it already read: a cache of directory listings knows each
+// directory it listed without a stat (lint's .htaccess searches list
+// every DocumentRoot; CheckFiles asks about the same thousands).
+type DirStatFS interface {
+	fs.FS
+	// IsDir reports whether name (an io/fs path) is a directory, as
+	// fs.Stat(fsys, name) would find it.
+	IsDir(name string) bool
+}
+
 // statDirs tells which of paths are directories, asking fsys from a few
 // goroutines at once (a stat is a system call).
 func statDirs(fsys fs.FS, paths []string) map[string]bool {
 	isDir := make([]bool, len(paths))
+	ds, _ := fsys.(DirStatFS)
 	workers := min(len(paths), 2*runtime.GOMAXPROCS(0))
 	var next atomic.Int64
 	var wg sync.WaitGroup
@@ -176,6 +189,10 @@ func statDirs(fsys fs.FS, paths []string) map[string]bool {
 		go func() {
 			defer wg.Done()
 			for i := int(next.Add(1) - 1); i < len(paths); i = int(next.Add(1) - 1) {
+				if ds != nil {
+					isDir[i] = ds.IsDir(FSPath(paths[i]))
+					continue
+				}
 				info, err := fs.Stat(fsys, FSPath(paths[i]))
 				isDir[i] = err == nil && info.IsDir()
 			}
