@@ -1,6 +1,7 @@
 package scope_test
 
 import (
+	"sync"
 	"testing"
 	"testing/fstest"
 
@@ -78,4 +79,35 @@ func strs(ps []scope.Problem) []string {
 		out = append(out, p.String())
 	}
 	return out
+}
+
+// knownDirs is a DirStatFS that answers from its list alone.
+type knownDirs struct {
+	fstest.MapFS
+	dirs  map[string]bool
+	mu    sync.Mutex // CheckFiles asks from several goroutines
+	asked []string
+}
+
+func (k *knownDirs) IsDir(name string) bool {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.asked = append(k.asked, name)
+	return k.dirs[name]
+}
+
+// A DirStatFS is asked about the DocumentRoots (by io/fs path) instead
+// of a stat: its answer decides, both ways.
+func TestCheckFilesAsksDirStatFS(t *testing.T) {
+	f, err := parser.ParseFile("t.conf", []byte("DocumentRoot /srv/www\n<VirtualHost *:80>\nDocumentRoot /srv/listed/\n</VirtualHost>\n"))
+	require.NoError(t, err)
+	s, err := scope.Build(f.Body, scope.Options{Resolver: fixedResolver{}})
+	require.NoError(t, err)
+	// /srv/www is there but not listed as a directory; /srv/listed is
+	// not there but listed.
+	fsys := &knownDirs{MapFS: fstest.MapFS{"srv/www/index.html": {Data: []byte("x")}}, dirs: map[string]bool{"srv/listed": true}}
+	fc := s.CheckFiles(fsys, "/etc/apache2")
+	assert.ElementsMatch(t, []string{"srv/www", "srv/listed"}, fsys.asked)
+	assert.Equal(t, []string{"t.conf:1:1: DocumentRoot '/srv/www' is not a directory, or is not readable"}, strs(fc.Errors))
+	assert.Empty(t, fc.Warnings)
 }
