@@ -254,9 +254,18 @@ func NewProgram(nodes []ast.Node, loadErr error, opts ProgramOptions) *Program {
 	p.BuildErrors = asList(err)
 	p.Server = s
 	if s != nil {
+		// The rules' directive index reads the modules Build found, not
+		// the groups: made side by side with them (a core idle else),
+		// as Run would make it first anyway.
+		indexed := make(chan struct{})
+		go func() {
+			defer close(indexed)
+			p.indexOnce.Do(p.indexNodes)
+		}()
 		inv, err := resolve.Groups(s)
 		p.Inventory = inv
 		p.GroupErrors = asList(err)
+		<-indexed
 	}
 	return p
 }
