@@ -83,6 +83,12 @@ type applier struct {
 	sections []string
 }
 
+// checking reports that CheckHandlers is running the handler: only the
+// lines it refuses count, and the configuration it builds is thrown
+// away, so a handler may skip building what no check of its module
+// reads.
+func (a *applier) checking() bool { return a.server != nil }
+
 func (a *applier) fail(pos ast.Position, format string, args ...any) {
 	a.problems = append(a.problems, newProblem(pos, fmt.Sprintf(format, args...)))
 }
