@@ -59,6 +59,9 @@ func (s *Server) CheckFiles(fsys fs.FS, serverRoot string) *FileCheck {
 		*list = append(*list, newProblem(d.Pos(), msg))
 	}
 	var loaded []string
+	// Sized once for an ErrorLog and a CustomLog in each server (grown
+	// by doubling, thousands leave as much again behind).
+	fc.logLines = make([]logLine, 0, 2*(len(s.VHosts)+1))
 	for _, v := range append([]*VirtualHost{s.Main}, s.VHosts...) {
 		for _, n := range v.Body {
 			d, ok := n.(*ast.Directive)
