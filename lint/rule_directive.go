@@ -2,7 +2,6 @@ package lint
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/apacheconf/apacheconf/ast"
@@ -247,14 +246,15 @@ func wrongContext(p *Pass) func(ast.Node, *nodeName, []*ast.Section) {
 	if p.Specs == nil {
 		return nil
 	}
-	// The enclosing sections' names, made when the walk enters another
-	// body (a few per virtual host) rather than for each node: the
-	// checks take the Context on to the heap (it caches what it read of
-	// them), so a buffer on the stack would escape for every node.
-	var (
+	// The enclosing sections' contexts, made when the walk enters a
+	// section (not for each node; the checks take a Context's Sections
+	// on to the heap, as it caches what it read of them): stack[i] is
+	// for parents[:i+1].
+	type level struct {
+		sec *ast.Section
 		ctx directive.Context
-		of  []*ast.Section // the parents ctx was made for
-	)
+	}
+	var stack []level
 	return func(n ast.Node, nn *nodeName, parents []*ast.Section) {
 		if !nn.known {
 			return
@@ -263,15 +263,22 @@ func wrongContext(p *Pass) func(ast.Node, *nodeName, []*ast.Section) {
 		if !p.moduleLoaded(info, s) {
 			return // AC2004
 		}
-		if of == nil || !slices.Equal(parents, of) {
-			names := make([]string, len(parents))
-			for i, sec := range parents {
-				names[i] = sec.Name
+		k := 0 // the levels still in parents
+		for k < len(stack) && k < len(parents) && stack[k].sec == parents[k] {
+			k++
+		}
+		stack = stack[:k]
+		for ; k < len(parents); k++ {
+			names := make([]string, k+1)
+			if k > 0 {
+				copy(names, stack[k-1].ctx.Sections)
 			}
-			ctx, of = directive.Context{Sections: names}, append(of[:0:0], parents...)
-			if of == nil {
-				of = []*ast.Section{} // the top level's: made
-			}
+			names[k] = parents[k].Name
+			stack = append(stack, level{parents[k], directive.Context{Sections: names}})
+		}
+		var ctx directive.Context
+		if len(stack) > 0 {
+			ctx = stack[len(stack)-1].ctx
 		}
 		// On the stack: the checks keep no reference to the arguments.
 		var argBuf [8]string
