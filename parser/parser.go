@@ -133,6 +133,7 @@ func (c Config) ParseString(filename, src string) (*ast.File, error) {
 	}
 	b := builder{lx: lx, errs: &errs}
 	f.Body = b.file(tree)
+	lx.release()
 	errs.Sort()
 	return f, errs.Err()
 }
