@@ -45,6 +45,10 @@ type lintFlags struct {
 	// relative: the configuration was named by a relative path, so
 	// findings name files relative to the current directory too.
 	relative bool
+	// shown is display's answer for each file it was asked about
+	// (a finding's file is mostly one of a few; each answer asks the
+	// disk).
+	shown map[string]string
 }
 
 func runLint(args []string, stdout, stderr io.Writer) int {
@@ -277,6 +281,18 @@ func (lf *lintFlags) lint(file, root string, analyzers []*lint.Analyzer, cfg lin
 // read from (a .htaccess under --chroot), relative to the current
 // directory when it is below it.
 func (lf *lintFlags) display(name string) string {
+	if d, ok := lf.shown[name]; ok {
+		return d
+	}
+	d := lf.displayed(name)
+	if lf.shown == nil {
+		lf.shown = map[string]string{}
+	}
+	lf.shown[name] = d
+	return d
+}
+
+func (lf *lintFlags) displayed(name string) string {
 	name = lf.onDisk(name)
 	if !lf.relative || !filepath.IsAbs(name) {
 		return name
