@@ -111,13 +111,12 @@ func startupErrorParts(p *Pass) (parts []func(), finish func()) {
 		loaded = nil // unknown: all
 	}
 	var (
-		noMPM      bool
-		sections   []*directive.PosError
-		handlers   []scope.Problem
-		rootErrs   []Diagnostic
-		unresolved map[ast.Position]bool
-		files      *scope.FileCheck
-		startup    []scope.Problem
+		noMPM    bool
+		sections []*directive.PosError
+		handlers []scope.Problem
+		rootErrs []Diagnostic
+		files    *scope.FileCheck
+		startup  []scope.Problem
 	)
 	root := p.serverRoot()
 	parts = []func(){
@@ -150,29 +149,37 @@ func startupErrorParts(p *Pass) (parts []func(), finish func()) {
 						rootErrs = append(rootErrs, Diagnostic{Pos: e.Pos, End: endOfLine(d), Message: e.Msg})
 					}
 				}
-				// A value with an undefined ${VAR} (AH00111 warns of it;
-				// Debian's envvars not sourced) is not judged.
-				unresolved = map[ast.Position]bool{}
-				ast.Inspect(p.Nodes, func(n ast.Node) bool {
-					if d, ok := n.(*ast.Directive); ok {
-						for _, a := range d.Args {
-							if strings.Contains(a.Value, "${") {
-								unresolved[d.Pos()] = true
-							}
-						}
-					}
-					return true
-				})
 			})
 	}
-	finish = func() { p.reportStartupErrors(noMPM, sections, handlers, rootErrs, unresolved, files, startup) }
+	finish = func() { p.reportStartupErrors(noMPM, sections, handlers, rootErrs, files, startup) }
 	return parts, finish
 }
 
 // reportStartupErrors reports what startupErrorParts found; files is nil
 // without a file system.
 func (p *Pass) reportStartupErrors(noMPM bool, sections []*directive.PosError, handlers []scope.Problem, rootErrs []Diagnostic,
-	unresolved map[ast.Position]bool, files *scope.FileCheck, startup []scope.Problem) {
+	files *scope.FileCheck, startup []scope.Problem) {
+	// A value with an undefined ${VAR} (AH00111 warns of it; Debian's
+	// envvars not sourced) is not judged. Which lines have one is
+	// looked for once a file check has something to say (most
+	// configurations: nothing).
+	var undefined map[ast.Position]bool
+	unresolved := func(pos ast.Position) bool {
+		if undefined == nil {
+			undefined = map[ast.Position]bool{}
+			ast.Inspect(p.Nodes, func(n ast.Node) bool {
+				if d, ok := n.(*ast.Directive); ok {
+					for _, a := range d.Args {
+						if strings.Contains(a.Value, "${") {
+							undefined[d.Pos()] = true
+						}
+					}
+				}
+				return true
+			})
+		}
+		return undefined[pos]
+	}
 	reported := 0
 	report := func(d Diagnostic) { reported++; p.Report(d) }
 	if noMPM {
@@ -192,7 +199,7 @@ func (p *Pass) reportStartupErrors(noMPM bool, sections []*directive.PosError, h
 		report(d)
 	}
 	for _, pr := range files.Errors {
-		if unresolved[pr.Pos] {
+		if unresolved(pr.Pos) {
 			continue
 		}
 		if file, ok := strings.CutPrefix(pr.Msg, "Cannot load "); ok {
@@ -206,7 +213,7 @@ func (p *Pass) reportStartupErrors(noMPM bool, sections []*directive.PosError, h
 		report(Diagnostic{Pos: pr.Pos, End: pr.Pos, Message: pr.Msg})
 	}
 	for _, pr := range startup {
-		if unresolved[pr.Pos] {
+		if unresolved(pr.Pos) {
 			continue
 		}
 		report(Diagnostic{Pos: pr.Pos, End: pr.Pos, Message: pr.Msg})
@@ -220,7 +227,7 @@ func (p *Pass) reportStartupErrors(noMPM bool, sections []*directive.PosError, h
 	// only where the directory above the missing one is there (not
 	// in a --chroot content tree, nor where no server is installed).
 	for _, pr := range files.LogDirs() {
-		if unresolved[pr.Pos] {
+		if unresolved(pr.Pos) {
 			continue
 		}
 		dir, _, _ := strings.Cut(strings.TrimPrefix(pr.Msg, "Cannot access directory '"), "'")

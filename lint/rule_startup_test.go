@@ -35,6 +35,8 @@ func TestStartupError(t *testing.T) {
 		{name: "log directory missing", conf: mpm + "ErrorLog /var/log/httpd/error_log\n", files: with(map[string]string{"/var/log/syslog": ""}), want: []string{"2: Cannot access directory '/var/log/httpd/' for main error log"}},
 		{name: "default error log's directory missing", conf: mpm + "ServerName localhost\n", files: map[string]string{"/usr/lib/apache2/modules/mod_mpm_prefork.so": "", "/etc/apache2/apache2.conf": ""}, want: []string{"1: Cannot access directory '/etc/apache2/logs/' for main error log"}},
 		{name: "no server layout: logs not judged", conf: mpm + "ErrorLog /var/log/httpd/error_log\n", files: modules},
+		// Without the variable's value ServerRoot's directory is looked in.
+		{name: "undefined variable: not judged", conf: mpm + "ErrorLog ${APACHE_LOG_DIR}/error.log\n", files: modules},
 		{name: "ServerRoot not a directory", conf: "ServerRoot /etc/httpd\n" + mpm, files: with(map[string]string{"site.conf": ""}), want: []string{"1: ServerRoot must be a valid directory"}},
 		{name: "ServerRoot of another file system", conf: "ServerRoot /etc/httpd\n" + mpm, files: modules},
 		{name: "Options word", conf: mpm + "<Directory /x>\nOptions +Bogus\n</Directory>\n", files: modules, want: []string{"3: Illegal option Bogus"}},
