@@ -247,14 +247,17 @@ func wrongContext(p *Pass) func(ast.Node, *nodeName, []*ast.Section) {
 		return nil
 	}
 	// The enclosing sections' contexts, made when the walk enters a
-	// section (not for each node; the checks take a Context's Sections
-	// on to the heap, as it caches what it read of them): stack[i] is
-	// for parents[:i+1].
+	// section (not for each node: the checks take a Context's Sections
+	// on to the heap, as it caches what it read of them), their names
+	// in one buffer: stack[i] is for parents[:i+1].
 	type level struct {
 		sec *ast.Section
 		ctx directive.Context
 	}
-	var stack []level
+	var (
+		stack []level
+		names []string // the sections' names along stack: each level's Sections is a prefix
+	)
 	return func(n ast.Node, nn *nodeName, parents []*ast.Section) {
 		if !nn.known {
 			return
@@ -269,12 +272,10 @@ func wrongContext(p *Pass) func(ast.Node, *nodeName, []*ast.Section) {
 		}
 		stack = stack[:k]
 		for ; k < len(parents); k++ {
-			names := make([]string, k+1)
-			if k > 0 {
-				copy(names, stack[k-1].ctx.Sections)
-			}
-			names[k] = parents[k].Name
-			stack = append(stack, level{parents[k], directive.Context{Sections: names}})
+			// Only the levels popped wrote past k; a level's Context
+			// (and what it caches of its Sections) is made with it.
+			names = append(names[:k], parents[k].Name)
+			stack = append(stack, level{parents[k], directive.Context{Sections: names[: k+1 : k+1]}})
 		}
 		var ctx directive.Context
 		if len(stack) > 0 {
