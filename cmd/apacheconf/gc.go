@@ -4,6 +4,7 @@ import (
 	"io/fs"
 	"os"
 	"runtime/debug"
+	"runtime/metrics"
 	"sync/atomic"
 )
 
@@ -14,7 +15,12 @@ import (
 //     which stays live to the end: a collection then marks a heap that
 //     is nearly all live and frees little. At the default pacing (GOGC
 //     100) the 10k-vhost bigconf tree took 7 collections to load, marking
-//     ~130 MB in all; at loadGCPercent it takes 3.
+//     ~130 MB in all. At loadGCPercent the first comes at 80 MB (the
+//     runtime's 4 MB minimum heap, scaled by GOGC/100) and the next at
+//     21 times what is live then: none while this tree loads, one for a
+//     larger one. The load's garbage (the grammar's, the lexer's) is
+//     under half of what it keeps, so the heap cannot run away: it ends
+//     the load at what the load allocated, about what GOGC 800 left.
 //   - Once loaded, the configuration's size is known and bounds the heap:
 //     a soft memory limit of memoryPerTenthByte/10 bytes per byte read,
 //     with the default pacing below it. The checks' and rules' garbage
@@ -24,12 +30,14 @@ import (
 // runtime's own settings rule. Long-running commands (lsp, serve) keep
 // the defaults.
 const (
-	loadGCPercent = 800
+	loadGCPercent = 2000
 	// memoryPerTenthByte: at 10k virtual hosts lint's live heap ends at
 	// ~6.4 bytes per byte (the tree, the servers, the rules' shared index
 	// and caches) and check's at ~5; with the default pacing after the
 	// load the garbage since the last collection took lint's peak RSS to
-	// 13-15x. At 9x RSS is the limit plus ~6 MiB (binary, runtime).
+	// 13-15x. At 9x lint's peak RSS is about the limit: the runtime
+	// keeps ~3% and its own structures under it, and the binary's pages
+	// (~11 MiB, outside the limit) make up for them.
 	// Small configurations stay under memoryFloor and are not affected.
 	memoryPerTenthByte = 90
 	memoryFloor        = 64 << 20
@@ -58,7 +66,33 @@ func (p *gcPacing) loaded(configBytes int64) {
 		return
 	}
 	debug.SetGCPercent(p.percent)
-	debug.SetMemoryLimit(max(memoryPerTenthByte*configBytes/10, memoryFloor))
+	debug.SetMemoryLimit(memoryLimit(configBytes, heapObjects()))
+}
+
+// memoryLimit is the soft limit for the stage after the load: the
+// configuration's share, unless the load made more than that allows
+// for. A tree takes ~5 bytes per byte read, and the load leaves ~6.3
+// on the heap, so heap/loadHeapShare stays under the share; but macro
+// expansions make a tree from bytes never read (20k Use lines of a
+// 12-line <Macro>: a 0.5 MB file, ~125 MB live), and a limit below
+// the live heap has the collector run without a pause.
+func memoryLimit(configBytes, heap int64) int64 {
+	return max(memoryPerTenthByte*configBytes/10, memoryFloor, heap+heap/loadHeapShare)
+}
+
+// loadHeapShare: the limit is at least the heap at the end of the load
+// plus this fraction of it, room for the checks' and rules' own.
+const loadHeapShare = 4
+
+// heapObjects is the size of the heap's objects, live or not yet
+// collected.
+func heapObjects() int64 {
+	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return int64(s[0].Value.Uint64())
 }
 
 // restore puts back the settings paceLoad found.
