@@ -154,11 +154,8 @@ func (s *Server) DirectorySectionsUnsorted(v *VirtualHost) []*ast.Section {
 	var out []*ast.Section
 	add := func(body []ast.Node) {
 		for _, n := range body {
-			if sec, ok := n.(*ast.Section); ok {
-				switch sec.Canonical() {
-				case "directory", "directorymatch":
-					out = append(out, sec)
-				}
+			if sec, ok := n.(*ast.Section); ok && (sec.Is("Directory") || sec.Is("DirectoryMatch")) {
+				out = append(out, sec)
 			}
 		}
 	}
