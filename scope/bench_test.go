@@ -53,16 +53,9 @@ func BenchmarkRequest(b *testing.B) {
 		}
 		req := scope.Request{Addr: netip.MustParseAddr("127.0.0.1"), Port: 80,
 			Host: fmt.Sprintf("site%d.example.com", site), Path: "/index.html"}
-		b.Run(fmt.Sprintf("vhosts=%d", n), func(b *testing.B) {
-			b.ReportAllocs()
-			runtime.LockOSThread()
-			defer runtime.UnlockOSThread()
-			cpu := startCPU()
-			defer cpu.report(b)
-			for i := 0; i < b.N; i++ {
-				if r := s.Request(req, scope.RequestOptions{FS: fsys}); r.Status != 200 {
-					b.Fatalf("status %d: %s", r.Status, r.Reason)
-				}
+		benchCPU(b, fmt.Sprintf("vhosts=%d", n), func(b *testing.B) {
+			if r := s.Request(req, scope.RequestOptions{FS: fsys}); r.Status != 200 {
+				b.Fatalf("status %d: %s", r.Status, r.Reason)
 			}
 		})
 	}
@@ -139,15 +132,8 @@ func BenchmarkRequestRewrite(b *testing.B) {
 		if r := s.Request(req, scope.RequestOptions{FS: fsys}); r.Status != 200 || len(r.Rewrites) != 1 {
 			b.Fatalf("status %d (%s), %d rewrites", r.Status, r.Reason, len(r.Rewrites))
 		}
-		b.Run(fmt.Sprintf("vhosts=%d", n), func(b *testing.B) {
-			b.ReportAllocs()
-			runtime.LockOSThread()
-			defer runtime.UnlockOSThread()
-			cpu := startCPU()
-			defer cpu.report(b)
-			for i := 0; i < b.N; i++ {
-				s.Request(req, scope.RequestOptions{FS: fsys})
-			}
+		benchCPU(b, fmt.Sprintf("vhosts=%d", n), func(*testing.B) {
+			s.Request(req, scope.RequestOptions{FS: fsys})
 		})
 	}
 }
@@ -220,17 +206,26 @@ func proxyPassTable() string {
 
 // benchProxied times req, which must be answered 200, in CPU per request.
 func benchProxied(b *testing.B, name string, s *scope.Server, req scope.Request, opts scope.RequestOptions) {
+	benchCPU(b, name, func(b *testing.B) {
+		if r := s.Request(req, opts); r.Status != 200 {
+			b.Fatalf("status %d: %s", r.Status, r.Reason)
+		}
+	})
+}
+
+// benchCPU runs op b.N times as the sub-benchmark name, on one OS thread,
+// and reports its CPU time per op (cpu-ns/op) beside the wall time, which
+// other processes on the machine inflate.
+func benchCPU(b *testing.B, name string, op func(b *testing.B)) {
 	b.Run(name, func(b *testing.B) {
 		b.ReportAllocs()
 		runtime.LockOSThread()
 		defer runtime.UnlockOSThread()
 		cpu := startCPU()
+		defer cpu.report(b)
 		for i := 0; i < b.N; i++ {
-			if r := s.Request(req, opts); r.Status != 200 {
-				b.Fatalf("status %d: %s", r.Status, r.Reason)
-			}
+			op(b)
 		}
-		cpu.report(b)
 	})
 }
 
@@ -251,14 +246,7 @@ func BenchmarkCheckHandlers(b *testing.B) {
 	if ps := scope.CheckHandlers(f.Body, opts); len(ps) > 0 {
 		b.Fatal(ps[0])
 	}
-	b.Run(fmt.Sprintf("vhosts=%d", n), func(b *testing.B) {
-		b.ReportAllocs()
-		runtime.LockOSThread()
-		defer runtime.UnlockOSThread()
-		cpu := startCPU()
-		defer cpu.report(b)
-		for i := 0; i < b.N; i++ {
-			scope.CheckHandlers(f.Body, opts)
-		}
+	benchCPU(b, fmt.Sprintf("vhosts=%d", n), func(*testing.B) {
+		scope.CheckHandlers(f.Body, opts)
 	})
 }
