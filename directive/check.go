@@ -2,6 +2,8 @@ package directive
 
 import (
 	"strings"
+
+	"github.com/apacheconf/apacheconf/internal/syntax"
 )
 
 // Context is where a directive appears, as httpd's config reader sees it.
@@ -145,43 +147,35 @@ const (
 	secTransparent
 )
 
-// sectionKindOf returns the kind of the section named s, in any case.
-// The names as httpd spells them are told apart without folding (a
-// lookup in the table's map): every section of a walk costs one.
+// sectionKinds holds each kind's sections by name, as httpd spells
+// them and in lower case.
+var sectionKinds = func() map[string]sectionKind {
+	m := map[string]sectionKind{}
+	for k, names := range [...][]string{
+		secVirtualHost: {"VirtualHost"},
+		secLimit:       {"Limit", "LimitExcept"},
+		secDirectory:   {"Directory", "DirectoryMatch"},
+		secLocation:    {"Location", "LocationMatch"},
+		secFiles:       {"Files", "FilesMatch", "If", "ElseIf", "Else"},
+		secProxy:       {"Proxy", "ProxyMatch"},
+		secTransparent: {"IfModule", "IfDefine", "IfVersion", "IfFile", "IfDirective", "IfSection"},
+	} {
+		for _, name := range names {
+			m[name], m[syntax.ToLowerASCII(name)] = sectionKind(k), sectionKind(k)
+		}
+	}
+	return m
+}()
+
+// sectionKindOf returns the kind of the section named s, in any case
+// (secOther for the others). The name as written is looked up first:
+// configurations mostly spell names as httpd does, and folding costs
+// for every section of a walk.
 func sectionKindOf(s string) sectionKind {
-	switch s {
-	case "VirtualHost":
-		return secVirtualHost
-	case "Directory", "DirectoryMatch":
-		return secDirectory
-	case "Location", "LocationMatch":
-		return secLocation
-	case "Files", "FilesMatch", "If", "ElseIf", "Else":
-		return secFiles
-	case "Proxy", "ProxyMatch":
-		return secProxy
-	case "Limit", "LimitExcept":
-		return secLimit
-	case "IfModule", "IfDefine", "IfVersion", "IfFile", "IfDirective", "IfSection":
-		return secTransparent
+	if k, ok := sectionKinds[s]; ok {
+		return k
 	}
-	switch fold(s) {
-	case "virtualhost":
-		return secVirtualHost
-	case "directory", "directorymatch":
-		return secDirectory
-	case "location", "locationmatch":
-		return secLocation
-	case "files", "filesmatch", "if", "elseif", "else":
-		return secFiles
-	case "proxy", "proxymatch":
-		return secProxy
-	case "limit", "limitexcept":
-		return secLimit
-	case "ifmodule", "ifdefine", "ifversion", "iffile", "ifdirective", "ifsection":
-		return secTransparent
-	}
-	return secOther
+	return sectionKinds[fold(s)]
 }
 
 // ErrorKind classifies an Error.
