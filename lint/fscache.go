@@ -173,3 +173,12 @@ func (l listedFS) IsDir(name string) bool {
 	_, isDir := l.c.stat(name)
 	return isDir
 }
+
+var _ interface {
+	scope.DirStatFS
+	fs.StatFS
+} = listedFS{}
+
+// Stat is the wrapped file system's: embedded as an fs.FS, its own Stat
+// would be hidden, and fs.Stat would open and close each file instead.
+func (l listedFS) Stat(name string) (fs.FileInfo, error) { return fs.Stat(l.FS, name) }
